@@ -1,0 +1,41 @@
+//! Who is signed in. Signing in and out are plain form posts handled in `ssr::auth` (they must
+//! work before any wasm loads); this is the read side the pages use.
+
+use super::error::ApiError;
+use crate::domain::identity::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person as the browser may know them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDto {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// For a manager: the agency at the top of their scope.
+    pub scope_name: Option<String>,
+}
+
+/// What every page needs to know about the session and the installation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<UserDto>,
+    /// The installation runs on demo data: the UI says so on every page.
+    pub demo: bool,
+}
+
+/// The signed-in user (if any) and whether this is a demo installation.
+#[server(endpoint = "whoami")]
+pub async fn whoami() -> Result<SessionInfo, ApiError> {
+    let state = crate::ssr::guard::state()?;
+    let user = crate::ssr::guard::current_user().await?;
+    Ok(SessionInfo {
+        user: user.map(|u| UserDto {
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            scope_name: u.scope.map(|s| s.agency_name),
+        }),
+        demo: state.config.demo_banner,
+    })
+}

@@ -1,0 +1,8 @@
+//! Server functions: Taphuan's public API. Each one authenticates and authorises on the server
+//! (through `ssr::guard`), takes typed input and returns a DTO defined beside it, never a
+//! database entity. One file per resource.
+
+pub mod admin;
+pub mod auth;
+pub mod error;
+pub mod people;

@@ -1,0 +1,77 @@
+//! The shell (the HTML document), `<App/>` and the route table. Nothing else lives here.
+
+use crate::components::layout::Layout;
+use crate::i18n::Lang;
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%23b3261e'/%3E%3Cpath d='M8 3l1.5 3.2 3.5.4-2.6 2.3.8 3.4L8 10.6 4.8 12.3l.8-3.4L3 6.6l3.5-.4z' fill='%23ffd54f'/%3E%3C/svg%3E"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The interface language of this request: the `lang` cookie on the server, the document's
+/// `lang` attribute (which the server wrote) in the browser.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Lang::from_cookie_header))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .map(|l| Lang::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
+/// The application: context (meta, language, the signed-in user) and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = request_lang();
+    provide_context(lang);
+    crate::components::session::provide_session();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/taphuan.css"/>
+        <Meta name="description" content="Taphuan: tập huấn và cấp chứng nhận cho cán bộ thực thi pháp luật thương mại điện tử"/>
+        <Link rel="preload" href="/pkg/taphuan.css" as_="style"/>
+        <Title formatter=|t: String| if t.is_empty() { "Taphuan".to_string() } else { format!("{t} · Taphuan") }/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
+                    <Route path=path!("/") view=pages::home::Home/>
+                    <Route path=path!("/sign-in") view=pages::sign_in::SignIn/>
+                    <Route path=path!("/learn") view=pages::learn::Learn/>
+                    <Route path=path!("/content") view=pages::content::ContentLibrary/>
+                    <Route path=path!("/coverage") view=pages::coverage::Coverage/>
+                    <Route path=path!("/admin") view=pages::admin::Admin/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,72 @@
+//! The frame around every page: header with the product name, who is signed in and their role,
+//! navigation by role, the language switch and the demo-data banner.
+
+use super::session::{role_label, use_session};
+use crate::domain::identity::Role;
+use crate::i18n::{Lang, T};
+use leptos::prelude::*;
+
+/// The navigation entries a role sees: (path, label).
+fn nav_for(role: Role) -> Vec<(&'static str, T)> {
+    match role {
+        Role::Learner => vec![("/learn", T::NavLearn)],
+        Role::Trainer => vec![("/content", T::NavContent), ("/learn", T::NavLearn)],
+        Role::Manager => vec![("/coverage", T::NavCoverage), ("/learn", T::NavLearn)],
+        Role::Admin => vec![("/admin", T::NavAdmin), ("/coverage", T::NavCoverage), ("/content", T::NavContent)],
+    }
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let session = use_session();
+    let other = match lang {
+        Lang::Vi => "en",
+        Lang::En => "vi",
+    };
+    view! {
+        <a class="skip" href="#main">{T::SkipToContent.get(lang)}</a>
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="logo" aria-hidden="true">"★"</span>
+                <span class="brand-text">
+                    <strong>{T::AppName.get(lang)}</strong>
+                    <small>{T::AppTagline.get(lang)}</small>
+                </span>
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let user = session.user().await;
+                    user.map(|u| {
+                        let links = nav_for(u.role)
+                            .into_iter()
+                            .map(|(href, label)| view! { <a href=href>{label.get(lang)}</a> })
+                            .collect_view();
+                        view! {
+                            <nav class="mainnav" aria-label="Chính">{links}</nav>
+                            <div class="who">
+                                <span class="who-name">{u.display_name.clone()}</span>
+                                <span class="badge">{role_label(u.role, lang)}</span>
+                                {u.scope_name.clone().map(|s| view! { <span class="who-scope">{s}</span> })}
+                                <form method="post" action="/auth/sign-out">
+                                    <button type="submit" class="linkish">{T::SignOut.get(lang)}</button>
+                                </form>
+                            </div>
+                        }
+                    })
+                })}
+            </Transition>
+            <a class="lang" href=format!("/lang/{other}") rel="nofollow">{T::SwitchToOther.get(lang)}</a>
+        </header>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let demo = session.0.await.map(|s| s.demo).unwrap_or(false);
+                demo.then(|| view! { <div class="demo-banner" role="note">{T::DemoBanner.get(lang)}</div> })
+            })}
+        </Transition>
+        <main id="main">{children()}</main>
+        <footer class="foot">
+            <span>"Taphuan · Đề án 319/QĐ-TTg · Kế hoạch 1122/KH-UBND tỉnh Gia Lai"</span>
+        </footer>
+    }
+}

@@ -1,0 +1,69 @@
+//! The signed-in user for the whole page, loaded once per request through `whoami`, and the
+//! guard that pages put around role-only content.
+
+use crate::api::auth::{whoami, SessionInfo, UserDto};
+use crate::api::error::ApiError;
+use crate::domain::identity::Role;
+use crate::i18n::{Lang, T};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+/// The session resource. Blocking, so a server-side redirect can still set the status line.
+#[derive(Clone, Copy)]
+pub struct Session(pub Resource<Result<SessionInfo, ApiError>>);
+
+impl Session {
+    /// The signed-in user once loaded (`None` when signed out or on error).
+    pub async fn user(self) -> Option<UserDto> {
+        self.0.await.ok().and_then(|s| s.user)
+    }
+}
+
+pub fn provide_session() {
+    provide_context(Session(Resource::new_blocking(|| (), |_| whoami())));
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// The label of a role in the interface language.
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    match role {
+        Role::Learner => T::RoleLearner,
+        Role::Trainer => T::RoleTrainer,
+        Role::Manager => T::RoleManager,
+        Role::Admin => T::RoleAdmin,
+    }
+    .get(lang)
+}
+
+/// Shows `children` to a signed-in user whose role is in `roles`; sends anyone else to sign in
+/// (keeping where they were going), or says plainly that they may not see the page.
+#[component]
+pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let lang = expect_context::<Lang>();
+    let location = use_location();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match session.user().await {
+                    Some(u) if roles.contains(&u.role) => children.read_value()().into_any(),
+                    Some(_) => view! {
+                        <section class="card narrow">
+                            <h1>{T::Forbidden.get(lang)}</h1>
+                            <a href="/">{T::BackHome.get(lang)}</a>
+                        </section>
+                    }.into_any(),
+                    _ => {
+                        let next = location.pathname.get_untracked();
+                        view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

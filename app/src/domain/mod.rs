@@ -1,0 +1,8 @@
+//! The pure core: rules and formats with no I/O, no Leptos and no database, so they are unit
+//! tested like any library and compile to wasm for the browser editor.
+
+pub mod aiken;
+pub mod content;
+pub mod gift;
+pub mod grading;
+pub mod identity;

@@ -1,0 +1,23 @@
+//! Taphuan: training and certification for the officials who enforce Vietnam's e-commerce law.
+//!
+//! One crate built twice: with `ssr` for the server (pages, server functions, database) and with
+//! `hydrate` for the browser (wasm). `domain` is pure and compiles in both; `ssr` is server-only
+//! plumbing; `api` holds the server functions, the public API the pages call.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+/// Browser entry point: hydrate the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

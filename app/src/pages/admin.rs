@@ -1,0 +1,56 @@
+//! `/admin`: the administrator's overview of agencies, officials and accounts.
+
+use crate::api::admin::admin_overview;
+use crate::components::session::{role_label, RequireRole};
+use crate::domain::identity::Role;
+use crate::i18n::{Lang, T};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Admin() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! {
+        <Title text=T::NavAdmin.get(lang)/>
+        <RequireRole roles=&[Role::Admin]>
+            <AdminBody/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn AdminBody() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let data = Resource::new(|| (), |_| admin_overview());
+    view! {
+        <h1>{T::NavAdmin.get(lang)}</h1>
+        <p class="lead">{T::AdminLead.get(lang)}</p>
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
+                    Ok(o) => view! {
+                        <div class="stats">
+                            <div class="stat"><span class="num">{o.agencies}</span><span>{T::Agencies.get(lang)}</span></div>
+                            <div class="stat"><span class="num">{o.people}</span><span>{T::People.get(lang)}</span></div>
+                            <div class="stat"><span class="num">{o.enforcement}</span><span>{T::EnforcementCount.get(lang)}</span></div>
+                        </div>
+                        <h2>{T::Accounts.get(lang)}</h2>
+                        <table class="grid">
+                            <thead><tr><th>{T::Username.get(lang)}</th><th>{T::Role.get(lang)}</th><th>{T::YourScope.get(lang)}</th></tr></thead>
+                            <tbody>
+                                {o.accounts.into_iter().map(|a| view! {
+                                    <tr>
+                                        <td><code>{a.username}</code></td>
+                                        <td>{role_label(a.role, lang)}</td>
+                                        <td>{a.scope_name.unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

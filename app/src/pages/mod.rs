@@ -1,0 +1,9 @@
+//! One route component per file.
+
+pub mod admin;
+pub mod content;
+pub mod coverage;
+pub mod home;
+pub mod learn;
+pub mod not_found;
+pub mod sign_in;

@@ -1,0 +1,353 @@
+//! Authentication: argon2id password hashes (computed off the async workers), session tokens
+//! (HS256 JWT in an HttpOnly SameSite=Lax cookie, every standard claim required), sign-in and
+//! sign-out as plain form posts (so they work with JavaScript off), and the cross-origin guard.
+//!
+//! Signing out bumps the account's `token_version`; a token carries the version it was issued
+//! with and is refused once they differ. That check reads the database, so any node of a
+//! multi-node deployment refuses the token at once: no in-memory session state.
+
+use super::db::entities::{account, agency, person};
+use super::state::AppState;
+use crate::domain::identity::{Role, Username};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{Form, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "taphuan_session";
+const ISSUER: &str = "taphuan";
+const AUDIENCE: &str = "taphuan-web";
+/// The one algorithm tokens are signed and accepted with.
+const ALG: Algorithm = Algorithm::HS256;
+
+/// What a session token says. All of `exp`, `iat`, `sub`, `aud`, `iss` are required on decode.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub aud: String,
+    pub iss: String,
+    /// The account's token version when this token was issued.
+    pub ver: i64,
+}
+
+/// The signed-in account, as every server function sees it.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub account_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub person_id: Option<i64>,
+    pub display_name: String,
+    /// For a manager: the root of the subtree they may see, and its materialised path.
+    pub scope: Option<Scope>,
+}
+
+/// An agency subtree a manager is limited to.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub agency_id: i64,
+    pub agency_name: String,
+    /// `/1/4/` style: an agency is inside the scope iff its path starts with this.
+    pub path: String,
+}
+
+/// Hashes a password with argon2id on the blocking pool (hashing takes tens of milliseconds
+/// of CPU and must not stall the async workers serving other people).
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+    })
+    .await?
+}
+
+/// Checks a password against a stored hash, on the blocking pool. A missing account is checked
+/// against a fixed dummy hash so the response time does not reveal which usernames exist.
+pub async fn verify_password(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
+        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn dummy_hash() -> &'static str {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| {
+        let salt = SaltString::encode_b64(b"taphuan-dummy-salt").expect("static salt");
+        Argon2::default().hash_password(b"not-a-password", &salt).expect("hash").to_string()
+    })
+}
+
+/// Issues a session token for an account.
+pub fn issue_token(secret: &[u8], account_id: i64, token_version: i64, hours: i64) -> String {
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        sub: account_id.to_string(),
+        iat: now,
+        exp: now + hours * 3600,
+        aud: AUDIENCE.into(),
+        iss: ISSUER.into(),
+        ver: token_version,
+    };
+    jsonwebtoken::encode(&Header::new(ALG), &claims, &EncodingKey::from_secret(secret)).expect("HS256 encoding cannot fail")
+}
+
+/// Decodes and validates a token: signature with the one pinned algorithm, expiry, audience,
+/// issuer, and the presence of every standard claim. `alg: none` and other algorithms fail.
+pub fn decode_token(secret: &[u8], token: &str) -> Option<Claims> {
+    let mut v = Validation::new(ALG);
+    v.set_audience(&[AUDIENCE]);
+    v.set_issuer(&[ISSUER]);
+    v.set_required_spec_claims(&["exp", "iat", "sub", "aud", "iss"]);
+    v.leeway = 5;
+    jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret), &v).ok().map(|d| d.claims)
+}
+
+/// Reads the session token from a `Cookie:` header.
+pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Resolves the signed-in user from request headers: a valid token for an enabled account whose
+/// token version still matches. Anything else is "not signed in".
+pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Option<AuthUser> {
+    let token = token_from_headers(headers)?;
+    let claims = decode_token(&state.config.jwt_secret, &token)?;
+    let id: i64 = claims.sub.parse().ok()?;
+    let acc = account::Entity::find_by_id(id).one(&state.db).await.ok()??;
+    if acc.disabled || acc.token_version != claims.ver {
+        return None;
+    }
+    load_user(state, acc).await
+}
+
+async fn load_user(state: &AppState, acc: account::Model) -> Option<AuthUser> {
+    let role = Role::parse(&acc.role)?;
+    let display_name = match acc.person_id {
+        Some(pid) => person::Entity::find_by_id(pid)
+            .one(&state.db)
+            .await
+            .ok()
+            .flatten()
+            .map(|p| p.full_name)
+            .unwrap_or_else(|| acc.username.clone()),
+        None => acc.username.clone(),
+    };
+    let scope = match (role, acc.scope_agency_id) {
+        (Role::Manager, Some(aid)) => {
+            let a = agency::Entity::find_by_id(aid).one(&state.db).await.ok()??;
+            Some(Scope { agency_id: a.id, agency_name: a.name, path: a.path })
+        }
+        // A manager without a scope sees nothing rather than everything.
+        (Role::Manager, None) => return None,
+        _ => None,
+    };
+    Some(AuthUser {
+        account_id: acc.id,
+        username: acc.username,
+        role,
+        person_id: acc.person_id,
+        display_name,
+        scope,
+    })
+}
+
+fn session_cookie(state: &AppState, token: &str, max_age: i64) -> String {
+    let secure = if state.config.cookie_secure { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+/// Only same-site relative paths are followed after sign-in (no open redirects).
+fn safe_next(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+}
+
+/// `POST /auth/sign-in`: checks the password; on success sets the session cookie and sends the
+/// person to their role's home (or `next`); on failure back to the form with one clear message.
+pub async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>) -> Response {
+    let fail = || {
+        let next = safe_next(&form.next).map(|n| format!("&next={}", urlencode(n))).unwrap_or_default();
+        Redirect::to(&format!("/sign-in?error=credentials{next}")).into_response()
+    };
+    let acc = match Username::parse(&form.username) {
+        Ok(u) => account::Entity::find()
+            .filter_by_username(u.as_str())
+            .one(&state.db)
+            .await
+            .ok()
+            .flatten(),
+        Err(_) => None,
+    };
+    let stored = acc.as_ref().filter(|a| !a.disabled).map(|a| a.password_hash.clone());
+    let ok = verify_password(form.password.clone(), stored).await;
+    let Some(acc) = acc.filter(|_| ok) else {
+        tracing::info!(username = %form.username.trim(), "sign-in refused");
+        return fail();
+    };
+    let role = Role::parse(&acc.role).unwrap_or(Role::Learner);
+    let token = issue_token(&state.config.jwt_secret, acc.id, acc.token_version, state.config.session_hours);
+    let to = safe_next(&form.next).unwrap_or(role.home_path()).to_string();
+    tracing::info!(account = acc.id, role = %role, "signed in");
+    (
+        [(header::SET_COOKIE, session_cookie(&state, &token, state.config.session_hours * 3600))],
+        Redirect::to(&to),
+    )
+        .into_response()
+}
+
+/// `POST /auth/sign-out`: invalidates every token of the account (version bump) and clears the
+/// cookie. Works whether or not the token was still valid.
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(user) = user_from_headers(&state, &headers).await {
+        if let Ok(Some(acc)) = account::Entity::find_by_id(user.account_id).one(&state.db).await {
+            let version = acc.token_version + 1;
+            let mut am = acc.into_active_model();
+            am.token_version = Set(version);
+            if let Err(e) = am.update(&state.db).await {
+                tracing::error!(error = %e, "sign-out could not bump the token version");
+            }
+        }
+    }
+    ([(header::SET_COOKIE, session_cookie(&state, "", 0))], Redirect::to("/sign-in?signed_out=1")).into_response()
+}
+
+/// `GET /lang/{code}`: remembers the interface language and goes back where the person was.
+pub async fn set_language(axum::extract::Path(code): axum::extract::Path<String>, headers: HeaderMap) -> Response {
+    let lang = crate::i18n::Lang::parse(&code);
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]).and_then(|r| r.find('/').map(|j| r[j..].to_string())))
+        .filter(|p| safe_next(p).is_some())
+        .unwrap_or_else(|| "/".into());
+    (
+        [(header::SET_COOKIE, format!("lang={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code()))],
+        Redirect::to(&back),
+    )
+        .into_response()
+}
+
+/// Refuses a state-changing request sent from another origin (CSRF defence in depth beside
+/// SameSite=Lax): `Sec-Fetch-Site` must be same-origin/none when present, and an `Origin`
+/// header must name this host.
+pub async fn same_origin_guard(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_origin(req.headers()) {
+        tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-origin request refused");
+        return (StatusCode::FORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối (cross-origin request refused).").into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_origin(h: &HeaderMap) -> bool {
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if !matches!(site, "same-origin" | "none") {
+            return true;
+        }
+    }
+    if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        if origin == "null" {
+            return true;
+        }
+        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+        let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        return !origin_host.eq_ignore_ascii_case(host);
+    }
+    false
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+trait FindByUsername {
+    fn filter_by_username(self, username: &str) -> Self;
+}
+
+impl FindByUsername for sea_orm::Select<account::Entity> {
+    fn filter_by_username(self, username: &str) -> Self {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        self.filter(account::Column::Username.eq(username))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_fresh_token_decodes_and_a_tampered_one_does_not() {
+        let t = issue_token(SECRET, 7, 3, 1);
+        let c = decode_token(SECRET, &t).expect("valid");
+        assert_eq!((c.sub.as_str(), c.ver), ("7", 3));
+        let mut parts: Vec<String> = t.split('.').map(String::from).collect();
+        parts[1] = parts[1].chars().rev().collect();
+        assert!(decode_token(SECRET, &parts.join(".")).is_none());
+        assert!(decode_token(b"another-secret-another-secret-xx", &t).is_none());
+    }
+
+    #[test]
+    fn an_expired_token_is_refused() {
+        let t = issue_token(SECRET, 7, 0, -1);
+        assert!(decode_token(SECRET, &t).is_none());
+    }
+
+    #[test]
+    fn cross_origin_posts_are_detected() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+        assert!(!is_cross_origin(&h));
+        h.insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
+        assert!(!is_cross_origin(&h));
+        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(is_cross_origin(&h));
+        let mut h2 = HeaderMap::new();
+        h2.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(is_cross_origin(&h2));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next("/coverage"), Some("/coverage"));
+        assert_eq!(safe_next("//evil.example"), None);
+        assert_eq!(safe_next("https://evil.example"), None);
+    }
+}

@@ -1,0 +1,212 @@
+//! One typed configuration, read from the environment once at start-up. Every key is documented
+//! in `.env.example`. Development gets safe defaults (a SQLite file under `data/`, a signing
+//! secret generated once and kept under `data/`); production refuses to start without a real one.
+
+use std::path::{Path, PathBuf};
+
+/// Where the server runs: development is forgiving, production is strict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// The whole configuration of a Taphuan node.
+#[derive(Clone)]
+pub struct Config {
+    pub env: Environment,
+    /// `sqlite://…` (default, embedded) or `postgres://…`.
+    pub database_url: String,
+    /// Maximum pooled database connections.
+    pub db_max_connections: u32,
+    /// Writable folder for the SQLite file and the development secret.
+    pub data_dir: PathBuf,
+    /// The course library (Markdown + GIFT).
+    pub content_dir: PathBuf,
+    /// HMAC key for session tokens (HS256). At least 32 bytes.
+    pub jwt_secret: Vec<u8>,
+    /// How long a session lasts.
+    pub session_hours: i64,
+    /// Mark the session cookie `Secure` (needs HTTPS).
+    pub cookie_secure: bool,
+    /// Seed the demo province when the database is empty.
+    pub seed_demo: bool,
+    /// Show the "demo data" banner.
+    pub demo_banner: bool,
+}
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("TAPHUAN_JWT_SECRET must be set (at least 32 bytes) when TAPHUAN_ENV=production")]
+    MissingSecret,
+    #[error("TAPHUAN_JWT_SECRET is too short: use at least 32 bytes (e.g. `openssl rand -hex 32`)")]
+    ShortSecret,
+    #[error("{key} has an invalid value {value:?}: {hint}")]
+    Invalid { key: &'static str, value: String, hint: &'static str },
+    #[error("cannot use the data folder {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("env", &self.env)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("content_dir", &self.content_dir)
+            .field("jwt_secret", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads the configuration through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let env = match get("TAPHUAN_ENV").as_deref().map(str::trim) {
+            None | Some("") | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    key: "TAPHUAN_ENV",
+                    value: other.into(),
+                    hint: "use `development` or `production`",
+                });
+            }
+        };
+        let data_dir = PathBuf::from(get("TAPHUAN_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = get("DATABASE_URL").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("taphuan.db").display())
+        });
+        let db_max_connections = parse_num(&get, "TAPHUAN_DB_MAX_CONNECTIONS", 8)?;
+        let session_hours = parse_num(&get, "TAPHUAN_SESSION_HOURS", 12)?;
+        let content_dir = PathBuf::from(get("TAPHUAN_CONTENT_DIR").unwrap_or_else(|| "content".into()));
+        let bool_of = |k: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match get(k).as_deref().map(str::trim) {
+                None | Some("") => Ok(default),
+                Some("1" | "true" | "yes") => Ok(true),
+                Some("0" | "false" | "no") => Ok(false),
+                Some(v) => Err(ConfigError::Invalid { key: k, value: v.into(), hint: "use true or false" }),
+            }
+        };
+        let production = env == Environment::Production;
+        let jwt_secret = match get("TAPHUAN_JWT_SECRET").filter(|s| !s.is_empty()) {
+            Some(s) if s.len() < 32 => return Err(ConfigError::ShortSecret),
+            Some(s) => s.into_bytes(),
+            None if production => return Err(ConfigError::MissingSecret),
+            None => dev_secret(&data_dir)?,
+        };
+        Ok(Config {
+            env,
+            database_url,
+            db_max_connections,
+            data_dir,
+            content_dir,
+            jwt_secret,
+            session_hours,
+            cookie_secure: bool_of("TAPHUAN_COOKIE_SECURE", production)?,
+            seed_demo: bool_of("TAPHUAN_SEED_DEMO", !production)?,
+            demo_banner: bool_of("TAPHUAN_DEMO_BANNER", !production)?,
+        })
+    }
+
+    /// A configuration for tests: the given database, a fixed secret, nothing on disk.
+    pub fn for_tests(database_url: &str) -> Config {
+        Config {
+            env: Environment::Development,
+            database_url: database_url.to_string(),
+            db_max_connections: 4,
+            data_dir: std::env::temp_dir(),
+            content_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
+            jwt_secret: b"test-secret-test-secret-test-secret!".to_vec(),
+            session_hours: 12,
+            cookie_secure: false,
+            seed_demo: false,
+            demo_banner: true,
+        }
+    }
+}
+
+fn parse_num<N: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: N,
+) -> Result<N, ConfigError> {
+    match get(key) {
+        None => Ok(default),
+        Some(v) if v.trim().is_empty() => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid { key, value: v, hint: "use a whole number" }),
+    }
+}
+
+/// In development the signing secret is generated once and kept in `data/dev-secret`, so
+/// sessions survive restarts without anyone configuring anything.
+fn dev_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
+    let io = |source| ConfigError::DataDir { path: data_dir.display().to_string(), source };
+    std::fs::create_dir_all(data_dir).map_err(io)?;
+    let path = data_dir.join("dev-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if existing.trim().len() >= 32 {
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+    }
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    std::fs::write(&path, &secret).map_err(io)?;
+    Ok(secret.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_real_secret() {
+        assert!(matches!(cfg(&[("TAPHUAN_ENV", "production")]), Err(ConfigError::MissingSecret)));
+        assert!(matches!(
+            cfg(&[("TAPHUAN_ENV", "production"), ("TAPHUAN_JWT_SECRET", "short")]),
+            Err(ConfigError::ShortSecret)
+        ));
+        let ok = cfg(&[("TAPHUAN_ENV", "production"), ("TAPHUAN_JWT_SECRET", &"x".repeat(40))]).unwrap();
+        assert!(ok.cookie_secure && !ok.seed_demo);
+    }
+
+    #[test]
+    fn development_generates_a_secret_once_and_keeps_it() {
+        let dir = std::env::temp_dir().join(format!("taphuan-cfg-{}", std::process::id()));
+        let d = dir.display().to_string();
+        let a = cfg(&[("TAPHUAN_DATA_DIR", &d)]).unwrap();
+        let b = cfg(&[("TAPHUAN_DATA_DIR", &d)]).unwrap();
+        assert_eq!(a.jwt_secret, b.jwt_secret);
+        assert!(a.jwt_secret.len() >= 32);
+        assert!(a.database_url.starts_with("sqlite://"));
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_bad_value_names_the_key() {
+        let e = cfg(&[("TAPHUAN_SESSION_HOURS", "twelve"), ("TAPHUAN_JWT_SECRET", &"x".repeat(40))]).unwrap_err();
+        assert!(e.to_string().contains("TAPHUAN_SESSION_HOURS"));
+        assert_eq!(redact_url("postgres://u:p@h/db"), "postgres://***@h/db");
+    }
+}

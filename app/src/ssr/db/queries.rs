@@ -1,0 +1,87 @@
+//! The queries behind the API. Scoping lives here: every people/agency query takes the caller's
+//! `Option<&Scope>` (None = everything, for an admin) and filters by the materialised path, so a
+//! manager's subtree is enforced in SQL, not in the page.
+
+use super::entities::{agency, person};
+use crate::ssr::auth::Scope;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+/// Agencies inside `scope` (all of them for `None`), ordered by path so parents come first.
+pub async fn agencies_in_scope(db: &impl ConnectionTrait, scope: Option<&Scope>) -> Result<Vec<agency::Model>, DbErr> {
+    let mut q = agency::Entity::find();
+    if let Some(s) = scope {
+        q = q.filter(agency::Column::Path.starts_with(&s.path));
+    }
+    q.order_by_asc(agency::Column::Path).all(db).await
+}
+
+/// The agency with `id` if it lies inside `scope`.
+pub async fn agency_in_scope(
+    db: &impl ConnectionTrait,
+    scope: Option<&Scope>,
+    id: i64,
+) -> Result<Option<agency::Model>, DbErr> {
+    let a = agency::Entity::find_by_id(id).one(db).await?;
+    Ok(a.filter(|a| scope.is_none_or(|s| a.path.starts_with(&s.path))))
+}
+
+#[derive(Debug, FromQueryResult)]
+pub struct AgencyCount {
+    pub agency_id: i64,
+    pub people: i64,
+    pub enforcement: i64,
+}
+
+/// Active officials per agency (direct members only), for the given agencies.
+pub async fn people_counts(db: &impl ConnectionTrait, agency_ids: &[i64]) -> Result<Vec<AgencyCount>, DbErr> {
+    use sea_orm::sea_query::Expr;
+    person::Entity::find()
+        .select_only()
+        .column_as(person::Column::AgencyId, "agency_id")
+        .column_as(Expr::cust("COUNT(people.id)"), "people")
+        .column_as(Expr::cust("SUM(CASE WHEN people.enforcement THEN 1 ELSE 0 END)"), "enforcement")
+        .filter(person::Column::Active.eq(true))
+        .filter(person::Column::AgencyId.is_in(agency_ids.iter().copied()))
+        .group_by(person::Column::AgencyId)
+        .into_model::<AgencyCount>()
+        .all(db)
+        .await
+}
+
+/// One page of the active officials of an agency (and its sub-agencies when `subtree`).
+pub async fn people_page(
+    db: &impl ConnectionTrait,
+    agency: &agency::Model,
+    subtree: bool,
+    search: &str,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<person::Model>, u64), DbErr> {
+    let mut q = person::Entity::find().filter(person::Column::Active.eq(true));
+    if subtree {
+        let ids: Vec<i64> = agency::Entity::find()
+            .filter(agency::Column::Path.starts_with(&agency.path))
+            .select_only()
+            .column(agency::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        q = q.filter(person::Column::AgencyId.is_in(ids));
+    } else {
+        q = q.filter(person::Column::AgencyId.eq(agency.id));
+    }
+    let search = search.trim();
+    if !search.is_empty() {
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(person::Column::FullName.contains(search))
+                .add(person::Column::Code.contains(search)),
+        );
+    }
+    let paginator = q.order_by_asc(person::Column::FullName).paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    Ok((paginator.fetch_page(page).await?, total))
+}

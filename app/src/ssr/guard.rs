@@ -1,0 +1,51 @@
+//! Authorisation for server functions. Every server function starts with one of these calls:
+//! it resolves the signed-in user from the request's cookie (on the server, every time), checks
+//! the role, and sets the HTTP status of a refusal (401/403) so clients and tests see it.
+
+use super::auth::{user_from_headers, AuthUser};
+use super::state::AppState;
+use crate::api::error::ApiError;
+use crate::domain::identity::Role;
+use leptos::prelude::*;
+
+/// The request's state, or an internal error if the server was wired without it.
+pub fn state() -> Result<AppState, ApiError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        ApiError::Internal
+    })
+}
+
+/// The signed-in user, if any.
+pub async fn current_user() -> Result<Option<AuthUser>, ApiError> {
+    let state = state()?;
+    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| {
+        tracing::error!(error = %e, "cannot read request parts");
+        ApiError::Internal
+    })?;
+    Ok(user_from_headers(&state, &parts.headers).await)
+}
+
+/// The signed-in user if their role is one of `roles`; otherwise 401 (not signed in) or 403.
+pub async fn require(roles: &[Role]) -> Result<(AppState, AuthUser), ApiError> {
+    let state = state()?;
+    match current_user().await? {
+        None => Err(refuse(ApiError::Unauthenticated)),
+        Some(u) if roles.contains(&u.role) => Ok((state, u)),
+        Some(_) => Err(refuse(ApiError::Forbidden)),
+    }
+}
+
+/// Sets the response status that matches the error and returns it.
+pub fn refuse(e: ApiError) -> ApiError {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    e
+}
+
+/// Logs a database (or other internal) error once and turns it into a safe, generic error.
+pub fn internal(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "internal error in a server function");
+    refuse(ApiError::Internal)
+}

@@ -1,0 +1,9 @@
+//! Server-only plumbing used by the server functions in `api/`: configuration, state, the
+//! database, authentication, the content catalogue and the demo seed. Compiled only with `ssr`.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod guard;
+pub mod seed;
+pub mod state;

@@ -1,0 +1,337 @@
+//! The demo province: the new Gia Lai (Gia Lai + Bình Định, two-tier government from 1/7/2025)
+//! with its Sở Công Thương, the Chi cục QLTT (under the Sở since 3/2025) and its numbered teams,
+//! the police economic unit, customs, Sở KH&CN and a few communes and wards, a few hundred
+//! officials with Vietnamese names, and one account per role. Agency names follow the 2025
+//! structure; people and numbers are fictitious and the UI says so. Deterministic: the same
+//! seed gives the same province, so screenshots and tests are stable.
+
+use super::auth::hash_password;
+use super::db::entities::{account, agency, person};
+use crate::domain::identity::Role;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    TransactionTrait,
+};
+
+/// The password of every demo account (printed in the README).
+pub const DEMO_PASSWORD: &str = "taphuan-demo";
+
+/// The demo accounts: (username, role, agency code of their person or scope).
+pub const DEMO_ACCOUNTS: &[(&str, Role, &str)] = &[
+    ("hocvien", Role::Learner, "GL-QLTT-D01"),
+    ("giangvien", Role::Trainer, "GL-QLTT"),
+    ("quanly", Role::Manager, "GL-QLTT"),
+    ("quanly.doi1", Role::Manager, "GL-QLTT-D01"),
+    ("quantri", Role::Admin, "GL-UBND"),
+];
+
+struct AgencySeed {
+    code: &'static str,
+    name: String,
+    kind: &'static str,
+    parent: Option<&'static str>,
+    /// How many officials to generate, and with which positions.
+    staff: Staff,
+}
+
+#[derive(Clone, Copy)]
+enum Staff {
+    None,
+    ChiCuc,
+    Team(usize),
+    Sct(usize),
+    Police(usize),
+    Customs(usize),
+    Skhcn(usize),
+    Commune(usize),
+}
+
+fn agencies() -> Vec<AgencySeed> {
+    let mut v = vec![
+        AgencySeed { code: "GL-UBND", name: "UBND tỉnh Gia Lai".into(), kind: "other", parent: None, staff: Staff::None },
+        AgencySeed { code: "GL-SCT", name: "Sở Công Thương tỉnh Gia Lai".into(), kind: "sct", parent: Some("GL-UBND"), staff: Staff::Sct(14) },
+        AgencySeed {
+            code: "GL-QLTT",
+            name: "Chi cục Quản lý thị trường tỉnh Gia Lai".into(),
+            kind: "qltt",
+            parent: Some("GL-SCT"),
+            staff: Staff::ChiCuc,
+        },
+    ];
+    const TEAM_CODES: [&str; 11] = [
+        "GL-QLTT-D01", "GL-QLTT-D02", "GL-QLTT-D03", "GL-QLTT-D04", "GL-QLTT-D05", "GL-QLTT-D06", "GL-QLTT-D07",
+        "GL-QLTT-D08", "GL-QLTT-D09", "GL-QLTT-D10", "GL-QLTT-D11",
+    ];
+    for (i, code) in TEAM_CODES.iter().enumerate() {
+        v.push(AgencySeed {
+            code,
+            name: format!("Đội Quản lý thị trường số {}", i + 1),
+            kind: "qltt",
+            parent: Some("GL-QLTT"),
+            staff: Staff::Team(9 + (i * 5) % 8),
+        });
+    }
+    v.extend([
+        AgencySeed { code: "GL-CA", name: "Công an tỉnh Gia Lai".into(), kind: "police", parent: Some("GL-UBND"), staff: Staff::None },
+        AgencySeed {
+            code: "GL-CA-PC03",
+            name: "Phòng Cảnh sát kinh tế (PC03)".into(),
+            kind: "police",
+            parent: Some("GL-CA"),
+            staff: Staff::Police(24),
+        },
+        AgencySeed {
+            code: "GL-HQ",
+            name: "Đơn vị Hải quan trên địa bàn tỉnh Gia Lai".into(),
+            kind: "customs",
+            parent: Some("GL-UBND"),
+            staff: Staff::Customs(16),
+        },
+        AgencySeed {
+            code: "GL-SKHCN",
+            name: "Sở Khoa học và Công nghệ tỉnh Gia Lai".into(),
+            kind: "skhcn",
+            parent: Some("GL-UBND"),
+            staff: Staff::Skhcn(10),
+        },
+    ]);
+    for (code, name) in [
+        ("GL-P-QUYNHON", "Phường Quy Nhơn"),
+        ("GL-P-PLEIKU", "Phường Pleiku"),
+        ("GL-P-ANKHE", "Phường An Khê"),
+        ("GL-X-CHUSE", "Xã Chư Sê"),
+        ("GL-X-DUCCO", "Xã Đức Cơ"),
+        ("GL-X-PHUTHIEN", "Xã Phú Thiện"),
+    ] {
+        v.push(AgencySeed { code, name: format!("UBND {name}"), kind: "commune", parent: Some("GL-UBND"), staff: Staff::Commune(6) });
+    }
+    v
+}
+
+const SURNAMES: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
+    "Đinh", "Trương", "Mai", "Lâm",
+];
+const MIDDLE_M: &[&str] = &["Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công", "Xuân", "Trọng", "Anh"];
+const MIDDLE_F: &[&str] = &["Thị", "Ngọc", "Thu", "Kim", "Thanh", "Mỹ", "Hồng", "Bích", "Phương", "Diệu"];
+const GIVEN_M: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phong", "Phúc", "Quang", "Quân", "Sơn", "Thắng",
+    "Trung", "Tuấn", "Việt", "Hiếu", "Đạt", "Toàn", "Lộc",
+];
+const GIVEN_F: &[&str] = &[
+    "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga", "Thảo", "Trang", "Vân", "Yến", "Huyền", "Nhung", "Oanh", "Tâm",
+    "Giang", "Ly",
+];
+/// Names of the Central Highlands' Jrai and Bahnar communities, common among Gia Lai officials.
+const HIGHLAND: &[&str] = &[
+    "Ksor H'Hiên", "Rơ Châm Tuấn", "Siu Thu", "Rah Lan Hoa", "Đinh Văn Hlơn", "Kpă Hơ Ni", "Rơ Mah Blích", "Nay Y Phin",
+    "Puih Hlim", "Ksor Nhí",
+];
+
+fn name(rng: &mut StdRng) -> String {
+    if rng.gen_ratio(1, 12) {
+        return HIGHLAND[rng.gen_range(0..HIGHLAND.len())].to_string();
+    }
+    let s = SURNAMES[rng.gen_range(0..SURNAMES.len())];
+    if rng.gen_bool(0.55) {
+        format!("{s} {} {}", MIDDLE_M[rng.gen_range(0..MIDDLE_M.len())], GIVEN_M[rng.gen_range(0..GIVEN_M.len())])
+    } else {
+        format!("{s} {} {}", MIDDLE_F[rng.gen_range(0..MIDDLE_F.len())], GIVEN_F[rng.gen_range(0..GIVEN_F.len())])
+    }
+}
+
+/// (position, has an enforcement duty) for each official of a unit.
+fn positions(staff: Staff, rng: &mut StdRng) -> Vec<(&'static str, bool)> {
+    let pick = |rng: &mut StdRng, opts: &[(&'static str, bool)]| opts[rng.gen_range(0..opts.len())];
+    match staff {
+        Staff::None => vec![],
+        Staff::ChiCuc => vec![
+            ("Chi cục trưởng", true),
+            ("Phó Chi cục trưởng", true),
+            ("Phó Chi cục trưởng", true),
+            ("Kiểm soát viên chính thị trường", true),
+            ("Kiểm soát viên chính thị trường", true),
+            ("Kiểm soát viên thị trường", true),
+            ("Kiểm soát viên thị trường", true),
+            ("Chuyên viên tổng hợp", false),
+            ("Kế toán", false),
+        ],
+        Staff::Team(n) => {
+            let mut v = vec![("Đội trưởng", true), ("Phó Đội trưởng", true)];
+            for _ in 2..n {
+                v.push(pick(
+                    rng,
+                    &[
+                        ("Kiểm soát viên thị trường", true),
+                        ("Kiểm soát viên thị trường", true),
+                        ("Kiểm soát viên chính thị trường", true),
+                        ("Kiểm soát viên trung cấp thị trường", true),
+                    ],
+                ));
+            }
+            v
+        }
+        Staff::Sct(n) => (0..n)
+            .map(|i| if i < 4 { ("Chuyên viên quản lý thương mại điện tử", true) } else { ("Chuyên viên", false) })
+            .collect(),
+        Staff::Police(n) => (0..n)
+            .map(|_| pick(rng, &[("Cán bộ điều tra", true), ("Trinh sát viên", true), ("Cán bộ nghiệp vụ", true)]))
+            .collect(),
+        Staff::Customs(n) => (0..n).map(|_| pick(rng, &[("Công chức hải quan", true), ("Kiểm tra viên hải quan", true)])).collect(),
+        Staff::Skhcn(n) => (0..n)
+            .map(|i| if i < 3 { ("Chuyên viên an toàn thông tin", true) } else { ("Chuyên viên", false) })
+            .collect(),
+        Staff::Commune(n) => (0..n)
+            .map(|i| match i {
+                0 => ("Phó Chủ tịch UBND", true),
+                1 => ("Công chức Văn phòng - Thống kê", false),
+                _ => ("Công chức Kinh tế", i % 2 == 0),
+            })
+            .collect(),
+    }
+}
+
+/// Seeds the demo if the database has no agencies yet. Returns whether it seeded.
+pub async fn seed_demo_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    if agency::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    seed_demo(db).await?;
+    Ok(true)
+}
+
+/// Seeds the demo province in one transaction (all or nothing).
+pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let password_hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+    let tx = db.begin_with_options(super::db::write_tx()).await?;
+    let now = chrono::Utc::now();
+    let mut rng = StdRng::seed_from_u64(1122);
+    let mut ids: std::collections::HashMap<&'static str, (i64, String)> = Default::default();
+    let mut person_of_agency: std::collections::HashMap<&'static str, i64> = Default::default();
+    let mut serial = 0u32;
+    for a in agencies() {
+        let (parent_id, parent_path) = match a.parent {
+            Some(p) => {
+                let (id, path) = ids.get(p).cloned().expect("parents are listed before children");
+                (Some(id), path)
+            }
+            None => (None, "/".to_string()),
+        };
+        let row = agency::ActiveModel {
+            code: Set(a.code.to_string()),
+            name: Set(a.name.clone()),
+            kind: Set(a.kind.to_string()),
+            parent_id: Set(parent_id),
+            path: Set(String::new()),
+            valid_from: Set(chrono::NaiveDate::from_ymd_opt(2025, 7, 1)),
+            valid_to: Set(None),
+            merged_into_id: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        let path = format!("{parent_path}{}/", row.id);
+        let mut am: agency::ActiveModel = row.clone().into();
+        am.path = Set(path.clone());
+        am.update(&tx).await?;
+        ids.insert(a.code, (row.id, path));
+
+        for (position, enforcement) in positions(a.staff, &mut rng) {
+            serial += 1;
+            let full_name = name(&mut rng);
+            let p = person::ActiveModel {
+                code: Set(format!("GL{serial:05}")),
+                full_name: Set(full_name),
+                agency_id: Set(row.id),
+                position: Set(position.to_string()),
+                enforcement: Set(enforcement),
+                email: Set(None),
+                phone: Set(None),
+                start_date: Set(chrono::NaiveDate::from_ymd_opt(2015 + rng.gen_range(0..10), rng.gen_range(1..13), 1)),
+                end_date: Set(None),
+                active: Set(true),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            // The learner demo account belongs to an ordinary team member, not the team leader.
+            if position.starts_with("Kiểm soát viên") {
+                person_of_agency.entry(a.code).or_insert(p.id);
+            }
+        }
+    }
+    for (username, role, code) in DEMO_ACCOUNTS {
+        let (agency_id, _) = ids[code].clone();
+        account::ActiveModel {
+            username: Set(username.to_string()),
+            password_hash: Set(password_hash.clone()),
+            role: Set(role.as_str().to_string()),
+            person_id: Set(if *role == Role::Learner { person_of_agency.get(code).copied() } else { None }),
+            scope_agency_id: Set(if *role == Role::Manager { Some(agency_id) } else { None }),
+            token_version: Set(0),
+            disabled: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates (or resets the password and role of) one account: `taphuan create-user`.
+pub async fn create_user(
+    db: &impl ConnectionTrait,
+    username: &crate::domain::identity::Username,
+    password: &crate::domain::identity::NewPassword,
+    role: Role,
+    scope_agency_code: Option<&str>,
+) -> anyhow::Result<i64> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let scope = match scope_agency_code {
+        Some(code) => Some(
+            agency::Entity::find()
+                .filter(agency::Column::Code.eq(code))
+                .one(db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no agency with code {code:?}"))?
+                .id,
+        ),
+        None if role == Role::Manager => anyhow::bail!("a manager needs --agency CODE: the subtree they may see"),
+        None => None,
+    };
+    let hash = hash_password(password.expose().to_string()).await?;
+    let existing = account::Entity::find().filter(account::Column::Username.eq(username.as_str())).one(db).await?;
+    let model = match existing {
+        Some(acc) => {
+            let version = acc.token_version + 1;
+            let mut am: account::ActiveModel = acc.into();
+            am.password_hash = Set(hash);
+            am.role = Set(role.as_str().into());
+            am.scope_agency_id = Set(scope);
+            am.token_version = Set(version);
+            am.update(db).await?
+        }
+        None => {
+            account::ActiveModel {
+                username: Set(username.as_str().into()),
+                password_hash: Set(hash),
+                role: Set(role.as_str().into()),
+                person_id: Set(None),
+                scope_agency_id: Set(scope),
+                token_version: Set(0),
+                disabled: Set(false),
+                created_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    Ok(model.id)
+}

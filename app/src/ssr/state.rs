@@ -1,0 +1,22 @@
+//! What every request handler and server function can reach: the database pool, the
+//! configuration and Leptos' options. Cloned per request (all fields are cheap handles); passed
+//! explicitly, never a global, so tests build their own.
+
+use super::config::Config;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,398 @@
+//! The content checker against small, realistic broken courses (one folder per kind of error
+//! under `tests/content-fixtures/`), each asserting the exact `file:line:col: … — …` line an
+//! author would see; plus rendering safety, normalisation and a never-panics property.
+
+use app::domain::content::{
+    Diagnostic, Library, Severity, SourceFile, fs::read_content_dir, load_library,
+};
+use proptest::prelude::*;
+
+fn fixture(name: &str) -> Vec<SourceFile> {
+    let root = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/content-fixtures"
+    ))
+    .join(name);
+    read_content_dir(&root)
+        .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", root.display()))
+}
+
+fn load(name: &str) -> (Library, Vec<Diagnostic>) {
+    load_library(&fixture(name))
+}
+
+/// The diagnostics of a fixture, as the author sees them.
+fn report(name: &str) -> Vec<String> {
+    load(name).1.iter().map(ToString::to_string).collect()
+}
+
+#[track_caller]
+fn assert_report(name: &str, expected: &[&str]) {
+    assert_eq!(report(name), expected, "fixture `{name}`");
+}
+
+#[test]
+fn a_valid_course_with_a_translation_loads_without_any_diagnostic() {
+    let (lib, diags) = load("valid");
+    assert_eq!(diags, []);
+    let course = lib.course("k-hang-gia").expect("course loaded");
+    assert_eq!(
+        course
+            .lessons
+            .iter()
+            .map(|l| (l.number, l.slug.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "tong-quan"), (2, "nghia-vu")]
+    );
+    assert_eq!(course.meta.pass_mark.percent(), 80);
+    assert_eq!(course.hash.len(), 64);
+    let exam = course.exam.as_ref().expect("exam loaded");
+    assert_eq!(
+        exam.pool.iter().map(|i| i.name()).collect::<Vec<_>>(),
+        ["q-dang-ky", "q-thoi-han"]
+    );
+    assert_ne!(exam.pool[0].hash, exam.pool[1].hash);
+    let l1 = &course.lessons[0];
+    assert!(
+        l1.html
+            .contains("<img src=\"/content/k-hang-gia/images/so-do.png\""),
+        "{}",
+        l1.html
+    );
+    assert!(
+        l1.html
+            .contains("href=\"/courses/k-hang-gia/lessons/2#go-hang\""),
+        "{}",
+        l1.html
+    );
+    assert!(l1.html.contains("<h2 id=\"san-la-gi\">"), "{}", l1.html);
+    let l2 = &course.lessons[1];
+    assert_eq!(l2.checks.len(), 1);
+    assert_eq!(l2.checks[0].name(), "kc-go-hang");
+    assert!(
+        l2.html
+            .contains("<div class=\"kc\" data-check=\"0\"></div>"),
+        "{}",
+        l2.html
+    );
+    assert!(!l2.html.contains("::kc-go-hang::"), "{}", l2.html);
+    let en = &course.translations[0];
+    assert_eq!(en.title, "Counterfeits on e-commerce platforms");
+    assert_eq!(en.lessons.len(), 1);
+    assert!(
+        en.lessons[0]
+            .html
+            .contains("href=\"/courses/k-hang-gia/lessons/1#san-la-gi\"")
+    );
+}
+
+#[test]
+fn a_file_without_front_matter_is_reported_at_its_first_line() {
+    assert_report(
+        "missing-front-matter",
+        &[
+            "k-hang-gia/01-tong-quan.md:1:1: missing front matter — start the file with a line `+++`, the TOML keys (e.g. `title = \"…\"`), and a closing line `+++`",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_required_key_is_reported_at_the_opening_fence() {
+    assert_report(
+        "missing-key",
+        &["k-hang-gia/course.md:1:1: missing required key `pass_mark` — add `pass_mark = 80`"],
+    );
+}
+
+#[test]
+fn an_unknown_key_is_reported_with_the_closest_known_key() {
+    assert_report(
+        "unknown-key",
+        &[
+            "k-hang-gia/02-nghia-vu.md:3:1: unknown key `tac_gia` — known keys here: `title`, `minutes`",
+            "k-hang-gia/course.md:1:1: missing required key `pass_mark` — add `pass_mark = 80`",
+            "k-hang-gia/course.md:6:1: unknown key `pass_mak` — did you mean `pass_mark`?",
+        ],
+    );
+}
+
+#[test]
+fn wrong_types_and_values_are_all_reported_at_the_value() {
+    assert_report(
+        "wrong-values",
+        &[
+            "k-hang-gia/course.md:4:12: `language` cannot be \"fr\" — write one of \"vi\" or \"en\"",
+            "k-hang-gia/course.md:5:11: `version` must be text in double quotes, not a decimal number — write `version = \"2026.1\"`",
+            "k-hang-gia/course.md:6:13: `pass_mark` is 120, but must be between 1 and 100 — write e.g. `pass_mark = 80`",
+            "k-hang-gia/exam.md:7:19: `shuffle_answers` must be `true` or `false`, not text — write `shuffle_answers = true`",
+            "k-hang-gia/exam.md:8:10: `review` cannot be \"sau_khi_nop\" — write one of \"after_submit\" or \"after_pass\" or \"never\"",
+        ],
+    );
+}
+
+#[test]
+fn toml_syntax_errors_point_into_the_markdown_file() {
+    assert_report(
+        "toml-syntax",
+        &[
+            "k-hang-gia/02-nghia-vu.md:2:26: invalid TOML: invalid basic string, expected `\"` — write one `key = value` per line; text in double quotes, numbers and true/false without",
+        ],
+    );
+}
+
+#[test]
+fn bad_lesson_file_names_and_stray_markdown_files_are_errors() {
+    assert_report(
+        "bad-lesson-names",
+        &[
+            "k-hang-gia/3-xu-ly.md:1:1: `3-xu-ly.md` is not a lesson file name — name lessons `NN-slug.md` (two digits, lower-case ASCII slug), e.g. `03-xu-ly.md`",
+            "k-hang-gia/ghi-chu.md:1:1: unexpected file `ghi-chu.md` in a course folder — a course folder holds only course.md, exam.md, lessons `NN-slug.md` and their `.en.md` twins; keep notes outside content/",
+            "k-hang-gia/images/ghi-chu.md:1:1: unexpected Markdown file inside a course's subfolder — only images and other assets go in subfolders; lessons are `NN-slug.md` next to course.md",
+        ],
+    );
+}
+
+#[test]
+fn lesson_numbers_must_be_unique_and_contiguous() {
+    assert_report(
+        "lesson-numbering",
+        &[
+            "k-hang-gia/02-nghia-vu.md:1:1: lesson number 02 is used twice (also `02-nghia-vu-khac.md`) — give each lesson its own number and renumber the ones after it",
+            "k-hang-gia/04-phoi-hop.md:1:1: lesson 04 follows 02: number 03 is missing — rename it `03-phoi-hop.md` (numbers run 01, 02, 03… without gaps)",
+        ],
+    );
+}
+
+#[test]
+fn a_duplicate_question_name_points_at_the_second_and_names_the_first() {
+    assert_report(
+        "duplicate-question-names",
+        &[
+            "k-hang-gia/exam.md:18:1: question name `kc-go-hang` is already used at k-hang-gia/02-nghia-vu.md:9 — give each question its own `::name::` (it is the question's id across versions)",
+        ],
+    );
+}
+
+#[test]
+fn a_question_without_a_name_is_an_error() {
+    assert_report(
+        "unnamed-question",
+        &[
+            "k-hang-gia/exam.md:18:1: question has no name — start it with a stable id, e.g. `::q-san-go-hang::` (unique in the course)",
+        ],
+    );
+}
+
+#[test]
+fn a_choice_question_without_a_right_answer_is_an_error() {
+    assert_report(
+        "no-correct-answer",
+        &[
+            "k-hang-gia/exam.md:13:60: no answer is marked right — mark one right answer with '=', or make the positive weights (`~%50%`) add up to 100%",
+        ],
+    );
+}
+
+#[test]
+fn multiple_answer_weights_that_cannot_reach_full_marks_are_an_error() {
+    let report = report("weights-below-100");
+    assert_eq!(report.len(), 1, "{report:?}");
+    assert!(
+        report[0].starts_with("k-hang-gia/exam.md:13:60: the positive weights add up to 90"),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn an_essay_cannot_stand_in_an_exam_pool() {
+    assert_report(
+        "essay-in-exam",
+        &[
+            "k-hang-gia/exam.md:20:1: essay question `q-tu-luan` cannot be in an exam pool — exams are graded automatically: turn it into a choice question, or move it to a lesson as a knowledge check",
+        ],
+    );
+}
+
+#[test]
+fn a_pool_smaller_than_draw_is_reported_at_draw() {
+    assert_report(
+        "pool-smaller-than-draw",
+        &[
+            "k-hang-gia/exam.md:3:8: the pool holds 2 gradable question(s) but `draw = 5` — add 3 question(s) to the pool or lower `draw` to 2",
+        ],
+    );
+}
+
+#[test]
+fn gift_syntax_errors_carry_the_markdown_files_line() {
+    let report = report("gift-syntax");
+    assert_eq!(report.len(), 1, "{report:?}");
+    assert!(
+        report[0].starts_with("k-hang-gia/02-nghia-vu.md:9:83: unclosed '{' — "),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn a_broken_image_path_is_reported_with_the_closest_file() {
+    assert_report(
+        "broken-image",
+        &[
+            "k-hang-gia/01-tong-quan.md:9:1: image `images/so-do.jpg` not found — did you mean `images/so-do.png`?",
+        ],
+    );
+}
+
+#[test]
+fn links_to_missing_lessons_and_anchors_are_errors() {
+    assert_report(
+        "broken-lesson-link",
+        &[
+            "k-hang-gia/01-tong-quan.md:11:10: link `02-nghia-vu.md#go-hang-vi-pham`: no anchor `#go-hang-vi-pham` on `02-nghia-vu.md` — use one of `#go-hang`",
+            "k-hang-gia/01-tong-quan.md:11:64: link to `03-xu-ly.md`: there is no lesson 03 — link to one of the course's lessons (`01-tong-quan.md`, `02-nghia-vu.md`)",
+        ],
+    );
+}
+
+#[test]
+fn cited_law_must_be_listed_in_references_with_a_source() {
+    assert_report(
+        "uncited-law",
+        &[
+            "k-hang-gia/02-nghia-vu.md:6:16: `85/2021/NĐ-CP` is cited but not listed in `[[references]]` of course.md — add `[[references]]` with `number = \"85/2021/NĐ-CP\"`, its `title` and `source`",
+            "k-hang-gia/02-nghia-vu.md:6:44: `319/QĐ-TTg` is cited but not listed in `[[references]]` of course.md — add `[[references]]` with `number = \"319/QĐ-TTg\"`, its `title` and `source`",
+            "k-hang-gia/course.md:15:10: `references.source` is empty — write where the fact was checked, a URL or a publication: `source = \"https://…\"`",
+        ],
+    );
+}
+
+#[test]
+fn english_files_need_vietnamese_twins() {
+    assert_report(
+        "english-without-twin",
+        &[
+            "k-hang-gia/03-xu-ly.en.md:1:1: `03-xu-ly.en.md` has no Vietnamese twin `03-xu-ly.md` — an English lesson translates a Vietnamese one: use the same number and slug, or add the Vietnamese lesson first",
+            "k-hang-gia/exam.en.md:1:1: the pool holds 1 gradable question(s) but exam.md has `draw = 2` — add 1 question(s) to the pool or lower `draw` to 1",
+            "k-hang-gia/exam.en.md:5:1: English question `q-khac` has no Vietnamese twin — give a translated question the same `::name::` as the Vietnamese question it translates",
+        ],
+    );
+}
+
+#[test]
+fn scripts_handlers_and_javascript_links_are_warned_about_and_never_rendered() {
+    let (lib, diags) = load("unsafe-html");
+    assert!(
+        diags.iter().all(|d| d.severity == Severity::Warning),
+        "{diags:?}"
+    );
+    let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "k-hang-gia/02-nghia-vu.md:14:1: raw HTML `<script>` is removed when the page is rendered — delete it: lessons cannot run scripts; use Markdown for links and images",
+            "k-hang-gia/02-nghia-vu.md:16:1: raw HTML with an event handler (`on…=`) is removed when the page is rendered — delete it: lessons cannot run scripts; use Markdown for links and images",
+            "k-hang-gia/02-nghia-vu.md:18:1: a `javascript:` link is removed when the page is rendered — delete it: lessons cannot run scripts; use Markdown for links and images",
+        ]
+    );
+    let html = &lib
+        .course("k-hang-gia")
+        .expect("warnings do not stop loading")
+        .lessons[1]
+        .html;
+    for bad in ["<script", "alert(1)", "onerror", "javascript:"] {
+        assert!(
+            !html.to_lowercase().contains(bad),
+            "`{bad}` survived in {html}"
+        );
+    }
+    assert!(html.contains("bấm vào đây"), "the link text stays: {html}");
+}
+
+#[test]
+fn nfd_text_loads_exactly_like_nfc_text() {
+    let (nfc, _) = load("valid");
+    let (nfd, diags) = load("nfd");
+    assert_eq!(diags, []);
+    let (a, b) = (&nfc.courses[0].lessons[1], &nfd.courses[0].lessons[1]);
+    assert_eq!(a.title, b.title);
+    assert_eq!(a.html, b.html);
+    assert_eq!(a.hash, b.hash);
+    assert_eq!(a.checks, b.checks);
+}
+
+#[test]
+fn a_bom_and_crlf_line_ends_change_nothing() {
+    let (plain, _) = load("valid");
+    let (crlf, diags) = load("crlf-bom");
+    assert_eq!(diags, []);
+    assert_eq!(plain.courses[0].lessons[1], crlf.courses[0].lessons[1]);
+}
+
+#[test]
+fn the_shipped_library_has_no_errors() {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../content"));
+    let Ok(files) = read_content_dir(root) else {
+        return;
+    };
+    let (_, diags) = load_library(&files);
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "content/ has errors:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Text that exercises the parsers' special characters.
+fn authored_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("+++\n".to_owned()),
+        Just("```gift\n".to_owned()),
+        Just("```\n".to_owned()),
+        Just("::q::".to_owned()),
+        Just("{".to_owned()),
+        Just("}".to_owned()),
+        Just("=".to_owned()),
+        Just("~%50%".to_owned()),
+        Just("#".to_owned()),
+        Just("->".to_owned()),
+        Just("\\".to_owned()),
+        Just("title = \"".to_owned()),
+        Just("[[references]]\n".to_owned()),
+        Just("[^s1]".to_owned()),
+        Just("](02-x.md#".to_owned()),
+        Just("![a](".to_owned()),
+        Just("52/2013/NĐ-CP".to_owned()),
+        Just("Nghị định 85/2021".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("\u{FEFF}".to_owned()),
+        Just("e\u{0301}\u{0323}".to_owned()),
+        Just("<script>".to_owned()),
+        "[a-zđĐạờ0-9 \n/.-]{0,12}",
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn loading_arbitrary_text_never_panics(course in authored_text(), lesson in authored_text(), exam in authored_text(), raw in prop::collection::vec(any::<u8>(), 0..64)) {
+        let files = vec![
+            SourceFile::new("k/course.md", course),
+            SourceFile::new("k/01-a.md", lesson.clone()),
+            SourceFile::new("k/01-a.en.md", lesson),
+            SourceFile::new("k/exam.md", exam),
+            SourceFile::new("k/02-b.md", raw),
+        ];
+        let (_, diags) = load_library(&files);
+        for d in diags {
+            prop_assert!(d.line >= 1 && d.col >= 1, "{d}");
+        }
+    }
+}

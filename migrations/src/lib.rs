@@ -1,0 +1,21 @@
+//! Taphuan's schema history. Migrations are append-only: never edit one that has been applied;
+//! add a new one. They use their own `Iden` enums (not the app's entities) so old migrations keep
+//! compiling when entities change, and every one runs on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_foundation;
+mod m20261128_000002_content_versions;
+
+/// The ordered list of migrations that `taphuan migrate` and start-up apply.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_foundation::Migration),
+            Box::new(m20261128_000002_content_versions::Migration),
+        ]
+    }
+}

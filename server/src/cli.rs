@@ -1,0 +1,111 @@
+//! The command line. `taphuan` alone serves; every subcommand has `--help`.
+
+use crate::startup;
+use app::domain::identity::{NewPassword, Role, Username};
+use app::ssr::config::Config;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "taphuan", version, about = "Taphuan: tập huấn thực thi pháp luật thương mại điện tử")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default). Migrates first; seeds the demo on an empty
+    /// database unless TAPHUAN_SEED_DEMO=false.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (default: TAPHUAN_ADDR or 127.0.0.1:3000).
+        #[arg(long, env = "TAPHUAN_ADDR")]
+        addr: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an account, or reset the password and role of an existing one (which signs it out
+    /// everywhere). The password is read from TAPHUAN_NEW_PASSWORD or the first line of stdin.
+    CreateUser {
+        /// Login name: 3–64 characters of a-z 0-9 . _ -
+        #[arg(long)]
+        username: String,
+        /// learner, trainer, manager or admin
+        #[arg(long)]
+        role: String,
+        /// For a manager: the code of the agency whose subtree they may see (e.g. GL-QLTT).
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// Seed the demo province (new Gia Lai, 2025) into an empty database.
+    SeedDemo,
+}
+
+/// Runs the CLI and maps failures to a clear message and exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve { addr: std::env::var("TAPHUAN_ADDR").ok().and_then(|a| a.parse().ok()) }) {
+        Command::Serve { addr } => {
+            let seed = config.seed_demo;
+            let state = startup::build_state(config, startup::leptos_options(addr)).await?;
+            if seed && app::ssr::seed::seed_demo_if_empty(&state.db).await? {
+                tracing::info!("seeded the demo province (demo accounts: see README)");
+            }
+            startup::serve(state).await
+        }
+        Command::Migrate => {
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            app::ssr::db::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::CreateUser { username, role, agency } => {
+            let username = Username::parse(&username).map_err(anyhow::Error::msg)?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("unknown role {role:?}: use learner, trainer, manager or admin"))?;
+            let raw = match std::env::var("TAPHUAN_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let password = NewPassword::parse(&raw).map_err(anyhow::Error::msg)?;
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            app::ssr::db::migrate(&db).await?;
+            let id = app::ssr::seed::create_user(&db, &username, &password, role, agency.as_deref()).await?;
+            println!("account {} ({}) ready, id {id}", username.as_str(), role);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = app::ssr::db::connect(&config.database_url, 2).await?;
+            app::ssr::db::migrate(&db).await?;
+            if app::ssr::seed::seed_demo_if_empty(&db).await? {
+                println!("demo province seeded");
+            } else {
+                println!("the database already has agencies: nothing seeded");
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Building the application: state from configuration, the router from state, and serving.
+//! Tests build the very same router with `router(state)`.
+
+use app::app::{shell, App};
+use app::ssr::{auth, config::Config, db, state::AppState};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+/// Leptos' options: from cargo-leptos' environment when it runs us, else the defaults the
+/// README's run command builds with (site in `target/site`).
+pub fn leptos_options(addr: Option<SocketAddr>) -> LeptosOptions {
+    let mut opts = if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
+        leptos::config::get_configuration(None).map(|c| c.leptos_options).unwrap_or_else(|_| default_options())
+    } else {
+        default_options()
+    };
+    if let Some(addr) = addr {
+        opts.site_addr = addr;
+    }
+    opts
+}
+
+fn default_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("taphuan")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_pkg_dir("pkg")
+        .site_addr(SocketAddr::from(([127, 0, 0, 1], 3000)))
+        .build()
+}
+
+/// Connects to the database, migrates it, and assembles the state.
+pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+    let db = db::connect(&config.database_url, config.db_max_connections).await?;
+    db::migrate(&db).await?;
+    Ok(AppState { db, config: Arc::new(config), leptos_options })
+}
+
+/// The whole HTTP surface of Taphuan.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let context = move || provide_context(ctx_state.clone());
+    let opts = state.leptos_options.clone();
+    Router::new()
+        .route("/auth/sign-in", post(auth::sign_in))
+        .route("/auth/sign-out", post(auth::sign_out))
+        .route("/lang/{code}", get(auth::set_language))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(opts.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn(auth::same_origin_guard))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C. TCP_NODELAY matters: Leptos streams a page in several chunks and Nagle's
+/// algorithm with delayed ACKs stalls each keep-alive request by ~40 ms.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
+    let addr = state.leptos_options.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (set TAPHUAN_ADDR or --addr to another port)"))?
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    tracing::info!("Taphuan is listening on http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
