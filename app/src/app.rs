@@ -6,7 +6,7 @@ use crate::pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,12 +64,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-                    <Route path=path!("/") view=pages::home::Home/>
-                    <Route path=path!("/sign-in") view=pages::sign_in::SignIn/>
-                    <Route path=path!("/learn") view=pages::learn::Learn/>
-                    <Route path=path!("/content") view=pages::content::ContentLibrary/>
-                    <Route path=path!("/coverage") view=pages::coverage::Coverage/>
-                    <Route path=path!("/admin") view=pages::admin::Admin/>
+                    <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=pages::sign_in::SignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/learn") view=pages::learn::Learn ssr=SsrMode::Async/>
+                    <Route path=path!("/content") view=pages::content::ContentLibrary ssr=SsrMode::Async/>
+                    <Route path=path!("/coverage") view=pages::coverage::Coverage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

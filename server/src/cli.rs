@@ -40,6 +40,27 @@ enum Command {
     },
     /// Seed the demo province (new Gia Lai, 2025) into an empty database.
     SeedDemo,
+    /// Work with the course library (Markdown + GIFT files).
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Check a content folder: prints every problem as `file:line:col: what — instead` and
+    /// exits with 1 if there is any error (warnings alone exit 0).
+    Check {
+        /// The content root (default: TAPHUAN_CONTENT_DIR or `content`).
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Convert an Aiken file to named GIFT questions (printed to stdout).
+    ImportAiken {
+        /// The Aiken file.
+        file: std::path::PathBuf,
+        /// Name prefix for the questions, e.g. `a-exam` gives `a-exam-01`, `a-exam-02`…
+        #[arg(long, default_value = "q")]
+        prefix: String,
+    },
 }
 
 /// Runs the CLI and maps failures to a clear message and exit code 1.
@@ -62,6 +83,10 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Content commands work on files alone: no configuration, database or secret needed.
+    if let Some(Command::Content(cmd)) = &cli.command {
+        return content(cmd);
+    }
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve { addr: std::env::var("TAPHUAN_ADDR").ok().and_then(|a| a.parse().ok()) }) {
         Command::Serve { addr } => {
@@ -97,6 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("account {} ({}) ready, id {id}", username.as_str(), role);
             Ok(())
         }
+        Command::Content(_) => unreachable!("handled above"),
         Command::SeedDemo => {
             let db = app::ssr::db::connect(&config.database_url, 2).await?;
             app::ssr::db::migrate(&db).await?;
@@ -105,6 +131,51 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 println!("the database already has agencies: nothing seeded");
             }
+            Ok(())
+        }
+    }
+}
+
+fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
+    use app::domain::content::{fs::read_content_dir, load_library};
+    match cmd {
+        ContentCommand::Check { dir } => {
+            let dir = dir.clone().unwrap_or_else(|| {
+                std::env::var("TAPHUAN_CONTENT_DIR").unwrap_or_else(|_| "content".into()).into()
+            });
+            let files = read_content_dir(&dir).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?;
+            let (library, diagnostics) = load_library(&files);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            for d in &diagnostics {
+                println!("{}/{d}", dir.display());
+            }
+            let lessons: usize = library.courses.iter().map(|c| c.lessons.len()).sum();
+            let questions: usize = library
+                .courses
+                .iter()
+                .map(|c| c.exam.as_ref().map_or(0, |e| e.pool.len()) + c.lessons.iter().map(|l| l.checks.len()).sum::<usize>())
+                .sum();
+            println!(
+                "{}: {} course(s), {lessons} lesson(s), {questions} question(s); {errors} error(s), {} warning(s)",
+                dir.display(),
+                library.courses.len(),
+                diagnostics.len() - errors
+            );
+            if errors > 0 {
+                anyhow::bail!("{errors} content error(s)");
+            }
+            Ok(())
+        }
+        ContentCommand::ImportAiken { file, prefix } => {
+            let src = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let (questions, errors) = app::domain::aiken::parse_aiken(&src);
+            for e in &errors {
+                eprintln!("{}:{e}", file.display());
+            }
+            if !errors.is_empty() {
+                anyhow::bail!("{} error(s) in {}", errors.len(), file.display());
+            }
+            print!("{}", app::domain::aiken::to_gift(&questions, prefix));
             Ok(())
         }
     }

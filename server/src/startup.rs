@@ -2,7 +2,7 @@
 //! Tests build the very same router with `router(state)`.
 
 use app::app::{shell, App};
-use app::ssr::{auth, config::Config, db, state::AppState};
+use app::ssr::{auth, config::Config, content::ContentStore, db, state::AppState};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -39,7 +39,11 @@ fn default_options() -> LeptosOptions {
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url, config.db_max_connections).await?;
     db::migrate(&db).await?;
-    Ok(AppState { db, config: Arc::new(config), leptos_options })
+    let watch = config.env == app::ssr::config::Environment::Development;
+    let content = Arc::new(ContentStore::open(&config.content_dir, watch));
+    let recorded = app::ssr::content::record_versions(&db, &content.get().library).await?;
+    tracing::debug!(recorded, "content versions recorded");
+    Ok(AppState { db, config: Arc::new(config), leptos_options, content })
 }
 
 /// The whole HTTP surface of Taphuan.

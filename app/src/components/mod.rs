@@ -1,4 +1,5 @@
 //! Presentational pieces shared by pages, driven by props and context.
 
+pub mod course_card;
 pub mod layout;
 pub mod session;

@@ -1,5 +1,8 @@
-//! `/content`: the trainer's view of the course library.
+//! `/content`: the trainer's view of the course library — every course with its version and
+//! hash, and every problem the checker found, with its `file:line:col`.
 
+use crate::api::catalog::library_status;
+use crate::components::course_card::CourseCard;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -12,8 +15,40 @@ pub fn ContentLibrary() -> impl IntoView {
     view! {
         <Title text=T::NavContent.get(lang)/>
         <RequireRole roles=&[Role::Trainer, Role::Admin]>
-            <h1>{T::NavContent.get(lang)}</h1>
-            <p class="lead">{T::ContentLead.get(lang)}</p>
+            <ContentBody/>
         </RequireRole>
+    }
+}
+
+#[component]
+fn ContentBody() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let status = Resource::new(|| (), |_| library_status());
+    view! {
+        <h1>{T::NavContent.get(lang)}</h1>
+        <p class="lead">{T::ContentLead.get(lang)}</p>
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match status.await {
+                    Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
+                    Ok(s) => view! {
+                        <h2>{T::ContentProblems.get(lang)}</h2>
+                        {if s.diagnostics.is_empty() {
+                            view! { <p class="alert ok">{T::NoProblems.get(lang)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="alert error">
+                                    {s.diagnostics.into_iter().map(|d| view! { <div class="diag">{d}</div> }).collect_view()}
+                                </div>
+                            }.into_any()
+                        }}
+                        <h2>{T::Courses.get(lang)}</h2>
+                        <div class="courses">
+                            {s.courses.into_iter().map(|c| view! { <CourseCard course=c show_version=true/> }).collect_view()}
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -3,6 +3,7 @@
 //! explicitly, never a global, so tests build their own.
 
 use super::config::Config;
+use super::content::ContentStore;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// The compiled course library.
+    pub content: Arc<ContentStore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
