@@ -55,6 +55,13 @@ pub fn App() -> impl IntoView {
     let lang = request_lang();
     provide_context(lang);
     crate::components::session::provide_session();
+    // Effects never run on the server: this marks the moment the page is interactive, which
+    // browser tests wait for before clicking.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/taphuan.css"/>

@@ -37,8 +37,7 @@ fn default_options() -> LeptosOptions {
 
 /// Connects to the database, migrates it, and assembles the state.
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
-    let db = db::connect(&config.database_url, config.db_max_connections).await?;
-    db::migrate(&db).await?;
+    let db = db::connect_migrated(&config.database_url, config.db_max_connections).await?;
     let watch = config.env == app::ssr::config::Environment::Development;
     let content = Arc::new(ContentStore::open(&config.content_dir, watch));
     let recorded = app::ssr::content::record_versions(&db, &content.get().library).await?;

@@ -56,7 +56,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     })
                 })}
             </Transition>
-            <a class="lang" href=format!("/lang/{other}") rel="nofollow">{T::SwitchToOther.get(lang)}</a>
+            <a class="lang" href=format!("/lang/{other}") rel="external nofollow">{T::SwitchToOther.get(lang)}</a>
         </header>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -49,6 +49,17 @@ pub fn write_tx() -> TransactionOptions {
     }
 }
 
+/// Migrates on a short-lived connection of its own, then opens the pool. On SQLite a pooled
+/// connection that loaded the schema before a migration changed it can prepare statements
+/// against the stale schema (e.g. an upsert "does not match any UNIQUE constraint"), so no pooled
+/// connection may exist while migrations run.
+pub async fn connect_migrated(url: &str, max: u32) -> Result<DatabaseConnection, DbErr> {
+    let one = connect(url, 1).await?;
+    migrate(&one).await?;
+    one.close().await?;
+    connect(url, max).await
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     use migrations::MigratorTrait;

@@ -1,0 +1,70 @@
+// The foundation as a person meets it: signing in by role, a wrong password, signing out,
+// the 404 page, the language switch, and a manager kept inside their agency subtree.
+import { expect, test } from '@playwright/test';
+import { open, signIn } from './helpers';
+
+const roles = [
+  { user: 'hocvien', home: '/learn', heading: 'Chào mừng bạn đến với chương trình tập huấn', badge: 'Học viên' },
+  { user: 'giangvien', home: '/content', heading: 'Nội dung đào tạo', badge: 'Giảng viên' },
+  { user: 'quanly', home: '/coverage', heading: 'Tiến độ tập huấn', badge: 'Cán bộ quản lý' },
+  { user: 'quantri', home: '/admin', heading: 'Quản trị', badge: 'Quản trị hệ thống' },
+];
+
+for (const r of roles) {
+  test(`signing in as ${r.user} lands on the ${r.home} home page`, async ({ page }, info) => {
+    await signIn(page, info, r.user);
+    await expect(page).toHaveURL(r.home);
+    await expect(page.getByRole('heading', { level: 1, name: r.heading })).toBeVisible();
+    await expect(page.locator('.who .badge')).toHaveText(r.badge);
+    await expect(page.getByRole('note')).toContainText('Dữ liệu minh hoạ');
+  });
+}
+
+test('a wrong password shows one clear Vietnamese message and no session', async ({ page }, info) => {
+  await signIn(page, info, 'quanly', 'sai-mat-khau');
+  await expect(page).toHaveURL(/\/sign-in\?error=credentials/);
+  await expect(page.getByRole('alert')).toHaveText('Tên đăng nhập hoặc mật khẩu không đúng.');
+  await open(page, info, '/coverage');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/coverage/);
+});
+
+test('signing out ends the session', async ({ page }, info) => {
+  await signIn(page, info, 'quantri');
+  await expect(page).toHaveURL('/admin');
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?signed_out=1/);
+  await expect(page.getByRole('status')).toHaveText('Bạn đã đăng xuất.');
+  await open(page, info, '/admin');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/admin/);
+});
+
+test('an unknown address shows the 404 page', async ({ page }, info) => {
+  const res = await page.goto('/khong-co-trang-nay');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Không tìm thấy trang' })).toBeVisible();
+  await expect(page).toHaveTitle(/Không tìm thấy trang · Taphuan/);
+  void info;
+});
+
+test('the interface switches to English and back', async ({ page }, info) => {
+  await open(page, info, '/sign-in');
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Taphuan');
+  await page.getByRole('link', { name: 'Tiếng Việt' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Đăng nhập vào Taphuan');
+});
+
+test('a team manager sees only their team and is refused another agency', async ({ page }, info) => {
+  await signIn(page, info, 'quanly.doi1');
+  await expect(page).toHaveURL('/coverage');
+  const tree = page.locator('table.tree');
+  await expect(tree.getByRole('link')).toHaveCount(1);
+  await expect(tree.getByRole('link')).toHaveText('Đội Quản lý thị trường số 1');
+  await tree.getByRole('link', { name: 'Đội Quản lý thị trường số 1' }).click();
+  await expect(page.getByRole('table', { name: 'Cán bộ' })).toBeVisible();
+  // Guess another agency's id in the address bar: refused, no names shown.
+  const current = new URL(page.url()).searchParams.get('agency');
+  await open(page, info, `/coverage?agency=${Number(current) + 1}`);
+  await expect(page.getByRole('alert')).toHaveText('Bạn không có quyền xem trang này.');
+  await expect(page.getByRole('table', { name: 'Cán bộ' })).toHaveCount(0);
+});

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds and serves Taphuan on http://127.0.0.1:3000 (TAPHUAN_ADDR to change) with a SQLite
+# database under data/, seeded with the demo province on first start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+cargo leptos build --release
+export LEPTOS_SITE_ROOT=target/site
+echo
+echo "Taphuan: http://${TAPHUAN_ADDR:-127.0.0.1:3000}  (demo accounts: see README.md; password taphuan-demo)"
+exec target/release/taphuan serve

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Every gate, exactly as CI runs it: formatting, clippy for the server (ssr) and the browser
+# (hydrate, wasm32), the content check, unit and integration tests on SQLite and again on a
+# throwaway PostgreSQL, and Playwright in Debian's Chromium with JavaScript off and on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+# cargo-leptos builds debug code with this flag; using it everywhere lets builds share artifacts.
+export RUSTFLAGS="--cfg erase_components"
+export CARGO_TERM_COLOR=never
+
+section() { printf '\n======== %s ========\n' "$*"; }
+
+section "Formatting"
+cargo fmt --all --check
+
+section "Clippy: server (ssr)"
+cargo clippy -p app -p server -p migrations --features app/ssr --all-targets -- -D warnings
+section "Clippy: browser (hydrate, wasm32)"
+cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+section "Build (release: server and wasm, as served)"
+cargo leptos build --release
+
+section "Content check: content/"
+target/release/taphuan content check content
+
+section "Unit and integration tests on SQLite"
+cargo test -p app -p server -p migrations --features app/ssr
+
+section "Integration tests on PostgreSQL"
+eval "$(scripts/pg-test-cluster.sh)"
+trap 'scripts/pg-test-cluster.sh stop "$PG_TEST_DIR"' EXIT
+echo "PostgreSQL: $TEST_DATABASE_URL"
+cargo test -p server --features app/ssr --tests
+scripts/pg-test-cluster.sh stop "$PG_TEST_DIR"
+trap - EXIT
+unset TEST_DATABASE_URL
+
+section "Browser tests: Playwright in Chromium, JavaScript on and off"
+(cd end2end && npx playwright test)
