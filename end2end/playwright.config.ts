@@ -33,7 +33,7 @@ export default defineConfig({
     { name: 'js-off', use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `../target/${process.env.E2E_PROFILE ?? 'release'}/taphuan serve`,
+    command: `target/${process.env.E2E_PROFILE ?? "release"}/taphuan serve`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
     timeout: 120_000,

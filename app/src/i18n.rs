@@ -20,7 +20,11 @@ impl Lang {
         }
     }
     pub fn parse(s: &str) -> Lang {
-        if s.trim().eq_ignore_ascii_case("en") { Lang::En } else { Lang::Vi }
+        if s.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
     }
     /// Reads the `lang` cookie out of a `Cookie:` header value.
     pub fn from_cookie_header(header: &str) -> Lang {

@@ -2,19 +2,12 @@
 //! under `tests/content-fixtures/`), each asserting the exact `file:line:col: … — …` line an
 //! author would see; plus rendering safety, normalisation and a never-panics property.
 
-use app::domain::content::{
-    Diagnostic, Library, Severity, SourceFile, fs::read_content_dir, load_library,
-};
+use app::domain::content::{Diagnostic, Library, Severity, SourceFile, fs::read_content_dir, load_library};
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> Vec<SourceFile> {
-    let root = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/content-fixtures"
-    ))
-    .join(name);
-    read_content_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", root.display()))
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/content-fixtures")).join(name);
+    read_content_dir(&root).unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", root.display()))
 }
 
 fn load(name: &str) -> (Library, Vec<Diagnostic>) {
@@ -54,14 +47,12 @@ fn a_valid_course_with_a_translation_loads_without_any_diagnostic() {
     assert_ne!(exam.pool[0].hash, exam.pool[1].hash);
     let l1 = &course.lessons[0];
     assert!(
-        l1.html
-            .contains("<img src=\"/content/k-hang-gia/images/so-do.png\""),
+        l1.html.contains("<img src=\"/content/k-hang-gia/images/so-do.png\""),
         "{}",
         l1.html
     );
     assert!(
-        l1.html
-            .contains("href=\"/courses/k-hang-gia/lessons/2#go-hang\""),
+        l1.html.contains("href=\"/courses/k-hang-gia/lessons/2#go-hang\""),
         "{}",
         l1.html
     );
@@ -70,8 +61,7 @@ fn a_valid_course_with_a_translation_loads_without_any_diagnostic() {
     assert_eq!(l2.checks.len(), 1);
     assert_eq!(l2.checks[0].name(), "kc-go-hang");
     assert!(
-        l2.html
-            .contains("<div class=\"kc\" data-check=\"0\"></div>"),
+        l2.html.contains("<div class=\"kc\" data-check=\"0\"></div>"),
         "{}",
         l2.html
     );
@@ -237,9 +227,7 @@ fn gift_syntax_errors_carry_the_markdown_files_line() {
 fn a_broken_image_path_is_reported_with_the_closest_file() {
     assert_report(
         "broken-image",
-        &[
-            "k-hang-gia/01-tong-quan.md:9:1: image `images/so-do.jpg` not found — did you mean `images/so-do.png`?",
-        ],
+        &["k-hang-gia/01-tong-quan.md:9:1: image `images/so-do.jpg` not found — did you mean `images/so-do.png`?"],
     );
 }
 
@@ -281,10 +269,7 @@ fn english_files_need_vietnamese_twins() {
 #[test]
 fn scripts_handlers_and_javascript_links_are_warned_about_and_never_rendered() {
     let (lib, diags) = load("unsafe-html");
-    assert!(
-        diags.iter().all(|d| d.severity == Severity::Warning),
-        "{diags:?}"
-    );
+    assert!(diags.iter().all(|d| d.severity == Severity::Warning), "{diags:?}");
     let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,
@@ -294,16 +279,9 @@ fn scripts_handlers_and_javascript_links_are_warned_about_and_never_rendered() {
             "k-hang-gia/02-nghia-vu.md:18:1: a `javascript:` link is removed when the page is rendered — delete it: lessons cannot run scripts; use Markdown for links and images",
         ]
     );
-    let html = &lib
-        .course("k-hang-gia")
-        .expect("warnings do not stop loading")
-        .lessons[1]
-        .html;
+    let html = &lib.course("k-hang-gia").expect("warnings do not stop loading").lessons[1].html;
     for bad in ["<script", "alert(1)", "onerror", "javascript:"] {
-        assert!(
-            !html.to_lowercase().contains(bad),
-            "`{bad}` survived in {html}"
-        );
+        assert!(!html.to_lowercase().contains(bad), "`{bad}` survived in {html}");
     }
     assert!(html.contains("bấm vào đây"), "the link text stays: {html}");
 }
@@ -335,16 +313,8 @@ fn the_shipped_library_has_no_errors() {
         return;
     };
     let (_, diags) = load_library(&files);
-    let errors: Vec<String> = diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(ToString::to_string)
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "content/ has errors:\n{}",
-        errors.join("\n")
-    );
+    let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "content/ has errors:\n{}", errors.join("\n"));
 }
 
 /// Text that exercises the parsers' special characters.

@@ -20,10 +20,7 @@ fn num(v: f64) -> String {
 }
 
 fn fb(feedback: &Option<String>) -> String {
-    feedback
-        .as_ref()
-        .map(|f| format!(" #{f}"))
-        .unwrap_or_default()
+    feedback.as_ref().map(|f| format!(" #{f}")).unwrap_or_default()
 }
 
 /// One line per question, so a whole file's expectations read like the file itself:
@@ -103,19 +100,12 @@ fn describe(q: &Question) -> String {
 
 fn assert_reads_as(name: &str, want: &[&str]) -> Vec<Question> {
     let (questions, errors) = parse_gift(&fixture(name));
-    assert!(
-        errors.is_empty(),
-        "{name} must read without errors: {errors:#?}"
-    );
+    assert!(errors.is_empty(), "{name} must read without errors: {errors:#?}");
     let got: Vec<String> = questions.iter().map(describe).collect();
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
         assert_eq!(g, w, "{name}: question {}", i + 1);
     }
-    assert_eq!(
-        got.len(),
-        want.len(),
-        "{name}: number of questions; got {got:#?}"
-    );
+    assert_eq!(got.len(), want.len(), "{name}: number of questions; got {got:#?}");
     questions
 }
 
@@ -309,9 +299,7 @@ fn a_gift_block_inside_markdown_reports_the_files_lines() {
     assert_eq!(errors.len(), 1);
     assert_eq!((errors[0].line, errors[0].col), (8, 35), "{}", errors[0]);
     assert!(
-        errors[0]
-            .to_string()
-            .starts_with("8:35: unclosed '{' — add '}'"),
+        errors[0].to_string().starts_with("8:35: unclosed '{' — add '}'"),
         "{}",
         errors[0]
     );

@@ -59,7 +59,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Agencies::Table)
-                    .col(ColumnDef::new(Agencies::Id).big_integer().not_null().auto_increment().primary_key())
+                    .col(
+                        ColumnDef::new(Agencies::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Agencies::Code).string_len(64).not_null().unique_key())
                     .col(ColumnDef::new(Agencies::Name).string().not_null())
                     .col(ColumnDef::new(Agencies::Kind).string_len(32).not_null())
@@ -68,7 +74,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Agencies::ValidFrom).date().null())
                     .col(ColumnDef::new(Agencies::ValidTo).date().null())
                     .col(ColumnDef::new(Agencies::MergedIntoId).big_integer().null())
-                    .col(ColumnDef::new(Agencies::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Agencies::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(Agencies::Table, Agencies::ParentId)
@@ -79,7 +89,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_agencies_path").table(Agencies::Table).col(Agencies::Path).to_owned(),
+                Index::create()
+                    .name("idx_agencies_path")
+                    .table(Agencies::Table)
+                    .col(Agencies::Path)
+                    .to_owned(),
             )
             .await?;
 
@@ -87,7 +101,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(People::Table)
-                    .col(ColumnDef::new(People::Id).big_integer().not_null().auto_increment().primary_key())
+                    .col(
+                        ColumnDef::new(People::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(People::Code).string_len(64).not_null().unique_key())
                     .col(ColumnDef::new(People::FullName).string().not_null())
                     .col(ColumnDef::new(People::AgencyId).big_integer().not_null())
@@ -100,14 +120,20 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(People::Active).boolean().not_null().default(true))
                     .col(ColumnDef::new(People::CreatedAt).timestamp_with_time_zone().not_null())
                     .foreign_key(
-                        ForeignKey::create().from(People::Table, People::AgencyId).to(Agencies::Table, Agencies::Id),
+                        ForeignKey::create()
+                            .from(People::Table, People::AgencyId)
+                            .to(Agencies::Table, Agencies::Id),
                     )
                     .to_owned(),
             )
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_people_agency").table(People::Table).col(People::AgencyId).to_owned(),
+                Index::create()
+                    .name("idx_people_agency")
+                    .table(People::Table)
+                    .col(People::AgencyId)
+                    .to_owned(),
             )
             .await?;
 
@@ -115,17 +141,39 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Accounts::Table)
-                    .col(ColumnDef::new(Accounts::Id).big_integer().not_null().auto_increment().primary_key())
-                    .col(ColumnDef::new(Accounts::Username).string_len(128).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Accounts::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Accounts::Username)
+                            .string_len(128)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new(Accounts::PasswordHash).string().not_null())
                     .col(ColumnDef::new(Accounts::Role).string_len(16).not_null())
                     .col(ColumnDef::new(Accounts::PersonId).big_integer().null())
                     .col(ColumnDef::new(Accounts::ScopeAgencyId).big_integer().null())
-                    .col(ColumnDef::new(Accounts::TokenVersion).big_integer().not_null().default(0))
+                    .col(
+                        ColumnDef::new(Accounts::TokenVersion)
+                            .big_integer()
+                            .not_null()
+                            .default(0),
+                    )
                     .col(ColumnDef::new(Accounts::Disabled).boolean().not_null().default(false))
-                    .col(ColumnDef::new(Accounts::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Accounts::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
-                        ForeignKey::create().from(Accounts::Table, Accounts::PersonId).to(People::Table, People::Id),
+                        ForeignKey::create()
+                            .from(Accounts::Table, Accounts::PersonId)
+                            .to(People::Table, People::Id),
                     )
                     .foreign_key(
                         ForeignKey::create()
@@ -139,9 +187,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Accounts::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(People::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(Agencies::Table).to_owned()).await?;
+        manager
+            .drop_table(Table::drop().table(Accounts::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(People::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Agencies::Table).to_owned())
+            .await?;
         Ok(())
     }
 }

@@ -27,13 +27,23 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ContentVersions::Table)
-                    .col(ColumnDef::new(ContentVersions::Id).big_integer().not_null().auto_increment().primary_key())
+                    .col(
+                        ColumnDef::new(ContentVersions::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(ContentVersions::Kind).string_len(16).not_null())
                     .col(ColumnDef::new(ContentVersions::CourseId).string_len(128).not_null())
                     .col(ColumnDef::new(ContentVersions::ItemKey).string_len(256).not_null())
                     .col(ColumnDef::new(ContentVersions::Hash).string_len(64).not_null())
                     .col(ColumnDef::new(ContentVersions::Title).string().not_null())
-                    .col(ColumnDef::new(ContentVersions::FirstSeenAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(ContentVersions::FirstSeenAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -54,7 +64,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(ContentVersions::Table).to_owned()).await?;
+        manager
+            .drop_table(Table::drop().table(ContentVersions::Table).to_owned())
+            .await?;
         Ok(())
     }
 }

@@ -8,7 +8,11 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "taphuan", version, about = "Taphuan: tập huấn thực thi pháp luật thương mại điện tử")]
+#[command(
+    name = "taphuan",
+    version,
+    about = "Taphuan: tập huấn thực thi pháp luật thương mại điện tử"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -88,7 +92,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return content(cmd);
     }
     let config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve { addr: std::env::var("TAPHUAN_ADDR").ok().and_then(|a| a.parse().ok()) }) {
+    match cli.command.unwrap_or(Command::Serve {
+        addr: std::env::var("TAPHUAN_ADDR").ok().and_then(|a| a.parse().ok()),
+    }) {
         Command::Serve { addr } => {
             let seed = config.seed_demo;
             let state = startup::build_state(config, startup::leptos_options(addr)).await?;
@@ -141,7 +147,9 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
     match cmd {
         ContentCommand::Check { dir } => {
             let dir = dir.clone().unwrap_or_else(|| {
-                std::env::var("TAPHUAN_CONTENT_DIR").unwrap_or_else(|_| "content".into()).into()
+                std::env::var("TAPHUAN_CONTENT_DIR")
+                    .unwrap_or_else(|_| "content".into())
+                    .into()
             });
             let files = read_content_dir(&dir).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?;
             let (library, diagnostics) = load_library(&files);
@@ -153,7 +161,10 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
             let questions: usize = library
                 .courses
                 .iter()
-                .map(|c| c.exam.as_ref().map_or(0, |e| e.pool.len()) + c.lessons.iter().map(|l| l.checks.len()).sum::<usize>())
+                .map(|c| {
+                    c.exam.as_ref().map_or(0, |e| e.pool.len())
+                        + c.lessons.iter().map(|l| l.checks.len()).sum::<usize>()
+                })
                 .sum();
             println!(
                 "{}: {} course(s), {lessons} lesson(s), {questions} question(s); {errors} error(s), {} warning(s)",
@@ -167,7 +178,8 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ContentCommand::ImportAiken { file, prefix } => {
-            let src = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let src =
+                std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let (questions, errors) = app::domain::aiken::parse_aiken(&src);
             for e in &errors {
                 eprintln!("{}:{e}", file.display());

@@ -1,13 +1,13 @@
 //! Building the application: state from configuration, the router from state, and serving.
 //! Tests build the very same router with `router(state)`.
 
-use app::app::{shell, App};
+use app::app::{App, shell};
 use app::ssr::{auth, config::Config, content::ContentStore, db, state::AppState};
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -16,7 +16,9 @@ use tower_http::compression::CompressionLayer;
 /// README's run command builds with (site in `target/site`).
 pub fn leptos_options(addr: Option<SocketAddr>) -> LeptosOptions {
     let mut opts = if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
-        leptos::config::get_configuration(None).map(|c| c.leptos_options).unwrap_or_else(|_| default_options())
+        leptos::config::get_configuration(None)
+            .map(|c| c.leptos_options)
+            .unwrap_or_else(|_| default_options())
     } else {
         default_options()
     };
@@ -42,7 +44,12 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let content = Arc::new(ContentStore::open(&config.content_dir, watch));
     let recorded = app::ssr::content::record_versions(&db, &content.get().library).await?;
     tracing::debug!(recorded, "content versions recorded");
-    Ok(AppState { db, config: Arc::new(config), leptos_options, content })
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        leptos_options,
+        content,
+    })
 }
 
 /// The whole HTTP surface of Taphuan.
@@ -57,7 +64,9 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(auth::set_language))
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(opts.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
         .layer(axum::middleware::from_fn(auth::same_origin_guard))
         .layer(CompressionLayer::new())
         .with_state(state)

@@ -3,17 +3,31 @@
 mod common;
 use axum::http::StatusCode;
 use common::TestApp;
-use jsonwebtoken::{encode, EncodingKey, Header};
+use jsonwebtoken::{EncodingKey, Header, encode};
 
 #[tokio::test]
 async fn each_demo_role_lands_on_its_home_page() {
     let app = TestApp::spawn().await;
-    for (user, home) in [("hocvien", "/learn"), ("giangvien", "/content"), ("quanly", "/coverage"), ("quantri", "/admin")] {
-        let r = app.post_form("/auth/sign-in", &format!("username={user}&password=taphuan-demo&next="), None).await;
+    for (user, home) in [
+        ("hocvien", "/learn"),
+        ("giangvien", "/content"),
+        ("quanly", "/coverage"),
+        ("quantri", "/admin"),
+    ] {
+        let r = app
+            .post_form(
+                "/auth/sign-in",
+                &format!("username={user}&password=taphuan-demo&next="),
+                None,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}] {user}", app.backend);
         assert_eq!(r.location.as_deref(), Some(home), "[{}] {user}", app.backend);
         let cookie = r.set_cookie.join("; ");
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
         // The home page itself renders for them (no bounce back to sign-in).
         let token = r.session_cookie().unwrap();
         let page = app.get(home, Some(&token)).await;
@@ -24,14 +38,20 @@ async fn each_demo_role_lands_on_its_home_page() {
 #[tokio::test]
 async fn a_wrong_password_sends_back_to_the_form_with_an_error_and_no_session() {
     let app = TestApp::spawn().await;
-    for form in ["username=quanly&password=wrong-password&next=", "username=nobody&password=taphuan-demo&next="] {
+    for form in [
+        "username=quanly&password=wrong-password&next=",
+        "username=nobody&password=taphuan-demo&next=",
+    ] {
         let r = app.post_form("/auth/sign-in", form, None).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(r.location.as_deref(), Some("/sign-in?error=credentials"));
         assert!(r.session_cookie().is_none(), "no cookie on failure");
     }
     let page = app.get("/sign-in?error=credentials", None).await;
-    assert!(page.body.contains("Tên đăng nhập hoặc mật khẩu không đúng."), "Vietnamese message shown");
+    assert!(
+        page.body.contains("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "Vietnamese message shown"
+    );
 }
 
 #[tokio::test]
@@ -75,9 +95,23 @@ fn claims(app: &TestApp, exp_offset: i64) -> serde_json::Value {
 async fn an_expired_token_is_refused() {
     let app = TestApp::spawn().await;
     let secret = app.state.config.jwt_secret.clone();
-    let good = encode(&Header::default(), &claims(&app, 3600), &EncodingKey::from_secret(&secret)).unwrap();
-    assert_eq!(agencies_status(&app, &good).await, StatusCode::OK, "a correctly signed admin token works");
-    let expired = encode(&Header::default(), &claims(&app, -3600), &EncodingKey::from_secret(&secret)).unwrap();
+    let good = encode(
+        &Header::default(),
+        &claims(&app, 3600),
+        &EncodingKey::from_secret(&secret),
+    )
+    .unwrap();
+    assert_eq!(
+        agencies_status(&app, &good).await,
+        StatusCode::OK,
+        "a correctly signed admin token works"
+    );
+    let expired = encode(
+        &Header::default(),
+        &claims(&app, -3600),
+        &EncodingKey::from_secret(&secret),
+    )
+    .unwrap();
     assert_eq!(agencies_status(&app, &expired).await, StatusCode::UNAUTHORIZED);
 }
 
@@ -98,8 +132,12 @@ async fn a_token_with_alg_none_or_missing_claims_is_refused() {
     let no_aud = encode(&Header::default(), &c, &EncodingKey::from_secret(&secret)).unwrap();
     assert_eq!(agencies_status(&app, &no_aud).await, StatusCode::UNAUTHORIZED);
     // Another HMAC algorithm with the same key is refused too: one pinned algorithm.
-    let hs512 = encode(&Header::new(jsonwebtoken::Algorithm::HS512), &claims(&app, 3600), &EncodingKey::from_secret(&secret))
-        .unwrap();
+    let hs512 = encode(
+        &Header::new(jsonwebtoken::Algorithm::HS512),
+        &claims(&app, 3600),
+        &EncodingKey::from_secret(&secret),
+    )
+    .unwrap();
     assert_eq!(agencies_status(&app, &hs512).await, StatusCode::UNAUTHORIZED);
 }
 
@@ -112,16 +150,28 @@ async fn signing_out_invalidates_the_token_everywhere() {
     let r = app.post_form("/auth/sign-out", "", Some(&token)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.session_cookie().as_deref(), Some(""), "cookie cleared");
-    assert_eq!(agencies_status(&app, &token).await, StatusCode::UNAUTHORIZED, "the old token is dead");
-    assert_eq!(agencies_status(&app, &other_device).await, StatusCode::UNAUTHORIZED, "on every device");
+    assert_eq!(
+        agencies_status(&app, &token).await,
+        StatusCode::UNAUTHORIZED,
+        "the old token is dead"
+    );
+    assert_eq!(
+        agencies_status(&app, &other_device).await,
+        StatusCode::UNAUTHORIZED,
+        "on every device"
+    );
     let again = app.sign_in_demo("quanly").await;
-    assert_eq!(agencies_status(&app, &again).await, StatusCode::OK, "a new sign-in works");
+    assert_eq!(
+        agencies_status(&app, &again).await,
+        StatusCode::OK,
+        "a new sign-in works"
+    );
 }
 
 #[tokio::test]
 async fn a_cross_origin_post_is_refused() {
     use axum::body::Body;
-    use axum::http::{header, Request};
+    use axum::http::{Request, header};
     let app = TestApp::spawn().await;
     let token = app.sign_in_demo("quantri").await;
     let cookie = format!("{}={token}", app::ssr::auth::COOKIE);

@@ -15,24 +15,42 @@ async fn a_team_manager_sees_only_their_team() {
     let tree = app.call("agencies", "", Some(&token)).await;
     assert_eq!(tree.status, StatusCode::OK);
     let rows = tree.json();
-    let ids: Vec<i64> = rows.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(ids, vec![d1], "[{}] only their own team", app.backend);
 
-    let own = app.call("people", &format!("agency_id={d1}&search=&page=0"), Some(&token)).await;
+    let own = app
+        .call("people", &format!("agency_id={d1}&search=&page=0"), Some(&token))
+        .await;
     assert_eq!(own.status, StatusCode::OK);
     let own = own.json();
     assert!(own["total"].as_u64().unwrap() > 0);
-    assert!(own["people"].as_array().unwrap().iter().all(|p| p["agency_id"].as_i64() == Some(d1)));
+    assert!(
+        own["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["agency_id"].as_i64() == Some(d1))
+    );
 
     for other in [d2, chi_cuc, 999_999] {
-        let r = app.call("people", &format!("agency_id={other}&search=&page=0"), Some(&token)).await;
+        let r = app
+            .call("people", &format!("agency_id={other}&search=&page=0"), Some(&token))
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "[{}] agency {other}", app.backend);
         assert!(!r.body.contains("full_name"), "no people leak in the refusal");
     }
 
     // get_person: someone in team 2 is out of reach, someone in team 1 is not.
     let quantri = app.sign_in_demo("quantri").await;
-    let d2_people = app.call("people", &format!("agency_id={d2}&search=&page=0"), Some(&quantri)).await.json();
+    let d2_people = app
+        .call("people", &format!("agency_id={d2}&search=&page=0"), Some(&quantri))
+        .await
+        .json();
     let outsider = d2_people["people"][0]["id"].as_i64().unwrap();
     let r = app.call("person", &format!("id={outsider}"), Some(&token)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -50,9 +68,14 @@ async fn a_chi_cuc_manager_sees_every_team_with_rolled_up_counts_but_not_the_pol
     assert_eq!(rows.len(), 12, "the Chi cục and its 11 teams");
     assert_eq!(rows[0]["code"], "GL-QLTT", "the scope root comes first");
     let sum_teams: i64 = rows[1..].iter().map(|r| r["people_total"].as_i64().unwrap()).sum();
-    assert_eq!(rows[0]["people_total"].as_i64().unwrap(), rows[0]["people"].as_i64().unwrap() + sum_teams);
+    assert_eq!(
+        rows[0]["people_total"].as_i64().unwrap(),
+        rows[0]["people"].as_i64().unwrap() + sum_teams
+    );
     let police = app.agency_id("GL-CA-PC03").await;
-    let r = app.call("people", &format!("agency_id={police}&search=&page=0"), Some(&token)).await;
+    let r = app
+        .call("people", &format!("agency_id={police}&search=&page=0"), Some(&token))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -62,9 +85,19 @@ async fn learners_and_trainers_cannot_list_people_at_all() {
     let d1 = app.agency_id("GL-QLTT-D01").await;
     for user in ["hocvien", "giangvien"] {
         let token = app.sign_in_demo(user).await;
-        assert_eq!(app.call("agencies", "", Some(&token)).await.status, StatusCode::FORBIDDEN, "{user}");
-        let r = app.call("people", &format!("agency_id={d1}&search=&page=0"), Some(&token)).await;
+        assert_eq!(
+            app.call("agencies", "", Some(&token)).await.status,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
+        let r = app
+            .call("people", &format!("agency_id={d1}&search=&page=0"), Some(&token))
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
-        assert_eq!(app.call("admin_overview", "", Some(&token)).await.status, StatusCode::FORBIDDEN, "{user}");
+        assert_eq!(
+            app.call("admin_overview", "", Some(&token)).await.status,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
     }
 }

@@ -31,7 +31,11 @@ pub async fn admin_overview() -> Result<AdminSummary, ApiError> {
     let db = &state.db;
     let agencies = agency::Entity::find().all(db).await.map_err(guard::internal)?;
     let names: std::collections::HashMap<i64, String> = agencies.iter().map(|a| (a.id, a.name.clone())).collect();
-    let people = person::Entity::find().filter(person::Column::Active.eq(true)).count(db).await.map_err(guard::internal)?;
+    let people = person::Entity::find()
+        .filter(person::Column::Active.eq(true))
+        .count(db)
+        .await
+        .map_err(guard::internal)?;
     let enforcement = person::Entity::find()
         .filter(person::Column::Active.eq(true))
         .filter(person::Column::Enforcement.eq(true))
@@ -53,5 +57,10 @@ pub async fn admin_overview() -> Result<AdminSummary, ApiError> {
             })
         })
         .collect();
-    Ok(AdminSummary { agencies: agencies.len() as u64, people, enforcement, accounts })
+    Ok(AdminSummary {
+        agencies: agencies.len() as u64,
+        people,
+        enforcement,
+        accounts,
+    })
 }

@@ -48,7 +48,9 @@ pub async fn agency_overview() -> Result<Vec<AgencyRow>, ApiError> {
     use crate::domain::identity::Role;
     use crate::ssr::{db::queries, guard};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    let agencies = queries::agencies_in_scope(&state.db, user.scope.as_ref()).await.map_err(guard::internal)?;
+    let agencies = queries::agencies_in_scope(&state.db, user.scope.as_ref())
+        .await
+        .map_err(guard::internal)?;
     let ids: Vec<i64> = agencies.iter().map(|a| a.id).collect();
     let counts = queries::people_counts(&state.db, &ids).await.map_err(guard::internal)?;
     Ok(ssr_rows::rows(&agencies, &counts))
@@ -61,8 +63,9 @@ pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<Pe
     use crate::domain::identity::Role;
     use crate::ssr::{db::queries, guard};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    let Some(agency) =
-        queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id).await.map_err(guard::internal)?
+    let Some(agency) = queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
+        .await
+        .map_err(guard::internal)?
     else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
@@ -72,14 +75,21 @@ pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<Pe
         .map_err(guard::internal)?;
     let subtree = queries::agencies_in_scope(
         &state.db,
-        Some(&crate::ssr::auth::Scope { agency_id: agency.id, agency_name: agency.name.clone(), path: agency.path.clone() }),
+        Some(&crate::ssr::auth::Scope {
+            agency_id: agency.id,
+            agency_name: agency.name.clone(),
+            path: agency.path.clone(),
+        }),
     )
     .await
     .map_err(guard::internal)?;
     let names: std::collections::HashMap<i64, String> = subtree.iter().map(|a| (a.id, a.name.clone())).collect();
     let ids: Vec<i64> = subtree.iter().map(|a| a.id).collect();
     let counts = queries::people_counts(&state.db, &ids).await.map_err(guard::internal)?;
-    let row = ssr_rows::rows(&subtree, &counts).into_iter().next().ok_or(ApiError::NotFound)?;
+    let row = ssr_rows::rows(&subtree, &counts)
+        .into_iter()
+        .next()
+        .ok_or(ApiError::NotFound)?;
     Ok(PeoplePage {
         agency: row,
         people: people
@@ -108,8 +118,13 @@ pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
     use crate::ssr::{db::queries, guard};
     use sea_orm::EntityTrait;
     let (state, user) = guard::require(&Role::ALL).await?;
-    let p = person::Entity::find_by_id(id).one(&state.db).await.map_err(guard::internal)?;
-    let Some(p) = p else { return Err(guard::refuse(ApiError::Forbidden)) };
+    let p = person::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .map_err(guard::internal)?;
+    let Some(p) = p else {
+        return Err(guard::refuse(ApiError::Forbidden));
+    };
     let agency = match user.role {
         Role::Admin => queries::agency_in_scope(&state.db, None, p.agency_id).await,
         Role::Manager => queries::agency_in_scope(&state.db, user.scope.as_ref(), p.agency_id).await,
@@ -117,7 +132,9 @@ pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
         _ => Ok(None),
     }
     .map_err(guard::internal)?;
-    let Some(agency) = agency else { return Err(guard::refuse(ApiError::Forbidden)) };
+    let Some(agency) = agency else {
+        return Err(guard::refuse(ApiError::Forbidden));
+    };
     Ok(PersonDto {
         id: p.id,
         code: p.code,
@@ -137,7 +154,10 @@ mod ssr_rows {
 
     /// Rows with direct counts and counts rolled up the tree (via each agency's path).
     pub fn rows(agencies: &[agency::Model], counts: &[AgencyCount]) -> Vec<AgencyRow> {
-        let direct: HashMap<i64, (i64, i64)> = counts.iter().map(|c| (c.agency_id, (c.people, c.enforcement))).collect();
+        let direct: HashMap<i64, (i64, i64)> = counts
+            .iter()
+            .map(|c| (c.agency_id, (c.people, c.enforcement)))
+            .collect();
         let base_depth = agencies.iter().map(|a| a.path.matches('/').count()).min().unwrap_or(0);
         let mut totals: HashMap<i64, (i64, i64)> = HashMap::new();
         for a in agencies {

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 #[component]
 pub fn CourseCard(course: CourseSummary, #[prop(optional)] show_version: bool) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let minutes = course.estimated_minutes.map(|m| format!(" · {m} {}", T::Minutes.get(lang)));
+    let minutes = course
+        .estimated_minutes
+        .map(|m| format!(" · {m} {}", T::Minutes.get(lang)));
     view! {
         <article class="card course-card" data-course=course.id.clone()>
             <h3>{course.title.clone()}</h3>

@@ -12,7 +12,11 @@ fn nav_for(role: Role) -> Vec<(&'static str, T)> {
         Role::Learner => vec![("/learn", T::NavLearn)],
         Role::Trainer => vec![("/content", T::NavContent), ("/learn", T::NavLearn)],
         Role::Manager => vec![("/coverage", T::NavCoverage), ("/learn", T::NavLearn)],
-        Role::Admin => vec![("/admin", T::NavAdmin), ("/coverage", T::NavCoverage), ("/content", T::NavContent)],
+        Role::Admin => vec![
+            ("/admin", T::NavAdmin),
+            ("/coverage", T::NavCoverage),
+            ("/content", T::NavContent),
+        ],
     }
 }
 

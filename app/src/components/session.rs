@@ -1,7 +1,7 @@
 //! The signed-in user for the whole page, loaded once per request through `whoami`, and the
 //! guard that pages put around role-only content.
 
-use crate::api::auth::{whoami, SessionInfo, UserDto};
+use crate::api::auth::{SessionInfo, UserDto, whoami};
 use crate::api::error::ApiError;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};

@@ -31,21 +31,13 @@ struct Open {
 
 /// Reads Aiken source embedded in a larger file at `first_line`/`first_col` (1-based; the
 /// column applies to the first line only). Never panics; reports every error and keeps going.
-pub fn parse_aiken_at(
-    src: &str,
-    first_line: usize,
-    first_col: usize,
-) -> (Vec<Question>, Vec<GiftError>) {
+pub fn parse_aiken_at(src: &str, first_line: usize, first_col: usize) -> (Vec<Question>, Vec<GiftError>) {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut questions = Vec::new();
     let mut errors = Vec::new();
     let mut open: Option<Open> = None;
 
-    for (index, raw) in src
-        .split("\r\n")
-        .flat_map(|l| l.split(['\r', '\n']))
-        .enumerate()
-    {
+    for (index, raw) in src.split("\r\n").flat_map(|l| l.split(['\r', '\n'])).enumerate() {
         let line = first_line.saturating_add(index);
         let indent = raw.chars().take_while(|c| c.is_whitespace()).count();
         let col = if index == 0 { first_col } else { 1 }.saturating_add(indent);
@@ -83,10 +75,7 @@ pub fn parse_aiken_at(
             let Some(right) = index else {
                 errors.push(GiftError::at(
                     (line, col),
-                    format!(
-                        "`{now}` does not name one of the {} choices",
-                        q.choices.len()
-                    ),
+                    format!("`{now}` does not name one of the {} choices", q.choices.len()),
                     format!(
                         "write `ANSWER: A` … `ANSWER: {}`",
                         (b'A' + (q.choices.len().min(26) - 1) as u8) as char
@@ -101,10 +90,7 @@ pub fn parse_aiken_at(
                 category: None,
                 text: q.text,
                 format: TextFormat::Plain,
-                kind: QuestionKind::MultipleChoice {
-                    single: true,
-                    choices,
-                },
+                kind: QuestionKind::MultipleChoice { single: true, choices },
                 general_feedback: None,
                 line: q.pos.0,
                 col: q.pos.1,
@@ -157,22 +143,14 @@ mod tests {
 
     #[test]
     fn a_question_with_choices_and_answer_is_read() {
-        let (qs, errs) =
-            parse_aiken("\u{feff}Thủ đô?\r\nA) Huế\r\nB. Hà Nội\r\nC)Sài Gòn\r\nANSWER: B\r\n");
+        let (qs, errs) = parse_aiken("\u{feff}Thủ đô?\r\nA) Huế\r\nB. Hà Nội\r\nC)Sài Gòn\r\nANSWER: B\r\n");
         assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(qs.len(), 1);
         assert_eq!(qs[0].text, "Thủ đô?");
-        let QuestionKind::MultipleChoice {
-            single: true,
-            choices,
-        } = &qs[0].kind
-        else {
+        let QuestionKind::MultipleChoice { single: true, choices } = &qs[0].kind else {
             panic!()
         };
-        let got: Vec<_> = choices
-            .iter()
-            .map(|c| (c.text.as_str(), c.fraction))
-            .collect();
+        let got: Vec<_> = choices.iter().map(|c| (c.text.as_str(), c.fraction)).collect();
         assert_eq!(got, vec![("Huế", 0.0), ("Hà Nội", 1.0), ("Sài Gòn", 0.0)]);
     }
 
@@ -184,11 +162,7 @@ mod tests {
         assert_eq!(qs[0].text, "Good");
         assert_eq!((qs[0].line, qs[0].col), (9, 1));
         let at: Vec<_> = errs.iter().map(|e| (e.line, e.col)).collect();
-        assert_eq!(
-            at,
-            vec![(3, 1), (5, 1), (7, 1), (14, 1), (21, 1), (23, 1)],
-            "{errs:?}"
-        );
+        assert_eq!(at, vec![(3, 1), (5, 1), (7, 1), (14, 1), (21, 1), (23, 1)], "{errs:?}");
         assert!(errs[0].message.contains("fewer than two choices"));
         assert!(errs[3].message.contains("no `ANSWER:`"));
         assert!(errs[4].message.contains("does not name"));
@@ -218,7 +192,9 @@ pub fn to_gift(questions: &[Question], prefix: &str) -> String {
     let mut out = String::new();
     let mut n = 0;
     for q in questions {
-        let QuestionKind::MultipleChoice { choices, .. } = &q.kind else { continue };
+        let QuestionKind::MultipleChoice { choices, .. } = &q.kind else {
+            continue;
+        };
         n += 1;
         out.push_str(&format!("::{prefix}-{n:02}:: {} {{\n", esc(&q.text)));
         for c in choices {
@@ -245,7 +221,9 @@ mod to_gift_tests {
         assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(back.len(), 1);
         assert_eq!(back[0].name.as_deref(), Some("a-exam-01"));
-        let QuestionKind::MultipleChoice { choices, .. } = &back[0].kind else { panic!("kind") };
+        let QuestionKind::MultipleChoice { choices, .. } = &back[0].kind else {
+            panic!("kind")
+        };
         assert_eq!(choices[0].text, "24 giờ");
         assert_eq!(choices[0].fraction, 1.0);
         assert_eq!(choices[1].text, "7 ngày: tối đa");

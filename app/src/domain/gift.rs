@@ -224,11 +224,7 @@ pub fn parse_gift(src: &str) -> (Vec<Question>, Vec<GiftError>) {
 ///
 /// Never panics; reports every error and keeps reading. A question with a structural error is
 /// left out; one whose answer key cannot give full marks is kept *and* reported.
-pub fn parse_gift_at(
-    src: &str,
-    first_line: usize,
-    first_col: usize,
-) -> (Vec<Question>, Vec<GiftError>) {
+pub fn parse_gift_at(src: &str, first_line: usize, first_col: usize) -> (Vec<Question>, Vec<GiftError>) {
     let mut questions = Vec::new();
     let mut errors = Vec::new();
     let mut category: Option<String> = None;
@@ -244,12 +240,7 @@ pub fn parse_gift_at(
         while end < lines.len() && !lines[end].blank {
             end += 1;
         }
-        read_block(
-            &lines[start..end],
-            &mut category,
-            &mut questions,
-            &mut errors,
-        );
+        read_block(&lines[start..end], &mut category, &mut questions, &mut errors);
         start = end;
     }
     (questions, errors)
@@ -434,11 +425,7 @@ fn read_block(
         return;
     }
 
-    if matches_at(
-        block,
-        0,
-        &['$', 'C', 'A', 'T', 'E', 'G', 'O', 'R', 'Y', ':'],
-    ) {
+    if matches_at(block, 0, &['$', 'C', 'A', 'T', 'E', 'G', 'O', 'R', 'Y', ':']) {
         let rest = &block[10..];
         let (path, after) = match find(rest, "\n") {
             Some(nl) => (&rest[..nl], trim(&rest[nl..])),
@@ -466,11 +453,7 @@ fn read_block(
 }
 
 /// Reads one question from a trimmed, non-empty block.
-fn read_question(
-    block: &[Unit],
-    category: &Option<String>,
-    errors: &mut Vec<GiftError>,
-) -> Option<Question> {
+fn read_question(block: &[Unit], category: &Option<String>, errors: &mut Vec<GiftError>) -> Option<Question> {
     let start = block.first()?.pos;
     let mut body = block;
 
@@ -697,10 +680,7 @@ fn weight<'a>(s: &'a [Unit], ctx: &mut Ctx) -> Option<(f64, &'a [Unit])> {
     }
     let close = s.iter().skip(1).position(|u| u.ch == '%')? + 1;
     let inner = text(&s[1..close]);
-    let numeric_like = !inner.is_empty()
-        && inner
-            .chars()
-            .all(|c| c.is_ascii_digit() || "-+., ".contains(c));
+    let numeric_like = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || "-+., ".contains(c));
     if !numeric_like {
         return None;
     }
@@ -708,11 +688,7 @@ fn weight<'a>(s: &'a [Unit], ctx: &mut Ctx) -> Option<(f64, &'a [Unit])> {
     let well_formed = digits.starts_with(|c: char| c.is_ascii_digit())
         && digits.chars().filter(|&c| c == '.').count() <= 1
         && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
-    let value = if well_formed {
-        inner.parse::<f64>().ok()
-    } else {
-        None
-    };
+    let value = if well_formed { inner.parse::<f64>().ok() } else { None };
     match value {
         Some(v) if v.abs() <= 100.0 => Some((v / 100.0, &s[close + 1..])),
         Some(_) => {
@@ -745,8 +721,7 @@ fn answer_and_feedback(s: &[Unit], format: TextFormat) -> (String, Option<String
 }
 
 fn marker_pos(seg: &Segment, ctx: &Ctx) -> Pos {
-    seg.marker
-        .map_or_else(|| pos_of(seg.body, ctx.brace), |m| m.pos)
+    seg.marker.map_or_else(|| pos_of(seg.body, ctx.brace), |m| m.pos)
 }
 
 fn read_multichoice(a: &[Unit], ctx: &mut Ctx) -> QuestionKind {
@@ -874,11 +849,7 @@ fn read_short_answer(a: &[Unit], ctx: &mut Ctx) -> QuestionKind {
         });
     }
     if !ctx.failed && answers.is_empty() {
-        ctx.error(
-            ctx.brace,
-            "a short-answer question with no answer",
-            "write `{=answer}`",
-        );
+        ctx.error(ctx.brace, "a short-answer question with no answer", "write `{=answer}`");
     }
     QuestionKind::ShortAnswer { answers }
 }
@@ -903,9 +874,7 @@ fn read_numerical(a: &[Unit], ctx: &mut Ctx) -> QuestionKind {
         let parsed = if let Some(dots) = value.find("..").filter(|&d| d > 0) {
             let (min, max) = (value[..dots].trim(), value[dots + 2..].trim());
             match (number(min), number(max)) {
-                (Some(min), Some(max)) if min <= max => {
-                    Ok((min + (max - min) / 2.0, (max - min) / 2.0))
-                }
+                (Some(min), Some(max)) if min <= max => Ok((min + (max - min) / 2.0, (max - min) / 2.0)),
                 (Some(_), Some(_)) => Err((
                     format!("the range `{value}` starts above where it ends"),
                     "write the range as `min..max` with min ≤ max".to_string(),
@@ -913,10 +882,7 @@ fn read_numerical(a: &[Unit], ctx: &mut Ctx) -> QuestionKind {
                 _ => Err(not_a_number(&value)),
             }
         } else if let Some(colon) = value.find(':').filter(|&c| c > 0) {
-            match (
-                number(value[..colon].trim()),
-                number(value[colon + 1..].trim()),
-            ) {
+            match (number(value[..colon].trim()), number(value[colon + 1..].trim())) {
                 (Some(v), Some(t)) if t >= 0.0 => Ok((v, t)),
                 (Some(_), Some(_)) => Err((
                     format!("the tolerance in `{value}` is negative"),
@@ -925,9 +891,7 @@ fn read_numerical(a: &[Unit], ctx: &mut Ctx) -> QuestionKind {
                 _ => Err(not_a_number(&value)),
             }
         } else {
-            number(&value)
-                .map(|v| (v, 0.0))
-                .ok_or_else(|| not_a_number(&value))
+            number(&value).map(|v| (v, 0.0)).ok_or_else(|| not_a_number(&value))
         };
         match parsed {
             Ok((value, tolerance)) => answers.push(NumericAnswer {
@@ -989,20 +953,16 @@ fn check_key(kind: &QuestionKind, at: Pos, errors: &mut Vec<GiftError>) {
     const EPS: f64 = 1e-3;
     let best = |fractions: &mut dyn Iterator<Item = f64>| fractions.fold(f64::MIN, f64::max);
     match kind {
-        QuestionKind::MultipleChoice {
-            single: true,
-            choices,
-        } if best(&mut choices.iter().map(|c| c.fraction)) < 1.0 - EPS => {
+        QuestionKind::MultipleChoice { single: true, choices }
+            if best(&mut choices.iter().map(|c| c.fraction)) < 1.0 - EPS =>
+        {
             errors.push(GiftError::at(
                 at,
                 "no answer is marked right",
                 "mark the right answer with '=' (or give one answer %100%)",
             ));
         }
-        QuestionKind::MultipleChoice {
-            single: false,
-            choices,
-        } => {
+        QuestionKind::MultipleChoice { single: false, choices } => {
             let sum: f64 = choices.iter().map(|c| c.fraction.max(0.0)).sum();
             if sum < 1.0 - EPS {
                 let message = if sum <= 0.0 {
@@ -1020,18 +980,14 @@ fn check_key(kind: &QuestionKind, at: Pos, errors: &mut Vec<GiftError>) {
                 ));
             }
         }
-        QuestionKind::ShortAnswer { answers }
-            if best(&mut answers.iter().map(|c| c.fraction)) < 1.0 - EPS =>
-        {
+        QuestionKind::ShortAnswer { answers } if best(&mut answers.iter().map(|c| c.fraction)) < 1.0 - EPS => {
             errors.push(GiftError::at(
                 at,
                 "no answer gives full credit",
                 "write at least one answer as `=answer` (without a weight) or `=%100%answer`",
             ));
         }
-        QuestionKind::Numerical { answers }
-            if best(&mut answers.iter().map(|a| a.fraction)) < 1.0 - EPS =>
-        {
+        QuestionKind::Numerical { answers } if best(&mut answers.iter().map(|a| a.fraction)) < 1.0 - EPS => {
             errors.push(GiftError::at(
                 at,
                 "no number gives full credit",
@@ -1055,8 +1011,7 @@ mod tests {
 
     fn choices(q: &Question) -> Vec<(String, f64, Option<String>)> {
         match &q.kind {
-            QuestionKind::MultipleChoice { choices, .. }
-            | QuestionKind::ShortAnswer { answers: choices } => choices
+            QuestionKind::MultipleChoice { choices, .. } | QuestionKind::ShortAnswer { answers: choices } => choices
                 .iter()
                 .map(|c| (c.text.clone(), c.fraction, c.feedback.clone()))
                 .collect(),
@@ -1167,22 +1122,14 @@ mod tests {
             let q = one(src);
             assert_eq!(q.text, text, "text of {src:?}");
             match (&q.kind, &kind) {
-                (
-                    QuestionKind::Numerical { answers: got },
-                    QuestionKind::Numerical { answers: want },
-                ) => {
+                (QuestionKind::Numerical { answers: got }, QuestionKind::Numerical { answers: want }) => {
                     assert_eq!(got.len(), want.len(), "{src:?}");
                     for (g, w) in got.iter().zip(want) {
                         assert!(
-                            (g.value - w.value).abs() < 1e-9
-                                && (g.tolerance - w.tolerance).abs() < 1e-9,
+                            (g.value - w.value).abs() < 1e-9 && (g.tolerance - w.tolerance).abs() < 1e-9,
                             "{src:?}: {g:?} vs {w:?}"
                         );
-                        assert_eq!(
-                            (g.fraction, &g.feedback),
-                            (w.fraction, &w.feedback),
-                            "{src:?}"
-                        );
+                        assert_eq!((g.fraction, &g.feedback), (w.fraction, &w.feedback), "{src:?}");
                     }
                 }
                 _ => assert_eq!(q.kind, kind, "kind of {src:?}"),
@@ -1194,11 +1141,7 @@ mod tests {
     fn choice_answers_weights_and_feedback_follow_moodle() {
         type Expected<'a> = Vec<(&'a str, f64, Option<&'a str>)>;
         let cases: Vec<(&str, bool, Expected)> = vec![
-            (
-                "Q{=yes ~no}",
-                true,
-                vec![("yes", 1.0, None), ("no", 0.0, None)],
-            ),
+            ("Q{=yes ~no}", true, vec![("yes", 1.0, None), ("no", 0.0, None)]),
             (
                 "Q{~%50%a#half ~%50%b ~%-100%c#bad ~d}",
                 false,
@@ -1212,11 +1155,7 @@ mod tests {
             (
                 "Q{~%33.333%a ~%33.333%b ~%33.333%c}",
                 false,
-                vec![
-                    ("a", 0.33333, None),
-                    ("b", 0.33333, None),
-                    ("c", 0.33333, None),
-                ],
+                vec![("a", 0.33333, None), ("b", 0.33333, None), ("c", 0.33333, None)],
             ),
             (
                 "Q{=[plain]right # [html]well done ~wrong}",
@@ -1260,10 +1199,7 @@ mod tests {
             ]
         );
         // `{true}` is not true/false (Moodle compares case-sensitively): it is a short answer.
-        assert!(matches!(
-            one("Q{true}").kind,
-            QuestionKind::ShortAnswer { .. }
-        ));
+        assert!(matches!(one("Q{true}").kind, QuestionKind::ShortAnswer { .. }));
     }
 
     #[test]
@@ -1293,8 +1229,7 @@ mod tests {
 
     #[test]
     fn escapes_comments_crlf_and_bom_are_handled() {
-        let src =
-            "\u{feff}// comment\r\n::e::a \\{b\\} c\\: d \\\\ e\\nf \\x{=ok ~no}\r\n\r\nnext{}";
+        let src = "\u{feff}// comment\r\n::e::a \\{b\\} c\\: d \\\\ e\\nf \\x{=ok ~no}\r\n\r\nnext{}";
         let (qs, errs) = parse_gift(src);
         assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(qs.len(), 2);
@@ -1349,9 +1284,8 @@ mod tests {
         for (src, line, col, words) in cases {
             let (_, errs) = parse_gift(src);
             assert!(
-                errs.iter().any(|e| (e.line, e.col) == (line, col)
-                    && e.message.contains(words)
-                    && !e.hint.is_empty()),
+                errs.iter()
+                    .any(|e| (e.line, e.col) == (line, col) && e.message.contains(words) && !e.hint.is_empty()),
                 "{src:?}: wanted {line}:{col} `{words}`, got {errs:?}"
             );
         }

@@ -184,11 +184,7 @@ pub fn grade(q: &Question, r: &Response) -> Graded {
     let mut feedback = Vec::new();
     let fraction = match (&q.kind, r) {
         (QuestionKind::MultipleChoice { single, choices }, Response::Choice(picked)) => {
-            let mut picked: Vec<usize> = picked
-                .iter()
-                .copied()
-                .filter(|&i| i < choices.len())
-                .collect();
+            let mut picked: Vec<usize> = picked.iter().copied().filter(|&i| i < choices.len()).collect();
             picked.sort_unstable();
             picked.dedup();
             feedback.extend(picked.iter().filter_map(|&i| choices[i].feedback.clone()));
@@ -250,16 +246,12 @@ pub fn grade(q: &Question, r: &Response) -> Graded {
                     continue;
                 }
                 seen.push(left);
-                let ok = pairs.get(left).is_some_and(|p| {
-                    !p.question.is_empty() && answers.get(chosen).is_some_and(|a| *a == p.answer)
-                });
+                let ok = pairs
+                    .get(left)
+                    .is_some_and(|p| !p.question.is_empty() && answers.get(chosen).is_some_and(|a| *a == p.answer));
                 right += usize::from(ok);
             }
-            if real == 0 {
-                0.0
-            } else {
-                right as f64 / real as f64
-            }
+            if real == 0 { 0.0 } else { right as f64 / real as f64 }
         }
         _ => 0.0,
     };
@@ -343,10 +335,7 @@ mod tests {
         ];
         for (picked, fraction, correct) in cases {
             let g = grade(&question, &Response::Choice(picked.clone()));
-            assert!(
-                close(g.fraction, fraction) && g.correct == correct,
-                "{picked:?}: {g:?}"
-            );
+            assert!(close(g.fraction, fraction) && g.correct == correct, "{picked:?}: {g:?}");
         }
         assert_eq!(
             grade(&question, &Response::Choice(vec![0])).feedback,
@@ -367,10 +356,7 @@ mod tests {
         ];
         for (picked, fraction, correct) in cases {
             let g = grade(&question, &Response::Choice(picked.clone()));
-            assert!(
-                close(g.fraction, fraction) && g.correct == correct,
-                "{picked:?}: {g:?}"
-            );
+            assert!(close(g.fraction, fraction) && g.correct == correct, "{picked:?}: {g:?}");
         }
     }
 
@@ -385,11 +371,7 @@ mod tests {
         let g = grade(&question, &Response::TrueFalse(true));
         assert_eq!(
             (g.fraction, g.correct, g.feedback),
-            (
-                0.0,
-                false,
-                vec!["Sai rồi.".to_string(), "Chung".to_string()]
-            )
+            (0.0, false, vec!["Sai rồi.".to_string(), "Chung".to_string()])
         );
     }
 
@@ -410,11 +392,7 @@ mod tests {
             assert!(close(g.fraction, fraction), "{given:?}: {g:?}");
             assert_eq!(g.feedback.first().map(String::as_str), fb, "{given:?}");
         }
-        assert!(
-            wildcard_match("a*b*c", "axxbyyc")
-                && wildcard_match("*", "")
-                && !wildcard_match("a*b", "ac")
-        );
+        assert!(wildcard_match("a*b*c", "axxbyyc") && wildcard_match("*", "") && !wildcard_match("a*b", "ac"));
     }
 
     #[test]
@@ -428,11 +406,7 @@ mod tests {
         ] {
             let g = grade(&question, &Response::Number(x));
             assert!(close(g.fraction, fraction), "{x}: {g:?}");
-            assert_eq!(
-                g.feedback.first().map(String::as_str).unwrap_or(""),
-                fb,
-                "{x}"
-            );
+            assert_eq!(g.feedback.first().map(String::as_str).unwrap_or(""), fb, "{x}");
         }
         let range = q("Q{#1.5..2.5}");
         assert!(grade(&range, &Response::Number(2.5)).correct);
@@ -506,20 +480,13 @@ mod tests {
         let PublicKind::Matching { left, right } = public_view(&question).kind else {
             panic!()
         };
-        assert_eq!(
-            left.iter().map(|c| c.index).collect::<Vec<_>>(),
-            vec![0, 1, 2]
-        );
+        assert_eq!(left.iter().map(|c| c.index).collect::<Vec<_>>(), vec![0, 1, 2]);
         let texts: Vec<_> = right.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, vec!["1", "2", "3"]);
         // The view's right indices are what `grade` takes.
         let g = grade(
             &question,
-            &Response::Matching(vec![
-                (0, right[0].index),
-                (1, right[1].index),
-                (2, right[2].index),
-            ]),
+            &Response::Matching(vec![(0, right[0].index), (1, right[1].index), (2, right[2].index)]),
         );
         assert!(g.correct);
     }

@@ -28,7 +28,9 @@ impl Role {
 
     /// Parses a stored role name; `None` for anything else.
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
     }
 
     /// The page a person of this role lands on after signing in.
@@ -59,7 +61,10 @@ impl Username {
         if s.len() < 3 || s.len() > 64 {
             return Err("username must be 3 to 64 characters");
         }
-        if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        {
             return Err("username may contain only a-z, 0-9, '.', '_' and '-'");
         }
         Ok(Username(s))
@@ -123,6 +128,9 @@ mod tests {
     fn passwords_count_characters_not_bytes() {
         assert!(NewPassword::parse("mậtkhẩu").is_err()); // 7 characters, 10 bytes
         assert!(NewPassword::parse("mậtkhẩu1").is_ok());
-        assert_eq!(format!("{:?}", NewPassword::parse("secret-pass").unwrap()), "NewPassword(***)");
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("secret-pass").unwrap()),
+            "NewPassword(***)"
+        );
     }
 }

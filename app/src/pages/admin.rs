@@ -1,7 +1,7 @@
 //! `/admin`: the administrator's overview of agencies, officials and accounts.
 
 use crate::api::admin::admin_overview;
-use crate::components::session::{role_label, RequireRole};
+use crate::components::session::{RequireRole, role_label};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! to the named officials of an agency (`?agency=ID&q=…&page=N`, plain GET links and forms so it
 //! works without JavaScript).
 
-use crate::api::people::{agency_overview, list_people, AgencyRow};
+use crate::api::people::{AgencyRow, agency_overview, list_people};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -28,7 +28,13 @@ fn CoverageBody() -> impl IntoView {
     let query = use_query_map();
     let selected = move || query.read().get("agency").and_then(|s| s.parse::<i64>().ok());
     let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     let people = Resource::new(
         move || (selected(), search(), page()),
         |(sel, q, p)| async move {

@@ -9,10 +9,10 @@
 use super::db::entities::{account, agency, person};
 use super::state::AppState;
 use crate::domain::identity::{Role, Username};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{Form, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -78,7 +78,9 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 pub async fn verify_password(password: String, stored: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
-        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
         Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
     })
     .await
@@ -89,7 +91,10 @@ fn dummy_hash() -> &'static str {
     static H: OnceLock<String> = OnceLock::new();
     H.get_or_init(|| {
         let salt = SaltString::encode_b64(b"taphuan-dummy-salt").expect("static salt");
-        Argon2::default().hash_password(b"not-a-password", &salt).expect("hash").to_string()
+        Argon2::default()
+            .hash_password(b"not-a-password", &salt)
+            .expect("hash")
+            .to_string()
     })
 }
 
@@ -104,7 +109,8 @@ pub fn issue_token(secret: &[u8], account_id: i64, token_version: i64, hours: i6
         iss: ISSUER.into(),
         ver: token_version,
     };
-    jsonwebtoken::encode(&Header::new(ALG), &claims, &EncodingKey::from_secret(secret)).expect("HS256 encoding cannot fail")
+    jsonwebtoken::encode(&Header::new(ALG), &claims, &EncodingKey::from_secret(secret))
+        .expect("HS256 encoding cannot fail")
 }
 
 /// Decodes and validates a token: signature with the one pinned algorithm, expiry, audience,
@@ -115,7 +121,9 @@ pub fn decode_token(secret: &[u8], token: &str) -> Option<Claims> {
     v.set_issuer(&[ISSUER]);
     v.set_required_spec_claims(&["exp", "iat", "sub", "aud", "iss"]);
     v.leeway = 5;
-    jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret), &v).ok().map(|d| d.claims)
+    jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret), &v)
+        .ok()
+        .map(|d| d.claims)
 }
 
 /// Reads the session token from a `Cookie:` header.
@@ -158,7 +166,11 @@ async fn load_user(state: &AppState, acc: account::Model) -> Option<AuthUser> {
     let scope = match (role, acc.scope_agency_id) {
         (Role::Manager, Some(aid)) => {
             let a = agency::Entity::find_by_id(aid).one(&state.db).await.ok()??;
-            Some(Scope { agency_id: a.id, agency_name: a.name, path: a.path })
+            Some(Scope {
+                agency_id: a.id,
+                agency_name: a.name,
+                path: a.path,
+            })
         }
         // A manager without a scope sees nothing rather than everything.
         (Role::Manager, None) => return None,
@@ -197,7 +209,9 @@ fn safe_next(next: &str) -> Option<&str> {
 /// person to their role's home (or `next`); on failure back to the form with one clear message.
 pub async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>) -> Response {
     let fail = || {
-        let next = safe_next(&form.next).map(|n| format!("&next={}", urlencode(n))).unwrap_or_default();
+        let next = safe_next(&form.next)
+            .map(|n| format!("&next={}", urlencode(n)))
+            .unwrap_or_default();
         Redirect::to(&format!("/sign-in?error=credentials{next}")).into_response()
     };
     let acc = match Username::parse(&form.username) {
@@ -216,11 +230,19 @@ pub async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>
         return fail();
     };
     let role = Role::parse(&acc.role).unwrap_or(Role::Learner);
-    let token = issue_token(&state.config.jwt_secret, acc.id, acc.token_version, state.config.session_hours);
+    let token = issue_token(
+        &state.config.jwt_secret,
+        acc.id,
+        acc.token_version,
+        state.config.session_hours,
+    );
     let to = safe_next(&form.next).unwrap_or(role.home_path()).to_string();
     tracing::info!(account = acc.id, role = %role, "signed in");
     (
-        [(header::SET_COOKIE, session_cookie(&state, &token, state.config.session_hours * 3600))],
+        [(
+            header::SET_COOKIE,
+            session_cookie(&state, &token, state.config.session_hours * 3600),
+        )],
         Redirect::to(&to),
     )
         .into_response()
@@ -239,7 +261,11 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
             }
         }
     }
-    ([(header::SET_COOKIE, session_cookie(&state, "", 0))], Redirect::to("/sign-in?signed_out=1")).into_response()
+    (
+        [(header::SET_COOKIE, session_cookie(&state, "", 0))],
+        Redirect::to("/sign-in?signed_out=1"),
+    )
+        .into_response()
 }
 
 /// `GET /lang/{code}`: remembers the interface language and goes back where the person was.
@@ -248,11 +274,18 @@ pub async fn set_language(axum::extract::Path(code): axum::extract::Path<String>
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.find("://").map(|i| &r[i + 3..]).and_then(|r| r.find('/').map(|j| r[j..].to_string())))
+        .and_then(|r| {
+            r.find("://")
+                .map(|i| &r[i + 3..])
+                .and_then(|r| r.find('/').map(|j| r[j..].to_string()))
+        })
         .filter(|p| safe_next(p).is_some())
         .unwrap_or_else(|| "/".into());
     (
-        [(header::SET_COOKIE, format!("lang={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code()))],
+        [(
+            header::SET_COOKIE,
+            format!("lang={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code()),
+        )],
         Redirect::to(&back),
     )
         .into_response()
@@ -265,7 +298,11 @@ pub async fn same_origin_guard(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_origin(req.headers()) {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-origin request refused");
-        return (StatusCode::FORBIDDEN, "Yêu cầu từ nguồn khác bị từ chối (cross-origin request refused).").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "Yêu cầu từ nguồn khác bị từ chối (cross-origin request refused).",
+        )
+            .into_response();
     }
     next.run(req).await
 }

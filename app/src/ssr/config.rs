@@ -43,7 +43,11 @@ pub enum ConfigError {
     #[error("TAPHUAN_JWT_SECRET is too short: use at least 32 bytes (e.g. `openssl rand -hex 32`)")]
     ShortSecret,
     #[error("{key} has an invalid value {value:?}: {hint}")]
-    Invalid { key: &'static str, value: String, hint: &'static str },
+    Invalid {
+        key: &'static str,
+        value: String,
+        hint: &'static str,
+    },
     #[error("cannot use the data folder {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
 }
@@ -87,9 +91,9 @@ impl Config {
             }
         };
         let data_dir = PathBuf::from(get("TAPHUAN_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = get("DATABASE_URL").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("taphuan.db").display())
-        });
+        let database_url = get("DATABASE_URL")
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("taphuan.db").display()));
         let db_max_connections = parse_num(&get, "TAPHUAN_DB_MAX_CONNECTIONS", 8)?;
         let session_hours = parse_num(&get, "TAPHUAN_SESSION_HOURS", 12)?;
         let content_dir = PathBuf::from(get("TAPHUAN_CONTENT_DIR").unwrap_or_else(|| "content".into()));
@@ -98,7 +102,11 @@ impl Config {
                 None | Some("") => Ok(default),
                 Some("1" | "true" | "yes") => Ok(true),
                 Some("0" | "false" | "no") => Ok(false),
-                Some(v) => Err(ConfigError::Invalid { key: k, value: v.into(), hint: "use true or false" }),
+                Some(v) => Err(ConfigError::Invalid {
+                    key: k,
+                    value: v.into(),
+                    hint: "use true or false",
+                }),
             }
         };
         let production = env == Environment::Production;
@@ -147,14 +155,21 @@ fn parse_num<N: std::str::FromStr>(
     match get(key) {
         None => Ok(default),
         Some(v) if v.trim().is_empty() => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid { key, value: v, hint: "use a whole number" }),
+        Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
+            key,
+            value: v,
+            hint: "use a whole number",
+        }),
     }
 }
 
 /// In development the signing secret is generated once and kept in `data/dev-secret`, so
 /// sessions survive restarts without anyone configuring anything.
 fn dev_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
-    let io = |source| ConfigError::DataDir { path: data_dir.display().to_string(), source };
+    let io = |source| ConfigError::DataDir {
+        path: data_dir.display().to_string(),
+        source,
+    };
     std::fs::create_dir_all(data_dir).map_err(io)?;
     let path = data_dir.join("dev-secret");
     if let Ok(existing) = std::fs::read_to_string(&path) {
@@ -182,7 +197,10 @@ mod tests {
 
     #[test]
     fn production_refuses_to_start_without_a_real_secret() {
-        assert!(matches!(cfg(&[("TAPHUAN_ENV", "production")]), Err(ConfigError::MissingSecret)));
+        assert!(matches!(
+            cfg(&[("TAPHUAN_ENV", "production")]),
+            Err(ConfigError::MissingSecret)
+        ));
         assert!(matches!(
             cfg(&[("TAPHUAN_ENV", "production"), ("TAPHUAN_JWT_SECRET", "short")]),
             Err(ConfigError::ShortSecret)
@@ -205,7 +223,11 @@ mod tests {
 
     #[test]
     fn a_bad_value_names_the_key() {
-        let e = cfg(&[("TAPHUAN_SESSION_HOURS", "twelve"), ("TAPHUAN_JWT_SECRET", &"x".repeat(40))]).unwrap_err();
+        let e = cfg(&[
+            ("TAPHUAN_SESSION_HOURS", "twelve"),
+            ("TAPHUAN_JWT_SECRET", &"x".repeat(40)),
+        ])
+        .unwrap_err();
         assert!(e.to_string().contains("TAPHUAN_SESSION_HOURS"));
         assert_eq!(redact_url("postgres://u:p@h/db"), "postgres://***@h/db");
     }

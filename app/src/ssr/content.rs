@@ -6,7 +6,7 @@
 //! Every version that is loaded is recorded in `content_versions`, so a completion that stores a
 //! course hash can later say exactly what the official passed.
 
-use crate::domain::content::{fs::read_content_dir, load_library, Diagnostic, Library};
+use crate::domain::content::{Diagnostic, Library, fs::read_content_dir, load_library};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -40,7 +40,11 @@ impl ContentStore {
     pub fn open(dir: &Path, watch: bool) -> ContentStore {
         let loaded = load_dir(dir);
         log_diagnostics(dir, &loaded);
-        ContentStore { dir: dir.to_path_buf(), watch, current: RwLock::new(Arc::new(loaded)) }
+        ContentStore {
+            dir: dir.to_path_buf(),
+            watch,
+            current: RwLock::new(Arc::new(loaded)),
+        }
     }
 
     /// The current snapshot (reloaded first if watching and a file changed).
@@ -56,7 +60,10 @@ impl ContentStore {
                 }
             }
         }
-        self.current.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
+        self.current
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
     }
 
     /// The folder the library is read from.
@@ -70,11 +77,19 @@ fn load_dir(dir: &Path) -> Loaded {
     match read_content_dir(dir) {
         Ok(files) => {
             let (library, diagnostics) = load_library(&files);
-            Loaded { library, diagnostics, fingerprint }
+            Loaded {
+                library,
+                diagnostics,
+                fingerprint,
+            }
         }
         Err(e) => {
             tracing::error!(dir = %dir.display(), error = %e, "cannot read the content folder");
-            Loaded { library: Library::default(), diagnostics: vec![], fingerprint }
+            Loaded {
+                library: Library::default(),
+                diagnostics: vec![],
+                fingerprint,
+            }
         }
     }
 }
@@ -150,7 +165,12 @@ pub async fn record_versions(db: &impl ConnectionTrait, library: &Library) -> Re
     let n = rows.len();
     for chunk in rows.chunks(100) {
         cv::Entity::insert_many(chunk.to_vec())
-            .on_conflict_do_nothing_on([cv::Column::Kind, cv::Column::CourseId, cv::Column::ItemKey, cv::Column::Hash])
+            .on_conflict_do_nothing_on([
+                cv::Column::Kind,
+                cv::Column::CourseId,
+                cv::Column::ItemKey,
+                cv::Column::Hash,
+            ])
             .exec(db)
             .await?;
     }

@@ -2,7 +2,7 @@
 //! it resolves the signed-in user from the request's cookie (on the server, every time), checks
 //! the role, and sets the HTTP status of a refusal (401/403) so clients and tests see it.
 
-use super::auth::{user_from_headers, AuthUser};
+use super::auth::{AuthUser, user_from_headers};
 use super::state::AppState;
 use crate::api::error::ApiError;
 use crate::domain::identity::Role;

@@ -6,7 +6,7 @@
 //! seed gives the same province, so screenshots and tests are stable.
 
 use super::auth::hash_password;
-use super::db::entities::{account, agency, person};
+use super::db::entities::{account, agency, person, program};
 use crate::domain::identity::Role;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -50,8 +50,20 @@ enum Staff {
 
 fn agencies() -> Vec<AgencySeed> {
     let mut v = vec![
-        AgencySeed { code: "GL-UBND", name: "UBND tỉnh Gia Lai".into(), kind: "other", parent: None, staff: Staff::None },
-        AgencySeed { code: "GL-SCT", name: "Sở Công Thương tỉnh Gia Lai".into(), kind: "sct", parent: Some("GL-UBND"), staff: Staff::Sct(14) },
+        AgencySeed {
+            code: "GL-UBND",
+            name: "UBND tỉnh Gia Lai".into(),
+            kind: "other",
+            parent: None,
+            staff: Staff::None,
+        },
+        AgencySeed {
+            code: "GL-SCT",
+            name: "Sở Công Thương tỉnh Gia Lai".into(),
+            kind: "sct",
+            parent: Some("GL-UBND"),
+            staff: Staff::Sct(14),
+        },
         AgencySeed {
             code: "GL-QLTT",
             name: "Chi cục Quản lý thị trường tỉnh Gia Lai".into(),
@@ -61,8 +73,17 @@ fn agencies() -> Vec<AgencySeed> {
         },
     ];
     const TEAM_CODES: [&str; 11] = [
-        "GL-QLTT-D01", "GL-QLTT-D02", "GL-QLTT-D03", "GL-QLTT-D04", "GL-QLTT-D05", "GL-QLTT-D06", "GL-QLTT-D07",
-        "GL-QLTT-D08", "GL-QLTT-D09", "GL-QLTT-D10", "GL-QLTT-D11",
+        "GL-QLTT-D01",
+        "GL-QLTT-D02",
+        "GL-QLTT-D03",
+        "GL-QLTT-D04",
+        "GL-QLTT-D05",
+        "GL-QLTT-D06",
+        "GL-QLTT-D07",
+        "GL-QLTT-D08",
+        "GL-QLTT-D09",
+        "GL-QLTT-D10",
+        "GL-QLTT-D11",
     ];
     for (i, code) in TEAM_CODES.iter().enumerate() {
         v.push(AgencySeed {
@@ -74,7 +95,13 @@ fn agencies() -> Vec<AgencySeed> {
         });
     }
     v.extend([
-        AgencySeed { code: "GL-CA", name: "Công an tỉnh Gia Lai".into(), kind: "police", parent: Some("GL-UBND"), staff: Staff::None },
+        AgencySeed {
+            code: "GL-CA",
+            name: "Công an tỉnh Gia Lai".into(),
+            kind: "police",
+            parent: Some("GL-UBND"),
+            staff: Staff::None,
+        },
         AgencySeed {
             code: "GL-CA-PC03",
             name: "Phòng Cảnh sát kinh tế (PC03)".into(),
@@ -105,20 +132,30 @@ fn agencies() -> Vec<AgencySeed> {
         ("GL-X-DUCCO", "Xã Đức Cơ"),
         ("GL-X-PHUTHIEN", "Xã Phú Thiện"),
     ] {
-        v.push(AgencySeed { code, name: format!("UBND {name}"), kind: "commune", parent: Some("GL-UBND"), staff: Staff::Commune(6) });
+        v.push(AgencySeed {
+            code,
+            name: format!("UBND {name}"),
+            kind: "commune",
+            parent: Some("GL-UBND"),
+            staff: Staff::Commune(6),
+        });
     }
     v
 }
 
 const SURNAMES: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
-    "Đinh", "Trương", "Mai", "Lâm",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
+    "Lý", "Đinh", "Trương", "Mai", "Lâm",
 ];
-const MIDDLE_M: &[&str] = &["Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công", "Xuân", "Trọng", "Anh"];
-const MIDDLE_F: &[&str] = &["Thị", "Ngọc", "Thu", "Kim", "Thanh", "Mỹ", "Hồng", "Bích", "Phương", "Diệu"];
+const MIDDLE_M: &[&str] = &[
+    "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công", "Xuân", "Trọng", "Anh",
+];
+const MIDDLE_F: &[&str] = &[
+    "Thị", "Ngọc", "Thu", "Kim", "Thanh", "Mỹ", "Hồng", "Bích", "Phương", "Diệu",
+];
 const GIVEN_M: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phong", "Phúc", "Quang", "Quân", "Sơn", "Thắng",
-    "Trung", "Tuấn", "Việt", "Hiếu", "Đạt", "Toàn", "Lộc",
+    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phong", "Phúc", "Quang", "Quân", "Sơn",
+    "Thắng", "Trung", "Tuấn", "Việt", "Hiếu", "Đạt", "Toàn", "Lộc",
 ];
 const GIVEN_F: &[&str] = &[
     "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga", "Thảo", "Trang", "Vân", "Yến", "Huyền", "Nhung", "Oanh", "Tâm",
@@ -126,8 +163,16 @@ const GIVEN_F: &[&str] = &[
 ];
 /// Names of the Central Highlands' Jrai and Bahnar communities, common among Gia Lai officials.
 const HIGHLAND: &[&str] = &[
-    "Ksor H'Hiên", "Rơ Châm Tuấn", "Siu Thu", "Rah Lan Hoa", "Đinh Văn Hlơn", "Kpă Hơ Ni", "Rơ Mah Blích", "Nay Y Phin",
-    "Puih Hlim", "Ksor Nhí",
+    "Ksor H'Hiên",
+    "Rơ Châm Tuấn",
+    "Siu Thu",
+    "Rah Lan Hoa",
+    "Đinh Văn Hlơn",
+    "Kpă Hơ Ni",
+    "Rơ Mah Blích",
+    "Nay Y Phin",
+    "Puih Hlim",
+    "Ksor Nhí",
 ];
 
 fn name(rng: &mut StdRng) -> String {
@@ -136,9 +181,17 @@ fn name(rng: &mut StdRng) -> String {
     }
     let s = SURNAMES[rng.gen_range(0..SURNAMES.len())];
     if rng.gen_bool(0.55) {
-        format!("{s} {} {}", MIDDLE_M[rng.gen_range(0..MIDDLE_M.len())], GIVEN_M[rng.gen_range(0..GIVEN_M.len())])
+        format!(
+            "{s} {} {}",
+            MIDDLE_M[rng.gen_range(0..MIDDLE_M.len())],
+            GIVEN_M[rng.gen_range(0..GIVEN_M.len())]
+        )
     } else {
-        format!("{s} {} {}", MIDDLE_F[rng.gen_range(0..MIDDLE_F.len())], GIVEN_F[rng.gen_range(0..GIVEN_F.len())])
+        format!(
+            "{s} {} {}",
+            MIDDLE_F[rng.gen_range(0..MIDDLE_F.len())],
+            GIVEN_F[rng.gen_range(0..GIVEN_F.len())]
+        )
     }
 }
 
@@ -174,14 +227,37 @@ fn positions(staff: Staff, rng: &mut StdRng) -> Vec<(&'static str, bool)> {
             v
         }
         Staff::Sct(n) => (0..n)
-            .map(|i| if i < 4 { ("Chuyên viên quản lý thương mại điện tử", true) } else { ("Chuyên viên", false) })
+            .map(|i| {
+                if i < 4 {
+                    ("Chuyên viên quản lý thương mại điện tử", true)
+                } else {
+                    ("Chuyên viên", false)
+                }
+            })
             .collect(),
         Staff::Police(n) => (0..n)
-            .map(|_| pick(rng, &[("Cán bộ điều tra", true), ("Trinh sát viên", true), ("Cán bộ nghiệp vụ", true)]))
+            .map(|_| {
+                pick(
+                    rng,
+                    &[
+                        ("Cán bộ điều tra", true),
+                        ("Trinh sát viên", true),
+                        ("Cán bộ nghiệp vụ", true),
+                    ],
+                )
+            })
             .collect(),
-        Staff::Customs(n) => (0..n).map(|_| pick(rng, &[("Công chức hải quan", true), ("Kiểm tra viên hải quan", true)])).collect(),
+        Staff::Customs(n) => (0..n)
+            .map(|_| pick(rng, &[("Công chức hải quan", true), ("Kiểm tra viên hải quan", true)]))
+            .collect(),
         Staff::Skhcn(n) => (0..n)
-            .map(|i| if i < 3 { ("Chuyên viên an toàn thông tin", true) } else { ("Chuyên viên", false) })
+            .map(|i| {
+                if i < 3 {
+                    ("Chuyên viên an toàn thông tin", true)
+                } else {
+                    ("Chuyên viên", false)
+                }
+            })
             .collect(),
         Staff::Commune(n) => (0..n)
             .map(|i| match i {
@@ -250,7 +326,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
                 enforcement: Set(enforcement),
                 email: Set(None),
                 phone: Set(None),
-                start_date: Set(chrono::NaiveDate::from_ymd_opt(2015 + rng.gen_range(0..10), rng.gen_range(1..13), 1)),
+                start_date: Set(chrono::NaiveDate::from_ymd_opt(
+                    2015 + rng.gen_range(0..10),
+                    rng.gen_range(1..13),
+                    1,
+                )),
                 end_date: Set(None),
                 active: Set(true),
                 created_at: Set(now),
@@ -270,7 +350,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
             username: Set(username.to_string()),
             password_hash: Set(password_hash.clone()),
             role: Set(role.as_str().to_string()),
-            person_id: Set(if *role == Role::Learner { person_of_agency.get(code).copied() } else { None }),
+            person_id: Set(if *role == Role::Learner {
+                person_of_agency.get(code).copied()
+            } else {
+                None
+            }),
             scope_agency_id: Set(if *role == Role::Manager { Some(agency_id) } else { None }),
             token_version: Set(0),
             disabled: Set(false),
@@ -280,9 +364,67 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         .insert(&tx)
         .await?;
     }
+    let (root_id, _) = ids["GL-UBND"].clone();
+    for p in DEMO_PROGRAMS {
+        program::ActiveModel {
+            code: Set(p.code.into()),
+            name: Set(p.name.into()),
+            description: Set(p.description.into()),
+            root_agency_id: Set(root_id),
+            positions: Set("[]".into()),
+            enforcement_only: Set(p.enforcement_only),
+            course_ids: Set(serde_json::to_string(p.courses)?),
+            course_rule: Set("all".into()),
+            threshold_percent: Set(100),
+            deadline: Set(
+                chrono::NaiveDate::from_ymd_opt(p.deadline.0, p.deadline.1, p.deadline.2).expect("valid date"),
+            ),
+            metric: Set("valid_at_deadline".into()),
+            active: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
+
+struct ProgramSeed {
+    code: &'static str,
+    name: &'static str,
+    description: &'static str,
+    enforcement_only: bool,
+    courses: &'static [&'static str],
+    deadline: (i32, u32, u32),
+}
+
+/// The demo's targets, after Decision 319/QĐ-TTg and Kế hoạch 1122/KH-UBND: every enforcement
+/// official trained in the legal core, and every official in the scheme's overview.
+const DEMO_PROGRAMS: &[ProgramSeed] = &[
+    ProgramSeed {
+        code: "DA319-THUCTHI-2026",
+        name: "Đề án 319: 100% cán bộ thực thi được tập huấn về TMĐT",
+        description: "Mọi cán bộ có nhiệm vụ thực thi trong tỉnh hoàn thành các khoá học nền tảng về pháp luật TMĐT, hàng giả, bảo vệ người tiêu dùng và nghiệp vụ kiểm tra.",
+        enforcement_only: true,
+        courses: &[
+            "a-khung-phap-ly",
+            "b-hang-gia-che-tai",
+            "c-bao-ve-nguoi-tieu-dung",
+            "d-kiem-tra-xu-ly-vi-pham",
+        ],
+        deadline: (2026, 12, 31),
+    },
+    ProgramSeed {
+        code: "DA319-TONGQUAN-2026",
+        name: "Phổ biến Đề án 319 và Kế hoạch 1122 cho toàn bộ cán bộ",
+        description: "Mọi cán bộ trong danh sách nắm được Đề án 319 và kế hoạch thực hiện của tỉnh Gia Lai mới.",
+        enforcement_only: false,
+        courses: &["f-de-an-319-gia-lai"],
+        deadline: (2027, 3, 31),
+    },
+];
 
 /// Creates (or resets the password and role of) one account: `taphuan create-user`.
 pub async fn create_user(
@@ -306,7 +448,10 @@ pub async fn create_user(
         None => None,
     };
     let hash = hash_password(password.expose().to_string()).await?;
-    let existing = account::Entity::find().filter(account::Column::Username.eq(username.as_str())).one(db).await?;
+    let existing = account::Entity::find()
+        .filter(account::Column::Username.eq(username.as_str()))
+        .one(db)
+        .await?;
     let model = match existing {
         Some(acc) => {
             let version = acc.token_version + 1;

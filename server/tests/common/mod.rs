@@ -6,7 +6,7 @@
 use app::ssr::config::Config;
 use app::ssr::state::AppState;
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database};
 use tower::ServiceExt;
@@ -29,7 +29,8 @@ impl Resp {
     /// The value of the session cookie this response sets, if any (empty = cleared).
     pub fn session_cookie(&self) -> Option<String> {
         self.set_cookie.iter().find_map(|c| {
-            c.strip_prefix(&format!("{}=", app::ssr::auth::COOKIE)).map(|rest| rest.split(';').next().unwrap_or("").to_string())
+            c.strip_prefix(&format!("{}=", app::ssr::auth::COOKIE))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_string())
         })
     }
     pub fn json(&self) -> serde_json::Value {
@@ -48,14 +49,19 @@ pub async fn fresh_database_url() -> (String, &'static str) {
         Ok(admin) if admin.starts_with("postgres") => {
             let name = format!("taphuan_test_{}", unique());
             let conn = Database::connect(&admin).await.expect("connect to TEST_DATABASE_URL");
-            conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+            conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
             let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
             (format!("{base}/{name}"), "postgres")
         }
         _ => {
             let dir = std::env::temp_dir().join("taphuan-tests");
             std::fs::create_dir_all(&dir).unwrap();
-            (format!("sqlite://{}?mode=rwc", dir.join(format!("{}.db", unique())).display()), "sqlite")
+            (
+                format!("sqlite://{}?mode=rwc", dir.join(format!("{}.db", unique())).display()),
+                "sqlite",
+            )
         }
     }
 }
@@ -72,7 +78,9 @@ impl TestApp {
     pub async fn spawn_empty() -> TestApp {
         let (url, backend) = fresh_database_url().await;
         let config = Config::for_tests(&url);
-        let state = server::startup::build_state(config, server::startup::leptos_options(None)).await.expect("state");
+        let state = server::startup::build_state(config, server::startup::leptos_options(None))
+            .await
+            .expect("state");
         let router = server::startup::router(state.clone());
         TestApp { state, router, backend }
     }
@@ -80,7 +88,11 @@ impl TestApp {
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let res = self.router.clone().oneshot(req).await.expect("router answers");
         let status = res.status();
-        let location = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(String::from);
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
         let set_cookie = res
             .headers()
             .get_all(header::SET_COOKIE)
@@ -88,7 +100,12 @@ impl TestApp {
             .filter_map(|v| v.to_str().ok().map(String::from))
             .collect();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp { status, location, set_cookie, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Resp {
+            status,
+            location,
+            set_cookie,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     fn with_cookie(b: axum::http::request::Builder, token: Option<&str>) -> axum::http::request::Builder {
@@ -100,8 +117,11 @@ impl TestApp {
 
     /// GET a page as a browser would (Accept: text/html).
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
-        let b = Request::get(path).header(header::HOST, "127.0.0.1:3000").header(header::ACCEPT, "text/html");
-        self.send(Self::with_cookie(b, token).body(Body::empty()).unwrap()).await
+        let b = Request::get(path)
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ACCEPT, "text/html");
+        self.send(Self::with_cookie(b, token).body(Body::empty()).unwrap())
+            .await
     }
 
     /// POST a form (same-origin, as the browser sends it from our own page).
@@ -110,7 +130,8 @@ impl TestApp {
             .header(header::HOST, "127.0.0.1:3000")
             .header(header::ORIGIN, "http://127.0.0.1:3000")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        self.send(Self::with_cookie(b, token).body(Body::from(form.to_string())).unwrap()).await
+        self.send(Self::with_cookie(b, token).body(Body::from(form.to_string())).unwrap())
+            .await
     }
 
     /// Calls a server function by endpoint (`/api/<name>`) with URL-encoded arguments, as the
@@ -121,23 +142,38 @@ impl TestApp {
             .header(header::ORIGIN, "http://127.0.0.1:3000")
             .header(header::ACCEPT, "application/json")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        self.send(Self::with_cookie(b, token).body(Body::from(args.to_string())).unwrap()).await
+        self.send(Self::with_cookie(b, token).body(Body::from(args.to_string())).unwrap())
+            .await
     }
 
     /// Signs in through the real form endpoint; returns the session token.
     pub async fn sign_in(&self, username: &str, password: &str) -> Option<String> {
-        let r = self.post_form("/auth/sign-in", &format!("username={username}&password={password}&next="), None).await;
+        let r = self
+            .post_form(
+                "/auth/sign-in",
+                &format!("username={username}&password={password}&next="),
+                None,
+            )
+            .await;
         r.session_cookie().filter(|c| !c.is_empty())
     }
 
     pub async fn sign_in_demo(&self, username: &str) -> String {
-        self.sign_in(username, app::ssr::seed::DEMO_PASSWORD).await.unwrap_or_else(|| panic!("{username} signs in"))
+        self.sign_in(username, app::ssr::seed::DEMO_PASSWORD)
+            .await
+            .unwrap_or_else(|| panic!("{username} signs in"))
     }
 
     /// The id of the agency with `code`.
     pub async fn agency_id(&self, code: &str) -> i64 {
         use app::ssr::db::entities::agency;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        agency::Entity::find().filter(agency::Column::Code.eq(code)).one(&self.state.db).await.unwrap().unwrap().id
+        agency::Entity::find()
+            .filter(agency::Column::Code.eq(code))
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
     }
 }

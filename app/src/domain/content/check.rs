@@ -38,7 +38,10 @@ pub fn check_names(questions: &[Placed<'_>], out: &mut Vec<Diagnostic>) {
                     out.push(Diagnostic::error(
                         p.file,
                         at,
-                        format!("question name `{name}` is already used at {}:{}", first.file, first.question.line),
+                        format!(
+                            "question name `{name}` is already used at {}:{}",
+                            first.file, first.question.line
+                        ),
                         "give each question its own `::name::` (it is the question's id across versions)",
                     ));
                 } else {
@@ -119,36 +122,23 @@ pub fn check_refs(
     }
 }
 
-fn check_ref(
-    file: &str,
-    at: (usize, usize),
-    r: &Ref,
-    own: &BTreeSet<String>,
-    ctx: &LinkCtx<'_>,
-) -> Option<Diagnostic> {
+fn check_ref(file: &str, at: (usize, usize), r: &Ref, own: &BTreeSet<String>, ctx: &LinkCtx<'_>) -> Option<Diagnostic> {
     let what = if r.image { "image" } else { "link" };
     match &r.target {
         Target::Other => None,
-        Target::Anchor(a) => (!own.contains(a.as_str()))
-            .then(|| missing_anchor(file, at, &r.dest, a, "this page", own)),
+        Target::Anchor(a) => {
+            (!own.contains(a.as_str())).then(|| missing_anchor(file, at, &r.dest, a, "this page", own))
+        }
         Target::Lesson {
             number,
             file: target,
             anchor,
         } => {
             let Some(pages) = ctx.lessons.get(number) else {
-                let names: Vec<&str> = ctx
-                    .lessons
-                    .values()
-                    .flatten()
-                    .map(|p| p.name.as_str())
-                    .collect();
+                let names: Vec<&str> = ctx.lessons.values().flatten().map(|p| p.name.as_str()).collect();
                 let hint = match closest(target, names.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`?"),
-                    None => format!(
-                        "link to one of the course's lessons ({})",
-                        list(names.iter().copied())
-                    ),
+                    None => format!("link to one of the course's lessons ({})", list(names.iter().copied())),
                 };
                 return Some(Diagnostic::error(
                     file,
@@ -162,10 +152,7 @@ fn check_ref(
                 return Some(Diagnostic::error(
                     file,
                     at,
-                    format!(
-                        "{what} to `{}`, but lesson {number:02} is `{}`",
-                        r.dest, page.name
-                    ),
+                    format!("{what} to `{}`, but lesson {number:02} is `{}`", r.dest, page.name),
                     format!(
                         "write `{}{}`",
                         page.name,
@@ -204,10 +191,7 @@ fn check_ref(
         Target::OtherMarkdown => Some(Diagnostic::error(
             file,
             at,
-            format!(
-                "{what} to `{}`, which is not a lesson of this course",
-                r.dest
-            ),
+            format!("{what} to `{}`, which is not a lesson of this course", r.dest),
             "link lessons as `NN-slug.md`; link another course by its URL, `/courses/<id>`",
         )),
     }
@@ -223,13 +207,8 @@ fn missing_anchor(
 ) -> Diagnostic {
     let hint = match closest(anchor, anchors.iter().map(String::as_str)) {
         Some(near) => format!("did you mean `#{near}`?"),
-        None if anchors.is_empty() => {
-            "the page has no headings; link to the page without `#…`".to_owned()
-        }
-        None => format!(
-            "use one of {}",
-            list(anchors.iter().map(|a| format!("#{a}")))
-        ),
+        None if anchors.is_empty() => "the page has no headings; link to the page without `#…`".to_owned(),
+        None => format!("use one of {}", list(anchors.iter().map(|a| format!("#{a}")))),
     };
     Diagnostic::error(
         file,
@@ -241,11 +220,7 @@ fn missing_anchor(
 
 fn list<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
     let items: Vec<S> = items.collect();
-    let mut shown: Vec<String> = items
-        .iter()
-        .take(5)
-        .map(|s| format!("`{}`", s.as_ref()))
-        .collect();
+    let mut shown: Vec<String> = items.iter().take(5).map(|s| format!("`{}`", s.as_ref())).collect();
     if items.len() > 5 {
         shown.push("…".to_owned());
     }
@@ -307,12 +282,7 @@ pub fn check_citations(
 }
 
 /// Raw HTML that will not survive sanitising is a warning: the author should see it go.
-pub fn check_unsafe_html(
-    file: &str,
-    index: &LineIndex<'_>,
-    rendered: &Rendered,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check_unsafe_html(file: &str, index: &LineIndex<'_>, rendered: &Rendered, out: &mut Vec<Diagnostic>) {
     for (offset, what) in &rendered.unsafe_html {
         out.push(Diagnostic::warning(
             file,

@@ -163,9 +163,7 @@ fn first_part(chars: &[(usize, char)], j: usize) -> Option<usize> {
 fn symbol(chars: &[(usize, char)], j: usize) -> Option<usize> {
     let mut end = first_part(chars, j)?;
     while at(chars, end) == Some('-') && at(chars, end + 1).is_some_and(is_upper) {
-        end = run(chars, end + 1, |c| {
-            c.is_ascii_alphanumeric() || c == 'Đ' || c == 'đ'
-        });
+        end = run(chars, end + 1, |c| c.is_ascii_alphanumeric() || c == 'Đ' || c == 'đ');
     }
     ends_cleanly(chars, end).then_some(end)
 }
@@ -180,9 +178,7 @@ fn match_short(text: &str, chars: &[(usize, char)], i: usize, num_end: usize) ->
         return None;
     }
     let y_end = run(chars, num_end + 1, |c| c.is_ascii_digit());
-    if y_end - (num_end + 1) != 4
-        || at(chars, y_end).is_some_and(|c| c.is_alphanumeric() || c == '/')
-    {
+    if y_end - (num_end + 1) != 4 || at(chars, y_end).is_some_and(|c| c.is_alphanumeric() || c == '/') {
         return None;
     }
     let before = text[..chars[i].0].trim_end_matches([' ', '\u{a0}']);
@@ -204,13 +200,7 @@ mod tests {
     fn numbers(text: &str) -> Vec<String> {
         find_citations(text)
             .into_iter()
-            .map(|c| {
-                if c.short {
-                    format!("~{}", c.number)
-                } else {
-                    c.number
-                }
-            })
+            .map(|c| if c.short { format!("~{}", c.number) } else { c.number })
             .collect()
     }
 

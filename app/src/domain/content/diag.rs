@@ -34,12 +34,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `file:line:col`.
-    pub fn error(
-        file: &str,
-        (line, col): (usize, usize),
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
+    pub fn error(file: &str, (line, col): (usize, usize), message: impl Into<String>, hint: impl Into<String>) -> Self {
         Self {
             file: file.to_owned(),
             line,
@@ -71,11 +66,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.col, self.message
-        )?;
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)?;
         if !self.hint.is_empty() {
             write!(f, " — {}", self.hint)?;
         }

@@ -34,9 +34,7 @@ pub struct Split<'t> {
 /// Splits `text`, or reports where the front matter is missing or unclosed.
 pub fn split<'t>(file: &str, text: &'t str) -> Result<Split<'t>, Diagnostic> {
     let mut lines = line_spans(text);
-    let opened = lines
-        .next()
-        .is_some_and(|(s, e)| text[s..e].trim_end() == "+++");
+    let opened = lines.next().is_some_and(|(s, e)| text[s..e].trim_end() == "+++");
     if !opened {
         return Err(Diagnostic::error(
             file,
@@ -136,9 +134,7 @@ const U32: i64 = u32::MAX as i64;
 /// `language` values.
 pub const LANGUAGES: &[&str] = &["vi", "en"];
 /// `agency_kinds` values.
-pub const AGENCY_KINDS: &[&str] = &[
-    "sct", "qltt", "police", "customs", "skhcn", "commune", "other",
-];
+pub const AGENCY_KINDS: &[&str] = &["sct", "qltt", "police", "customs", "skhcn", "commune", "other"];
 /// `review` values.
 pub const REVIEWS: &[&str] = &["after_submit", "after_pass", "never"];
 
@@ -163,11 +159,7 @@ const REFERENCE: &[Field] = &[
         Kind::NonEmptyStr,
         "title = \"Nghị định 52/2013/NĐ-CP về thương mại điện tử\"",
     ),
-    req(
-        "source",
-        Kind::NonEmptyStr,
-        "source = \"https://vanban.chinhphu.vn/…\"",
-    ),
+    req("source", Kind::NonEmptyStr, "source = \"https://vanban.chinhphu.vn/…\""),
 ];
 
 /// Keys of `course.md`.
@@ -182,16 +174,8 @@ pub const COURSE: &[Field] = &[
     req("version", Kind::NonEmptyStr, "version = \"2026.1\""),
     req("pass_mark", Kind::Int(1, 100), "pass_mark = 80"),
     req("validity_months", Kind::Int(0, U32), "validity_months = 24"),
-    opt(
-        "estimated_minutes",
-        Kind::Int(1, U32),
-        "estimated_minutes = 90",
-    ),
-    req(
-        "audience",
-        Kind::Table(AUDIENCE),
-        "[audience] (may be empty)",
-    ),
+    opt("estimated_minutes", Kind::Int(1, U32), "estimated_minutes = 90"),
+    req("audience", Kind::Table(AUDIENCE), "[audience] (may be empty)"),
     req(
         "references",
         Kind::Tables(REFERENCE),
@@ -207,24 +191,12 @@ pub const LESSON: &[Field] = &[
 
 /// Keys of `exam.md`.
 pub const EXAM: &[Field] = &[
-    req(
-        "title",
-        Kind::NonEmptyStr,
-        "title = \"Bài kiểm tra cuối khoá\"",
-    ),
+    req("title", Kind::NonEmptyStr, "title = \"Bài kiểm tra cuối khoá\""),
     req("draw", Kind::Int(1, U32), "draw = 10"),
     opt("pass_mark", Kind::Int(1, 100), "pass_mark = 80"),
     req("max_attempts", Kind::Int(0, U32), "max_attempts = 3"),
-    req(
-        "cooldown_minutes",
-        Kind::Int(0, U32),
-        "cooldown_minutes = 60",
-    ),
-    opt(
-        "time_limit_minutes",
-        Kind::Int(1, U32),
-        "time_limit_minutes = 30",
-    ),
+    req("cooldown_minutes", Kind::Int(0, U32), "cooldown_minutes = 60"),
+    opt("time_limit_minutes", Kind::Int(1, U32), "time_limit_minutes = 30"),
     req("shuffle_questions", Kind::Bool, "shuffle_questions = true"),
     req("shuffle_answers", Kind::Bool, "shuffle_answers = true"),
     req("review", Kind::OneOf(REVIEWS), "review = \"after_submit\""),
@@ -408,8 +380,17 @@ fn check_value(
             Some(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
                 Ok(n) if (min..=max).contains(&n) => {}
                 Ok(n) => {
-                    let range = if max == U32 { format!("at least {min}") } else { format!("between {min} and {max}") };
-                    out.push(Diagnostic::error(ctx.file, at, format!("`{key}` is {n}, but must be {range}"), format!("write e.g. `{}`", field.example)));
+                    let range = if max == U32 {
+                        format!("at least {min}")
+                    } else {
+                        format!("between {min} and {max}")
+                    };
+                    out.push(Diagnostic::error(
+                        ctx.file,
+                        at,
+                        format!("`{key}` is {n}, but must be {range}"),
+                        format!("write e.g. `{}`", field.example),
+                    ));
                 }
                 Err(_) => wrong("a whole number that fits", out),
             },
@@ -481,13 +462,7 @@ fn one_of(allowed: &[&str]) -> String {
         .join(" or ")
 }
 
-fn bad_choice(
-    file: &str,
-    at: (usize, usize),
-    key: &str,
-    got: &str,
-    allowed: &[&str],
-) -> Diagnostic {
+fn bad_choice(file: &str, at: (usize, usize), key: &str, got: &str, allowed: &[&str]) -> Diagnostic {
     let hint = match closest(got, allowed.iter().copied()) {
         Some(near) => format!("did you mean \"{near}\"? (one of {})", one_of(allowed)),
         None => format!("write one of {}", one_of(allowed)),
@@ -503,9 +478,7 @@ mod tests {
     fn split_finds_toml_and_body() {
         let text = "+++\ntitle = \"x\"\n+++\nbody\n";
         let s = split("f.md", text).map_err(|d| d.to_string());
-        let s = s
-            .as_ref()
-            .map(|s| (s.toml, s.body, s.toml_offset, s.body_offset));
+        let s = s.as_ref().map(|s| (s.toml, s.body, s.toml_offset, s.body_offset));
         assert_eq!(s, Ok(("title = \"x\"\n", "body\n", 4, 20)));
     }
 

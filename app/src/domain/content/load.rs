@@ -26,8 +26,8 @@ use super::cite::find_citations;
 use super::diag::{Diagnostic, LineIndex};
 use super::front_matter::{self, Ctx, Field};
 use super::model::{
-    Course, CourseId, CourseMeta, Exam, ExamSettings, Item, Language, Lesson, LessonMeta, Library,
-    SourceFile, TranslatedMeta, Translation,
+    Course, CourseId, CourseMeta, Exam, ExamSettings, Item, Language, Lesson, LessonMeta, Library, SourceFile,
+    TranslatedMeta, Translation,
 };
 use super::render::{GiftBlock, Rendered, lesson_file_name, render, slugify};
 use super::text::{normalise, sha256_hex, sha256_parts};
@@ -56,9 +56,7 @@ pub fn load_library(files: &[SourceFile]) -> (Library, Vec<Diagnostic>) {
             courses.push(course);
         }
     }
-    out.sort_by(|a, b| {
-        (&a.file, a.line, a.col, &a.message).cmp(&(&b.file, b.line, b.col, &b.message))
-    });
+    out.sort_by(|a, b| (&a.file, a.line, a.col, &a.message).cmp(&(&b.file, b.line, b.col, &b.message)));
     (Library { courses }, out)
 }
 
@@ -114,8 +112,7 @@ impl<M> Page<M> {
     }
 
     fn value_pos(&self, key: &str) -> (usize, usize) {
-        self.value_offset(key)
-            .map_or((1, 1), |o| self.index().position(o))
+        self.value_offset(key).map_or((1, 1), |o| self.index().position(o))
     }
 }
 
@@ -197,12 +194,7 @@ fn load_page<M: DeserializeOwned>(
 
 /// Each question's hash covers its own source: from its first character to the next question's,
 /// without trailing blank lines, `//` comments or the `$CATEGORY:` line of the next question.
-fn question_hashes(
-    src: &str,
-    first_line: usize,
-    first_col: usize,
-    questions: &[Question],
-) -> Vec<String> {
+fn question_hashes(src: &str, first_line: usize, first_col: usize, questions: &[Question]) -> Vec<String> {
     let index = LineIndex::new(src);
     let start_of = |q: &Question| {
         let line = q.line.saturating_sub(first_line) + 1;
@@ -343,9 +335,7 @@ fn check_numbering(dir: &str, lessons: &[(u32, String, String)], out: &mut Vec<D
                 &file,
                 (1, 1),
                 message,
-                format!(
-                    "rename it `{expected:02}-{slug}.md` (numbers run 01, 02, 03… without gaps)"
-                ),
+                format!("rename it `{expected:02}-{slug}.md` (numbers run 01, 02, 03… without gaps)"),
             ));
         }
         expected = n + 1;
@@ -353,11 +343,7 @@ fn check_numbering(dir: &str, lessons: &[(u32, String, String)], out: &mut Vec<D
     }
 }
 
-fn load_course(
-    dir: &str,
-    files: &[(&str, &SourceFile)],
-    out: &mut Vec<Diagnostic>,
-) -> Option<Course> {
+fn load_course(dir: &str, files: &[(&str, &SourceFile)], out: &mut Vec<Diagnostic>) -> Option<Course> {
     let id = CourseId::parse(dir);
     if id.is_err() {
         out.push(Diagnostic::error(
@@ -426,22 +412,12 @@ fn load_course(
             out,
         )
     });
-    let exam_en: Option<Page<TranslatedMeta>> = folder.exam_en.take().map(|t| {
-        load_page(
-            dir,
-            "exam.en.md",
-            t,
-            front_matter::EXAM_TRANSLATED,
-            Role::Exam,
-            out,
-        )
-    });
+    let exam_en: Option<Page<TranslatedMeta>> = folder
+        .exam_en
+        .take()
+        .map(|t| load_page(dir, "exam.en.md", t, front_matter::EXAM_TRANSLATED, Role::Exam, out));
     for (page, twin, present) in [
-        (
-            course_en.as_ref().map(|p| &p.file),
-            "course.md",
-            course.is_some(),
-        ),
+        (course_en.as_ref().map(|p| &p.file), "course.md", course.is_some()),
         (exam_en.as_ref().map(|p| &p.file), "exam.md", exam.is_some()),
     ] {
         if let Some(file) = page
@@ -461,11 +437,9 @@ fn load_course(
     // are read leniently, so one typo in course.md does not hide the rest.
     let loose: Option<Vec<String>> = course.as_ref().and_then(|c| match &c.meta {
         Some(m) => Some(m.references.iter().map(|r| r.number.clone()).collect()),
-        None => {
-            toml::from_str::<LooseReferences>(&c.text[c.toml_offset..c.toml_offset + c.toml_len])
-                .ok()
-                .map(|l| l.references.into_iter().filter_map(|r| r.number).collect())
-        }
+        None => toml::from_str::<LooseReferences>(&c.text[c.toml_offset..c.toml_offset + c.toml_len])
+            .ok()
+            .map(|l| l.references.into_iter().filter_map(|r| r.number).collect()),
     });
     let have_references = loose.is_some();
     let loose = loose.unwrap_or_default();
@@ -508,11 +482,7 @@ fn load_course(
         }
         found.extend(rendered.citations.iter().cloned());
         for b in &rendered.blocks {
-            found.extend(
-                find_citations(&b.src)
-                    .into_iter()
-                    .map(|c| (b.offset + c.start, c)),
-            );
+            found.extend(find_citations(&b.src).into_iter().map(|c| (b.offset + c.start, c)));
         }
         found.sort_by_key(|(o, _)| *o);
         let cited: Vec<Cited<'_>> = found
@@ -528,9 +498,7 @@ fn load_course(
         run_page_checks(&c.file, &c.text, &c.rendered, None, &vi_pages, out);
     }
     for p in &lessons {
-        let title = p
-            .value_offset("title")
-            .zip(p.meta.as_ref().map(|m| m.title.as_str()));
+        let title = p.value_offset("title").zip(p.meta.as_ref().map(|m| m.title.as_str()));
         run_page_checks(&p.file, &p.text, &p.rendered, title, &vi_pages, out);
     }
     if let Some(e) = &exam {
@@ -540,9 +508,7 @@ fn load_course(
         run_page_checks(&c.file, &c.text, &c.rendered, None, &en_pages, out);
     }
     for p in &lessons_en {
-        let title = p
-            .value_offset("title")
-            .zip(p.meta.as_ref().map(|m| m.title.as_str()));
+        let title = p.value_offset("title").zip(p.meta.as_ref().map(|m| m.title.as_str()));
         run_page_checks(&p.file, &p.text, &p.rendered, title, &en_pages, out);
     }
     if let Some(e) = &exam_en {
@@ -553,11 +519,7 @@ fn load_course(
     let placed = |pages: Vec<(&str, &[Item])>| -> Vec<(String, Question)> {
         pages
             .into_iter()
-            .flat_map(|(f, items)| {
-                items
-                    .iter()
-                    .map(move |i| (f.to_owned(), i.question.clone()))
-            })
+            .flat_map(|(f, items)| items.iter().map(move |i| (f.to_owned(), i.question.clone())))
             .collect()
     };
     let vi_q = placed(
@@ -571,18 +533,11 @@ fn load_course(
         lessons_en
             .iter()
             .map(|p| (p.file.as_str(), p.items.as_slice()))
-            .chain(
-                exam_en
-                    .iter()
-                    .map(|e| (e.file.as_str(), e.items.as_slice())),
-            )
+            .chain(exam_en.iter().map(|e| (e.file.as_str(), e.items.as_slice())))
             .collect(),
     );
     for set in [&vi_q, &en_q] {
-        let p: Vec<Placed<'_>> = set
-            .iter()
-            .map(|(file, question)| Placed { file, question })
-            .collect();
+        let p: Vec<Placed<'_>> = set.iter().map(|(file, question)| Placed { file, question }).collect();
         check::check_names(&p, out);
     }
     let vi_names: HashSet<&str> = vi_q.iter().filter_map(|(_, q)| q.name.as_deref()).collect();
@@ -615,12 +570,7 @@ fn load_course(
     let id = id.ok()?;
     let course_page = course?;
     let meta = course_page.meta?;
-    let hash = sha256_parts(
-        folder
-            .hashed
-            .iter()
-            .map(|(p, b)| (p.as_str(), b.as_slice())),
-    );
+    let hash = sha256_parts(folder.hashed.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
     let to_lessons = |pages: Vec<Page<LessonMeta>>| -> Vec<Lesson> {
         pages
             .into_iter()
@@ -684,10 +634,7 @@ fn load_course(
 }
 
 /// Lessons by number with their anchors; `fallback` fills numbers a translation lacks.
-fn lesson_infos(
-    pages: &[Page<LessonMeta>],
-    fallback: &BTreeMap<u32, Vec<PageInfo>>,
-) -> BTreeMap<u32, Vec<PageInfo>> {
+fn lesson_infos(pages: &[Page<LessonMeta>], fallback: &BTreeMap<u32, Vec<PageInfo>>) -> BTreeMap<u32, Vec<PageInfo>> {
     let mut map = fallback.clone();
     let mut seen = HashSet::new();
     for p in pages {

@@ -26,8 +26,7 @@ pub mod fs;
 pub use diag::{Diagnostic, Severity};
 pub use load::load_library;
 pub use model::{
-    AgencyKind, Audience, Course, CourseId, CourseMeta, Exam, ExamSettings, Heading, Item,
-    Language, Lesson, LessonMeta, Library, PassMark, Reference, Review, SourceFile, TranslatedMeta,
-    Translation,
+    AgencyKind, Audience, Course, CourseId, CourseMeta, Exam, ExamSettings, Heading, Item, Language, Lesson,
+    LessonMeta, Library, PassMark, Reference, Review, SourceFile, TranslatedMeta, Translation,
 };
 pub use render::slugify;

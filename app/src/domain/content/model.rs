@@ -52,9 +52,7 @@ impl CourseId {
         if is_slug(s) {
             Ok(Self(s.to_owned()))
         } else {
-            Err(format!(
-                "`{s}` is not a course id (lower-case letters, digits and `-`)"
-            ))
+            Err(format!("`{s}` is not a course id (lower-case letters, digits and `-`)"))
         }
     }
 
@@ -86,12 +84,8 @@ impl fmt::Display for CourseId {
 /// `[a-z0-9]+(-[a-z0-9]+)*`
 pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// A pass mark in percent, 1..=100.

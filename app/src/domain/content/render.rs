@@ -96,8 +96,7 @@ pub fn render(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Parser::new_ext(body, opts).into_offset_iter().collect();
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, opts).into_offset_iter().collect();
     // Placeholders are written as a marker no author can predict (it depends on the body's own
     // hash), sanitised like the rest, and swapped for the real element afterwards.
     let nonce = &sha256_hex(body.as_bytes())[..16];
@@ -130,9 +129,7 @@ pub fn render(
                     offset: offset.unwrap_or(at),
                 };
                 for _ in 0..place_block(&block) {
-                    html_events.push(Event::Html(
-                        format!("\n<div>{}</div>\n", marker(checks)).into(),
-                    ));
+                    html_events.push(Event::Html(format!("\n<div>{}</div>\n", marker(checks)).into()));
                     checks += 1;
                 }
                 out.blocks.push(block);
@@ -242,8 +239,7 @@ fn scan_citations(out: &mut Rendered, text: &str, at: usize, source_len: usize) 
     // the citation is reported at the start of the text run.
     let exact = text.len() == source_len;
     for c in find_citations(text) {
-        out.citations
-            .push((if exact { at + c.start } else { at }, c));
+        out.citations.push((if exact { at + c.start } else { at }, c));
     }
 }
 
@@ -274,11 +270,7 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() {
-        "muc".to_owned()
-    } else {
-        slug
-    }
+    if slug.is_empty() { "muc".to_owned() } else { slug }
 }
 
 /// `NN-slug.md` / `NN-slug.en.md` → (number, slug).
@@ -286,8 +278,7 @@ pub fn lesson_file_name(name: &str) -> Option<(u32, &str)> {
     let stem = name.strip_suffix(".md")?;
     let stem = stem.strip_suffix(".en").unwrap_or(stem);
     let (nn, slug) = stem.split_once('-')?;
-    let valid =
-        nn.len() == 2 && nn.bytes().all(|b| b.is_ascii_digit()) && super::model::is_slug(slug);
+    let valid = nn.len() == 2 && nn.bytes().all(|b| b.is_ascii_digit()) && super::model::is_slug(slug);
     valid.then(|| (nn.parse().unwrap_or(0), slug))
 }
 
@@ -300,19 +291,9 @@ fn has_scheme(dest: &str) -> bool {
     })
 }
 
-fn rewrite<'a>(
-    out: &mut Rendered,
-    dest: &CowStr<'a>,
-    at: usize,
-    image: bool,
-    course_id: &str,
-) -> CowStr<'a> {
+fn rewrite<'a>(out: &mut Rendered, dest: &CowStr<'a>, at: usize, image: bool, course_id: &str) -> CowStr<'a> {
     let (target, url) = classify(dest, course_id);
-    if dest
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("javascript:")
-    {
+    if dest.trim_start().to_ascii_lowercase().starts_with("javascript:") {
         out.unsafe_html.push((at, "a `javascript:` link"));
     }
     out.refs.push(Ref {
@@ -354,10 +335,7 @@ fn classify(dest: &str, course_id: &str) -> (Target, Option<String>) {
             return (Target::Other, Some(format!("/courses/{course_id}{hash}")));
         }
         "exam.md" | "exam.en.md" => {
-            return (
-                Target::Other,
-                Some(format!("/courses/{course_id}/exam{hash}")),
-            );
+            return (Target::Other, Some(format!("/courses/{course_id}/exam{hash}")));
         }
         _ if file.ends_with(".md") => return (Target::OtherMarkdown, None),
         _ => {}
@@ -404,10 +382,7 @@ fn unsafe_html(h: &str) -> Option<&'static str> {
                 || bytes[i - 1] == b'\'');
         let rest = &lower[i + 2..];
         let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-        before_ok
-            && name_len > 0
-            && rest[name_len..].trim_start().starts_with('=')
-            && lower[..i].contains('<')
+        before_ok && name_len > 0 && rest[name_len..].trim_start().starts_with('=') && lower[..i].contains('<')
     });
     handler.then_some("raw HTML with an event handler (`on…=`)")
 }
@@ -428,11 +403,9 @@ fn sanitizer() -> ammonia::Builder<'static> {
         .add_tag_attributes("td", ["style"])
         .add_tag_attributes("th", ["style"])
         .attribute_filter(|_el, attr, value| match attr {
-            "style" => matches!(
-                value,
-                "text-align: left" | "text-align: center" | "text-align: right"
-            )
-            .then_some(value.into()),
+            "style" => {
+                matches!(value, "text-align: left" | "text-align: center" | "text-align: right").then_some(value.into())
+            }
             _ => Some(value.into()),
         });
     for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
@@ -454,14 +427,8 @@ mod tests {
 
     #[test]
     fn lesson_file_names() {
-        assert_eq!(
-            lesson_file_name("02-nghi-dinh-85.md"),
-            Some((2, "nghi-dinh-85"))
-        );
-        assert_eq!(
-            lesson_file_name("02-nghi-dinh-85.en.md"),
-            Some((2, "nghi-dinh-85"))
-        );
+        assert_eq!(lesson_file_name("02-nghi-dinh-85.md"), Some((2, "nghi-dinh-85")));
+        assert_eq!(lesson_file_name("02-nghi-dinh-85.en.md"), Some((2, "nghi-dinh-85")));
         assert_eq!(lesson_file_name("2-x.md"), None);
         assert_eq!(lesson_file_name("02_x.md"), None);
         assert_eq!(lesson_file_name("02-Tổng.md"), None);
@@ -475,28 +442,15 @@ mod tests {
             "c1",
             &mut |_| 0,
         );
-        assert!(
-            r.html.contains("href=\"/courses/c1/lessons/2#a\""),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html.contains("src=\"/content/c1/images/s.png\""),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("href=\"/courses/c1/lessons/2#a\""), "{}", r.html);
+        assert!(r.html.contains("src=\"/content/c1/images/s.png\""), "{}", r.html);
         assert!(r.html.contains("href=\"/courses/c1\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://x.vn\""), "{}", r.html);
     }
 
     #[test]
     fn headings_get_unique_ids_and_keep_written_ones() {
-        let r = render(
-            "## Tổng quan\n\n## Tổng quan\n\n## Khác {#rieng}\n",
-            0,
-            "c",
-            &mut |_| 0,
-        );
+        let r = render("## Tổng quan\n\n## Tổng quan\n\n## Khác {#rieng}\n", 0, "c", &mut |_| 0);
         let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["tong-quan", "tong-quan-1", "rieng"]);
         assert!(r.html.contains("<h2 id=\"rieng\">Khác</h2>"), "{}", r.html);

@@ -106,3 +106,123 @@ pub mod content_version {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod program {
+    use sea_orm::entity::prelude::*;
+
+    /// A training target: a population (agency subtree × positions × enforcement duty), the
+    /// courses it must complete, a threshold and a deadline. List columns hold JSON arrays.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub name: String,
+        pub description: String,
+        pub root_agency_id: i64,
+        pub positions: String,
+        pub enforcement_only: bool,
+        pub course_ids: String,
+        pub course_rule: String,
+        pub threshold_percent: i32,
+        pub deadline: Date,
+        pub metric: String,
+        pub active: bool,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// The positions of the population (empty = every position).
+        pub fn position_list(&self) -> Vec<String> {
+            serde_json::from_str(&self.positions).unwrap_or_default()
+        }
+        /// The required course ids.
+        pub fn course_list(&self) -> Vec<String> {
+            serde_json::from_str(&self.course_ids).unwrap_or_default()
+        }
+    }
+}
+
+pub mod exemption {
+    use sea_orm::entity::prelude::*;
+
+    /// An official exempted from a program, with the reason and who approved it. Counted and
+    /// shown separately, never silently dropped from the denominator.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "exemptions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub program_id: i64,
+        pub person_id: i64,
+        pub reason: String,
+        pub approved_by: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod completion {
+    use sea_orm::entity::prelude::*;
+
+    /// An append-only completion event: who completed which course version, how, when, with
+    /// what score. Never updated or deleted.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "completions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub person_id: i64,
+        pub course_id: String,
+        pub course_hash: String,
+        pub score_percent: Option<i32>,
+        pub completed_at: DateTimeUtc,
+        /// `exam`, `class` or `import`.
+        pub source: String,
+        pub attempt_id: Option<i64>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod certificate {
+    use sea_orm::entity::prelude::*;
+
+    /// A certificate issued for a completion; valid until `valid_until` (None = no expiry)
+    /// unless revoked.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "certificates")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub number: String,
+        pub person_id: i64,
+        pub course_id: String,
+        pub completion_id: i64,
+        pub issued_at: DateTimeUtc,
+        pub valid_until: Option<Date>,
+        pub revoked_at: Option<DateTimeUtc>,
+        pub revoked_reason: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

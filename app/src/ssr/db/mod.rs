@@ -14,7 +14,8 @@ pub async fn connect(url: &str, max: u32) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(url) {
         if let Some(parent) = std::path::Path::new(&path).parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
             }
         }
     }
@@ -75,7 +76,10 @@ pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
 mod tests {
     #[test]
     fn finds_the_sqlite_file_in_a_url() {
-        assert_eq!(super::sqlite_path("sqlite://data/t.db?mode=rwc").as_deref(), Some("data/t.db"));
+        assert_eq!(
+            super::sqlite_path("sqlite://data/t.db?mode=rwc").as_deref(),
+            Some("data/t.db")
+        );
         assert_eq!(super::sqlite_path("sqlite::memory:"), None);
         assert_eq!(super::sqlite_path("postgres://x"), None);
     }

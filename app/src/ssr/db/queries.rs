@@ -42,7 +42,10 @@ pub async fn people_counts(db: &impl ConnectionTrait, agency_ids: &[i64]) -> Res
         .select_only()
         .column_as(person::Column::AgencyId, "agency_id")
         .column_as(Expr::cust("COUNT(people.id)"), "people")
-        .column_as(Expr::cust("SUM(CASE WHEN people.enforcement THEN 1 ELSE 0 END)"), "enforcement")
+        .column_as(
+            Expr::cust("SUM(CASE WHEN people.enforcement THEN 1 ELSE 0 END)"),
+            "enforcement",
+        )
         .filter(person::Column::Active.eq(true))
         .filter(person::Column::AgencyId.is_in(agency_ids.iter().copied()))
         .group_by(person::Column::AgencyId)
