@@ -172,10 +172,10 @@ fn dev_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
     };
     std::fs::create_dir_all(data_dir).map_err(io)?;
     let path = data_dir.join("dev-secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if existing.trim().len() >= 32 {
-            return Ok(existing.trim().as_bytes().to_vec());
-        }
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 32
+    {
+        return Ok(existing.trim().as_bytes().to_vec());
     }
     use rand::RngCore;
     let mut bytes = [0u8; 32];

@@ -76,8 +76,21 @@ impl TestApp {
 
     /// A new app on a new, migrated database with no data.
     pub async fn spawn_empty() -> TestApp {
+        Self::spawn_empty_with(|_| {}).await
+    }
+
+    /// A new app with the demo seeded and the configuration adjusted by `tweak`.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let app = Self::spawn_empty_with(tweak).await;
+        app::ssr::seed::seed_demo(&app.state.db).await.expect("seed demo");
+        app
+    }
+
+    /// A new app on a new, migrated, empty database, configuration adjusted by `tweak`.
+    pub async fn spawn_empty_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         let (url, backend) = fresh_database_url().await;
-        let config = Config::for_tests(&url);
+        let mut config = Config::for_tests(&url);
+        tweak(&mut config);
         let state = server::startup::build_state(config, server::startup::leptos_options(None))
             .await
             .expect("state");
