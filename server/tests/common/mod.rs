@@ -89,7 +89,12 @@ impl TestApp {
     /// A new app on a new, migrated, empty database, configuration adjusted by `tweak`.
     pub async fn spawn_empty_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         let (url, backend) = fresh_database_url().await;
-        let mut config = Config::for_tests(&url);
+        Self::on_database(&url, backend, tweak).await
+    }
+
+    /// An app on an existing database (migrated if needed, nothing seeded).
+    pub async fn on_database(url: &str, backend: &'static str, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = Config::for_tests(url);
         tweak(&mut config);
         let state = server::startup::build_state(config, server::startup::leptos_options(None))
             .await
