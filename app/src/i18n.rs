@@ -92,6 +92,7 @@ messages! {
     PeopleCount => "Số cán bộ", "Officials";
     EnforcementCount => "Có nhiệm vụ thực thi", "With enforcement duty";
     YourScope => "Phạm vi quản lý của bạn", "Your scope";
+    ScopeColumn => "Phạm vi quản lý", "Scope";
     WelcomeLearner => "Chào mừng bạn đến với chương trình tập huấn", "Welcome to your training";
     LearnLead => "Các khoá học dưới đây giúp bạn nắm vững pháp luật và nghiệp vụ thực thi về thương mại điện tử.", "These courses cover the law and enforcement practice of e-commerce.";
     Courses => "Khoá học", "Courses";

@@ -67,6 +67,12 @@ async fn a_chi_cuc_manager_sees_every_team_with_rolled_up_counts_but_not_the_pol
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 12, "the Chi cục and its 11 teams");
     assert_eq!(rows[0]["code"], "GL-QLTT", "the scope root comes first");
+    let teams: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = (1..=11).map(|i| format!("Đội Quản lý thị trường số {i}")).collect();
+    assert_eq!(teams, expected, "teams in their numbered order, not text order");
     let sum_teams: i64 = rows[1..].iter().map(|r| r["people_total"].as_i64().unwrap()).sum();
     assert_eq!(
         rows[0]["people_total"].as_i64().unwrap(),

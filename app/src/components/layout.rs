@@ -5,6 +5,7 @@ use super::session::{role_label, use_session};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// The navigation entries a role sees: (path, label).
 fn nav_for(role: Role) -> Vec<(&'static str, T)> {
@@ -44,7 +45,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     user.map(|u| {
                         let links = nav_for(u.role)
                             .into_iter()
-                            .map(|(href, label)| view! { <a href=href>{label.get(lang)}</a> })
+                            .map(|(href, label)| view! { <A href=href>{label.get(lang)}</A> })
                             .collect_view();
                         view! {
                             <nav class="mainnav" aria-label="Chính">{links}</nav>

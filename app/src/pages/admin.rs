@@ -37,7 +37,7 @@ fn AdminBody() -> impl IntoView {
                         </div>
                         <h2>{T::Accounts.get(lang)}</h2>
                         <table class="grid">
-                            <thead><tr><th>{T::Username.get(lang)}</th><th>{T::Role.get(lang)}</th><th>{T::YourScope.get(lang)}</th></tr></thead>
+                            <thead><tr><th>{T::Username.get(lang)}</th><th>{T::Role.get(lang)}</th><th>{T::ScopeColumn.get(lang)}</th></tr></thead>
                             <tbody>
                                 {o.accounts.into_iter().map(|a| view! {
                                     <tr>

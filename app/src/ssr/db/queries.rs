@@ -9,13 +9,21 @@ use sea_orm::{
     QuerySelect,
 };
 
-/// Agencies inside `scope` (all of them for `None`), ordered by path so parents come first.
+/// Agencies inside `scope` (all of them for `None`) in tree order: parents before children,
+/// siblings by id (so "Đội số 2" comes before "Đội số 10", which text order of paths would not do).
 pub async fn agencies_in_scope(db: &impl ConnectionTrait, scope: Option<&Scope>) -> Result<Vec<agency::Model>, DbErr> {
     let mut q = agency::Entity::find();
     if let Some(s) = scope {
         q = q.filter(agency::Column::Path.starts_with(&s.path));
     }
-    q.order_by_asc(agency::Column::Path).all(db).await
+    let mut rows = q.all(db).await?;
+    rows.sort_by_cached_key(|a| path_key(&a.path));
+    Ok(rows)
+}
+
+/// `/1/4/13/` → `[1, 4, 13]`, compared numerically.
+pub fn path_key(path: &str) -> Vec<i64> {
+    path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
 
 /// The agency with `id` if it lies inside `scope`.
