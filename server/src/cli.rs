@@ -44,6 +44,34 @@ enum Command {
     },
     /// Seed the demo province (new Gia Lai, 2025) into an empty database.
     SeedDemo,
+    /// Check a roster CSV (officials) and show what it would change; with --apply, apply it in
+    /// one transaction (nothing is applied if any line has an error). Prints every error as
+    /// `dòng L, cột C (header): what — what to write` and exits 1 when there is one.
+    ImportRoster {
+        /// The CSV file (UTF-8 with or without BOM; comma or semicolon).
+        file: std::path::PathBuf,
+        /// Apply the changes (without it: preview only).
+        #[arg(long)]
+        apply: bool,
+        /// The agency subtree the file is authoritative for (officials there who are missing
+        /// from the file leave); default: the agencies that appear in the file.
+        #[arg(long)]
+        scope: Option<String>,
+        /// The date transfers and leavers take effect (yyyy-mm-dd; default today).
+        #[arg(long)]
+        effective: Option<chrono::NaiveDate>,
+    },
+    /// Check an agency CSV (code, name, parent code, valid-from, valid-to, merged-into);
+    /// with --apply, create/update the agencies and their paths in one transaction.
+    ImportAgencies {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Apply the changes (without it: preview only).
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Recompute the course credits coverage reads from every completion (repair).
+    RebuildCredits,
     /// Work with the course library (Markdown + GIFT files).
     #[command(subcommand)]
     Content(ContentCommand),
@@ -129,6 +157,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Content(_) => unreachable!("handled above"),
+        Command::ImportRoster {
+            file,
+            apply,
+            scope,
+            effective,
+        } => {
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            let code = import_roster(&db, &file, apply, scope.as_deref(), effective).await?;
+            if code != 0 {
+                anyhow::bail!("the roster was not applied");
+            }
+            Ok(())
+        }
+        Command::ImportAgencies { file, apply } => {
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let (errors, summary) = app::ssr::roster::import_agencies(&db, &bytes, apply).await?;
+            for e in &errors {
+                println!("{}: {e}", file.display());
+            }
+            if !errors.is_empty() {
+                anyhow::bail!("{} error(s): nothing applied", errors.len());
+            }
+            println!("{summary}{}", if apply { "" } else { " (xem trước — thêm --apply để áp dụng)" });
+            Ok(())
+        }
+        Command::RebuildCredits => {
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            let n = app::ssr::coverage::rebuild_credits(&db).await?;
+            println!("{n} course credit(s) rebuilt");
+            Ok(())
+        }
         Command::SeedDemo => {
             let db = app::ssr::db::connect(&config.database_url, 2).await?;
             app::ssr::db::migrate(&db).await?;
@@ -191,4 +251,59 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `taphuan import-roster`: prints the plan (or the errors) and applies it when asked. Returns
+/// 1 when the file has errors.
+pub async fn import_roster(
+    db: &sea_orm::DatabaseConnection,
+    file: &std::path::Path,
+    apply: bool,
+    scope: Option<&str>,
+    effective: Option<chrono::NaiveDate>,
+) -> anyhow::Result<i32> {
+    use app::ssr::db::entities::agency;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let scope = match scope {
+        Some(code) => {
+            let a = agency::Entity::find()
+                .filter(agency::Column::Code.eq(code))
+                .one(db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no agency with code {code:?}"))?;
+            Some(app::ssr::auth::Scope {
+                agency_id: a.id,
+                agency_name: a.name,
+                path: a.path,
+            })
+        }
+        None => None,
+    };
+    let today = effective.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    if !apply {
+        let plan = app::ssr::roster::plan(db, &bytes, scope.as_ref(), today).await?;
+        for e in &plan.errors {
+            println!("{}: {e}", file.display());
+        }
+        print!("{}", plan.summary());
+        if plan.applicable() {
+            println!("(xem trước — thêm --apply để áp dụng)");
+        }
+        return Ok(if plan.errors.is_empty() { 0 } else { 1 });
+    }
+    let (applied, plan) = app::ssr::roster::apply(db, &bytes, scope.as_ref(), today).await?;
+    for e in &plan.errors {
+        println!("{}: {e}", file.display());
+    }
+    print!("{}", plan.summary());
+    Ok(match applied {
+        app::ssr::roster::Applied::Invalid(_) => 1,
+        _ => {
+            if plan.applicable() {
+                println!("đã áp dụng (applied)");
+            }
+            0
+        }
+    })
 }

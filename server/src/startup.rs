@@ -63,6 +63,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-out", post(auth::sign_out))
         .route("/lang/{code}", get(auth::set_language))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/coverage/export/{file}", get(app::ssr::coverage::export::download))
+        .route("/roster/upload", post(app::ssr::roster::web::upload))
+        .route("/roster/apply", post(app::ssr::roster::web::apply))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(opts.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,

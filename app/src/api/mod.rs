@@ -5,5 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod coverage;
 pub mod error;
 pub mod people;
+pub mod roster;

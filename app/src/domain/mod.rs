@@ -6,3 +6,6 @@ pub mod content;
 pub mod gift;
 pub mod grading;
 pub mod identity;
+pub mod chart;
+pub mod coverage;
+pub mod roster;

@@ -4,7 +4,11 @@
 pub mod auth;
 pub mod config;
 pub mod content;
+pub mod coverage;
 pub mod db;
 pub mod guard;
+pub mod people_record;
+pub mod roster;
 pub mod seed;
+mod seed_history;
 pub mod state;

@@ -287,6 +287,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
     let mut ids: std::collections::HashMap<&'static str, (i64, String)> = Default::default();
     let mut person_of_agency: std::collections::HashMap<&'static str, i64> = Default::default();
     let mut serial = 0u32;
+    let mut seeded: Vec<(i64, i64, &'static str, bool, Option<chrono::NaiveDate>)> = vec![];
     for a in agencies() {
         let (parent_id, parent_path) = match a.parent {
             Some(p) => {
@@ -338,12 +339,15 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
             }
             .insert(&tx)
             .await?;
+            seeded.push((p.id, row.id, position, enforcement, p.start_date));
             // The learner demo account belongs to an ordinary team member, not the team leader.
             if position.starts_with("Kiểm soát viên") {
                 person_of_agency.entry(a.code).or_insert(p.id);
             }
         }
     }
+    let learner = person_of_agency.get("GL-QLTT-D01").copied();
+    super::seed_history::seed(&tx, &ids, &mut serial, &seeded, learner, now).await?;
     for (username, role, code) in DEMO_ACCOUNTS {
         let (agency_id, _) = ids[code].clone();
         account::ActiveModel {
@@ -387,6 +391,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         .insert(&tx)
         .await?;
     }
+    super::seed_history::seed_training(&tx, &ids, &seeded, learner, now).await?;
     tx.commit().await?;
     Ok(())
 }

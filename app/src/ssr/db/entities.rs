@@ -226,3 +226,117 @@ pub mod certificate {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod membership {
+    use sea_orm::entity::prelude::*;
+
+    /// One period of an official in an agency, `[valid_from, valid_to)` (None = open): the
+    /// history that lets coverage be reproduced "as of" a past date.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "memberships")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub person_id: i64,
+        pub agency_id: i64,
+        pub position: String,
+        pub enforcement: bool,
+        pub valid_from: Option<Date>,
+        pub valid_to: Option<Date>,
+        pub created_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod course_credit {
+    use sea_orm::entity::prelude::*;
+
+    /// The first completion of a course by an official, kept current with every completion
+    /// (`ssr::coverage::on_completion`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "course_credits")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub person_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub course_id: String,
+        pub first_completed_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod roster_upload {
+    use sea_orm::entity::prelude::*;
+
+    /// An uploaded roster awaiting confirmation (`pending`), then `applied` or `discarded`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "roster_uploads")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: i64,
+        pub filename: String,
+        pub content: String,
+        pub status: String,
+        pub summary: String,
+        pub created_at: DateTimeUtc,
+        pub applied_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod outreach_event {
+    use sea_orm::entity::prelude::*;
+
+    /// A session for sellers on platforms (`sellers`) or a consumer campaign (`consumers`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outreach_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub agency_id: i64,
+        pub held_on: Date,
+        pub kind: String,
+        pub title: String,
+        pub reached: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod outreach_population {
+    use sea_orm::entity::prelude::*;
+
+    /// The known number of businesses (`sellers`) or consumers of an agency's area.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outreach_populations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub agency_id: i64,
+        pub kind: String,
+        pub population: i64,
+        pub source: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,419 @@
+//! Coverage against programs (targets): the dashboard, the drill-down to officials not yet
+//! covered, and one official's record. Scoped like `people`: an admin sees everything, a
+//! manager their subtree (checked on the server, by the agency's materialised path).
+
+use super::error::ApiError;
+use crate::domain::coverage::{Counts, Forecast, Rag, WeekPoint};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A program as the picker and the headline show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgramDto {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub deadline: NaiveDate,
+    pub threshold_percent: u32,
+    /// (course id, title)
+    pub courses: Vec<(String, String)>,
+    /// `all` or `any`
+    pub rule: String,
+    /// `valid_at_deadline` or `ever_completed`
+    pub metric: String,
+    pub enforcement_only: bool,
+    pub positions: Vec<String>,
+}
+
+/// One agency of the dashboard, with its subtree's counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgencyCoverage {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    pub counts: Counts,
+    pub percent: f64,
+    pub rag: Rag,
+    /// False for an agency closed or merged by the date (shown because it had officials).
+    pub valid: bool,
+}
+
+/// The dashboard for one program, scope and date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageReport {
+    pub programs: Vec<ProgramDto>,
+    pub program: ProgramDto,
+    pub as_of: NaiveDate,
+    pub today: NaiveDate,
+    pub scope_name: String,
+    pub overall: Counts,
+    pub percent: f64,
+    pub rag: Rag,
+    pub agencies: Vec<AgencyCoverage>,
+    pub series: Vec<WeekPoint>,
+    pub forecast: Option<Forecast>,
+    pub outreach: Vec<OutreachLine>,
+}
+
+/// Outreach (the plan's other two 100 % targets) for an agency subtree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutreachLine {
+    pub agency_name: String,
+    /// `sellers` or `consumers`
+    pub kind: String,
+    pub events: u64,
+    pub reached: i64,
+    pub population: Option<i64>,
+}
+
+/// An official not yet covered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingPerson {
+    pub id: i64,
+    pub code: String,
+    pub full_name: String,
+    pub agency_name: String,
+    pub position: String,
+    /// Titles of the courses still missing.
+    pub missing: Vec<String>,
+}
+
+/// An exempted official, with the reason and approver.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExemptPerson {
+    pub id: i64,
+    pub code: String,
+    pub full_name: String,
+    pub agency_name: String,
+    pub reason: String,
+    pub approved_by: String,
+}
+
+/// The drill-down of one agency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingPage {
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub counts: Counts,
+    pub missing: Vec<MissingPerson>,
+    pub exempt: Vec<ExemptPerson>,
+}
+
+/// A period of an official in an agency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodDto {
+    pub agency_name: String,
+    pub position: String,
+    pub enforcement: bool,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// A course of a program for one official.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseStanding {
+    pub course_id: String,
+    pub title: String,
+    pub completed_on: Option<NaiveDate>,
+    pub certificate: Option<String>,
+    pub held: bool,
+}
+
+/// One program for one official.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgramStanding {
+    pub program: String,
+    pub deadline: NaiveDate,
+    pub in_population: bool,
+    /// `covered`, `exempt` or `missing`
+    pub status: String,
+    pub exemption: Option<String>,
+    pub courses: Vec<CourseStanding>,
+}
+
+/// A certificate, as the official's page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertificateDto {
+    pub number: String,
+    pub course: String,
+    pub issued_on: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub revoked: bool,
+}
+
+/// Everything about one official's training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub id: i64,
+    pub code: String,
+    pub full_name: String,
+    pub agency_name: String,
+    pub position: String,
+    pub enforcement: bool,
+    pub active: bool,
+    pub programs: Vec<ProgramStanding>,
+    pub certificates: Vec<CertificateDto>,
+    pub history: Vec<PeriodDto>,
+}
+
+/// Reads `yyyy-mm-dd`; empty = today.
+pub fn parse_as_of(s: &str, today: NaiveDate) -> Result<NaiveDate, ApiError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(today);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| ApiError::Invalid(format!("\"{s}\": ngày không hợp lệ — ghi dạng yyyy-mm-dd")))
+}
+
+/// The dashboard: coverage of a program (default: the first) in the caller's scope, as of a
+/// date (default: today), with the burn-up and forecast.
+#[server(endpoint = "coverage")]
+pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<CoverageReport, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::{coverage, guard};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    let today = chrono::Utc::now().date_naive();
+    let as_of = parse_as_of(&as_of, today).map_err(guard::refuse)?;
+    let programs = ssr_cov::programs(&state).await.map_err(guard::internal)?;
+    let Some(p) = coverage::find_program(&state.db, program).await.map_err(guard::internal)? else {
+        return Err(guard::refuse(ApiError::NotFound));
+    };
+    let snap = coverage::snapshot(&state.db, p, user.scope.as_ref(), as_of, true)
+        .await
+        .map_err(guard::internal)?;
+    let outreach = ssr_cov::outreach(&state, &snap.root).await.map_err(guard::internal)?;
+    let program = programs
+        .iter()
+        .find(|x| x.id == snap.program.id)
+        .cloned()
+        .ok_or(ApiError::NotFound)?;
+    Ok(CoverageReport {
+        programs,
+        program,
+        as_of,
+        today,
+        scope_name: snap.root.name.clone(),
+        overall: snap.overall,
+        percent: snap.overall.percent(),
+        rag: snap.overall_rag,
+        agencies: snap
+            .lines
+            .iter()
+            .map(|l| AgencyCoverage {
+                id: l.agency.id,
+                code: l.agency.code.clone(),
+                name: l.agency.name.clone(),
+                depth: l.depth,
+                counts: l.counts,
+                percent: l.counts.percent(),
+                rag: l.rag,
+                valid: l.valid,
+            })
+            .collect(),
+        series: snap.series,
+        forecast: snap.forecast,
+        outreach,
+    })
+}
+
+/// The officials of an agency subtree not yet covered on a date, and those exempted. Outside
+/// the caller's scope: 403, whether or not the agency exists.
+#[server(endpoint = "coverage_missing")]
+pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: String) -> Result<MissingPage, ApiError> {
+    use crate::domain::coverage::Status;
+    use crate::domain::identity::Role;
+    use crate::ssr::db::{entities::exemption, queries};
+    use crate::ssr::{coverage, guard};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    let Some(agency) = queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
+        .await
+        .map_err(guard::internal)?
+    else {
+        return Err(guard::refuse(ApiError::Forbidden));
+    };
+    let as_of = parse_as_of(&as_of, chrono::Utc::now().date_naive()).map_err(guard::refuse)?;
+    let Some(p) = coverage::find_program(&state.db, program).await.map_err(guard::internal)? else {
+        return Err(guard::refuse(ApiError::NotFound));
+    };
+    let scope = crate::ssr::auth::Scope {
+        agency_id: agency.id,
+        agency_name: agency.name.clone(),
+        path: agency.path.clone(),
+    };
+    let titles = ssr_cov::titles(&state);
+    let snap = coverage::snapshot(&state.db, p, Some(&scope), as_of, false)
+        .await
+        .map_err(guard::internal)?;
+    let ids: Vec<i64> = snap.statuses.iter().map(|s| s.person_id).collect();
+    let people = coverage::people_by_id(&state.db, &ids).await.map_err(guard::internal)?;
+    let names: std::collections::HashMap<i64, String> =
+        snap.lines.iter().map(|l| (l.agency.id, l.agency.name.clone())).collect();
+    let exemptions: std::collections::HashMap<i64, exemption::Model> = exemption::Entity::find()
+        .filter(exemption::Column::ProgramId.eq(snap.program.id))
+        .all(&state.db)
+        .await
+        .map_err(guard::internal)?
+        .into_iter()
+        .map(|e| (e.person_id, e))
+        .collect();
+    let mut missing = vec![];
+    let mut exempt = vec![];
+    for s in &snap.statuses {
+        let Some(person) = people.get(&s.person_id) else { continue };
+        let agency_name = names.get(&s.agency_id).cloned().unwrap_or_default();
+        match &s.status {
+            Status::Covered => {}
+            Status::Exempt => {
+                let e = exemptions.get(&s.person_id);
+                exempt.push(ExemptPerson {
+                    id: person.id,
+                    code: person.code.clone(),
+                    full_name: person.full_name.clone(),
+                    agency_name,
+                    reason: e.map(|e| e.reason.clone()).unwrap_or_default(),
+                    approved_by: e.map(|e| e.approved_by.clone()).unwrap_or_default(),
+                });
+            }
+            Status::Missing(ix) => missing.push(MissingPerson {
+                id: person.id,
+                code: person.code.clone(),
+                full_name: person.full_name.clone(),
+                agency_name,
+                position: person.position.clone(),
+                missing: ix
+                    .iter()
+                    .map(|i| {
+                        let c = &snap.rule.courses[*i];
+                        titles.get(c).cloned().unwrap_or_else(|| c.clone())
+                    })
+                    .collect(),
+            }),
+        }
+    }
+    missing.sort_by(|a, b| (&a.agency_name, &a.full_name).cmp(&(&b.agency_name, &b.full_name)));
+    Ok(MissingPage {
+        agency_id: agency.id,
+        agency_name: agency.name,
+        counts: snap.overall,
+        missing,
+        exempt,
+    })
+}
+
+/// One official's training record: programs, courses, certificates, agency history. Visible
+/// to an admin, a manager whose subtree holds the official's current agency, and the official.
+#[server(endpoint = "person_record")]
+pub async fn get_person_record(id: i64) -> Result<PersonRecord, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::{guard, people_record};
+    let (state, user) = guard::require(&Role::ALL).await?;
+    match people_record::load(&state, &user, id).await.map_err(guard::internal)? {
+        Some(r) => Ok(r),
+        None => Err(guard::refuse(ApiError::Forbidden)),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr_cov {
+    use super::{OutreachLine, ProgramDto};
+    use crate::ssr::db::entities::{agency, outreach_event, outreach_population, program};
+    use crate::ssr::state::AppState;
+    use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+    use std::collections::HashMap;
+
+    /// Course titles by id, from the current library.
+    pub fn titles(state: &AppState) -> HashMap<String, String> {
+        state
+            .content
+            .get()
+            .library
+            .courses
+            .iter()
+            .map(|c| (c.id.to_string(), c.meta.title.clone()))
+            .collect()
+    }
+
+    /// Every active program.
+    pub async fn programs(state: &AppState) -> Result<Vec<ProgramDto>, DbErr> {
+        let titles = titles(state);
+        Ok(program::Entity::find()
+            .filter(program::Column::Active.eq(true))
+            .order_by_asc(program::Column::Id)
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|p| ProgramDto {
+                id: p.id,
+                courses: p
+                    .course_list()
+                    .into_iter()
+                    .map(|c| {
+                        let t = titles.get(&c).cloned().unwrap_or_else(|| c.clone());
+                        (c, t)
+                    })
+                    .collect(),
+                positions: p.position_list(),
+                code: p.code,
+                name: p.name,
+                description: p.description,
+                deadline: p.deadline,
+                threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
+                rule: p.course_rule,
+                metric: p.metric,
+                enforcement_only: p.enforcement_only,
+            })
+            .collect())
+    }
+
+    /// Outreach per agency of the subtree (agencies with events or a known population).
+    pub async fn outreach(state: &AppState, root: &agency::Model) -> Result<Vec<OutreachLine>, DbErr> {
+        let agencies: HashMap<i64, String> = agency::Entity::find()
+            .filter(agency::Column::Path.starts_with(&root.path))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let ids: Vec<i64> = agencies.keys().copied().collect();
+        let events = outreach_event::Entity::find()
+            .filter(outreach_event::Column::AgencyId.is_in(ids.clone()))
+            .all(&state.db)
+            .await?;
+        let pops = outreach_population::Entity::find()
+            .filter(outreach_population::Column::AgencyId.is_in(ids))
+            .all(&state.db)
+            .await?;
+        let mut lines: std::collections::BTreeMap<(String, String), OutreachLine> = Default::default();
+        for p in pops {
+            let name = agencies.get(&p.agency_id).cloned().unwrap_or_default();
+            lines.insert(
+                (name.clone(), p.kind.clone()),
+                OutreachLine {
+                    agency_name: name,
+                    kind: p.kind,
+                    events: 0,
+                    reached: 0,
+                    population: Some(p.population),
+                },
+            );
+        }
+        for e in events {
+            let name = agencies.get(&e.agency_id).cloned().unwrap_or_default();
+            let l = lines.entry((name.clone(), e.kind.clone())).or_insert(OutreachLine {
+                agency_name: name,
+                kind: e.kind,
+                events: 0,
+                reached: 0,
+                population: None,
+            });
+            l.events += 1;
+            l.reached += e.reached;
+        }
+        Ok(lines.into_values().collect())
+    }
+}

@@ -1,0 +1,812 @@
+//! Roster and agency files: reading, validating and diffing, with no I/O. Applying a diff to the
+//! database lives in `ssr::roster`.
+//!
+//! ## The roster format
+//! A CSV file, UTF-8 with or without a BOM, separated by commas or semicolons (sniffed from the
+//! header line: Excel in a Vietnamese locale writes semicolons). The first line names the
+//! columns, in Vietnamese or English, in any order, with or without diacritics:
+//!
+//! | column | accepted headers | required |
+//! |---|---|---|
+//! | official code | `mã cán bộ`, `mã`, `code`, `official code` | yes |
+//! | full name | `họ và tên`, `họ tên`, `full name`, `name` | yes |
+//! | agency code | `mã đơn vị`, `đơn vị`, `agency code`, `agency` | yes |
+//! | position | `chức vụ`, `position` | yes |
+//! | enforcement duty | `nhiệm vụ thực thi`, `thực thi`, `enforcement`, `enforcement duty` | yes |
+//! | email | `email`, `thư điện tử` | no |
+//! | phone | `điện thoại`, `số điện thoại`, `phone` | no |
+//! | start date | `ngày bắt đầu`, `từ ngày`, `start date`, `start` | no |
+//! | end date | `ngày kết thúc`, `đến ngày`, `end date`, `end` | no |
+//!
+//! Yes/no cells accept `có`/`không`, `yes`/`no`, `1`/`0`, `x` (yes) or empty (no), in any case.
+//! Dates are `dd/mm/yyyy` or `yyyy-mm-dd`. Names are trimmed, spaces collapsed and normalised to
+//! NFC (files typed on a Mac often arrive decomposed, NFD). Every error names its line and
+//! column: `dòng L, cột C (header): what — what to write`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use unicode_normalization::UnicodeNormalization;
+
+/// One problem in a file, at a line (1 = the header) and a column (1-based; 0 = whole line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileError {
+    pub line: usize,
+    pub column: usize,
+    pub header: String,
+    pub what: String,
+    pub hint: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column == 0 {
+            write!(f, "dòng {}: {} — {}", self.line, self.what, self.hint)
+        } else {
+            write!(
+                f,
+                "dòng {}, cột {} ({}): {} — {}",
+                self.line, self.column, self.header, self.what, self.hint
+            )
+        }
+    }
+}
+
+/// A valid roster line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterRow {
+    pub line: usize,
+    pub code: String,
+    pub full_name: String,
+    pub agency_code: String,
+    pub position: String,
+    pub enforcement: bool,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// Removes diacritics and đ, lowercases and collapses spaces: how headers are compared.
+pub fn fold(s: &str) -> String {
+    let folded: String = s
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .collect::<String>()
+        .to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Trims, collapses inner whitespace and normalises to NFC.
+pub fn clean_text(s: &str) -> String {
+    s.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads a yes/no cell. Empty is no.
+pub fn parse_flag(s: &str) -> Option<bool> {
+    match fold(s).as_str() {
+        "co" | "yes" | "y" | "1" | "x" | "true" | "c" => Some(true),
+        "khong" | "no" | "n" | "0" | "false" | "k" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads `dd/mm/yyyy`, `d/m/yyyy` or `yyyy-mm-dd`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
+        .ok()
+}
+
+/// Decodes file bytes as UTF-8 (a BOM is dropped). Anything else is an error on line 1.
+pub fn decode(bytes: &[u8]) -> Result<String, FileError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    String::from_utf8(bytes.to_vec()).map_err(|e| FileError {
+        line: 1 + bytes[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count(),
+        column: 0,
+        header: String::new(),
+        what: "tệp không phải UTF-8".into(),
+        hint: "lưu tệp dưới dạng \"CSV UTF-8\" (Excel: Lưu thành → CSV UTF-8)".into(),
+    })
+}
+
+/// `;` if the header line has more semicolons than commas, else `,`.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let head = text.lines().next().unwrap_or("");
+    if head.matches(';').count() > head.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Col {
+    Code,
+    Name,
+    Agency,
+    Position,
+    Enforcement,
+    Email,
+    Phone,
+    Start,
+    End,
+}
+
+const ROSTER_COLUMNS: &[(Col, bool, &[&str])] = &[
+    (Col::Code, true, &["ma can bo", "ma", "code", "official code", "ma cb"]),
+    (Col::Name, true, &["ho va ten", "ho ten", "full name", "name", "ten"]),
+    (Col::Agency, true, &["ma don vi", "don vi", "agency code", "agency"]),
+    (Col::Position, true, &["chuc vu", "position"]),
+    (
+        Col::Enforcement,
+        true,
+        &["nhiem vu thuc thi", "thuc thi", "enforcement", "enforcement duty"],
+    ),
+    (Col::Email, false, &["email", "thu dien tu", "e-mail"]),
+    (Col::Phone, false, &["dien thoai", "so dien thoai", "phone", "sdt"]),
+    (Col::Start, false, &["ngay bat dau", "tu ngay", "start date", "start"]),
+    (Col::End, false, &["ngay ket thuc", "den ngay", "end date", "end"]),
+];
+
+/// Reads CSV records with their line numbers (1 = header).
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FileError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = vec![];
+    // csv's own line numbers lag by one after a CRLF (the LF starts the next record), so lines
+    // are counted here from the byte offset of each record's first character.
+    let bytes = text.as_bytes();
+    let (mut seen_to, mut newlines) = (0usize, 0usize);
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| FileError {
+            line: e.position().map(|p| p.line() as usize).unwrap_or(0),
+            column: 0,
+            header: String::new(),
+            what: "không đọc được dòng CSV".into(),
+            hint: "kiểm tra dấu ngoặc kép: một ô chứa dấu phân cách phải nằm trong \"…\"".into(),
+        })?;
+        let mut at = rec.position().map(|p| p.byte() as usize).unwrap_or(seen_to);
+        while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        let at = at.min(bytes.len());
+        if at > seen_to {
+            newlines += bytes[seen_to..at].iter().filter(|b| **b == b'\n').count();
+            seen_to = at;
+        }
+        let line = newlines + 1;
+        let cells: Vec<String> = rec.iter().map(|c| c.to_string()).collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        out.push((line, cells));
+    }
+    Ok(out)
+}
+
+/// Parses and checks a roster file against the known agency codes. `allowed` limits the
+/// agencies the importer may write to (a manager's subtree); `None` = all. Returns every valid
+/// row and every error; the file is usable only when there is no error.
+pub fn parse_roster(
+    bytes: &[u8],
+    known_agencies: &HashSet<String>,
+    allowed: Option<&HashSet<String>>,
+) -> (Vec<RosterRow>, Vec<FileError>) {
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(e) => return (vec![], vec![e]),
+    };
+    let recs = match records(&text) {
+        Ok(r) => r,
+        Err(e) => return (vec![], vec![e]),
+    };
+    let Some((hline, header)) = recs.first() else {
+        return (
+            vec![],
+            vec![FileError {
+                line: 1,
+                column: 0,
+                header: String::new(),
+                what: "tệp rỗng".into(),
+                hint: "dòng đầu là tên cột: mã cán bộ; họ và tên; mã đơn vị; chức vụ; nhiệm vụ thực thi".into(),
+            }],
+        );
+    };
+    let mut errors = vec![];
+    let mut cols: HashMap<Col, usize> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        let f = fold(h);
+        if f.is_empty() {
+            continue;
+        }
+        match ROSTER_COLUMNS.iter().find(|(_, _, names)| names.contains(&f.as_str())) {
+            Some((c, _, _)) if cols.contains_key(c) => errors.push(FileError {
+                line: *hline,
+                column: i + 1,
+                header: h.clone(),
+                what: "cột bị lặp".into(),
+                hint: "mỗi cột chỉ xuất hiện một lần".into(),
+            }),
+            Some((c, _, _)) => {
+                cols.insert(*c, i);
+            }
+            None => errors.push(FileError {
+                line: *hline,
+                column: i + 1,
+                header: h.clone(),
+                what: format!("không nhận ra tên cột \"{h}\""),
+                hint: "dùng: mã cán bộ, họ và tên, mã đơn vị, chức vụ, nhiệm vụ thực thi, email, điện thoại, ngày bắt đầu, ngày kết thúc".into(),
+            }),
+        }
+    }
+    for (c, required, _) in ROSTER_COLUMNS {
+        if *required && !cols.contains_key(c) {
+            let name = match c {
+                Col::Code => "mã cán bộ",
+                Col::Name => "họ và tên",
+                Col::Agency => "mã đơn vị",
+                Col::Position => "chức vụ",
+                _ => "nhiệm vụ thực thi",
+            };
+            errors.push(FileError {
+                line: *hline,
+                column: 0,
+                header: String::new(),
+                what: format!("thiếu cột \"{name}\""),
+                hint: format!("thêm cột \"{name}\" vào dòng tiêu đề"),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return (vec![], errors);
+    }
+    let mut rows = vec![];
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, cells) in &recs[1..] {
+        let line = *line;
+        let cell = |c: Col| -> (usize, String, String) {
+            let i = cols[&c];
+            (i + 1, header[i].clone(), cells.get(i).map(|s| s.trim().to_string()).unwrap_or_default())
+        };
+        let mut err = |col: Col, what: String, hint: &str| {
+            let (n, h, _) = cell(col);
+            errors.push(FileError {
+                line,
+                column: n,
+                header: h,
+                what,
+                hint: hint.into(),
+            });
+        };
+        let opt = |c: Col| cols.get(&c).map(|_| cell(c).2).filter(|s| !s.is_empty());
+        let code = clean_text(&cell(Col::Code).2);
+        let full_name = clean_text(&cell(Col::Name).2);
+        let agency_code = clean_text(&cell(Col::Agency).2).to_uppercase();
+        let position = clean_text(&cell(Col::Position).2);
+        let flag_raw = cell(Col::Enforcement).2;
+        let mut ok = true;
+        if code.is_empty() {
+            err(Col::Code, "thiếu mã cán bộ".into(), "ghi mã cán bộ duy nhất, ví dụ GL00123");
+            ok = false;
+        } else if let Some(first) = seen.get(&code) {
+            err(
+                Col::Code,
+                format!("mã cán bộ {code} đã có ở dòng {first}"),
+                "mỗi cán bộ chỉ một dòng",
+            );
+            ok = false;
+        } else {
+            seen.insert(code.clone(), line);
+        }
+        if full_name.is_empty() {
+            err(Col::Name, "thiếu họ và tên".into(), "ghi đầy đủ họ và tên");
+            ok = false;
+        }
+        if agency_code.is_empty() {
+            err(Col::Agency, "thiếu mã đơn vị".into(), "ghi mã đơn vị, ví dụ GL-QLTT-D01");
+            ok = false;
+        } else if !known_agencies.contains(&agency_code) {
+            err(
+                Col::Agency,
+                format!("không có đơn vị mã \"{agency_code}\""),
+                "ghi một mã đơn vị có trong danh mục đơn vị (nhập danh mục đơn vị trước nếu là đơn vị mới)",
+            );
+            ok = false;
+        } else if allowed.is_some_and(|a| !a.contains(&agency_code)) {
+            err(
+                Col::Agency,
+                format!("đơn vị \"{agency_code}\" ngoài phạm vi bạn quản lý"),
+                "chỉ nhập cán bộ thuộc các đơn vị bạn quản lý",
+            );
+            ok = false;
+        }
+        if position.is_empty() {
+            err(Col::Position, "thiếu chức vụ".into(), "ghi chức vụ, ví dụ Kiểm soát viên thị trường");
+            ok = false;
+        }
+        let enforcement = parse_flag(&flag_raw);
+        if enforcement.is_none() {
+            err(
+                Col::Enforcement,
+                format!("không hiểu giá trị \"{flag_raw}\""),
+                "ghi có hoặc không (cũng nhận yes/no, 1/0, x)",
+            );
+            ok = false;
+        }
+        let mut date = |c: Col| -> Option<NaiveDate> {
+            let raw = opt(c)?;
+            let d = parse_date(&raw);
+            if d.is_none() {
+                err(c, format!("không hiểu ngày \"{raw}\""), "ghi ngày dạng dd/mm/yyyy, ví dụ 01/07/2025");
+                ok = false;
+            }
+            d
+        };
+        let start_date = date(Col::Start);
+        let end_date = date(Col::End);
+        if let (Some(s), Some(e)) = (start_date, end_date) {
+            if e < s {
+                err(Col::End, "ngày kết thúc trước ngày bắt đầu".into(), "sửa ngày kết thúc");
+                ok = false;
+            }
+        }
+        let email = opt(Col::Email);
+        if let Some(e) = &email {
+            if !e.contains('@') {
+                err(Col::Email, format!("\"{e}\" không phải địa chỉ email"), "ghi dạng ten@coquan.gov.vn hoặc để trống");
+                ok = false;
+            }
+        }
+        if ok {
+            rows.push(RosterRow {
+                line,
+                code,
+                full_name,
+                agency_code,
+                position,
+                enforcement: enforcement.unwrap_or(false),
+                email,
+                phone: opt(Col::Phone),
+                start_date,
+                end_date,
+            });
+        }
+    }
+    (rows, errors)
+}
+
+/// An official as the database has them now (for the diff).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Current {
+    pub person_id: i64,
+    pub code: String,
+    pub full_name: String,
+    pub agency_code: String,
+    pub position: String,
+    pub enforcement: bool,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub active: bool,
+}
+
+/// What a re-import would change.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RosterDiff {
+    /// New officials (or former ones coming back: `person_id` set).
+    pub joiners: Vec<(Option<i64>, RosterRow)>,
+    /// Active officials of the covered agencies missing from the file, or with an end date.
+    pub leavers: Vec<Leaver>,
+    /// Officials whose agency changes: (person id, from agency code, row).
+    pub transfers: Vec<(i64, String, RosterRow)>,
+    /// Same agency, other fields change: (person id, changed field names, row).
+    pub changes: Vec<(i64, Vec<String>, RosterRow)>,
+}
+
+/// An official leaving the roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leaver {
+    pub person_id: i64,
+    pub code: String,
+    pub full_name: String,
+    pub agency_code: String,
+    pub end_date: Option<NaiveDate>,
+}
+
+impl RosterDiff {
+    /// Nothing to apply.
+    pub fn is_empty(&self) -> bool {
+        self.joiners.is_empty() && self.leavers.is_empty() && self.transfers.is_empty() && self.changes.is_empty()
+    }
+}
+
+/// Compares a valid file with the current roster. `covered_agencies`: the agencies this file
+/// is authoritative for — an active official there who is not in the file is a leaver.
+pub fn diff(current: &[Current], rows: &[RosterRow], covered_agencies: &HashSet<String>) -> RosterDiff {
+    let by_code: HashMap<&str, &Current> = current.iter().map(|c| (c.code.as_str(), c)).collect();
+    let mut d = RosterDiff::default();
+    let in_file: HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+    for r in rows {
+        let cur = by_code.get(r.code.as_str());
+        if let Some(end) = r.end_date {
+            if let Some(c) = cur.filter(|c| c.active) {
+                d.leavers.push(Leaver {
+                    person_id: c.person_id,
+                    code: c.code.clone(),
+                    full_name: c.full_name.clone(),
+                    agency_code: c.agency_code.clone(),
+                    end_date: Some(end),
+                });
+            }
+            continue;
+        }
+        match cur {
+            None => d.joiners.push((None, r.clone())),
+            Some(c) if !c.active => d.joiners.push((Some(c.person_id), r.clone())),
+            Some(c) if c.agency_code != r.agency_code => {
+                d.transfers.push((c.person_id, c.agency_code.clone(), r.clone()));
+            }
+            Some(c) => {
+                let mut fields = vec![];
+                if c.full_name != r.full_name {
+                    fields.push("họ và tên".to_string());
+                }
+                if c.position != r.position {
+                    fields.push("chức vụ".to_string());
+                }
+                if c.enforcement != r.enforcement {
+                    fields.push("nhiệm vụ thực thi".to_string());
+                }
+                if r.email.is_some() && c.email != r.email {
+                    fields.push("email".to_string());
+                }
+                if r.phone.is_some() && c.phone != r.phone {
+                    fields.push("điện thoại".to_string());
+                }
+                if !fields.is_empty() {
+                    d.changes.push((c.person_id, fields, r.clone()));
+                }
+            }
+        }
+    }
+    let mut leavers: Vec<&Current> = current
+        .iter()
+        .filter(|c| c.active && covered_agencies.contains(&c.agency_code) && !in_file.contains(c.code.as_str()))
+        .collect();
+    leavers.sort_by(|a, b| a.code.cmp(&b.code));
+    d.leavers.extend(leavers.into_iter().map(|c| Leaver {
+        person_id: c.person_id,
+        code: c.code.clone(),
+        full_name: c.full_name.clone(),
+        agency_code: c.agency_code.clone(),
+        end_date: None,
+    }));
+    d
+}
+
+/// A valid line of an agency file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRow {
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub merged_into: Option<String>,
+}
+
+const AGENCY_COLUMNS: &[(&str, bool, &[&str])] = &[
+    ("code", true, &["ma don vi", "ma", "code", "agency code"]),
+    ("name", true, &["ten don vi", "ten", "name"]),
+    ("parent", false, &["ma don vi cap tren", "don vi cap tren", "parent code", "parent"]),
+    ("from", false, &["hieu luc tu", "tu ngay", "valid from"]),
+    ("to", false, &["hieu luc den", "den ngay", "valid to"]),
+    ("merged", false, &["sap nhap vao", "hop nhat vao", "merged into"]),
+];
+
+/// Parses an agency file (code, name, parent code, valid-from, valid-to, merged-into). Parents
+/// and merge targets must be in the file or in `known`; the tree must have no cycle.
+pub fn parse_agencies(bytes: &[u8], known: &HashSet<String>) -> (Vec<AgencyRow>, Vec<FileError>) {
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(e) => return (vec![], vec![e]),
+    };
+    let recs = match records(&text) {
+        Ok(r) => r,
+        Err(e) => return (vec![], vec![e]),
+    };
+    let Some((hline, header)) = recs.first() else {
+        return (vec![], vec![]);
+    };
+    let mut errors = vec![];
+    let mut cols: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, h) in header.iter().enumerate() {
+        let f = fold(h);
+        match AGENCY_COLUMNS.iter().find(|(_, _, n)| n.contains(&f.as_str())) {
+            Some((k, _, _)) => {
+                cols.insert(k, i);
+            }
+            None => errors.push(FileError {
+                line: *hline,
+                column: i + 1,
+                header: h.clone(),
+                what: format!("không nhận ra tên cột \"{h}\""),
+                hint: "dùng: mã đơn vị, tên đơn vị, mã đơn vị cấp trên, hiệu lực từ, hiệu lực đến, sáp nhập vào".into(),
+            }),
+        }
+    }
+    for (k, req, names) in AGENCY_COLUMNS {
+        if *req && !cols.contains_key(k) {
+            errors.push(FileError {
+                line: *hline,
+                column: 0,
+                header: String::new(),
+                what: format!("thiếu cột \"{}\"", names[0]),
+                hint: format!("thêm cột \"{}\"", names[0]),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return (vec![], errors);
+    }
+    let in_file: HashSet<String> = recs[1..]
+        .iter()
+        .filter_map(|(_, c)| c.get(cols["code"]).map(|s| clean_text(s).to_uppercase()))
+        .collect();
+    let mut rows = vec![];
+    for (line, cells) in &recs[1..] {
+        let get = |k: &str| -> Option<(usize, String, String)> {
+            let i = *cols.get(k)?;
+            Some((i + 1, header[i].clone(), clean_text(cells.get(i).map(String::as_str).unwrap_or(""))))
+        };
+        let mut ok = true;
+        let mut err = |k: &str, what: String, hint: &str| {
+            let (n, h, _) = get(k).unwrap_or((0, String::new(), String::new()));
+            errors.push(FileError {
+                line: *line,
+                column: n,
+                header: h,
+                what,
+                hint: hint.into(),
+            });
+        };
+        let code = get("code").map(|c| c.2.to_uppercase()).unwrap_or_default();
+        let name = get("name").map(|c| c.2).unwrap_or_default();
+        if code.is_empty() {
+            err("code", "thiếu mã đơn vị".into(), "ghi mã đơn vị, ví dụ GL-QLTT-D12");
+            ok = false;
+        }
+        if name.is_empty() {
+            err("name", "thiếu tên đơn vị".into(), "ghi tên đơn vị");
+            ok = false;
+        }
+        let mut reference = |k: &str| -> Option<String> {
+            let v = get(k)?.2.to_uppercase();
+            if v.is_empty() {
+                return None;
+            }
+            if !known.contains(&v) && !in_file.contains(&v) {
+                err(k, format!("không có đơn vị mã \"{v}\""), "ghi mã một đơn vị có sẵn hoặc có trong tệp");
+                ok = false;
+            }
+            Some(v)
+        };
+        let parent_code = reference("parent");
+        let merged_into = reference("merged");
+        let mut date = |k: &str| -> Option<NaiveDate> {
+            let raw = get(k)?.2;
+            if raw.is_empty() {
+                return None;
+            }
+            let d = parse_date(&raw);
+            if d.is_none() {
+                err(k, format!("không hiểu ngày \"{raw}\""), "ghi ngày dạng dd/mm/yyyy");
+                ok = false;
+            }
+            d
+        };
+        let valid_from = date("from");
+        let valid_to = date("to");
+        if ok {
+            rows.push(AgencyRow {
+                line: *line,
+                code,
+                name,
+                parent_code,
+                valid_from,
+                valid_to,
+                merged_into,
+            });
+        }
+    }
+    // Cycles among the file's own parent links.
+    let parent: HashMap<&str, &str> = rows
+        .iter()
+        .filter_map(|r| r.parent_code.as_deref().map(|p| (r.code.as_str(), p)))
+        .collect();
+    for r in &rows {
+        let mut cur = r.code.as_str();
+        for _ in 0..=rows.len() {
+            match parent.get(cur) {
+                Some(p) if *p == r.code => {
+                    errors.push(FileError {
+                        line: r.line,
+                        column: cols.get("parent").map(|i| i + 1).unwrap_or(0),
+                        header: "parent".into(),
+                        what: format!("đơn vị {} nằm dưới chính nó", r.code),
+                        hint: "sửa mã đơn vị cấp trên".into(),
+                    });
+                    break;
+                }
+                Some(p) => cur = p,
+                None => break,
+            }
+        }
+    }
+    (rows, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> HashSet<String> {
+        ["GL-QLTT-D01", "GL-QLTT-D02"].iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn reads_a_messy_vietnamese_excel_file() {
+        // BOM, semicolons, headers without diacritics in another order, NFD names.
+        let nfd = "Nguyễn Văn An".nfd().collect::<String>();
+        let src = format!(
+            "\u{feff}Ho va ten;Ma can bo;Ma don vi;Chuc vu;Nhiem vu thuc thi;Ngay bat dau\r\n  {nfd} ;GL1;gl-qltt-d01;KSV;CÓ;01/07/2025\r\nTrần Thị B;GL2;GL-QLTT-D02;Kế toán;không;\r\n"
+        );
+        let (rows, errors) = parse_roster(src.as_bytes(), &known(), None);
+        assert_eq!(errors, vec![]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].full_name, "Nguyễn Văn An");
+        assert_eq!(rows[0].full_name, rows[0].full_name.nfc().collect::<String>());
+        assert_eq!(rows[0].agency_code, "GL-QLTT-D01");
+        assert!(rows[0].enforcement);
+        assert!(!rows[1].enforcement);
+        assert_eq!(rows[0].start_date, NaiveDate::from_ymd_opt(2025, 7, 1));
+        assert_eq!(rows[1].line, 3);
+        assert_eq!(rows[0].line, 2, "CRLF line endings count right");
+    }
+
+    #[test]
+    fn flags_in_every_accepted_spelling() {
+        for (s, want) in [
+            ("có", Some(true)),
+            ("CÓ", Some(true)),
+            ("Yes", Some(true)),
+            ("1", Some(true)),
+            ("x", Some(true)),
+            ("X", Some(true)),
+            ("không", Some(false)),
+            ("KHÔNG", Some(false)),
+            ("no", Some(false)),
+            ("0", Some(false)),
+            ("", Some(false)),
+            ("có lẽ", None),
+            ("?", None),
+        ] {
+            assert_eq!(parse_flag(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn reports_every_error_with_line_and_column() {
+        let src = "code,full name,agency code,position,enforcement\nGL1,A,GL-XX,KSV,yes\nGL2,B,GL-QLTT-D01,KSV,maybe\nGL1,C,GL-QLTT-D01,KSV,no\n";
+        let (rows, errors) = parse_roster(src.as_bytes(), &known(), None);
+        let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(msgs[0].starts_with("dòng 2, cột 3 (agency code): không có đơn vị mã \"GL-XX\" — "));
+        assert!(msgs[1].starts_with("dòng 3, cột 5 (enforcement): không hiểu giá trị \"maybe\" — ghi có hoặc không"));
+        assert!(msgs[2].starts_with("dòng 4, cột 1 (code): mã cán bộ GL1 đã có ở dòng 2"));
+        assert!(rows.is_empty());
+    }
+
+    #[test]
+    fn missing_columns_and_rows_outside_the_scope_are_errors() {
+        let (_, e) = parse_roster(b"code,full name\nGL1,A\n", &known(), None);
+        assert!(e.iter().any(|e| e.what.contains("mã đơn vị")));
+        let allowed: HashSet<String> = ["GL-QLTT-D01".to_string()].into();
+        let src = "code,full name,agency,position,enforcement\nGL1,A,GL-QLTT-D02,KSV,x\n";
+        let (_, e) = parse_roster(src.as_bytes(), &known(), Some(&allowed));
+        assert_eq!(e.len(), 1);
+        assert!(e[0].what.contains("ngoài phạm vi"));
+        let (_, e) = parse_roster(b"\xff\xfeabc", &known(), None);
+        assert!(e[0].what.contains("UTF-8"));
+    }
+
+    fn cur(id: i64, code: &str, agency: &str, active: bool) -> Current {
+        Current {
+            person_id: id,
+            code: code.into(),
+            full_name: format!("Người {code}"),
+            agency_code: agency.into(),
+            position: "KSV".into(),
+            enforcement: true,
+            email: None,
+            phone: None,
+            active,
+        }
+    }
+
+    fn row(code: &str, agency: &str) -> RosterRow {
+        RosterRow {
+            line: 2,
+            code: code.into(),
+            full_name: format!("Người {code}"),
+            agency_code: agency.into(),
+            position: "KSV".into(),
+            enforcement: true,
+            email: None,
+            phone: None,
+            start_date: None,
+            end_date: None,
+        }
+    }
+
+    #[test]
+    fn the_diff_finds_joiners_leavers_transfers_changes_and_nothing_twice() {
+        let current = vec![
+            cur(1, "A", "GL-QLTT-D01", true),
+            cur(2, "B", "GL-QLTT-D01", true),
+            cur(3, "C", "GL-QLTT-D01", true),
+            cur(4, "D", "GL-QLTT-D01", false),
+            cur(5, "E", "GL-QLTT-D02", true),
+        ];
+        let covered: HashSet<String> = ["GL-QLTT-D01".to_string()].into();
+        let mut changed = row("C", "GL-QLTT-D01");
+        changed.enforcement = false;
+        let rows = vec![row("A", "GL-QLTT-D01"), row("X", "GL-QLTT-D01"), row("D", "GL-QLTT-D01"), changed, row("E", "GL-QLTT-D01")];
+        let d = diff(&current, &rows, &covered);
+        assert_eq!(d.joiners.iter().map(|(id, r)| (*id, r.code.as_str())).collect::<Vec<_>>(), vec![(None, "X"), (Some(4), "D")]);
+        assert_eq!(d.leavers.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(), vec!["B"]);
+        assert_eq!(d.transfers.iter().map(|t| (t.0, t.1.as_str())).collect::<Vec<_>>(), vec![(5, "GL-QLTT-D02")]);
+        assert_eq!(d.changes.len(), 1);
+        assert_eq!(d.changes[0].1, vec!["nhiệm vụ thực thi".to_string()]);
+        // The same file against the roster it produced: no changes.
+        let after: Vec<Current> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Current {
+                person_id: i as i64,
+                code: r.code.clone(),
+                full_name: r.full_name.clone(),
+                agency_code: r.agency_code.clone(),
+                position: r.position.clone(),
+                enforcement: r.enforcement,
+                email: None,
+                phone: None,
+                active: true,
+            })
+            .collect();
+        assert!(diff(&after, &rows, &covered).is_empty());
+    }
+
+    #[test]
+    fn agency_files_check_references_and_cycles() {
+        let known: HashSet<String> = ["GL-QLTT".to_string()].into();
+        let src = "mã đơn vị;tên đơn vị;mã đơn vị cấp trên;hiệu lực từ;hiệu lực đến;sáp nhập vào\nGL-QLTT-D12;Đội 12;GL-QLTT;01/01/2026;;\nGL-QLTT-D13;Đội 13;GL-QLTT;;01/07/2026;GL-QLTT-D12\nGL-Z;Z;GL-NOPE;;;\n";
+        let (rows, errors) = parse_agencies(src.as_bytes(), &known);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().starts_with("dòng 4, cột 3"));
+        assert_eq!(rows[1].merged_into.as_deref(), Some("GL-QLTT-D12"));
+        let (_, errors) = parse_agencies(b"code,name,parent\nA,a,B\nB,b,A\n", &known);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+    }
+}

@@ -1,0 +1,360 @@
+//! Coverage on the server: loading a program's facts from the database into the pure
+//! `domain::coverage` model, computing a scoped snapshot (used by the dashboard, the drill-down,
+//! the exports and the report page), and keeping `course_credits` current.
+//!
+//! ## Scale
+//! Coverage never scans `completions`. Every completion updates `course_credits` (the first
+//! completion per official × course) in the same transaction, through [`on_completion`]; the
+//! dashboard reads at most officials × required courses credit rows plus the (fewer)
+//! certificates, then evaluates in memory (`make bench` times 100k officials × 1M completions).
+//! [`rebuild_credits`] recomputes the table from scratch (tests compare the two).
+
+pub mod export;
+
+use super::db::entities::{
+    agency, certificate, completion, course_credit, exemption, membership, person, program,
+};
+use crate::domain::coverage::{
+    self as cov, Counts, CourseRule, Facts, Metric, PersonStatus, ProgramRule, Rag, WeekPoint,
+};
+use chrono::{Duration, NaiveDate};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+
+/// Weeks shown in the burn-up.
+pub const BURNUP_WEEKS: u32 = 20;
+
+/// Keeps `course_credits` current: call in the same transaction that inserts `completion`.
+/// Idempotent; keeps the earliest completion date.
+pub async fn on_completion(tx: &DatabaseTransaction, completion: &completion::Model) -> Result<(), DbErr> {
+    upsert_credit(tx, completion.person_id, &completion.course_id, completion.completed_at).await
+}
+
+/// Inserts or lowers one credit (any connection; `on_completion` is the transactional entry).
+pub async fn upsert_credit(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    course_credit::Entity::insert(course_credit::ActiveModel {
+        person_id: Set(person_id),
+        course_id: Set(course_id.to_string()),
+        first_completed_at: Set(at),
+    })
+    .on_conflict(
+        OnConflict::columns([course_credit::Column::PersonId, course_credit::Column::CourseId])
+            .value(
+                course_credit::Column::FirstCompletedAt,
+                Expr::cust(
+                    "CASE WHEN excluded.first_completed_at < course_credits.first_completed_at \
+                     THEN excluded.first_completed_at ELSE course_credits.first_completed_at END",
+                ),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes `course_credits` from every completion (repair, and the test oracle).
+pub async fn rebuild_credits(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    db.execute_unprepared("DELETE FROM course_credits").await?;
+    let r = db
+        .execute_unprepared(
+            "INSERT INTO course_credits (person_id, course_id, first_completed_at) \
+             SELECT person_id, course_id, MIN(completed_at) FROM completions GROUP BY person_id, course_id",
+        )
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// A program's rule from its row (unknown rule/metric strings fall back to the strict reading).
+pub fn rule_of(p: &program::Model) -> ProgramRule {
+    ProgramRule {
+        root_agency_id: p.root_agency_id,
+        positions: p.position_list(),
+        enforcement_only: p.enforcement_only,
+        courses: p.course_list(),
+        rule: CourseRule::parse(&p.course_rule).unwrap_or(CourseRule::All),
+        threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
+        deadline: p.deadline,
+        metric: Metric::parse(&p.metric).unwrap_or(Metric::ValidAtDeadline),
+    }
+}
+
+/// Loads everything coverage reads for a program.
+pub async fn load_facts(db: &impl ConnectionTrait, rule: &ProgramRule, program_id: i64) -> Result<Facts, DbErr> {
+    let agencies = agency::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| cov::Agency {
+            id: a.id,
+            parent_id: a.parent_id,
+            valid_from: a.valid_from,
+            valid_to: a.valid_to,
+        })
+        .collect();
+    let memberships = membership::Entity::find()
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| cov::Membership {
+            person_id: m.person_id,
+            agency_id: m.agency_id,
+            position: m.position,
+            enforcement: m.enforcement,
+            valid_from: m.valid_from,
+            valid_to: m.valid_to,
+        })
+        .collect();
+    let courses = rule.courses.clone();
+    let credits = match rule.metric {
+        Metric::EverCompleted => course_credit::Entity::find()
+            .filter(course_credit::Column::CourseId.is_in(courses.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| cov::Credit {
+                person_id: c.person_id,
+                course_id: c.course_id,
+                completed_on: c.first_completed_at.date_naive(),
+            })
+            .collect(),
+        Metric::ValidAtDeadline => vec![],
+    };
+    let certificates = match rule.metric {
+        Metric::ValidAtDeadline => certificate::Entity::find()
+            .filter(certificate::Column::CourseId.is_in(courses))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| cov::Certificate {
+                person_id: c.person_id,
+                course_id: c.course_id,
+                issued_on: c.issued_at.date_naive(),
+                valid_until: c.valid_until,
+                revoked_on: c.revoked_at.map(|r| r.date_naive()),
+            })
+            .collect(),
+        Metric::EverCompleted => vec![],
+    };
+    let exemptions = exemption::Entity::find()
+        .filter(exemption::Column::ProgramId.eq(program_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| cov::Exemption {
+            person_id: e.person_id,
+            since: e.created_at.date_naive(),
+        })
+        .collect();
+    Ok(Facts {
+        agencies,
+        memberships,
+        credits,
+        certificates,
+        exemptions,
+    })
+}
+
+/// One agency's line in a snapshot.
+#[derive(Debug, Clone)]
+pub struct AgencyLine {
+    pub agency: agency::Model,
+    pub depth: usize,
+    pub counts: Counts,
+    pub rag: Rag,
+    pub valid: bool,
+}
+
+/// Coverage of one program within one scope on one date: what every view shows.
+pub struct Snapshot {
+    pub program: program::Model,
+    pub rule: ProgramRule,
+    pub facts: Facts,
+    pub as_of: NaiveDate,
+    /// The scope's root agency (the manager's agency, or the program root for an admin).
+    pub root: agency::Model,
+    /// Agencies of the scope, parents first, with subtree counts (agencies that did not exist
+    /// on the date and had nobody are left out).
+    pub lines: Vec<AgencyLine>,
+    pub overall: Counts,
+    pub overall_rag: Rag,
+    pub series: Vec<WeekPoint>,
+    pub forecast: Option<cov::Forecast>,
+    /// The population inside the scope with statuses.
+    pub statuses: Vec<PersonStatus>,
+}
+
+/// Computes a snapshot. `scope_path`: the caller's subtree (None = everything, for an admin,
+/// who then sees the program's root).
+pub async fn snapshot(
+    db: &impl ConnectionTrait,
+    program: program::Model,
+    scope: Option<&super::auth::Scope>,
+    as_of: NaiveDate,
+    with_series: bool,
+) -> Result<Snapshot, DbErr> {
+    let rule = rule_of(&program);
+    let root_id = scope.map(|s| s.agency_id).unwrap_or(program.root_agency_id);
+    let root = agency::Entity::find_by_id(root_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("scope agency".into()))?;
+    let in_scope = super::db::queries::agencies_in_scope(
+        db,
+        Some(&super::auth::Scope {
+            agency_id: root.id,
+            agency_name: root.name.clone(),
+            path: root.path.clone(),
+        }),
+    )
+    .await?;
+    let facts = load_facts(db, &rule, program.id).await?;
+    let ix = cov::Index::new(&rule, &facts);
+    let all = ix.evaluate(as_of);
+    let roll = ix.rollup(&all);
+    let before = ix.rollup(&ix.evaluate(as_of - Duration::days(7 * cov::TRAILING_WEEKS as i64)));
+    let base_depth = root.path.matches('/').count();
+    let lines: Vec<AgencyLine> = in_scope
+        .into_iter()
+        .filter_map(|a| {
+            let counts = roll.get(&a.id).copied().unwrap_or_default();
+            let valid = cov::agency_valid_on(
+                &cov::Agency {
+                    id: a.id,
+                    parent_id: a.parent_id,
+                    valid_from: a.valid_from,
+                    valid_to: a.valid_to,
+                },
+                as_of,
+            );
+            if !valid && counts.population == 0 {
+                return None;
+            }
+            let then = before.get(&a.id).copied().unwrap_or_default();
+            let on_pace = pace(then, counts, as_of, &rule);
+            Some(AgencyLine {
+                depth: a.path.matches('/').count().saturating_sub(base_depth),
+                rag: cov::rag(&counts, rule.threshold_percent, on_pace),
+                counts,
+                valid,
+                agency: a,
+            })
+        })
+        .collect();
+    let overall = roll.get(&root.id).copied().unwrap_or_default();
+    let series = if with_series {
+        ix.burnup(root.id, as_of, BURNUP_WEEKS)
+    } else {
+        vec![]
+    };
+    let forecast = if with_series {
+        cov::forecast(&series, rule.threshold_percent, rule.deadline)
+    } else {
+        None
+    };
+    let on_pace = forecast.as_ref().map(|f| f.on_pace).unwrap_or_else(|| {
+        pace(
+            before.get(&root.id).copied().unwrap_or_default(),
+            overall,
+            as_of,
+            &rule,
+        )
+    });
+    let statuses: Vec<PersonStatus> = all
+        .into_iter()
+        .filter(|s| ix.ancestors(s.agency_id).any(|a| a == root.id))
+        .collect();
+    drop(ix);
+    Ok(Snapshot {
+        overall_rag: cov::rag(&overall, rule.threshold_percent, on_pace),
+        program,
+        rule,
+        facts,
+        as_of,
+        root,
+        lines,
+        overall,
+        series,
+        forecast,
+        statuses,
+    })
+}
+
+fn pace(then: Counts, now: Counts, as_of: NaiveDate, rule: &ProgramRule) -> bool {
+    let pts = [
+        WeekPoint {
+            date: as_of - Duration::days(7 * cov::TRAILING_WEEKS as i64),
+            covered: then.covered,
+            base: then.base(),
+        },
+        WeekPoint {
+            date: as_of,
+            covered: now.covered,
+            base: now.base(),
+        },
+    ];
+    cov::forecast(&pts, rule.threshold_percent, rule.deadline).is_some_and(|f| f.on_pace)
+}
+
+/// Names and codes of officials by id.
+pub async fn people_by_id(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, person::Model>, DbErr> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for p in person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            out.insert(p.id, p);
+        }
+    }
+    Ok(out)
+}
+
+/// The active program with `id`, or the first active program when `id` is None.
+pub async fn find_program(db: &impl ConnectionTrait, id: Option<i64>) -> Result<Option<program::Model>, DbErr> {
+    let mut q = program::Entity::find().filter(program::Column::Active.eq(true));
+    if let Some(id) = id {
+        q = q.filter(program::Column::Id.eq(id));
+    }
+    q.order_by_asc(program::Column::Id).limit(1).one(db).await
+}
+
+/// The first completion date per (person, course) computed from `completions` directly.
+pub async fn credits_from_completions(db: &impl ConnectionTrait) -> Result<Vec<(i64, String, String)>, DbErr> {
+    let rows: Vec<(i64, String, chrono::DateTime<chrono::Utc>)> = completion::Entity::find()
+        .select_only()
+        .column(completion::Column::PersonId)
+        .column(completion::Column::CourseId)
+        .column_as(Expr::cust("MIN(completed_at)"), "first")
+        .group_by(completion::Column::PersonId)
+        .group_by(completion::Column::CourseId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut v: Vec<(i64, String, String)> = rows.into_iter().map(|(p, c, t)| (p, c, t.to_rfc3339())).collect();
+    v.sort();
+    Ok(v)
+}
+
+/// The credits table as rows, sorted (for comparison with [`credits_from_completions`]).
+pub async fn credits_table(db: &impl ConnectionTrait) -> Result<Vec<(i64, String, String)>, DbErr> {
+    let mut v: Vec<(i64, String, String)> = course_credit::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.person_id, c.course_id, c.first_completed_at.to_rfc3339()))
+        .collect();
+    v.sort();
+    Ok(v)
+}

@@ -1,0 +1,149 @@
+//! One official's training record (`/people/:id`): their programs with per-course standing,
+//! certificates and agency history. Authorisation: admin; a manager whose subtree holds the
+//! official's current agency; the official themself.
+
+use super::auth::AuthUser;
+use super::db::entities::{agency, certificate, membership, person, program};
+use super::state::AppState;
+use crate::api::coverage::{CertificateDto, CourseStanding, PeriodDto, PersonRecord, ProgramStanding};
+use crate::domain::coverage::{Index, Status};
+use crate::domain::identity::Role;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// The record, or None when the caller may not see it (or it does not exist).
+pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<PersonRecord>, DbErr> {
+    let db = &state.db;
+    let Some(p) = person::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let scope = match user.role {
+        Role::Admin => None,
+        Role::Manager => user.scope.as_ref(),
+        _ if user.person_id == Some(p.id) => None,
+        _ => return Ok(None),
+    };
+    let Some(current) = super::db::queries::agency_in_scope(db, scope, p.agency_id).await? else {
+        return Ok(None);
+    };
+    let names: HashMap<i64, String> = agency::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let periods = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(p.id))
+        .order_by_asc(membership::Column::ValidFrom)
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await?;
+    let certs = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(p.id))
+        .order_by_asc(certificate::Column::IssuedAt)
+        .all(db)
+        .await?;
+    let titles = crate::api::coverage::ssr_cov::titles(state);
+    let title = |c: &str| titles.get(c).cloned().unwrap_or_else(|| c.to_string());
+    let today = chrono::Utc::now().date_naive();
+    let mut programs = vec![];
+    for prog in program::Entity::find()
+        .filter(program::Column::Active.eq(true))
+        .order_by_asc(program::Column::Id)
+        .all(db)
+        .await?
+    {
+        let rule = super::coverage::rule_of(&prog);
+        let mut facts = super::coverage::load_facts(db, &rule, prog.id).await?;
+        // Only this official's facts matter (agencies stay for the tree).
+        facts.memberships.retain(|m| m.person_id == p.id);
+        facts.credits.retain(|c| c.person_id == p.id);
+        facts.certificates.retain(|c| c.person_id == p.id);
+        facts.exemptions.retain(|e| e.person_id == p.id);
+        let ix = Index::new(&rule, &facts);
+        let in_population = ix.population_membership(p.id, today).is_some();
+        let status = ix.status(p.id, today);
+        let exemption = match status {
+            Status::Exempt => super::db::entities::exemption::Entity::find()
+                .filter(super::db::entities::exemption::Column::ProgramId.eq(prog.id))
+                .filter(super::db::entities::exemption::Column::PersonId.eq(p.id))
+                .one(db)
+                .await?
+                .map(|e| format!("{} ({})", e.reason, e.approved_by)),
+            _ => None,
+        };
+        let first: HashMap<&str, chrono::NaiveDate> = facts
+            .credits
+            .iter()
+            .map(|c| (c.course_id.as_str(), c.completed_on))
+            .collect();
+        let credits = super::db::entities::course_credit::Entity::find()
+            .filter(super::db::entities::course_credit::Column::PersonId.eq(p.id))
+            .all(db)
+            .await?;
+        let courses = rule
+            .courses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CourseStanding {
+                course_id: c.clone(),
+                title: title(c),
+                completed_on: first.get(c.as_str()).copied().or_else(|| {
+                    credits
+                        .iter()
+                        .find(|x| &x.course_id == c)
+                        .map(|x| x.first_completed_at.date_naive())
+                }),
+                certificate: certs
+                    .iter()
+                    .rev()
+                    .find(|x| &x.course_id == c && x.revoked_at.is_none())
+                    .map(|x| x.number.clone()),
+                held: ix.holds(p.id, i, today),
+            })
+            .collect();
+        programs.push(ProgramStanding {
+            program: prog.name.clone(),
+            deadline: prog.deadline,
+            in_population,
+            status: match status {
+                Status::Covered => "covered",
+                Status::Exempt => "exempt",
+                Status::Missing(_) => "missing",
+            }
+            .into(),
+            exemption,
+            courses,
+        });
+    }
+    Ok(Some(PersonRecord {
+        id: p.id,
+        code: p.code,
+        full_name: p.full_name,
+        agency_name: current.name,
+        position: p.position,
+        enforcement: p.enforcement,
+        active: p.active,
+        programs,
+        certificates: certs
+            .iter()
+            .map(|c| CertificateDto {
+                number: c.number.clone(),
+                course: title(&c.course_id),
+                issued_on: c.issued_at.date_naive(),
+                valid_until: c.valid_until,
+                revoked: c.revoked_at.is_some(),
+            })
+            .collect(),
+        history: periods
+            .into_iter()
+            .map(|m| PeriodDto {
+                agency_name: names.get(&m.agency_id).cloned().unwrap_or_default(),
+                position: m.position,
+                enforcement: m.enforcement,
+                from: m.valid_from,
+                to: m.valid_to,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,601 @@
+//! Applying roster and agency files to the database. Parsing, validation and the diff are pure
+//! (`domain::roster`); here we read the current roster, describe what each change does to
+//! coverage, and apply a whole file in ONE transaction or not at all.
+//!
+//! Which officials a file is authoritative for (who becomes a leaver when missing from it):
+//! the importer's scope subtree when there is one (a manager; `--scope CODE` on the CLI), else
+//! the agencies that appear in the file. Leavers keep their history: their membership period
+//! is closed and `people.active` turns false; nothing is deleted.
+
+use super::auth::Scope;
+use super::db::entities::{agency, membership, person, program};
+use crate::domain::coverage::{Index, Status};
+use crate::domain::roster::{self, Current, FileError, RosterDiff, RosterRow};
+use chrono::NaiveDate;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// A checked file and what it would change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Plan {
+    pub errors: Vec<FileError>,
+    pub rows: Vec<RosterRow>,
+    pub diff: RosterDiff,
+    /// One line per change: what it does to each program's coverage.
+    pub effects: Vec<String>,
+}
+
+impl Plan {
+    /// Valid and something to do.
+    pub fn applicable(&self) -> bool {
+        self.errors.is_empty() && !self.diff.is_empty()
+    }
+
+    /// A human summary in Vietnamese (CLI output, upload record).
+    pub fn summary(&self) -> String {
+        if !self.errors.is_empty() {
+            let mut s = format!("{} lỗi, không áp dụng gì:\n", self.errors.len());
+            for e in &self.errors {
+                s.push_str(&format!("  {e}\n"));
+            }
+            return s;
+        }
+        if self.diff.is_empty() {
+            return "không có thay đổi (no changes)\n".into();
+        }
+        let d = &self.diff;
+        let mut s = format!(
+            "{} cán bộ mới, {} nghỉ/chuyển đi, {} điều chuyển, {} thay đổi thông tin\n",
+            d.joiners.len(),
+            d.leavers.len(),
+            d.transfers.len(),
+            d.changes.len()
+        );
+        for e in &self.effects {
+            s.push_str(&format!("  {e}\n"));
+        }
+        s
+    }
+}
+
+/// Agency code → (id, path).
+async fn agency_codes(db: &impl ConnectionTrait) -> Result<HashMap<String, agency::Model>, DbErr> {
+    Ok(agency::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.code.clone(), a))
+        .collect())
+}
+
+/// The roster as it is now.
+pub async fn current(db: &impl ConnectionTrait) -> Result<Vec<Current>, DbErr> {
+    let codes: HashMap<i64, String> = agency::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.code))
+        .collect();
+    Ok(person::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| Current {
+            person_id: p.id,
+            code: p.code,
+            full_name: p.full_name,
+            agency_code: codes.get(&p.agency_id).cloned().unwrap_or_default(),
+            position: p.position,
+            enforcement: p.enforcement,
+            email: p.email,
+            phone: p.phone,
+            active: p.active,
+        })
+        .collect())
+}
+
+/// Checks a roster file and computes its diff and effects, without writing anything.
+pub async fn plan(db: &impl ConnectionTrait, bytes: &[u8], scope: Option<&Scope>, today: NaiveDate) -> Result<Plan, DbErr> {
+    let agencies = agency_codes(db).await?;
+    let known: HashSet<String> = agencies.keys().cloned().collect();
+    let allowed: Option<HashSet<String>> = scope.map(|s| {
+        agencies
+            .values()
+            .filter(|a| a.path.starts_with(&s.path))
+            .map(|a| a.code.clone())
+            .collect()
+    });
+    let (rows, errors) = roster::parse_roster(bytes, &known, allowed.as_ref());
+    if !errors.is_empty() {
+        return Ok(Plan {
+            errors,
+            rows: vec![],
+            diff: RosterDiff::default(),
+            effects: vec![],
+        });
+    }
+    let authoritative: HashSet<String> = match &allowed {
+        Some(a) => a.clone(),
+        None => rows.iter().map(|r| r.agency_code.clone()).collect(),
+    };
+    let diff = roster::diff(&current(db).await?, &rows, &authoritative);
+    let effects = effects(db, &diff, &agencies, today).await?;
+    Ok(Plan {
+        errors,
+        rows,
+        diff,
+        effects,
+    })
+}
+
+/// How each change moves each active program's numbers.
+async fn effects(
+    db: &impl ConnectionTrait,
+    diff: &RosterDiff,
+    agencies: &HashMap<String, agency::Model>,
+    today: NaiveDate,
+) -> Result<Vec<String>, DbErr> {
+    let mut out = vec![];
+    let programs = program::Entity::find()
+        .filter(program::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    let mut prepared = vec![];
+    for p in &programs {
+        let rule = super::coverage::rule_of(p);
+        let facts = super::coverage::load_facts(db, &rule, p.id).await?;
+        prepared.push((p.code.clone(), rule, facts));
+    }
+    let indexes: Vec<(&String, Index<'_>)> = prepared.iter().map(|(c, r, f)| (c, Index::new(r, f))).collect();
+    let id_of = |code: &str| agencies.get(code).map(|a| a.id).unwrap_or(-1);
+    let word = |covered: bool| if covered { "đã đạt" } else { "chưa đạt" };
+    let mut describe = |who: String, before: Option<i64>, after: Option<(i64, &str, bool)>| {
+        let mut parts = vec![];
+        for (code, ix) in &indexes {
+            let was = before.is_some_and(|pid| ix.population_membership(pid, today).is_some());
+            let covered = before.is_some_and(|pid| ix.status(pid, today) == Status::Covered);
+            let will = after.is_some_and(|(a, pos, e)| ix.in_population(a, pos, e));
+            match (was, will) {
+                (false, true) => parts.push(format!("{code}: +1 mẫu số, {}", word(covered))),
+                (true, false) => parts.push(format!("{code}: −1 mẫu số ({})", word(covered))),
+                (true, true) if after.is_some() => parts.push(format!("{code}: vẫn thuộc diện, {}", word(covered))),
+                _ => {}
+            }
+        }
+        let tail = if parts.is_empty() {
+            "không ảnh hưởng chỉ tiêu".to_string()
+        } else {
+            parts.join("; ")
+        };
+        out.push(format!("{who} → {tail}"));
+    };
+    for (pid, r) in &diff.joiners {
+        describe(
+            format!("Mới: {} {} ({})", r.code, r.full_name, r.agency_code),
+            *pid,
+            Some((id_of(&r.agency_code), &r.position, r.enforcement)),
+        );
+    }
+    for l in &diff.leavers {
+        describe(
+            format!("Nghỉ: {} {} ({})", l.code, l.full_name, l.agency_code),
+            Some(l.person_id),
+            None,
+        );
+    }
+    for (pid, from, r) in &diff.transfers {
+        describe(
+            format!("Điều chuyển: {} {} ({from} → {})", r.code, r.full_name, r.agency_code),
+            Some(*pid),
+            Some((id_of(&r.agency_code), &r.position, r.enforcement)),
+        );
+    }
+    for (pid, fields, r) in &diff.changes {
+        describe(
+            format!("Thay đổi {}: {} {}", fields.join(", "), r.code, r.full_name),
+            Some(*pid),
+            Some((id_of(&r.agency_code), &r.position, r.enforcement)),
+        );
+    }
+    Ok(out)
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// Errors: nothing written.
+    Invalid(usize),
+    NoChanges,
+    /// (joiners, leavers, transfers, changes)
+    Done(usize, usize, usize, usize),
+}
+
+/// Checks the file again and applies it in one transaction, or nothing at all. `effective` is
+/// the date membership periods open and close on (unless the row has its own dates).
+pub async fn apply(
+    db: &DatabaseConnection,
+    bytes: &[u8],
+    scope: Option<&Scope>,
+    effective: NaiveDate,
+) -> Result<(Applied, Plan), DbErr> {
+    let tx = db.begin_with_options(super::db::write_tx()).await?;
+    let plan = plan(&tx, bytes, scope, effective).await?;
+    if !plan.errors.is_empty() {
+        tx.rollback().await?;
+        return Ok((Applied::Invalid(plan.errors.len()), plan));
+    }
+    if plan.diff.is_empty() {
+        tx.rollback().await?;
+        return Ok((Applied::NoChanges, plan));
+    }
+    let agencies = agency_codes(&tx).await?;
+    let now = chrono::Utc::now();
+    let id_of = |code: &str| agencies.get(code).map(|a| a.id).ok_or_else(|| DbErr::Custom(format!("agency {code}")));
+    let d = &plan.diff;
+    for (existing, r) in &d.joiners {
+        let start = r.start_date.or(Some(effective));
+        let agency_id = id_of(&r.agency_code)?;
+        let pid = match existing {
+            Some(pid) => {
+                let p = person::Entity::find_by_id(*pid)
+                    .one(&tx)
+                    .await?
+                    .ok_or_else(|| DbErr::RecordNotFound("person".into()))?;
+                let mut am: person::ActiveModel = p.into();
+                am.full_name = Set(r.full_name.clone());
+                am.agency_id = Set(agency_id);
+                am.position = Set(r.position.clone());
+                am.enforcement = Set(r.enforcement);
+                am.active = Set(true);
+                am.end_date = Set(None);
+                if r.email.is_some() {
+                    am.email = Set(r.email.clone());
+                }
+                if r.phone.is_some() {
+                    am.phone = Set(r.phone.clone());
+                }
+                am.update(&tx).await?.id
+            }
+            None => {
+                person::ActiveModel {
+                    code: Set(r.code.clone()),
+                    full_name: Set(r.full_name.clone()),
+                    agency_id: Set(agency_id),
+                    position: Set(r.position.clone()),
+                    enforcement: Set(r.enforcement),
+                    email: Set(r.email.clone()),
+                    phone: Set(r.phone.clone()),
+                    start_date: Set(start),
+                    end_date: Set(None),
+                    active: Set(true),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?
+                .id
+            }
+        };
+        open_period(&tx, pid, agency_id, r, start, now).await?;
+    }
+    for l in &d.leavers {
+        let end = l.end_date.unwrap_or(effective);
+        close_periods(&tx, l.person_id, end).await?;
+        let p = person::Entity::find_by_id(l.person_id)
+            .one(&tx)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("person".into()))?;
+        let mut am: person::ActiveModel = p.into();
+        am.active = Set(false);
+        am.end_date = Set(Some(end));
+        am.update(&tx).await?;
+    }
+    for (pid, _, r) in d.transfers.iter().map(|(p, f, r)| (p, f, r)) {
+        let agency_id = id_of(&r.agency_code)?;
+        close_periods(&tx, *pid, effective).await?;
+        open_period(&tx, *pid, agency_id, r, Some(effective), now).await?;
+        update_person(&tx, *pid, agency_id, r).await?;
+    }
+    for (pid, fields, r) in &d.changes {
+        let agency_id = id_of(&r.agency_code)?;
+        // Position and duty are history (they decide who was in a population on a date).
+        if fields.iter().any(|f| f == "chức vụ" || f == "nhiệm vụ thực thi") {
+            close_periods(&tx, *pid, effective).await?;
+            open_period(&tx, *pid, agency_id, r, Some(effective), now).await?;
+        }
+        update_person(&tx, *pid, agency_id, r).await?;
+    }
+    tx.commit().await?;
+    let counts = (d.joiners.len(), d.leavers.len(), d.transfers.len(), d.changes.len());
+    Ok((Applied::Done(counts.0, counts.1, counts.2, counts.3), plan))
+}
+
+async fn update_person(db: &impl ConnectionTrait, pid: i64, agency_id: i64, r: &RosterRow) -> Result<(), DbErr> {
+    let p = person::Entity::find_by_id(pid)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("person".into()))?;
+    let mut am: person::ActiveModel = p.into();
+    am.full_name = Set(r.full_name.clone());
+    am.agency_id = Set(agency_id);
+    am.position = Set(r.position.clone());
+    am.enforcement = Set(r.enforcement);
+    if r.email.is_some() {
+        am.email = Set(r.email.clone());
+    }
+    if r.phone.is_some() {
+        am.phone = Set(r.phone.clone());
+    }
+    am.update(db).await?;
+    Ok(())
+}
+
+async fn open_period(
+    db: &impl ConnectionTrait,
+    pid: i64,
+    agency_id: i64,
+    r: &RosterRow,
+    from: Option<NaiveDate>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    membership::ActiveModel {
+        person_id: Set(pid),
+        agency_id: Set(agency_id),
+        position: Set(r.position.clone()),
+        enforcement: Set(r.enforcement),
+        valid_from: Set(from),
+        valid_to: Set(None),
+        created_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Closes every open period of an official on `end` (exclusive).
+async fn close_periods(db: &impl ConnectionTrait, pid: i64, end: NaiveDate) -> Result<(), DbErr> {
+    membership::Entity::update_many()
+        .col_expr(membership::Column::ValidTo, sea_orm::sea_query::Expr::value(end))
+        .filter(membership::Column::PersonId.eq(pid))
+        .filter(membership::Column::ValidTo.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Checks an agency file; with `apply`, upserts the agencies and recomputes every path, in
+/// one transaction. Returns the errors (nothing applied when any) and a summary line.
+pub async fn import_agencies(db: &DatabaseConnection, bytes: &[u8], apply: bool) -> Result<(Vec<FileError>, String), DbErr> {
+    let tx = db.begin_with_options(super::db::write_tx()).await?;
+    let existing = agency_codes(&tx).await?;
+    let known: HashSet<String> = existing.keys().cloned().collect();
+    let (rows, errors) = roster::parse_agencies(bytes, &known);
+    if !errors.is_empty() {
+        tx.rollback().await?;
+        return Ok((errors, String::new()));
+    }
+    let mut new = 0;
+    let mut changed = 0;
+    let now = chrono::Utc::now();
+    // Pass 1: create or update names and dates; pass 2: links (targets may be new).
+    for r in &rows {
+        match existing.get(&r.code) {
+            Some(a) => {
+                if a.name != r.name || a.valid_from != r.valid_from || a.valid_to != r.valid_to {
+                    changed += 1;
+                    let mut am: agency::ActiveModel = a.clone().into();
+                    am.name = Set(r.name.clone());
+                    am.valid_from = Set(r.valid_from);
+                    am.valid_to = Set(r.valid_to);
+                    am.update(&tx).await?;
+                }
+            }
+            None => {
+                new += 1;
+                agency::ActiveModel {
+                    code: Set(r.code.clone()),
+                    name: Set(r.name.clone()),
+                    kind: Set("other".into()),
+                    parent_id: Set(None),
+                    path: Set(String::new()),
+                    valid_from: Set(r.valid_from),
+                    valid_to: Set(r.valid_to),
+                    merged_into_id: Set(None),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+            }
+        }
+    }
+    let all = agency_codes(&tx).await?;
+    for r in &rows {
+        let a = &all[&r.code];
+        let parent = r.parent_code.as_ref().map(|c| all[c].id);
+        let merged = r.merged_into.as_ref().map(|c| all[c].id);
+        if a.parent_id != parent || a.merged_into_id != merged {
+            if existing.contains_key(&r.code) {
+                changed += 1;
+            }
+            let mut am: agency::ActiveModel = a.clone().into();
+            am.parent_id = Set(parent);
+            am.merged_into_id = Set(merged);
+            am.update(&tx).await?;
+        }
+    }
+    recompute_paths(&tx).await?;
+    let summary = if new == 0 && changed == 0 {
+        "không có thay đổi (no changes)".to_string()
+    } else {
+        format!("{new} đơn vị mới, {changed} đơn vị thay đổi")
+    };
+    if apply {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok((vec![], summary))
+}
+
+/// Rewrites every agency's materialised path from the parent links.
+pub async fn recompute_paths(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let all = agency::Entity::find().all(db).await?;
+    let parent: HashMap<i64, Option<i64>> = all.iter().map(|a| (a.id, a.parent_id)).collect();
+    for a in all {
+        let mut chain = vec![a.id];
+        let mut cur = a.parent_id;
+        while let Some(p) = cur {
+            if chain.contains(&p) || chain.len() > 64 {
+                return Err(DbErr::Custom(format!("agency tree cycle at {}", a.code)));
+            }
+            chain.push(p);
+            cur = parent.get(&p).copied().flatten();
+        }
+        chain.reverse();
+        let path = format!("/{}/", chain.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("/"));
+        if path != a.path {
+            let mut am: agency::ActiveModel = a.into();
+            am.path = Set(path);
+            am.update(db).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The web flow (works with JavaScript off): `POST /roster/upload` (multipart, field `file`)
+/// stores the file and redirects to `/roster?upload=ID`, where the page shows the preview
+/// (`api::roster::roster_preview`); `POST /roster/apply` (form field `upload`) applies it in one
+/// transaction and redirects back with `&applied=1`. Admins and managers only; a manager's rows
+/// must lie in their subtree; only the uploader (or an admin) can see or apply an upload.
+pub mod web {
+    use super::super::db::entities::roster_upload;
+    use super::super::state::AppState;
+    use crate::domain::identity::Role;
+    use crate::ssr::auth::{AuthUser, user_from_headers};
+    use axum::extract::{Form, Multipart, State};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::{IntoResponse, Redirect, Response};
+    use sea_orm::ActiveValue::Set;
+    use sea_orm::{ActiveModelTrait, EntityTrait};
+
+    /// Largest accepted roster file.
+    pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+
+    async fn importer(state: &AppState, headers: &HeaderMap) -> Result<AuthUser, Response> {
+        match user_from_headers(state, headers).await {
+            None => Err(Redirect::to("/sign-in?next=/roster").into_response()),
+            Some(u) if matches!(u.role, Role::Manager | Role::Admin) => Ok(u),
+            Some(_) => Err((StatusCode::FORBIDDEN, "Bạn không có quyền nhập danh sách.").into_response()),
+        }
+    }
+
+    /// `POST /roster/upload`.
+    pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut form: Multipart) -> Response {
+        let user = match importer(&state, &headers).await {
+            Ok(u) => u,
+            Err(r) => return r,
+        };
+        let mut file: Option<(String, Vec<u8>)> = None;
+        while let Ok(Some(field)) = form.next_field().await {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or("roster.csv").to_string();
+                match field.bytes().await {
+                    Ok(b) if b.len() <= MAX_BYTES => file = Some((name, b.to_vec())),
+                    _ => return Redirect::to("/roster?error=too_big").into_response(),
+                }
+            }
+        }
+        let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+            return Redirect::to("/roster?error=empty").into_response();
+        };
+        // Stored as text; a non-UTF-8 file is kept lossily and fails validation with a clear
+        // message (the check re-reads the stored bytes).
+        let content = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let b = e.into_bytes();
+                String::from_utf8_lossy(&b).into_owned()
+            }
+        };
+        let row = roster_upload::ActiveModel {
+            account_id: Set(user.account_id),
+            filename: Set(filename),
+            content: Set(content),
+            status: Set("pending".into()),
+            summary: Set(String::new()),
+            created_at: Set(chrono::Utc::now()),
+            applied_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await;
+        match row {
+            Ok(r) => Redirect::to(&format!("/roster?upload={}", r.id)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot store a roster upload");
+                Redirect::to("/roster?error=internal").into_response()
+            }
+        }
+    }
+
+    /// The form of `POST /roster/apply`.
+    #[derive(serde::Deserialize)]
+    pub struct ApplyForm {
+        pub upload: i64,
+    }
+
+    /// The upload if `user` may use it.
+    pub async fn owned(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<roster_upload::Model>, sea_orm::DbErr> {
+        Ok(roster_upload::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .filter(|u| u.account_id == user.account_id || user.role == Role::Admin))
+    }
+
+    /// `POST /roster/apply`.
+    pub async fn apply(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<ApplyForm>) -> Response {
+        let user = match importer(&state, &headers).await {
+            Ok(u) => u,
+            Err(r) => return r,
+        };
+        let up = match owned(&state, &user, f.upload).await {
+            Ok(Some(u)) if u.status == "pending" => u,
+            Ok(Some(u)) => return Redirect::to(&format!("/roster?upload={}", u.id)).into_response(),
+            Ok(None) => return (StatusCode::FORBIDDEN, "Bạn không có quyền với tệp này.").into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "roster upload lookup");
+                return Redirect::to("/roster?error=internal").into_response();
+            }
+        };
+        let today = chrono::Utc::now().date_naive();
+        match super::apply(&state.db, up.content.as_bytes(), user.scope.as_ref(), today).await {
+            Ok((applied, plan)) => {
+                let status = match applied {
+                    super::Applied::Invalid(_) => "pending",
+                    super::Applied::NoChanges => "nochange",
+                    super::Applied::Done(..) => "applied",
+                };
+                let id = up.id;
+                let mut am: roster_upload::ActiveModel = up.into();
+                am.status = Set(status.into());
+                am.summary = Set(plan.summary());
+                am.applied_at = Set(Some(chrono::Utc::now()));
+                if let Err(e) = am.update(&state.db).await {
+                    tracing::error!(error = %e, "roster upload status");
+                }
+                Redirect::to(&format!("/roster?upload={id}")).into_response()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "roster apply failed");
+                Redirect::to(&format!("/roster?upload={}&error=internal", f.upload)).into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! Coverage on generated data: thousands of officials, random completions, transfers, leavers,
+//! exemptions and a merger. The dashboard's numbers — today and "as of" past dates, overall and
+//! per agency, for an admin and for a scoped manager — must equal a naive recomputation written
+//! here from the raw rows, and the course credits kept by `on_completion` must equal a full
+//! recompute from the completions.
+
+mod common;
+use app::domain::identity::{NewPassword, Role, Username};
+use app::ssr::db::entities::{agency, completion, exemption, membership, person, program};
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use common::TestApp;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use std::collections::{HashMap, HashSet};
+
+const COURSES: [&str; 3] = ["x1", "x2", "x3"];
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+struct World {
+    program_id: i64,
+    root: i64,
+    branch1: i64,
+    leaf1: i64,
+}
+
+async fn new_agency(app: &TestApp, code: &str, parent: Option<i64>, valid_to: Option<NaiveDate>) -> i64 {
+    agency::ActiveModel {
+        code: Set(code.into()),
+        name: Set(format!("Đơn vị {code}")),
+        kind: Set("other".into()),
+        parent_id: Set(parent),
+        path: Set(String::new()),
+        valid_from: Set(None),
+        valid_to: Set(valid_to),
+        merged_into_id: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap()
+    .id
+}
+
+async fn generate(app: &TestApp, n_people: usize) -> World {
+    let db = &app.state.db;
+    let mut rng = StdRng::seed_from_u64(2025);
+    let root = new_agency(app, "GEN-ROOT", None, None).await;
+    let outside = new_agency(app, "GEN-OUT", None, None).await;
+    let mut branches = vec![];
+    let mut leaves = vec![];
+    for b in 0..3 {
+        let bid = new_agency(app, &format!("GEN-B{}", b + 1), Some(root), None).await;
+        branches.push(bid);
+        for l in 0..4 {
+            leaves.push(new_agency(app, &format!("GEN-B{}-L{}", b + 1, l + 1), Some(bid), None).await);
+        }
+    }
+    // A team merged into leaf 1 on 1/3/2026.
+    let merged_on = d(2026, 3, 1);
+    let merged = new_agency(app, "GEN-B1-M", Some(branches[0]), Some(merged_on)).await;
+    let mut am: agency::ActiveModel = agency::Entity::find_by_id(merged).one(db).await.unwrap().unwrap().into();
+    am.merged_into_id = Set(Some(leaves[0]));
+    am.update(db).await.unwrap();
+    app::ssr::roster::recompute_paths(db).await.unwrap();
+
+    let p = program::ActiveModel {
+        code: Set("GEN-P".into()),
+        name: Set("Generated".into()),
+        description: Set(String::new()),
+        root_agency_id: Set(root),
+        positions: Set("[]".into()),
+        enforcement_only: Set(true),
+        course_ids: Set(serde_json::to_string(&COURSES).unwrap()),
+        course_rule: Set("all".into()),
+        threshold_percent: Set(90),
+        deadline: Set(d(2026, 12, 31)),
+        metric: Set("ever_completed".into()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+
+    let now = Utc::now();
+    let people: Vec<person::ActiveModel> = (0..n_people)
+        .map(|i| person::ActiveModel {
+            code: Set(format!("G{i:06}")),
+            full_name: Set(format!("Cán bộ {i}")),
+            agency_id: Set(root),
+            position: Set("KSV".into()),
+            enforcement: Set(true),
+            email: Set(None),
+            phone: Set(None),
+            start_date: Set(None),
+            end_date: Set(None),
+            active: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for c in people.chunks(500) {
+        person::Entity::insert_many(c.to_vec()).exec_without_returning(db).await.unwrap();
+    }
+    let ids: Vec<i64> = person::Entity::find()
+        .filter(person::Column::Code.starts_with("G"))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let day = |rng: &mut StdRng, from: NaiveDate, to: NaiveDate| from + Duration::days(rng.gen_range(0..(to - from).num_days()));
+    let mut periods = vec![];
+    let mut completions = vec![];
+    let mut exemptions = vec![];
+    let mut pool = leaves.clone();
+    pool.push(merged);
+    pool.push(outside);
+    for &pid in &ids {
+        let start = day(&mut rng, d(2025, 1, 1), d(2025, 6, 1));
+        let first = pool[rng.gen_range(0..pool.len())];
+        let enf = rng.gen_bool(0.8);
+        let leaves_on = rng.gen_bool(0.05).then(|| day(&mut rng, d(2025, 9, 1), d(2026, 10, 1)));
+        let mut cuts = vec![];
+        if first == merged {
+            cuts.push((merged_on, leaves[0], enf));
+        } else if rng.gen_bool(0.2) {
+            let to = leaves[rng.gen_range(0..leaves.len())];
+            cuts.push((day(&mut rng, d(2025, 8, 1), d(2026, 6, 1)), to, if rng.gen_bool(0.1) { !enf } else { enf }));
+        }
+        let mut from = start;
+        let mut at = (first, enf);
+        for (cut, to, e) in cuts {
+            if leaves_on.is_some_and(|l| l <= cut) {
+                break;
+            }
+            periods.push((pid, at.0, at.1, from, Some(cut)));
+            from = cut;
+            at = (to, e);
+        }
+        periods.push((pid, at.0, at.1, from, leaves_on));
+        for c in COURSES {
+            if rng.gen_bool(0.6) {
+                for _ in 0..rng.gen_range(1..3) {
+                    completions.push((pid, c, day(&mut rng, d(2025, 3, 1), d(2026, 11, 1))));
+                }
+            }
+        }
+        if rng.gen_ratio(1, 100) {
+            exemptions.push((pid, day(&mut rng, d(2025, 6, 1), d(2026, 10, 1))));
+        }
+    }
+    let rows: Vec<membership::ActiveModel> = periods
+        .iter()
+        .map(|&(pid, a, e, f, t)| membership::ActiveModel {
+            person_id: Set(pid),
+            agency_id: Set(a),
+            position: Set("KSV".into()),
+            enforcement: Set(e),
+            valid_from: Set(Some(f)),
+            valid_to: Set(t),
+            created_at: Set(None),
+            ..Default::default()
+        })
+        .collect();
+    for c in rows.chunks(500) {
+        membership::Entity::insert_many(c.to_vec()).exec_without_returning(db).await.unwrap();
+    }
+    // Completions arrive one transaction each, as the learner's journey records them, and
+    // keep the credits current through the hook.
+    let tx = db.begin().await.unwrap();
+    for (pid, c, on) in &completions {
+        let at = Utc.from_utc_datetime(&on.and_hms_opt(10, 30, 0).unwrap());
+        let m = completion::ActiveModel {
+            person_id: Set(*pid),
+            course_id: Set(c.to_string()),
+            course_hash: Set("h".into()),
+            score_percent: Set(Some(90)),
+            completed_at: Set(at),
+            source: Set("exam".into()),
+            attempt_id: Set(None),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await
+        .unwrap();
+        app::ssr::coverage::on_completion(&tx, &m).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    for (pid, since) in exemptions {
+        exemption::ActiveModel {
+            program_id: Set(p.id),
+            person_id: Set(pid),
+            reason: Set("Nghỉ dài hạn".into()),
+            approved_by: Set("Thủ trưởng".into()),
+            created_at: Set(Utc.from_utc_datetime(&since.and_hms_opt(9, 0, 0).unwrap())),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    World {
+        program_id: p.id,
+        root,
+        branch1: branches[0],
+        leaf1: leaves[0],
+    }
+}
+
+/// (population, exempt, covered) per agency, computed naively from the raw tables.
+async fn naive(app: &TestApp, w: &World, on: NaiveDate) -> (HashMap<i64, (u64, u64, u64)>, HashMap<i64, HashSet<i64>>) {
+    let db = &app.state.db;
+    let parent: HashMap<i64, Option<i64>> = agency::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.id, a.parent_id))
+        .collect();
+    let chain = |mut a: i64| {
+        let mut v = vec![a];
+        while let Some(Some(p)) = parent.get(&a) {
+            v.push(*p);
+            a = *p;
+        }
+        v
+    };
+    let periods = membership::Entity::find().all(db).await.unwrap();
+    let comps = completion::Entity::find().all(db).await.unwrap();
+    let exempt: Vec<exemption::Model> = exemption::Entity::find()
+        .filter(exemption::Column::ProgramId.eq(w.program_id))
+        .all(db)
+        .await
+        .unwrap();
+    let mut out: HashMap<i64, (u64, u64, u64)> = HashMap::new();
+    let mut missing: HashMap<i64, HashSet<i64>> = HashMap::new();
+    let mut persons: Vec<i64> = periods.iter().map(|m| m.person_id).collect();
+    persons.sort();
+    persons.dedup();
+    for pid in persons {
+        let Some(m) = periods.iter().find(|m| {
+            m.person_id == pid && m.valid_from.is_none_or(|f| f <= on) && m.valid_to.is_none_or(|t| on < t)
+        }) else {
+            continue;
+        };
+        let ancestors = chain(m.agency_id);
+        if !ancestors.contains(&w.root) || !m.enforcement {
+            continue;
+        }
+        let is_exempt = exempt.iter().any(|e| e.person_id == pid && e.created_at.date_naive() <= on);
+        let covered = !is_exempt
+            && COURSES.iter().all(|c| {
+                comps
+                    .iter()
+                    .any(|x| x.person_id == pid && x.course_id == *c && x.completed_at.date_naive() <= on)
+            });
+        for a in ancestors {
+            let e = out.entry(a).or_default();
+            e.0 += 1;
+            e.1 += is_exempt as u64;
+            e.2 += covered as u64;
+            if !is_exempt && !covered {
+                missing.entry(a).or_default().insert(pid);
+            }
+        }
+    }
+    (out, missing)
+}
+
+fn counts(v: &serde_json::Value) -> (u64, u64, u64) {
+    (
+        v["population"].as_u64().unwrap(),
+        v["exempt"].as_u64().unwrap(),
+        v["covered"].as_u64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_data() {
+    let app = TestApp::spawn_empty().await;
+    let w = generate(&app, 2500).await;
+    let db = &app.state.db;
+    let pw = NewPassword::parse("mat-khau-du-dai-1").unwrap();
+    app::ssr::seed::create_user(db, &Username::parse("gen.admin").unwrap(), &pw, Role::Admin, None)
+        .await
+        .unwrap();
+    app::ssr::seed::create_user(db, &Username::parse("gen.manager").unwrap(), &pw, Role::Manager, Some("GEN-B1"))
+        .await
+        .unwrap();
+    let admin = app.sign_in("gen.admin", "mat-khau-du-dai-1").await.unwrap();
+    let manager = app.sign_in("gen.manager", "mat-khau-du-dai-1").await.unwrap();
+
+    // The credits kept by on_completion equal a full recompute from the completions.
+    assert_eq!(
+        app::ssr::coverage::credits_table(db).await.unwrap(),
+        app::ssr::coverage::credits_from_completions(db).await.unwrap(),
+        "[{}]",
+        app.backend
+    );
+
+    // Today-ish, before the merger, and early on.
+    for on in [d(2026, 11, 1), d(2026, 2, 15), d(2025, 10, 1)] {
+        let (want, missing) = naive(&app, &w, on).await;
+        let r = app
+            .call("coverage", &format!("program={}&as_of={on}", w.program_id), Some(&admin))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = r.json();
+        assert_eq!(counts(&r["overall"]), want[&w.root], "[{}] overall on {on}", app.backend);
+        let rows = r["agencies"].as_array().unwrap();
+        let listed: HashSet<i64> = rows.iter().map(|a| a["id"].as_i64().unwrap()).collect();
+        for a in rows {
+            let id = a["id"].as_i64().unwrap();
+            assert_eq!(
+                counts(&a["counts"]),
+                want.get(&id).copied().unwrap_or_default(),
+                "[{}] agency {} on {on}",
+                app.backend,
+                a["code"]
+            );
+        }
+        for (id, c) in &want {
+            assert!(listed.contains(id) || c.0 == 0, "agency {id} with officials is listed on {on}");
+        }
+        // The merged team shows before the merger (with its officials) and not after.
+        let merged_listed = rows.iter().any(|a| a["code"] == "GEN-B1-M");
+        assert_eq!(merged_listed, on < d(2026, 3, 1), "merged team listed on {on}");
+
+        // The manager of branch 1 sees exactly their subtree's numbers.
+        let m = app
+            .call("coverage", &format!("program={}&as_of={on}", w.program_id), Some(&manager))
+            .await
+            .json();
+        assert_eq!(counts(&m["overall"]), want[&w.branch1], "manager overall on {on}");
+        assert!(m["agencies"].as_array().unwrap().iter().all(|a| a["code"].as_str().unwrap().starts_with("GEN-B1")));
+
+        // Drill-down: exactly the officials the naive count says are missing.
+        let page = app
+            .call(
+                "coverage_missing",
+                &format!("program={}&agency_id={}&as_of={on}", w.program_id, w.leaf1),
+                Some(&manager),
+            )
+            .await
+            .json();
+        let got: HashSet<i64> = page["missing"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        assert_eq!(got, missing.get(&w.leaf1).cloned().unwrap_or_default(), "missing in leaf 1 on {on}");
+    }
+
+    // The burn-up's last point is the dashboard's number; earlier points match "as of".
+    let r = app
+        .call("coverage", &format!("program={}&as_of=2026-11-01", w.program_id), Some(&admin))
+        .await
+        .json();
+    let series = r["series"].as_array().unwrap();
+    assert_eq!(series.len(), 21);
+    let last = &series[20];
+    assert_eq!(last["covered"].as_u64().unwrap(), r["overall"]["covered"].as_u64().unwrap());
+    let p10 = &series[10];
+    let on: NaiveDate = p10["date"].as_str().unwrap().parse().unwrap();
+    let (want, _) = naive(&app, &w, on).await;
+    let (pop, ex, cov) = want[&w.root];
+    assert_eq!((p10["covered"].as_u64().unwrap(), p10["base"].as_u64().unwrap()), (cov, pop - ex));
+
+    // Out of scope: another branch's agency is refused, in the drill-down and the exports.
+    let b2 = app.agency_id("GEN-B2").await;
+    let r = app
+        .call("coverage_missing", &format!("program={}&agency_id={b2}&as_of=", w.program_id), Some(&manager))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .get(&format!("/coverage/export/matrix.xlsx?program={}&agency={b2}", w.program_id), Some(&manager))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // In scope: a real XLSX (a zip) and a CSV with a BOM and Vietnamese headers.
+    let r = app
+        .get(&format!("/coverage/export/agencies.csv?program={}&as_of=2026-11-01", w.program_id), Some(&manager))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with("\u{feff}Mã đơn vị,Tên đơn vị"), "{}", &r.body[..80.min(r.body.len())]);
+    let (pop, ex, cov) = want_line(&naive(&app, &w, d(2026, 11, 1)).await.0, w.branch1);
+    assert!(r.body.contains(&format!("GEN-B1,Đơn vị GEN-B1,0,{pop},{ex},{},{cov},", pop - ex)), "{}", r.body);
+    let r = app
+        .get(&format!("/coverage/export/matrix.xlsx?program={}", w.program_id), Some(&manager))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.as_bytes().starts_with(b"PK"), "xlsx is a zip");
+    let r = app.get("/coverage/export/matrix.xlsx", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+fn want_line(m: &HashMap<i64, (u64, u64, u64)>, id: i64) -> (u64, u64, u64) {
+    m.get(&id).copied().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_demo_dashboard_shows_history_exemptions_and_a_manager_only_their_team() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_in_demo("quantri").await;
+    let r = app.call("coverage", "as_of=", Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = r.json();
+    assert_eq!(r["program"]["code"], "DA319-THUCTHI-2026");
+    assert!(r["overall"]["covered"].as_u64().unwrap() > 0, "seeded completions count");
+    assert!(r["overall"]["exempt"].as_u64().unwrap() >= 1, "exemptions shown separately");
+    let series = r["series"].as_array().unwrap();
+    assert!(series[0]["covered"].as_u64() < series[20]["covered"].as_u64(), "the burn-up rises");
+    // The abolished district office shows a year ago, with its staff, and not today.
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v["agencies"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(!codes(&r).contains(&"GL-H-CHUSE-KT".to_string()));
+    let past = app.call("coverage", "as_of=2025-06-01", Some(&admin)).await.json();
+    assert!(codes(&past).contains(&"GL-H-CHUSE-KT".to_string()));
+
+    let doi1 = app.sign_in_demo("quanly.doi1").await;
+    let m = app.call("coverage", "as_of=", Some(&doi1)).await.json();
+    assert_eq!(codes(&m), vec!["GL-QLTT-D01".to_string()]);
+    let d1 = app.agency_id("GL-QLTT-D01").await;
+    let page = app
+        .call("coverage_missing", &format!("agency_id={d1}&as_of="), Some(&doi1))
+        .await
+        .json();
+    let missing = page["missing"].as_array().unwrap();
+    assert_eq!(missing.len() as u64, m["overall"]["population"].as_u64().unwrap() - m["overall"]["exempt"].as_u64().unwrap() - m["overall"]["covered"].as_u64().unwrap());
+    // One official's record: visible to their manager, not to the other team's.
+    let someone = missing[0]["id"].as_i64().unwrap();
+    let rec = app.call("person_record", &format!("id={someone}"), Some(&doi1)).await;
+    assert_eq!(rec.status, StatusCode::OK, "{}", rec.body);
+    let rec = rec.json();
+    assert_eq!(rec["programs"][0]["status"], "missing");
+    assert!(!rec["history"].as_array().unwrap().is_empty());
+    let d2 = app.agency_id("GL-QLTT-D02").await;
+    let other = app
+        .call("coverage_missing", &format!("agency_id={d2}&as_of="), Some(&admin))
+        .await
+        .json();
+    let outsider = other["missing"][0]["id"].as_i64().unwrap();
+    let learner = app.sign_in_demo("hocvien").await;
+    assert_eq!(app.call("coverage", "as_of=", Some(&learner)).await.status, StatusCode::FORBIDDEN);
+    for token in [&learner, &doi1] {
+        assert_eq!(
+            app.call("person_record", &format!("id={outsider}"), Some(token)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        app.call("person_record", &format!("id={outsider}"), Some(&admin)).await.status,
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,289 @@
+//! Roster import, through the real web flow (multipart upload → preview → confirm) and the CLI:
+//! a messy file is refused whole with every error located, the corrected file is applied in one
+//! transaction, and importing it again changes nothing.
+
+mod common;
+use app::ssr::db::entities::{agency, membership, person};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::TestApp;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use unicode_normalization::UnicodeNormalization;
+
+async fn upload(app: &TestApp, token: &str, filename: &str, bytes: &[u8]) -> common::Resp {
+    let boundary = "----taphuan-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::post("/roster/upload")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .header(header::COOKIE, format!("{}={token}", app::ssr::auth::COOKIE))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    app.send(req).await
+}
+
+/// The current roster of team 1 as `;`-separated lines with NFD names and mixed-case flags.
+async fn team_lines(app: &TestApp) -> (Vec<String>, Vec<person::Model>) {
+    let d1 = app.agency_id("GL-QLTT-D01").await;
+    let people = person::Entity::find()
+        .filter(person::Column::AgencyId.eq(d1))
+        .filter(person::Column::Active.eq(true))
+        .order_by_asc(person::Column::Code)
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let lines = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let flag = match (p.enforcement, i % 3) {
+                (true, 0) => "CÓ",
+                (true, 1) => "yes",
+                (true, _) => "x",
+                (false, 0) => "Không",
+                (false, _) => "0",
+            };
+            format!(
+                "{};{};gl-qltt-d01;{};{flag}",
+                p.full_name.nfd().collect::<String>(),
+                p.code,
+                p.position
+            )
+        })
+        .collect();
+    (lines, people)
+}
+
+async fn active_in(app: &TestApp, code: &str) -> u64 {
+    let id = app.agency_id(code).await;
+    person::Entity::find()
+        .filter(person::Column::AgencyId.eq(id))
+        .filter(person::Column::Active.eq(true))
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
+fn upload_id(location: &Option<String>) -> i64 {
+    let loc = location.as_deref().expect("redirect");
+    loc.split("upload=").nth(1).unwrap().split('&').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() {
+    let app = TestApp::spawn().await;
+    let token = app.sign_in_demo("quanly.doi1").await;
+    let (mut lines, people) = team_lines(&app).await;
+    let before = active_in(&app, "GL-QLTT-D01").await;
+    // One official leaves: drop them from the file (not the learner demo account's person).
+    let leaver = people.iter().rev().find(|p| p.position == "Kiểm soát viên thị trường" || p.position.starts_with("Kiểm")).unwrap().clone();
+    lines.retain(|l| !l.contains(&format!(";{};", leaver.code)));
+    let header = "\u{feff}Họ và tên;Mã cán bộ;Mã đơn vị;Chức vụ;Nhiệm vụ thực thi";
+    let joiner = format!("{};GL90001;GL-QLTT-D01;Kiểm soát viên thị trường;có", "Ksor H'Nhí".nfd().collect::<String>());
+    let bad_agency = "Trần Văn Mới;GL90002;GL-QLTT-D99;Kiểm soát viên thị trường;có";
+    let bad_flag = "Lê Thị Hai;GL90003;GL-QLTT-D01;Kiểm soát viên thị trường;có lẽ";
+    let n = lines.len();
+    let messy = format!("{header}\r\n{}\r\n{joiner}\r\n{bad_agency}\r\n{bad_flag}\r\n", lines.join("\r\n"));
+
+    // 1. The messy file: both errors, with their line numbers; nothing applied.
+    let r = upload(&app, &token, "danh-sach.csv", messy.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = upload_id(&r.location);
+    let preview = app.call("roster_preview", &format!("id={id}"), Some(&token)).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let errors: Vec<String> = serde_json::from_value(preview.json()["errors"].clone()).unwrap();
+    let agency_line = n + 3;
+    let flag_line = n + 4;
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(&format!("dòng {agency_line}, cột 3 (Mã đơn vị): không có đơn vị mã \"GL-QLTT-D99\"")),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with(&format!("dòng {flag_line}, cột 5 (Nhiệm vụ thực thi): không hiểu giá trị \"có lẽ\"")),
+        "{}",
+        errors[1]
+    );
+    let applied = app.post_form("/roster/apply", &format!("upload={id}"), Some(&token)).await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER);
+    assert_eq!(active_in(&app, "GL-QLTT-D01").await, before, "nothing applied");
+    assert!(
+        person::Entity::find()
+            .filter(person::Column::Code.eq("GL90001"))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .is_none(),
+        "not even the valid joiner"
+    );
+
+    // 2. The corrected file: previewed, then applied in one go.
+    let corrected = messy
+        .replace("GL-QLTT-D99", "GL-QLTT-D01")
+        .replace(";có lẽ", ";X");
+    let r = upload(&app, &token, "danh-sach-sua.csv", corrected.as_bytes()).await;
+    let id = upload_id(&r.location);
+    let preview = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    assert_eq!(preview["errors"].as_array().unwrap().len(), 0, "{preview}");
+    assert_eq!(preview["joiners"], 3);
+    assert_eq!(preview["leavers"], 1);
+    assert_eq!(preview["transfers"], 0);
+    assert_eq!(preview["changes"], 0, "NFD names and every flag spelling match the roster");
+    let effects: Vec<String> = serde_json::from_value(preview["effects"].clone()).unwrap();
+    assert!(
+        effects.iter().any(|e| e.starts_with("Mới: GL90001 Ksor H'Nhí") && e.contains("DA319-THUCTHI-2026: +1 mẫu số")),
+        "{effects:#?}"
+    );
+    assert!(effects.iter().any(|e| e.starts_with(&format!("Nghỉ: {}", leaver.code))), "{effects:#?}");
+    let applied = app.post_form("/roster/apply", &format!("upload={id}"), Some(&token)).await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER);
+    assert_eq!(active_in(&app, "GL-QLTT-D01").await, before + 3 - 1);
+    let joiner = person::Entity::find()
+        .filter(person::Column::Code.eq("GL90001"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("joiner added");
+    assert_eq!(joiner.full_name, "Ksor H'Nhí".nfc().collect::<String>(), "stored NFC");
+    assert!(joiner.enforcement);
+    // The leaver keeps their history: inactive, period closed, not deleted.
+    let gone = person::Entity::find_by_id(leaver.id).one(&app.state.db).await.unwrap().unwrap();
+    assert!(!gone.active);
+    let periods = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(leaver.id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(!periods.is_empty() && periods.iter().all(|m| m.valid_to.is_some()));
+    let status = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    assert_eq!(status["status"], "applied");
+
+    // 3. The same file again: no changes.
+    let r = upload(&app, &token, "danh-sach-sua.csv", corrected.as_bytes()).await;
+    let id = upload_id(&r.location);
+    let preview = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    for k in ["joiners", "leavers", "transfers", "changes"] {
+        assert_eq!(preview[k], 0, "{k}: {preview}");
+    }
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token)).await;
+    let status = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    assert_eq!(status["status"], "nochange");
+    assert!(status["summary"].as_str().unwrap().contains("không có thay đổi"));
+    assert_eq!(active_in(&app, "GL-QLTT-D01").await, before + 2);
+
+    // Another manager cannot read this upload; a learner cannot upload at all.
+    let other = app.sign_in_demo("quanly").await;
+    let r = app.call("roster_preview", &format!("id={id}"), Some(&other)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let learner = app.sign_in_demo("hocvien").await;
+    let r = upload(&app, &learner, "x.csv", b"code\n").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_manager_cannot_import_officials_into_another_agency() {
+    let app = TestApp::spawn().await;
+    let token = app.sign_in_demo("quanly.doi1").await;
+    let file = "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi\nGL90009,Phạm Văn Ngoài,GL-QLTT-D02,Kiểm soát viên thị trường,có\n";
+    let r = upload(&app, &token, "x.csv", file.as_bytes()).await;
+    let id = upload_id(&r.location);
+    let preview = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    let errors = preview["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].as_str().unwrap().starts_with("dòng 2, cột 3 (mã đơn vị): đơn vị \"GL-QLTT-D02\" ngoài phạm vi"));
+    let before = active_in(&app, "GL-QLTT-D02").await;
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token)).await;
+    assert_eq!(active_in(&app, "GL-QLTT-D02").await, before);
+}
+
+#[tokio::test]
+async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let dir = std::env::temp_dir().join(format!("taphuan-roster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A new team under the Chi cục, by agency file.
+    let agencies = dir.join("don-vi.csv");
+    std::fs::write(
+        &agencies,
+        "mã đơn vị;tên đơn vị;mã đơn vị cấp trên;hiệu lực từ\nGL-QLTT-D12;Đội Quản lý thị trường số 12;GL-QLTT;01/01/2027\n",
+    )
+    .unwrap();
+    let (errors, summary) = app::ssr::roster::import_agencies(db, &std::fs::read(&agencies).unwrap(), true)
+        .await
+        .unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(summary, "1 đơn vị mới, 0 đơn vị thay đổi");
+    let d12 = agency::Entity::find()
+        .filter(agency::Column::Code.eq("GL-QLTT-D12"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let chi_cuc = agency::Entity::find()
+        .filter(agency::Column::Code.eq("GL-QLTT"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d12.path, format!("{}{}/", chi_cuc.path, d12.id));
+    let (_, again) = app::ssr::roster::import_agencies(db, &std::fs::read(&agencies).unwrap(), true)
+        .await
+        .unwrap();
+    assert!(again.starts_with("không có thay đổi"));
+
+    // Move one official of team 2 to the new team 12.
+    let d2 = app.agency_id("GL-QLTT-D02").await;
+    let p = person::Entity::find()
+        .filter(person::Column::AgencyId.eq(d2))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let roster = dir.join("chuyen.csv");
+    std::fs::write(
+        &roster,
+        format!(
+            "code,full name,agency code,position,enforcement\n{},{},GL-QLTT-D12,{},{}\n",
+            p.code,
+            p.full_name,
+            p.position,
+            if p.enforcement { "yes" } else { "no" }
+        ),
+    )
+    .unwrap();
+    let effective = chrono::NaiveDate::from_ymd_opt(2027, 1, 1);
+    assert_eq!(server::cli::import_roster(db, &roster, false, None, effective).await.unwrap(), 0);
+    let still = person::Entity::find_by_id(p.id).one(db).await.unwrap().unwrap();
+    assert_eq!(still.agency_id, d2, "a preview writes nothing");
+    assert_eq!(server::cli::import_roster(db, &roster, true, None, effective).await.unwrap(), 0);
+    let moved = person::Entity::find_by_id(p.id).one(db).await.unwrap().unwrap();
+    assert_eq!(moved.agency_id, d12.id);
+    let periods = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(p.id))
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(periods.len(), 2);
+    assert_eq!((periods[0].agency_id, periods[0].valid_to), (d2, effective));
+    assert_eq!((periods[1].agency_id, periods[1].valid_from, periods[1].valid_to), (d12.id, effective, None));
+    // Idempotent: the same file again changes nothing (and the rest of team 2 did not leave:
+    // without --scope the file speaks only for the agencies in it).
+    let plan = app::ssr::roster::plan(db, &std::fs::read(&roster).unwrap(), None, effective.unwrap())
+        .await
+        .unwrap();
+    assert!(plan.diff.is_empty(), "{:?}", plan.diff);
+    assert!(plan.summary().contains("không có thay đổi"));
+    // A file with errors exits 1 from the CLI.
+    let bad = dir.join("sai.csv");
+    std::fs::write(&bad, "code,full name,agency code,position,enforcement\nGL1,A,NOPE,KSV,?\n").unwrap();
+    assert_eq!(server::cli::import_roster(db, &bad, true, None, None).await.unwrap(), 1);
+}
