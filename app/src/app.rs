@@ -81,6 +81,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/learn") view=pages::learn::Learn ssr=SsrMode::Async/>
                     <Route path=path!("/content") view=pages::content::ContentLibrary ssr=SsrMode::Async/>
                     <Route path=path!("/coverage") view=pages::coverage::Coverage ssr=SsrMode::Async/>
+                    <Route path=path!("/coverage/report") view=pages::coverage_report::CoverageReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/people/:id") view=pages::person::Person ssr=SsrMode::Async/>
+                    <Route path=path!("/roster") view=pages::roster::Roster ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

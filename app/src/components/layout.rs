@@ -12,10 +12,15 @@ fn nav_for(role: Role) -> Vec<(&'static str, T)> {
     match role {
         Role::Learner => vec![("/learn", T::NavLearn)],
         Role::Trainer => vec![("/content", T::NavContent), ("/learn", T::NavLearn)],
-        Role::Manager => vec![("/coverage", T::NavCoverage), ("/learn", T::NavLearn)],
+        Role::Manager => vec![
+            ("/coverage", T::NavCoverage),
+            ("/roster", T::NavRoster),
+            ("/learn", T::NavLearn),
+        ],
         Role::Admin => vec![
             ("/admin", T::NavAdmin),
             ("/coverage", T::NavCoverage),
+            ("/roster", T::NavRoster),
             ("/content", T::NavContent),
         ],
     }

@@ -1,9 +1,14 @@
-//! `/coverage`: a manager's agency subtree with headcounts rolled up the tree, and a drill-down
-//! to the named officials of an agency (`?agency=ID&q=…&page=N`, plain GET links and forms so it
-//! works without JavaScript).
+//! `/coverage`: coverage of a program (target) in the caller's scope, as of a date — overall
+//! against the target with red/amber/green, per agency rolled up the tree, the weekly burn-up
+//! and forecast as server-rendered SVG, downloads, outreach — and the drill-down to the named
+//! officials not yet covered (`?agency=ID`). Every control is a GET form or link
+//! (`?program=&as_of=&agency=`), so it all works with JavaScript off.
 
-use crate::api::people::{AgencyRow, agency_overview, list_people};
+use crate::api::coverage::{CoverageReport, MissingPage, coverage_dashboard, coverage_missing};
+use crate::api::error::ApiError;
 use crate::components::session::RequireRole;
+use crate::domain::chart::{ChartLabels, burnup_svg};
+use crate::domain::coverage::{Forecast, Rag};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
@@ -21,122 +26,305 @@ pub fn Coverage() -> impl IntoView {
     }
 }
 
+/// `12,5 %` in Vietnamese, `12.5%` in English.
+pub fn fmt_pct(lang: Lang, p: f64) -> String {
+    match lang {
+        Lang::Vi => format!("{:.1} %", p).replace('.', ","),
+        Lang::En => format!("{p:.1}%"),
+    }
+}
+
+/// `dd/mm/yyyy`.
+pub fn fmt_date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// The label of a RAG rating.
+pub fn rag_label(r: Rag, lang: Lang) -> &'static str {
+    match r {
+        Rag::Green => T::RagGreen.get(lang),
+        Rag::Amber => T::RagAmber.get(lang),
+        Rag::Red => T::RagRed.get(lang),
+    }
+}
+
+/// A coloured RAG badge (colour and words: never colour alone).
+#[component]
+pub fn RagBadge(rag: Rag) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! { <span class=format!("rag rag-{}", rag.as_str())>{rag_label(rag, lang)}</span> }
+}
+
 #[component]
 fn CoverageBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let tree = Resource::new(|| (), |_| agency_overview());
     let query = use_query_map();
-    let selected = move || query.read().get("agency").and_then(|s| s.parse::<i64>().ok());
-    let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|s| s.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let people = Resource::new(
-        move || (selected(), search(), page()),
-        |(sel, q, p)| async move {
-            match sel {
-                Some(id) => list_people(id, q, p).await.map(Some),
+    let program = move || query.read().get("program").and_then(|s| s.parse::<i64>().ok());
+    let as_of = move || query.read().get("as_of").unwrap_or_default();
+    let agency = move || query.read().get("agency").and_then(|s| s.parse::<i64>().ok());
+    let report = Resource::new(move || (program(), as_of()), |(p, d)| coverage_dashboard(p, d));
+    let missing = Resource::new(
+        move || (program(), agency(), as_of()),
+        |(p, a, d)| async move {
+            match a {
+                Some(id) => coverage_missing(p, id, d).await.map(Some),
                 None => Ok(None),
             }
         },
     );
     view! {
         <h1>{T::NavCoverage.get(lang)}</h1>
-        <p class="lead">{T::CoverageLead.get(lang)}</p>
+        <p class="lead">{T::CoverageLeadPrograms.get(lang)}</p>
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
+                    Ok(r) => view! { <Dashboard r missing/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Dashboard(r: CoverageReport, missing: Resource<Result<Option<MissingPage>, ApiError>>) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let pid = r.program.id;
+    let as_of_param = r.as_of.format("%Y-%m-%d").to_string();
+    let qs = format!("program={pid}&as_of={as_of_param}");
+    let deadline = r.program.deadline;
+    let svg = burnup_svg(
+        &r.series,
+        r.forecast.as_ref(),
+        deadline,
+        &ChartLabels {
+            title: T::BurnUp.get(lang),
+            covered: T::Covered.get(lang),
+            target: T::Target.get(lang),
+            forecast: T::Forecast.get(lang),
+        },
+    );
+    let target_count = r.overall.target(r.program.threshold_percent);
+    view! {
+        <form method="get" action="/coverage" class="filters card" role="search">
+            <div>
+                <label for="program">{T::Program.get(lang)}</label>
+                <select id="program" name="program">
+                    {r.programs.iter().map(|p| view! {
+                        <option value=p.id.to_string() selected=p.id == pid>{p.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="as_of">{T::AsOf.get(lang)}</label>
+                <input id="as_of" name="as_of" type="date" value=as_of_param.clone()/>
+            </div>
+            <button type="submit" class="button primary">{T::Show.get(lang)}</button>
+        </form>
+
+        <section aria-label=T::CoverageRate.get(lang)>
+            <h2>{r.scope_name.clone()}" — "{r.program.code.clone()}</h2>
+            <p class="muted">
+                {T::Deadline.get(lang)}": "{fmt_date(deadline)}" · "{T::Target.get(lang)}": "
+                {r.program.threshold_percent}"% · "{T::AsOf.get(lang)}": "{fmt_date(r.as_of)}
+            </p>
+            <div class="stats">
+                <div class=format!("stat stat-rag rag-{}", r.rag.as_str())>
+                    <span class="num" data-testid="coverage-percent">{fmt_pct(lang, r.percent)}</span>
+                    <span>{T::CoverageRate.get(lang)}" · "<RagBadge rag=r.rag/></span>
+                </div>
+                <div class="stat">
+                    <span class="num">{r.overall.covered}" / "{r.overall.base()}</span>
+                    <span>{T::Covered.get(lang)}" / "{T::Base.get(lang)}" ("{T::Target.get(lang)}": "{target_count}")"</span>
+                </div>
+                <div class="stat">
+                    <span class="num">{r.overall.missing()}</span>
+                    <span>{T::NotCovered.get(lang)}</span>
+                </div>
+                <div class="stat">
+                    <span class="num">{r.overall.exempt}</span>
+                    <span>{T::Exempt.get(lang)}" ("{T::Population.get(lang)}": "{r.overall.population}")"</span>
+                </div>
+            </div>
+        </section>
+
+        <div class="chart-row">
+            <section class="card chart-card">
+                <h2>{T::BurnUp.get(lang)}</h2>
+                <div class="chart" inner_html=svg></div>
+            </section>
+            <section class="card">
+                <h2>{T::Forecast.get(lang)}</h2>
+                <ForecastText f=r.forecast.clone() deadline/>
+                <h3>{T::Download.get(lang)}</h3>
+                <ul class="downloads">
+                    <li>{T::ByAgency.get(lang)}": "
+                        <a href=format!("/coverage/export/agencies.xlsx?{qs}") rel="external" download>"XLSX"</a>" · "
+                        <a href=format!("/coverage/export/agencies.csv?{qs}") rel="external" download>"CSV"</a>
+                    </li>
+                    <li>{T::Matrix.get(lang)}": "
+                        <a href=format!("/coverage/export/matrix.xlsx?{qs}") rel="external" download>"XLSX"</a>" · "
+                        <a href=format!("/coverage/export/matrix.csv?{qs}") rel="external" download>"CSV"</a>
+                    </li>
+                    <li><a href=format!("/coverage/report?{qs}") rel="external">{T::PrintReport.get(lang)}</a></li>
+                </ul>
+            </section>
+        </div>
+
         <div class="split">
             <section class="card">
                 <h2>{T::Agencies.get(lang)}</h2>
-                <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-                    {move || Suspend::new(async move {
-                        match tree.await {
-                            Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
-                            Ok(rows) => view! { <AgencyTable rows/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <table class="grid tree">
+                    <thead><tr>
+                        <th>{T::Agency.get(lang)}</th>
+                        <th class="num">{T::Covered.get(lang)}" / "{T::Base.get(lang)}</th>
+                        <th class="num">{T::CoverageRate.get(lang)}</th>
+                        <th class="num">{T::Exempt.get(lang)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.agencies.into_iter().map(|a| {
+                            let pad = format!("padding-left: {}rem", 0.5 + a.depth as f32 * 1.25);
+                            let href = format!("/coverage?{qs}&agency={}", a.id);
+                            view! {
+                                <tr>
+                                    <td style=pad>
+                                        <a href=href>{a.name}</a>
+                                        {(!a.valid).then(|| view! { " " <span class="tag">{T::ClosedAgency.get(lang)}</span> })}
+                                    </td>
+                                    <td class="num">{a.counts.covered}" / "{a.counts.base()}</td>
+                                    <td class="num"><span class=format!("dot rag-{}", a.rag.as_str()) title=rag_label(a.rag, lang)></span>{fmt_pct(lang, a.percent)}</td>
+                                    <td class="num">{a.counts.exempt}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
             </section>
             <section class="card" aria-live="polite">
                 <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
                     {move || Suspend::new(async move {
-                        match people.await {
+                        match missing.await {
                             Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                            Ok(None) => view! { <p class="muted">{T::ShowPeople.get(lang)}" →"</p> }.into_any(),
-                            Ok(Some(pg)) => {
-                                let agency_id = pg.agency.id;
-                                let pages = pg.total.div_ceil(pg.per_page.max(1));
-                                let q = search();
-                                view! {
-                                    <h2>{pg.agency.name.clone()}</h2>
-                                    <form method="get" action="/coverage" class="inline-form" role="search">
-                                        <input type="hidden" name="agency" value=agency_id.to_string()/>
-                                        <label for="q" class="sr-only">{T::Search.get(lang)}</label>
-                                        <input id="q" name="q" type="search" value=q.clone() placeholder=T::FullName.get(lang)/>
-                                        <button type="submit" class="button">{T::Search.get(lang)}</button>
-                                    </form>
-                                    <p class="muted">{T::Total.get(lang)}": "{pg.total}</p>
-                                    <table class="grid" aria-label=T::People.get(lang)>
-                                        <thead><tr>
-                                            <th>{T::OfficialCode.get(lang)}</th>
-                                            <th>{T::FullName.get(lang)}</th>
-                                            <th>{T::Position.get(lang)}</th>
-                                            <th>{T::Agency.get(lang)}</th>
-                                            <th>{T::Enforcement.get(lang)}</th>
-                                        </tr></thead>
-                                        <tbody>
-                                            {pg.people.into_iter().map(|p| view! {
-                                                <tr>
-                                                    <td><code>{p.code}</code></td>
-                                                    <td>{p.full_name}</td>
-                                                    <td>{p.position}</td>
-                                                    <td>{p.agency_name}</td>
-                                                    <td>{if p.enforcement { T::Yes.get(lang) } else { T::No.get(lang) }}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    <nav class="pager" aria-label="pages">
-                                        {(0..pages).map(|i| {
-                                            let href = format!("/coverage?agency={agency_id}&q={}&page={i}", q);
-                                            let current = i == pg.page;
-                                            view! { <a href=href aria-current=current.then_some("page")>{i + 1}</a> }
-                                        }).collect_view()}
-                                    </nav>
-                                }.into_any()
-                            }
+                            Ok(None) => view! { <p class="muted">{T::PickAgency.get(lang)}" →"</p> }.into_any(),
+                            Ok(Some(pg)) => view! { <MissingList pg/> }.into_any(),
                         }
                     })}
                 </Suspense>
             </section>
         </div>
+
+        {(!r.outreach.is_empty()).then(|| view! {
+            <section class="card outreach">
+                <h2>{T::Outreach.get(lang)}</h2>
+                <table class="grid">
+                    <thead><tr>
+                        <th>{T::Agency.get(lang)}</th>
+                        <th>{T::Kind.get(lang)}</th>
+                        <th class="num">{T::Events.get(lang)}</th>
+                        <th class="num">{T::Reached.get(lang)}</th>
+                        <th class="num">{T::KnownPopulation.get(lang)}</th>
+                        <th class="num">"%"</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.outreach.into_iter().map(|o| {
+                            let pct = o.population.filter(|p| *p > 0).map(|p| fmt_pct(lang, o.reached as f64 * 100.0 / p as f64));
+                            view! {
+                                <tr>
+                                    <td>{o.agency_name}</td>
+                                    <td>{if o.kind == "sellers" { T::Sellers.get(lang) } else { T::Consumers.get(lang) }}</td>
+                                    <td class="num">{o.events}</td>
+                                    <td class="num">{o.reached}</td>
+                                    <td class="num">{o.population.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                    <td class="num">{pct.unwrap_or_else(|| "—".into())}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
+
+        <details class="card definitions">
+            <summary>{T::Definitions.get(lang)}</summary>
+            <p>{T::DefinitionsText.get(lang)}</p>
+        </details>
     }
 }
 
+/// The forecast in words.
 #[component]
-fn AgencyTable(rows: Vec<AgencyRow>) -> impl IntoView {
+pub fn ForecastText(f: Option<Forecast>, deadline: chrono::NaiveDate) -> impl IntoView {
     let lang = expect_context::<Lang>();
+    let Some(f) = f else {
+        return view! { <p class="muted">"—"</p> }.into_any();
+    };
+    let rate = format!("{:.1}", f.trailing_per_week);
+    let projected = if f.remaining == 0 {
+        T::TargetMet.get(lang).to_string()
+    } else {
+        match f.projected {
+            Some(d) => format!("{}: {}", T::ProjectedDate.get(lang), fmt_date(d)),
+            None => T::NoProjection.get(lang).to_string(),
+        }
+    };
+    let needed = match f.needed_per_week {
+        Some(n) if f.remaining > 0 => format!("{}: {:.1} {}", T::NeededPace.get(lang), n, T::PerWeek.get(lang)),
+        Some(_) => String::new(),
+        None => format!("{} ({})", T::DeadlinePassed.get(lang), fmt_date(deadline)),
+    };
+    let pace_class = if f.on_pace { "alert ok" } else { "alert info" };
     view! {
-        <table class="grid tree">
+        <ul class="forecast">
+            <li>{T::TrailingRate.get(lang)}": "<strong>{rate}</strong>" "{T::PerWeek.get(lang)}</li>
+            <li>{T::Remaining.get(lang)}": "<strong>{f.remaining}</strong>" / "{f.target}</li>
+            {(!needed.is_empty()).then(|| view! { <li>{needed}</li> })}
+        </ul>
+        <p class=pace_class>{projected}</p>
+    }
+    .into_any()
+}
+
+#[component]
+fn MissingList(pg: MissingPage) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let exempt = pg.exempt;
+    view! {
+        <h2>{pg.agency_name.clone()}</h2>
+        <p class="muted">
+            {T::NotCovered.get(lang)}": "<strong>{pg.counts.missing()}</strong>
+            " · "{T::Covered.get(lang)}": "{pg.counts.covered}" / "{pg.counts.base()}
+            " · "{T::Exempt.get(lang)}": "{pg.counts.exempt}
+        </p>
+        {pg.missing.is_empty().then(|| view! { <p class="alert ok">{T::AllCovered.get(lang)}</p> })}
+        <table class="grid" aria-label=T::MissingPeople.get(lang)>
+            <caption class="sr-only">{T::MissingPeople.get(lang)}</caption>
             <thead><tr>
+                <th>{T::OfficialCode.get(lang)}</th>
+                <th>{T::FullName.get(lang)}</th>
                 <th>{T::Agency.get(lang)}</th>
-                <th class="num">{T::PeopleCount.get(lang)}</th>
-                <th class="num">{T::EnforcementCount.get(lang)}</th>
+                <th>{T::MissingCourses.get(lang)}</th>
             </tr></thead>
             <tbody>
-                {rows.into_iter().map(|r| {
-                    let pad = format!("padding-left: {}rem", 0.5 + r.depth as f32 * 1.25);
-                    view! {
-                        <tr>
-                            <td style=pad><a href=format!("/coverage?agency={}", r.id)>{r.name}</a></td>
-                            <td class="num">{r.people_total}</td>
-                            <td class="num">{r.enforcement_total}</td>
-                        </tr>
-                    }
+                {pg.missing.into_iter().map(|p| view! {
+                    <tr>
+                        <td><code>{p.code}</code></td>
+                        <td><a href=format!("/people/{}", p.id)>{p.full_name}</a><br/><small class="muted">{p.position}</small></td>
+                        <td>{p.agency_name}</td>
+                        <td>{p.missing.into_iter().map(|c| view! { <span class="tag">{c}</span> }).collect_view()}</td>
+                    </tr>
                 }).collect_view()}
             </tbody>
         </table>
+        {(!exempt.is_empty()).then(|| view! {
+            <h3>{T::ExemptList.get(lang)}</h3>
+            <ul class="exempt-list">
+                {exempt.into_iter().map(|e| view! {
+                    <li>
+                        <a href=format!("/people/{}", e.id)>{e.full_name}</a>" ("<code>{e.code}</code>", "{e.agency_name}") — "
+                        {T::Reason.get(lang)}": "{e.reason}"; "{T::ApprovedBy.get(lang)}": "{e.approved_by}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
     }
 }

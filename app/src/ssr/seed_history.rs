@@ -147,11 +147,7 @@ pub async fn seed_training(
         .map(|p| p.course_list())
         .unwrap_or_default();
     let start = now - Duration::weeks(20);
-    // Later weeks a little busier than early ones: the plan got going.
-    let when = |rng: &mut StdRng, lo: f64| -> DateTime<Utc> {
-        let f: f64 = rng.gen_range(lo..1.0_f64).sqrt();
-        start + Duration::minutes((f * 20.0 * 7.0 * 24.0 * 60.0) as i64)
-    };
+    let when = |rng: &mut StdRng| -> DateTime<Utc> { start + Duration::minutes(rng.gen_range(0..20 * 7 * 24 * 60)) };
     let mut rows = vec![];
     let mut not_covered = vec![];
     for &(pid, agency_id, _, enforcement, _) in seeded {
@@ -170,16 +166,19 @@ pub async fn seed_training(
             if n < core.1.len() {
                 not_covered.push((pid, agency_id));
             }
-            let mut lo = 0.0;
-            for c in core.1.iter().take(n) {
-                let at = when(&mut rng, lo);
-                lo = ((at - start).num_minutes() as f64 / (20.0 * 7.0 * 24.0 * 60.0)).powi(2).min(0.99);
+            // The last course is finished on a day spread over the twenty weeks (a little busier
+            // lately), the earlier ones some days before it.
+            let span = 20.0 * 7.0 * 24.0 * 60.0;
+            let finish: f64 = rng.gen_range(0.02_f64..1.0).powf(0.8) * span;
+            for (i, c) in core.1.iter().take(n).enumerate() {
+                let back = ((n - 1 - i) as f64) * rng.gen_range(2.0..9.0) * 24.0 * 60.0;
+                let at = start + Duration::minutes((finish - back).max(0.0) as i64);
                 rows.push((pid, c.clone(), at));
             }
         }
         if rng.gen_bool(0.3) {
             for c in &overview {
-                rows.push((pid, c.clone(), when(&mut rng, 0.0)));
+                rows.push((pid, c.clone(), when(&mut rng)));
             }
         }
     }

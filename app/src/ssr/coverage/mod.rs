@@ -218,6 +218,7 @@ pub async fn snapshot(
         }),
     )
     .await?;
+    let in_scope = tree_order(in_scope);
     let facts = load_facts(db, &rule, program.id).await?;
     let ix = cov::Index::new(&rule, &facts);
     let all = ix.evaluate(as_of);
@@ -357,4 +358,26 @@ pub async fn credits_table(db: &impl ConnectionTrait) -> Result<Vec<(i64, String
         .collect();
     v.sort();
     Ok(v)
+}
+
+/// Parents before children, siblings by code (a path sorts "/10/" before "/5/").
+pub fn tree_order(agencies: Vec<agency::Model>) -> Vec<agency::Model> {
+    let ids: std::collections::HashSet<i64> = agencies.iter().map(|a| a.id).collect();
+    let mut children: HashMap<Option<i64>, Vec<agency::Model>> = HashMap::new();
+    for a in agencies {
+        let key = a.parent_id.filter(|p| ids.contains(p));
+        children.entry(key).or_default().push(a);
+    }
+    for v in children.values_mut() {
+        v.sort_by(|a, b| a.code.cmp(&b.code));
+    }
+    let mut out = vec![];
+    let mut stack: Vec<agency::Model> = children.remove(&None).unwrap_or_default().into_iter().rev().collect();
+    while let Some(a) = stack.pop() {
+        if let Some(kids) = children.remove(&Some(a.id)) {
+            stack.extend(kids.into_iter().rev());
+        }
+        out.push(a);
+    }
+    out
 }

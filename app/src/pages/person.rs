@@ -1,0 +1,135 @@
+//! `/people/:id`: one official's training record — required courses per program and their
+//! standing, certificates, and the agency history behind "as of" coverage.
+
+use crate::api::coverage::{PersonRecord, get_person_record};
+use crate::components::session::RequireRole;
+use crate::domain::identity::Role;
+use crate::i18n::{Lang, T};
+use crate::pages::coverage::fmt_date;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn Person() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let record = Resource::new(id, get_person_record);
+    view! {
+        <Title text=T::People.get(lang)/>
+        <RequireRole roles=&Role::ALL>
+            <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+                {move || Suspend::new(async move {
+                    match record.await {
+                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
+                        Ok(r) => view! { <Record r/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </RequireRole>
+    }
+}
+
+fn opt_date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(fmt_date).unwrap_or_else(|| "—".into())
+}
+
+#[component]
+fn Record(r: PersonRecord) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! {
+        <h1>{r.full_name.clone()}</h1>
+        <p class="lead">
+            <code>{r.code.clone()}</code>" · "{r.position.clone()}" · "{r.agency_name.clone()}
+            {r.enforcement.then(|| view! { " " <span class="tag">{T::Enforcement.get(lang)}</span> })}
+            {(!r.active).then(|| view! { " " <span class="tag">{T::LeftService.get(lang)}</span> })}
+        </p>
+        {r.programs.into_iter().map(|p| {
+            let (cls, label) = match p.status.as_str() {
+                "covered" => ("rag rag-green", T::Covered.get(lang)),
+                "exempt" => ("rag rag-amber", T::Exempt.get(lang)),
+                _ => ("rag rag-red", T::NotCovered.get(lang)),
+            };
+            view! {
+                <section class="card program-standing">
+                    <h2>{p.program}</h2>
+                    <p>
+                        {if p.in_population { T::InScopeOf.get(lang) } else { T::NotInScopeOf.get(lang) }}
+                        " · "{T::Deadline.get(lang)}": "{fmt_date(p.deadline)}" · "
+                        {T::Status.get(lang)}": "<span class=cls>{label}</span>
+                    </p>
+                    {p.exemption.map(|e| view! { <p class="alert info">{T::Exempt.get(lang)}": "{e}</p> })}
+                    <table class="grid" aria-label=T::Courses.get(lang)>
+                        <thead><tr>
+                            <th>{T::Courses.get(lang)}</th>
+                            <th>{T::CompletedOn.get(lang)}</th>
+                            <th>{T::CertNumber.get(lang)}</th>
+                            <th>{T::Status.get(lang)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {p.courses.into_iter().map(|c| view! {
+                                <tr>
+                                    <td>{c.title}</td>
+                                    <td>{opt_date(c.completed_on)}</td>
+                                    <td>{c.certificate.unwrap_or_else(|| "—".into())}</td>
+                                    <td>{if c.held { view! { <span class="rag rag-green">{T::Covered.get(lang)}</span> } } else { view! { <span class="rag rag-red">{T::NotCovered.get(lang)}</span> } }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            }
+        }).collect_view()}
+        <section class="card">
+            <h2>{T::Certificates.get(lang)}</h2>
+            {if r.certificates.is_empty() {
+                view! { <p class="muted">{T::NoCertificates.get(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid" aria-label=T::Certificates.get(lang)>
+                        <thead><tr>
+                            <th>{T::CertNumber.get(lang)}</th>
+                            <th>{T::Courses.get(lang)}</th>
+                            <th>{T::Issued.get(lang)}</th>
+                            <th>{T::ValidUntil.get(lang)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.certificates.into_iter().map(|c| view! {
+                                <tr>
+                                    <td><code>{c.number}</code>{c.revoked.then(|| view! { " " <span class="tag">{T::Revoked.get(lang)}</span> })}</td>
+                                    <td>{c.course}</td>
+                                    <td>{fmt_date(c.issued_on)}</td>
+                                    <td>{opt_date(c.valid_until)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <section class="card">
+            <h2>{T::History.get(lang)}</h2>
+            <table class="grid" aria-label=T::History.get(lang)>
+                <thead><tr>
+                    <th>{T::Agency.get(lang)}</th>
+                    <th>{T::Position.get(lang)}</th>
+                    <th>{T::Enforcement.get(lang)}</th>
+                    <th>{T::FromDate.get(lang)}</th>
+                    <th>{T::ToDate.get(lang)}</th>
+                </tr></thead>
+                <tbody>
+                    {r.history.into_iter().map(|h| view! {
+                        <tr>
+                            <td>{h.agency_name}</td>
+                            <td>{h.position}</td>
+                            <td>{if h.enforcement { T::Yes.get(lang) } else { T::No.get(lang) }}</td>
+                            <td>{opt_date(h.from)}</td>
+                            <td>{opt_date(h.to)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

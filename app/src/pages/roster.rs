@@ -1,0 +1,88 @@
+//! `/roster`: roster import with a preview. The upload is a multipart form POST to
+//! `/roster/upload`, the confirmation a form POST to `/roster/apply` (plain axum routes in
+//! `ssr::roster::web`), so the whole flow works with JavaScript off.
+
+use crate::api::roster::{RosterPreview, check_roster_upload};
+use crate::components::session::RequireRole;
+use crate::domain::identity::Role;
+use crate::i18n::{Lang, T};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn Roster() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let query = use_query_map();
+    let upload = move || query.read().get("upload").and_then(|s| s.parse::<i64>().ok());
+    let error = move || query.read().get("error");
+    let preview = Resource::new(upload, |id| async move {
+        match id {
+            Some(id) => check_roster_upload(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text=T::NavRoster.get(lang)/>
+        <RequireRole roles=&[Role::Manager, Role::Admin]>
+            <h1>{T::NavRoster.get(lang)}</h1>
+            <p class="lead">{T::RosterLead.get(lang)}</p>
+            {move || error().map(|_| view! { <p class="alert error" role="alert">{T::UploadMissing.get(lang)}</p> })}
+            <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
+                        Ok(Some(p)) => view! { <Preview p/> }.into_any(),
+                        Ok(None) => ().into_any(),
+                    }
+                })}
+            </Suspense>
+            <section class="card">
+                <form method="post" action="/roster/upload" enctype="multipart/form-data">
+                    <label for="roster-file">{T::RosterFile.get(lang)}</label>
+                    <input id="roster-file" name="file" type="file" accept=".csv,text/csv" required/>
+                    <p class="muted">{T::RosterColumns.get(lang)}</p>
+                    <button type="submit" class="button primary">{T::CheckFile.get(lang)}</button>
+                </form>
+            </section>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Preview(p: RosterPreview) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let nothing = p.joiners + p.leavers + p.transfers + p.changes == 0;
+    view! {
+        <section class="card roster-preview">
+            <h2>{p.filename.clone()}</h2>
+            {if !p.errors.is_empty() {
+                view! {
+                    <div class="alert error" role="alert">
+                        <p>{T::RosterErrors.get(lang)}</p>
+                        <ul class="diag">{p.errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any()
+            } else if p.status == "applied" {
+                view! { <p class="alert ok" role="status">{T::RosterApplied.get(lang)}</p><pre class="diag">{p.summary}</pre> }.into_any()
+            } else if nothing {
+                view! { <p class="alert info" role="status">{T::NoChanges.get(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="stats">
+                        <div class="stat"><span class="num">{p.joiners}</span><span>{T::Joiners.get(lang)}</span></div>
+                        <div class="stat"><span class="num">{p.leavers}</span><span>{T::Leavers.get(lang)}</span></div>
+                        <div class="stat"><span class="num">{p.transfers}</span><span>{T::Transfers.get(lang)}</span></div>
+                        <div class="stat"><span class="num">{p.changes}</span><span>{T::Changes.get(lang)}</span></div>
+                    </div>
+                    <h3>{T::EffectOnCoverage.get(lang)}</h3>
+                    <ul class="effects">{p.effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                    <form method="post" action="/roster/apply">
+                        <input type="hidden" name="upload" value=p.id.to_string()/>
+                        <button type="submit" class="button primary">{T::ApplyChanges.get(lang)}</button>
+                    </form>
+                }.into_any()
+            }}
+        </section>
+    }
+}
