@@ -7,5 +7,10 @@ run:
 test:
 	scripts/test.sh
 
+# Times pure coverage at national scale (100k officials, 1M completions) against a baseline
+# measured in the same run; prints ratios. Not a test.
+bench:
+	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example coverage_bench
+
 fmt:
 	cargo fmt --all

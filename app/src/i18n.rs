@@ -196,6 +196,11 @@ messages! {
     ReportFor => "Kính gửi: Ban Chỉ đạo 389 tỉnh Gia Lai", "To: the provincial steering committee";
     Print => "In báo cáo", "Print";
     Generated => "Lập ngày", "Generated on";
+    RecordOutreach => "Ghi nhận hoạt động tuyên truyền", "Record an outreach event";
+    HeldOn => "Ngày tổ chức", "Held on";
+    ActivityTitle => "Tên hoạt động", "Title";
+    Save => "Lưu", "Save";
+    Saved => "Đã lưu.", "Saved.";
 }
 
 #[cfg(test)]

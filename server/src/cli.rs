@@ -180,7 +180,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !errors.is_empty() {
                 anyhow::bail!("{} error(s): nothing applied", errors.len());
             }
-            println!("{summary}{}", if apply { "" } else { " (xem trước — thêm --apply để áp dụng)" });
+            println!(
+                "{summary}{}",
+                if apply {
+                    ""
+                } else {
+                    " (xem trước — thêm --apply để áp dụng)"
+                }
+            );
             Ok(())
         }
         Command::RebuildCredits => {

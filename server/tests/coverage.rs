@@ -65,7 +65,12 @@ async fn generate(app: &TestApp, n_people: usize) -> World {
     // A team merged into leaf 1 on 1/3/2026.
     let merged_on = d(2026, 3, 1);
     let merged = new_agency(app, "GEN-B1-M", Some(branches[0]), Some(merged_on)).await;
-    let mut am: agency::ActiveModel = agency::Entity::find_by_id(merged).one(db).await.unwrap().unwrap().into();
+    let mut am: agency::ActiveModel = agency::Entity::find_by_id(merged)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
     am.merged_into_id = Set(Some(leaves[0]));
     am.update(db).await.unwrap();
     app::ssr::roster::recompute_paths(db).await.unwrap();
@@ -108,7 +113,10 @@ async fn generate(app: &TestApp, n_people: usize) -> World {
         })
         .collect();
     for c in people.chunks(500) {
-        person::Entity::insert_many(c.to_vec()).exec_without_returning(db).await.unwrap();
+        person::Entity::insert_many(c.to_vec())
+            .exec_without_returning(db)
+            .await
+            .unwrap();
     }
     let ids: Vec<i64> = person::Entity::find()
         .filter(person::Column::Code.starts_with("G"))
@@ -118,7 +126,9 @@ async fn generate(app: &TestApp, n_people: usize) -> World {
         .into_iter()
         .map(|p| p.id)
         .collect();
-    let day = |rng: &mut StdRng, from: NaiveDate, to: NaiveDate| from + Duration::days(rng.gen_range(0..(to - from).num_days()));
+    let day = |rng: &mut StdRng, from: NaiveDate, to: NaiveDate| {
+        from + Duration::days(rng.gen_range(0..(to - from).num_days()))
+    };
     let mut periods = vec![];
     let mut completions = vec![];
     let mut exemptions = vec![];
@@ -135,7 +145,11 @@ async fn generate(app: &TestApp, n_people: usize) -> World {
             cuts.push((merged_on, leaves[0], enf));
         } else if rng.gen_bool(0.2) {
             let to = leaves[rng.gen_range(0..leaves.len())];
-            cuts.push((day(&mut rng, d(2025, 8, 1), d(2026, 6, 1)), to, if rng.gen_bool(0.1) { !enf } else { enf }));
+            cuts.push((
+                day(&mut rng, d(2025, 8, 1), d(2026, 6, 1)),
+                to,
+                if rng.gen_bool(0.1) { !enf } else { enf },
+            ));
         }
         let mut from = start;
         let mut at = (first, enf);
@@ -173,7 +187,10 @@ async fn generate(app: &TestApp, n_people: usize) -> World {
         })
         .collect();
     for c in rows.chunks(500) {
-        membership::Entity::insert_many(c.to_vec()).exec_without_returning(db).await.unwrap();
+        membership::Entity::insert_many(c.to_vec())
+            .exec_without_returning(db)
+            .await
+            .unwrap();
     }
     // Completions arrive one transaction each, as the learner's journey records them, and
     // keep the credits current through the hook.
@@ -249,16 +266,19 @@ async fn naive(app: &TestApp, w: &World, on: NaiveDate) -> (HashMap<i64, (u64, u
     persons.sort();
     persons.dedup();
     for pid in persons {
-        let Some(m) = periods.iter().find(|m| {
-            m.person_id == pid && m.valid_from.is_none_or(|f| f <= on) && m.valid_to.is_none_or(|t| on < t)
-        }) else {
+        let Some(m) = periods
+            .iter()
+            .find(|m| m.person_id == pid && m.valid_from.is_none_or(|f| f <= on) && m.valid_to.is_none_or(|t| on < t))
+        else {
             continue;
         };
         let ancestors = chain(m.agency_id);
         if !ancestors.contains(&w.root) || !m.enforcement {
             continue;
         }
-        let is_exempt = exempt.iter().any(|e| e.person_id == pid && e.created_at.date_naive() <= on);
+        let is_exempt = exempt
+            .iter()
+            .any(|e| e.person_id == pid && e.created_at.date_naive() <= on);
         let covered = !is_exempt
             && COURSES.iter().all(|c| {
                 comps
@@ -295,9 +315,15 @@ async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_da
     app::ssr::seed::create_user(db, &Username::parse("gen.admin").unwrap(), &pw, Role::Admin, None)
         .await
         .unwrap();
-    app::ssr::seed::create_user(db, &Username::parse("gen.manager").unwrap(), &pw, Role::Manager, Some("GEN-B1"))
-        .await
-        .unwrap();
+    app::ssr::seed::create_user(
+        db,
+        &Username::parse("gen.manager").unwrap(),
+        &pw,
+        Role::Manager,
+        Some("GEN-B1"),
+    )
+    .await
+    .unwrap();
     let admin = app.sign_in("gen.admin", "mat-khau-du-dai-1").await.unwrap();
     let manager = app.sign_in("gen.manager", "mat-khau-du-dai-1").await.unwrap();
 
@@ -313,11 +339,20 @@ async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_da
     for on in [d(2026, 11, 1), d(2026, 2, 15), d(2025, 10, 1)] {
         let (want, missing) = naive(&app, &w, on).await;
         let r = app
-            .call("coverage", &format!("program={}&as_of={on}", w.program_id), Some(&admin))
+            .call(
+                "coverage",
+                &format!("program={}&as_of={on}", w.program_id),
+                Some(&admin),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let r = r.json();
-        assert_eq!(counts(&r["overall"]), want[&w.root], "[{}] overall on {on}", app.backend);
+        assert_eq!(
+            counts(&r["overall"]),
+            want[&w.root],
+            "[{}] overall on {on}",
+            app.backend
+        );
         let rows = r["agencies"].as_array().unwrap();
         let listed: HashSet<i64> = rows.iter().map(|a| a["id"].as_i64().unwrap()).collect();
         for a in rows {
@@ -331,7 +366,10 @@ async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_da
             );
         }
         for (id, c) in &want {
-            assert!(listed.contains(id) || c.0 == 0, "agency {id} with officials is listed on {on}");
+            assert!(
+                listed.contains(id) || c.0 == 0,
+                "agency {id} with officials is listed on {on}"
+            );
         }
         // The merged team shows before the merger (with its officials) and not after.
         let merged_listed = rows.iter().any(|a| a["code"] == "GEN-B1-M");
@@ -339,11 +377,21 @@ async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_da
 
         // The manager of branch 1 sees exactly their subtree's numbers.
         let m = app
-            .call("coverage", &format!("program={}&as_of={on}", w.program_id), Some(&manager))
+            .call(
+                "coverage",
+                &format!("program={}&as_of={on}", w.program_id),
+                Some(&manager),
+            )
             .await
             .json();
         assert_eq!(counts(&m["overall"]), want[&w.branch1], "manager overall on {on}");
-        assert!(m["agencies"].as_array().unwrap().iter().all(|a| a["code"].as_str().unwrap().starts_with("GEN-B1")));
+        assert!(
+            m["agencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["code"].as_str().unwrap().starts_with("GEN-B1"))
+        );
 
         // Drill-down: exactly the officials the naive count says are missing.
         let page = app
@@ -354,45 +402,89 @@ async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_da
             )
             .await
             .json();
-        let got: HashSet<i64> = page["missing"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
-        assert_eq!(got, missing.get(&w.leaf1).cloned().unwrap_or_default(), "missing in leaf 1 on {on}");
+        let got: HashSet<i64> = page["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            missing.get(&w.leaf1).cloned().unwrap_or_default(),
+            "missing in leaf 1 on {on}"
+        );
     }
 
     // The burn-up's last point is the dashboard's number; earlier points match "as of".
     let r = app
-        .call("coverage", &format!("program={}&as_of=2026-11-01", w.program_id), Some(&admin))
+        .call(
+            "coverage",
+            &format!("program={}&as_of=2026-11-01", w.program_id),
+            Some(&admin),
+        )
         .await
         .json();
     let series = r["series"].as_array().unwrap();
     assert_eq!(series.len(), 21);
     let last = &series[20];
-    assert_eq!(last["covered"].as_u64().unwrap(), r["overall"]["covered"].as_u64().unwrap());
+    assert_eq!(
+        last["covered"].as_u64().unwrap(),
+        r["overall"]["covered"].as_u64().unwrap()
+    );
     let p10 = &series[10];
     let on: NaiveDate = p10["date"].as_str().unwrap().parse().unwrap();
     let (want, _) = naive(&app, &w, on).await;
     let (pop, ex, cov) = want[&w.root];
-    assert_eq!((p10["covered"].as_u64().unwrap(), p10["base"].as_u64().unwrap()), (cov, pop - ex));
+    assert_eq!(
+        (p10["covered"].as_u64().unwrap(), p10["base"].as_u64().unwrap()),
+        (cov, pop - ex)
+    );
 
     // Out of scope: another branch's agency is refused, in the drill-down and the exports.
     let b2 = app.agency_id("GEN-B2").await;
     let r = app
-        .call("coverage_missing", &format!("program={}&agency_id={b2}&as_of=", w.program_id), Some(&manager))
+        .call(
+            "coverage_missing",
+            &format!("program={}&agency_id={b2}&as_of=", w.program_id),
+            Some(&manager),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app
-        .get(&format!("/coverage/export/matrix.xlsx?program={}&agency={b2}", w.program_id), Some(&manager))
+        .get(
+            &format!("/coverage/export/matrix.xlsx?program={}&agency={b2}", w.program_id),
+            Some(&manager),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // In scope: a real XLSX (a zip) and a CSV with a BOM and Vietnamese headers.
     let r = app
-        .get(&format!("/coverage/export/agencies.csv?program={}&as_of=2026-11-01", w.program_id), Some(&manager))
+        .get(
+            &format!(
+                "/coverage/export/agencies.csv?program={}&as_of=2026-11-01",
+                w.program_id
+            ),
+            Some(&manager),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.starts_with("\u{feff}Mã đơn vị,Tên đơn vị"), "{}", &r.body[..80.min(r.body.len())]);
+    assert!(
+        r.body.starts_with("\u{feff}Mã đơn vị,Tên đơn vị"),
+        "{}",
+        &r.body[..80.min(r.body.len())]
+    );
     let (pop, ex, cov) = want_line(&naive(&app, &w, d(2026, 11, 1)).await.0, w.branch1);
-    assert!(r.body.contains(&format!("GEN-B1,Đơn vị GEN-B1,0,{pop},{ex},{},{cov},", pop - ex)), "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("GEN-B1,Đơn vị GEN-B1,0,{pop},{ex},{},{cov},", pop - ex)),
+        "{}",
+        r.body
+    );
     let r = app
-        .get(&format!("/coverage/export/matrix.xlsx?program={}", w.program_id), Some(&manager))
+        .get(
+            &format!("/coverage/export/matrix.xlsx?program={}", w.program_id),
+            Some(&manager),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.as_bytes().starts_with(b"PK"), "xlsx is a zip");
@@ -412,13 +504,27 @@ async fn the_demo_dashboard_shows_history_exemptions_and_a_manager_only_their_te
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = r.json();
     assert_eq!(r["program"]["code"], "DA319-THUCTHI-2026");
-    assert!(r["overall"]["covered"].as_u64().unwrap() > 0, "seeded completions count");
-    assert!(r["overall"]["exempt"].as_u64().unwrap() >= 1, "exemptions shown separately");
+    assert!(
+        r["overall"]["covered"].as_u64().unwrap() > 0,
+        "seeded completions count"
+    );
+    assert!(
+        r["overall"]["exempt"].as_u64().unwrap() >= 1,
+        "exemptions shown separately"
+    );
     let series = r["series"].as_array().unwrap();
-    assert!(series[0]["covered"].as_u64() < series[20]["covered"].as_u64(), "the burn-up rises");
+    assert!(
+        series[0]["covered"].as_u64() < series[20]["covered"].as_u64(),
+        "the burn-up rises"
+    );
     // The abolished district office shows a year ago, with its staff, and not today.
     let codes = |v: &serde_json::Value| -> Vec<String> {
-        v["agencies"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap().to_string()).collect()
+        v["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["code"].as_str().unwrap().to_string())
+            .collect()
     };
     assert!(!codes(&r).contains(&"GL-H-CHUSE-KT".to_string()));
     let past = app.call("coverage", "as_of=2025-06-01", Some(&admin)).await.json();
@@ -433,7 +539,12 @@ async fn the_demo_dashboard_shows_history_exemptions_and_a_manager_only_their_te
         .await
         .json();
     let missing = page["missing"].as_array().unwrap();
-    assert_eq!(missing.len() as u64, m["overall"]["population"].as_u64().unwrap() - m["overall"]["exempt"].as_u64().unwrap() - m["overall"]["covered"].as_u64().unwrap());
+    assert_eq!(
+        missing.len() as u64,
+        m["overall"]["population"].as_u64().unwrap()
+            - m["overall"]["exempt"].as_u64().unwrap()
+            - m["overall"]["covered"].as_u64().unwrap()
+    );
     // One official's record: visible to their manager, not to the other team's.
     let someone = missing[0]["id"].as_i64().unwrap();
     let rec = app.call("person_record", &format!("id={someone}"), Some(&doi1)).await;
@@ -448,15 +559,60 @@ async fn the_demo_dashboard_shows_history_exemptions_and_a_manager_only_their_te
         .json();
     let outsider = other["missing"][0]["id"].as_i64().unwrap();
     let learner = app.sign_in_demo("hocvien").await;
-    assert_eq!(app.call("coverage", "as_of=", Some(&learner)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call("coverage", "as_of=", Some(&learner)).await.status,
+        StatusCode::FORBIDDEN
+    );
     for token in [&learner, &doi1] {
         assert_eq!(
-            app.call("person_record", &format!("id={outsider}"), Some(token)).await.status,
+            app.call("person_record", &format!("id={outsider}"), Some(token))
+                .await
+                .status,
             StatusCode::FORBIDDEN
         );
     }
     assert_eq!(
-        app.call("person_record", &format!("id={outsider}"), Some(&admin)).await.status,
+        app.call("person_record", &format!("id={outsider}"), Some(&admin))
+            .await
+            .status,
         StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_manager_records_outreach_for_their_own_agencies_only() {
+    let app = TestApp::spawn().await;
+    let doi1 = app.sign_in_demo("quanly.doi1").await;
+    let d1 = app.agency_id("GL-QLTT-D01").await;
+    let d2 = app.agency_id("GL-QLTT-D02").await;
+    let args = |agency: i64, reached: i64| {
+        format!(
+            "agency_id={agency}&held_on=2026-01-15&kind=sellers&title=T%E1%BA%ADp+hu%E1%BA%A5n+ng%C6%B0%E1%BB%9Di+b%C3%A1n&reached={reached}"
+        )
+    };
+    let before = app.call("coverage", "as_of=", Some(&doi1)).await.json();
+    let reached_before: i64 = before["outreach"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["reached"].as_i64().unwrap())
+        .sum();
+    let r = app.call("record_outreach", &args(d1, 37), Some(&doi1)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let after = app.call("coverage", "as_of=", Some(&doi1)).await.json();
+    let reached_after: i64 = after["outreach"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["reached"].as_i64().unwrap())
+        .sum();
+    assert_eq!(reached_after, reached_before + 37);
+    assert_eq!(
+        app.call("record_outreach", &args(d2, 5), Some(&doi1)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call("record_outreach", &args(d1, -5), Some(&doi1)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
     );
 }

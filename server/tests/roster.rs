@@ -22,7 +22,10 @@ async fn upload(app: &TestApp, token: &str, filename: &str, bytes: &[u8]) -> com
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::ORIGIN, "http://127.0.0.1:3000")
         .header(header::COOKIE, format!("{}={token}", app::ssr::auth::COOKIE))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .unwrap();
     app.send(req).await
@@ -72,7 +75,14 @@ async fn active_in(app: &TestApp, code: &str) -> u64 {
 
 fn upload_id(location: &Option<String>) -> i64 {
     let loc = location.as_deref().expect("redirect");
-    loc.split("upload=").nth(1).unwrap().split('&').next().unwrap().parse().unwrap()
+    loc.split("upload=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -82,14 +92,25 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
     let (mut lines, people) = team_lines(&app).await;
     let before = active_in(&app, "GL-QLTT-D01").await;
     // One official leaves: drop them from the file (not the learner demo account's person).
-    let leaver = people.iter().rev().find(|p| p.position == "Kiểm soát viên thị trường" || p.position.starts_with("Kiểm")).unwrap().clone();
+    let leaver = people
+        .iter()
+        .rev()
+        .find(|p| p.position == "Kiểm soát viên thị trường" || p.position.starts_with("Kiểm"))
+        .unwrap()
+        .clone();
     lines.retain(|l| !l.contains(&format!(";{};", leaver.code)));
     let header = "\u{feff}Họ và tên;Mã cán bộ;Mã đơn vị;Chức vụ;Nhiệm vụ thực thi";
-    let joiner = format!("{};GL90001;GL-QLTT-D01;Kiểm soát viên thị trường;có", "Ksor H'Nhí".nfd().collect::<String>());
+    let joiner = format!(
+        "{};GL90001;GL-QLTT-D01;Kiểm soát viên thị trường;có",
+        "Ksor H'Nhí".nfd().collect::<String>()
+    );
     let bad_agency = "Trần Văn Mới;GL90002;GL-QLTT-D99;Kiểm soát viên thị trường;có";
     let bad_flag = "Lê Thị Hai;GL90003;GL-QLTT-D01;Kiểm soát viên thị trường;có lẽ";
     let n = lines.len();
-    let messy = format!("{header}\r\n{}\r\n{joiner}\r\n{bad_agency}\r\n{bad_flag}\r\n", lines.join("\r\n"));
+    let messy = format!(
+        "{header}\r\n{}\r\n{joiner}\r\n{bad_agency}\r\n{bad_flag}\r\n",
+        lines.join("\r\n")
+    );
 
     // 1. The messy file: both errors, with their line numbers; nothing applied.
     let r = upload(&app, &token, "danh-sach.csv", messy.as_bytes()).await;
@@ -102,16 +123,22 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
     let flag_line = n + 4;
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert!(
-        errors[0].starts_with(&format!("dòng {agency_line}, cột 3 (Mã đơn vị): không có đơn vị mã \"GL-QLTT-D99\"")),
+        errors[0].starts_with(&format!(
+            "dòng {agency_line}, cột 3 (Mã đơn vị): không có đơn vị mã \"GL-QLTT-D99\""
+        )),
         "{}",
         errors[0]
     );
     assert!(
-        errors[1].starts_with(&format!("dòng {flag_line}, cột 5 (Nhiệm vụ thực thi): không hiểu giá trị \"có lẽ\"")),
+        errors[1].starts_with(&format!(
+            "dòng {flag_line}, cột 5 (Nhiệm vụ thực thi): không hiểu giá trị \"có lẽ\""
+        )),
         "{}",
         errors[1]
     );
-    let applied = app.post_form("/roster/apply", &format!("upload={id}"), Some(&token)).await;
+    let applied = app
+        .post_form("/roster/apply", &format!("upload={id}"), Some(&token))
+        .await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER);
     assert_eq!(active_in(&app, "GL-QLTT-D01").await, before, "nothing applied");
     assert!(
@@ -125,24 +152,35 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
     );
 
     // 2. The corrected file: previewed, then applied in one go.
-    let corrected = messy
-        .replace("GL-QLTT-D99", "GL-QLTT-D01")
-        .replace(";có lẽ", ";X");
+    let corrected = messy.replace("GL-QLTT-D99", "GL-QLTT-D01").replace(";có lẽ", ";X");
     let r = upload(&app, &token, "danh-sach-sua.csv", corrected.as_bytes()).await;
     let id = upload_id(&r.location);
-    let preview = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    let preview = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
     assert_eq!(preview["errors"].as_array().unwrap().len(), 0, "{preview}");
     assert_eq!(preview["joiners"], 3);
     assert_eq!(preview["leavers"], 1);
     assert_eq!(preview["transfers"], 0);
-    assert_eq!(preview["changes"], 0, "NFD names and every flag spelling match the roster");
+    assert_eq!(
+        preview["changes"], 0,
+        "NFD names and every flag spelling match the roster"
+    );
     let effects: Vec<String> = serde_json::from_value(preview["effects"].clone()).unwrap();
     assert!(
-        effects.iter().any(|e| e.starts_with("Mới: GL90001 Ksor H'Nhí") && e.contains("DA319-THUCTHI-2026: +1 mẫu số")),
+        effects
+            .iter()
+            .any(|e| e.starts_with("Mới: GL90001 Ksor H'Nhí") && e.contains("DA319-THUCTHI-2026: +1 mẫu số")),
         "{effects:#?}"
     );
-    assert!(effects.iter().any(|e| e.starts_with(&format!("Nghỉ: {}", leaver.code))), "{effects:#?}");
-    let applied = app.post_form("/roster/apply", &format!("upload={id}"), Some(&token)).await;
+    assert!(
+        effects.iter().any(|e| e.starts_with(&format!("Nghỉ: {}", leaver.code))),
+        "{effects:#?}"
+    );
+    let applied = app
+        .post_form("/roster/apply", &format!("upload={id}"), Some(&token))
+        .await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER);
     assert_eq!(active_in(&app, "GL-QLTT-D01").await, before + 3 - 1);
     let joiner = person::Entity::find()
@@ -154,7 +192,11 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
     assert_eq!(joiner.full_name, "Ksor H'Nhí".nfc().collect::<String>(), "stored NFC");
     assert!(joiner.enforcement);
     // The leaver keeps their history: inactive, period closed, not deleted.
-    let gone = person::Entity::find_by_id(leaver.id).one(&app.state.db).await.unwrap().unwrap();
+    let gone = person::Entity::find_by_id(leaver.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!gone.active);
     let periods = membership::Entity::find()
         .filter(membership::Column::PersonId.eq(leaver.id))
@@ -162,18 +204,28 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
         .await
         .unwrap();
     assert!(!periods.is_empty() && periods.iter().all(|m| m.valid_to.is_some()));
-    let status = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    let status = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
     assert_eq!(status["status"], "applied");
 
     // 3. The same file again: no changes.
     let r = upload(&app, &token, "danh-sach-sua.csv", corrected.as_bytes()).await;
     let id = upload_id(&r.location);
-    let preview = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    let preview = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
     for k in ["joiners", "leavers", "transfers", "changes"] {
         assert_eq!(preview[k], 0, "{k}: {preview}");
     }
-    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token)).await;
-    let status = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token))
+        .await;
+    let status = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
     assert_eq!(status["status"], "nochange");
     assert!(status["summary"].as_str().unwrap().contains("không có thay đổi"));
     assert_eq!(active_in(&app, "GL-QLTT-D01").await, before + 2);
@@ -194,12 +246,21 @@ async fn a_manager_cannot_import_officials_into_another_agency() {
     let file = "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi\nGL90009,Phạm Văn Ngoài,GL-QLTT-D02,Kiểm soát viên thị trường,có\n";
     let r = upload(&app, &token, "x.csv", file.as_bytes()).await;
     let id = upload_id(&r.location);
-    let preview = app.call("roster_preview", &format!("id={id}"), Some(&token)).await.json();
+    let preview = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
     let errors = preview["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].as_str().unwrap().starts_with("dòng 2, cột 3 (mã đơn vị): đơn vị \"GL-QLTT-D02\" ngoài phạm vi"));
+    assert!(
+        errors[0]
+            .as_str()
+            .unwrap()
+            .starts_with("dòng 2, cột 3 (mã đơn vị): đơn vị \"GL-QLTT-D02\" ngoài phạm vi")
+    );
     let before = active_in(&app, "GL-QLTT-D02").await;
-    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token)).await;
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token))
+        .await;
     assert_eq!(active_in(&app, "GL-QLTT-D02").await, before);
 }
 
@@ -260,10 +321,20 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
     )
     .unwrap();
     let effective = chrono::NaiveDate::from_ymd_opt(2027, 1, 1);
-    assert_eq!(server::cli::import_roster(db, &roster, false, None, effective).await.unwrap(), 0);
+    assert_eq!(
+        server::cli::import_roster(db, &roster, false, None, effective)
+            .await
+            .unwrap(),
+        0
+    );
     let still = person::Entity::find_by_id(p.id).one(db).await.unwrap().unwrap();
     assert_eq!(still.agency_id, d2, "a preview writes nothing");
-    assert_eq!(server::cli::import_roster(db, &roster, true, None, effective).await.unwrap(), 0);
+    assert_eq!(
+        server::cli::import_roster(db, &roster, true, None, effective)
+            .await
+            .unwrap(),
+        0
+    );
     let moved = person::Entity::find_by_id(p.id).one(db).await.unwrap().unwrap();
     assert_eq!(moved.agency_id, d12.id);
     let periods = membership::Entity::find()
@@ -274,7 +345,10 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
         .unwrap();
     assert_eq!(periods.len(), 2);
     assert_eq!((periods[0].agency_id, periods[0].valid_to), (d2, effective));
-    assert_eq!((periods[1].agency_id, periods[1].valid_from, periods[1].valid_to), (d12.id, effective, None));
+    assert_eq!(
+        (periods[1].agency_id, periods[1].valid_from, periods[1].valid_to),
+        (d12.id, effective, None)
+    );
     // Idempotent: the same file again changes nothing (and the rest of team 2 did not leave:
     // without --scope the file speaks only for the agencies in it).
     let plan = app::ssr::roster::plan(db, &std::fs::read(&roster).unwrap(), None, effective.unwrap())
@@ -284,6 +358,10 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
     assert!(plan.summary().contains("không có thay đổi"));
     // A file with errors exits 1 from the CLI.
     let bad = dir.join("sai.csv");
-    std::fs::write(&bad, "code,full name,agency code,position,enforcement\nGL1,A,NOPE,KSV,?\n").unwrap();
+    std::fs::write(
+        &bad,
+        "code,full name,agency code,position,enforcement\nGL1,A,NOPE,KSV,?\n",
+    )
+    .unwrap();
     assert_eq!(server::cli::import_roster(db, &bad, true, None, None).await.unwrap(), 1);
 }

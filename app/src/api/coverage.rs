@@ -179,7 +179,10 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
     let today = chrono::Utc::now().date_naive();
     let as_of = parse_as_of(&as_of, today).map_err(guard::refuse)?;
     let programs = ssr_cov::programs(&state).await.map_err(guard::internal)?;
-    let Some(p) = coverage::find_program(&state.db, program).await.map_err(guard::internal)? else {
+    let Some(p) = coverage::find_program(&state.db, program)
+        .await
+        .map_err(guard::internal)?
+    else {
         return Err(guard::refuse(ApiError::NotFound));
     };
     let snap = coverage::snapshot(&state.db, p, user.scope.as_ref(), as_of, true)
@@ -237,7 +240,10 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
         return Err(guard::refuse(ApiError::Forbidden));
     };
     let as_of = parse_as_of(&as_of, chrono::Utc::now().date_naive()).map_err(guard::refuse)?;
-    let Some(p) = coverage::find_program(&state.db, program).await.map_err(guard::internal)? else {
+    let Some(p) = coverage::find_program(&state.db, program)
+        .await
+        .map_err(guard::internal)?
+    else {
         return Err(guard::refuse(ApiError::NotFound));
     };
     let scope = crate::ssr::auth::Scope {
@@ -251,8 +257,11 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
         .map_err(guard::internal)?;
     let ids: Vec<i64> = snap.statuses.iter().map(|s| s.person_id).collect();
     let people = coverage::people_by_id(&state.db, &ids).await.map_err(guard::internal)?;
-    let names: std::collections::HashMap<i64, String> =
-        snap.lines.iter().map(|l| (l.agency.id, l.agency.name.clone())).collect();
+    let names: std::collections::HashMap<i64, String> = snap
+        .lines
+        .iter()
+        .map(|l| (l.agency.id, l.agency.name.clone()))
+        .collect();
     let exemptions: std::collections::HashMap<i64, exemption::Model> = exemption::Entity::find()
         .filter(exemption::Column::ProgramId.eq(snap.program.id))
         .all(&state.db)
@@ -264,7 +273,9 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
     let mut missing = vec![];
     let mut exempt = vec![];
     for s in &snap.statuses {
-        let Some(person) = people.get(&s.person_id) else { continue };
+        let Some(person) = people.get(&s.person_id) else {
+            continue;
+        };
         let agency_name = names.get(&s.agency_id).cloned().unwrap_or_default();
         match &s.status {
             Status::Covered => {}
@@ -416,4 +427,66 @@ pub(crate) mod ssr_cov {
         }
         Ok(lines.into_values().collect())
     }
+}
+
+/// Records an outreach event (a session for sellers on platforms, or a consumer campaign) for
+/// an agency in the caller's scope.
+#[server(endpoint = "record_outreach")]
+pub async fn record_outreach(
+    agency_id: i64,
+    held_on: String,
+    kind: String,
+    title: String,
+    reached: i64,
+) -> Result<(), ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::db::{entities::outreach_event, queries};
+    use crate::ssr::guard;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    if queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
+        .await
+        .map_err(guard::internal)?
+        .is_none()
+    {
+        return Err(guard::refuse(ApiError::Forbidden));
+    }
+    let today = chrono::Utc::now().date_naive();
+    let held_on = NaiveDate::parse_from_str(held_on.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d <= today)
+        .ok_or_else(|| {
+            guard::refuse(ApiError::Invalid(
+                "Ngày tổ chức không hợp lệ — ghi một ngày đã qua, dạng yyyy-mm-dd.".into(),
+            ))
+        })?;
+    if kind != "sellers" && kind != "consumers" {
+        return Err(guard::refuse(ApiError::Invalid(
+            "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
+        )));
+    }
+    let title = title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(guard::refuse(ApiError::Invalid(
+            "Ghi tên hoạt động (tối đa 200 ký tự).".into(),
+        )));
+    }
+    if !(0..=10_000_000).contains(&reached) {
+        return Err(guard::refuse(ApiError::Invalid(
+            "Số lượt tiếp cận phải từ 0 đến 10 000 000.".into(),
+        )));
+    }
+    outreach_event::ActiveModel {
+        agency_id: Set(agency_id),
+        held_on: Set(held_on),
+        kind: Set(kind),
+        title: Set(title),
+        reached: Set(reached),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .map_err(guard::internal)?;
+    Ok(())
 }

@@ -97,8 +97,11 @@ pub fn burnup_svg(
         ));
     }
     // Forecast: from the last point at the trailing rate until the target or the chart's end.
-    if let Some(f) = forecast {
-        if f.trailing_per_week > 0.0 && f.remaining > 0 {
+    if let Some(f) = forecast
+        && f.trailing_per_week > 0.0
+        && f.remaining > 0
+    {
+        {
             let weeks = (end - last.date).num_days() as f64 / 7.0;
             let v = (last.covered as f64 + f.trailing_per_week * weeks).min(target as f64);
             s.push_str(&format!(
@@ -117,11 +120,10 @@ pub fn burnup_svg(
     }
     for (i, d) in dates.iter().enumerate() {
         let anchor = if i == 0 { "start" } else { "end" };
-        let dy = if i == 2 { 0.0 } else { 0.0 };
         s.push_str(&format!(
             r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}" fill="#555">{}</text>"##,
             x(*d),
-            h - bottom + 16.0 + dy + if i == 1 && dates.len() == 3 { 12.0 } else { 0.0 },
+            h - bottom + 16.0 + if i == 1 && dates.len() == 3 { 12.0 } else { 0.0 },
             d.format("%d/%m/%Y")
         ));
     }

@@ -226,6 +226,9 @@ pub fn rag(c: &Counts, threshold: u32, on_pace: bool) -> Rag {
     }
 }
 
+/// A period in which a course is held: from (inclusive), until (exclusive; None = open).
+type Period = (NaiveDate, Option<NaiveDate>);
+
 /// A program's facts, indexed once for evaluation on many dates.
 pub struct Index<'a> {
     pub program: &'a ProgramRule,
@@ -233,7 +236,7 @@ pub struct Index<'a> {
     in_root: HashMap<i64, bool>,
     members: HashMap<i64, Vec<&'a Membership>>,
     /// person → per required course, the periods in which the course is held.
-    held: HashMap<i64, Vec<Vec<(NaiveDate, Option<NaiveDate>)>>>,
+    held: HashMap<i64, Vec<Vec<Period>>>,
     exempt: HashMap<i64, NaiveDate>,
 }
 
@@ -257,7 +260,7 @@ impl<'a> Index<'a> {
             .map(|(i, c)| (c.as_str(), i))
             .collect();
         let n = program.courses.len();
-        let mut held: HashMap<i64, Vec<Vec<(NaiveDate, Option<NaiveDate>)>>> = HashMap::new();
+        let mut held: HashMap<i64, Vec<Vec<Period>>> = HashMap::new();
         match program.metric {
             Metric::EverCompleted => {
                 for c in &facts.credits {
@@ -319,8 +322,11 @@ impl<'a> Index<'a> {
     /// Whether the official holds required course `i` on `d`.
     pub fn holds(&self, person_id: i64, i: usize, d: NaiveDate) -> bool {
         self.held.get(&person_id).is_some_and(|h| {
-            h.get(i)
-                .is_some_and(|periods| periods.iter().any(|(from, until)| *from <= d && until.is_none_or(|u| d < u)))
+            h.get(i).is_some_and(|periods| {
+                periods
+                    .iter()
+                    .any(|(from, until)| *from <= d && until.is_none_or(|u| d < u))
+            })
         })
     }
 
@@ -335,7 +341,11 @@ impl<'a> Index<'a> {
             CourseRule::All => missing.is_empty(),
             CourseRule::Any => n == 0 || missing.len() < n,
         };
-        if covered { Status::Covered } else { Status::Missing(missing) }
+        if covered {
+            Status::Covered
+        } else {
+            Status::Missing(missing)
+        }
     }
 
     /// The population on `d` with each official's status, ordered by person id.
@@ -377,20 +387,44 @@ impl<'a> Index<'a> {
     }
 
     /// Weekly burn-up of the subtree of `agency_id`: `weeks + 1` points ending on `as_of`,
-    /// seven days apart.
+    /// seven days apart. One pass over the officials (no per-date allocation): the same numbers
+    /// as [`Index::counts_on`] for each date.
     pub fn burnup(&self, agency_id: i64, as_of: NaiveDate, weeks: u32) -> Vec<WeekPoint> {
-        (0..=weeks)
+        let inside: std::collections::HashSet<i64> = self
+            .parent
+            .keys()
+            .copied()
+            .filter(|a| self.ancestors(*a).any(|x| x == agency_id))
+            .collect();
+        let mut points: Vec<WeekPoint> = (0..=weeks)
             .rev()
-            .map(|w| {
-                let d = as_of - Duration::days(7 * w as i64);
-                let c = self.counts_on(agency_id, d);
-                WeekPoint {
-                    date: d,
-                    covered: c.covered,
-                    base: c.base(),
-                }
+            .map(|w| WeekPoint {
+                date: as_of - Duration::days(7 * w as i64),
+                covered: 0,
+                base: 0,
             })
-            .collect()
+            .collect();
+        let n = self.program.courses.len();
+        for &pid in self.members.keys() {
+            for p in points.iter_mut() {
+                let d = p.date;
+                let Some(m) = self.population_membership(pid, d) else {
+                    continue;
+                };
+                if !inside.contains(&m.agency_id) || self.exempt.get(&pid).is_some_and(|s| *s <= d) {
+                    continue;
+                }
+                p.base += 1;
+                let covered = match self.program.rule {
+                    CourseRule::All => (0..n).all(|i| self.holds(pid, i, d)),
+                    CourseRule::Any => n == 0 || (0..n).any(|i| self.holds(pid, i, d)),
+                };
+                if covered {
+                    p.covered += 1;
+                }
+            }
+        }
+        points
     }
 }
 
@@ -401,7 +435,11 @@ fn ancestors_of(parent: &HashMap<i64, Option<i64>>, id: i64) -> impl Iterator<It
         let cur = next?;
         guard += 1;
         // A cycle in bad data must not hang the dashboard.
-        next = if guard > 64 { None } else { parent.get(&cur).copied().flatten() };
+        next = if guard > 64 {
+            None
+        } else {
+            parent.get(&cur).copied().flatten()
+        };
         Some(cur)
     })
 }
@@ -500,15 +538,46 @@ mod tests {
     /// 5 is outside the root.
     fn tree() -> Vec<Agency> {
         vec![
-            Agency { id: 1, parent_id: None, valid_from: None, valid_to: None },
-            Agency { id: 2, parent_id: Some(1), valid_from: None, valid_to: None },
-            Agency { id: 3, parent_id: Some(1), valid_from: None, valid_to: None },
-            Agency { id: 4, parent_id: Some(2), valid_from: None, valid_to: Some(d(2025, 7, 1)) },
-            Agency { id: 5, parent_id: None, valid_from: None, valid_to: None },
+            Agency {
+                id: 1,
+                parent_id: None,
+                valid_from: None,
+                valid_to: None,
+            },
+            Agency {
+                id: 2,
+                parent_id: Some(1),
+                valid_from: None,
+                valid_to: None,
+            },
+            Agency {
+                id: 3,
+                parent_id: Some(1),
+                valid_from: None,
+                valid_to: None,
+            },
+            Agency {
+                id: 4,
+                parent_id: Some(2),
+                valid_from: None,
+                valid_to: Some(d(2025, 7, 1)),
+            },
+            Agency {
+                id: 5,
+                parent_id: None,
+                valid_from: None,
+                valid_to: None,
+            },
         ]
     }
 
-    fn member(person_id: i64, agency_id: i64, enforcement: bool, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Membership {
+    fn member(
+        person_id: i64,
+        agency_id: i64,
+        enforcement: bool,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Membership {
         Membership {
             person_id,
             agency_id,
@@ -520,7 +589,11 @@ mod tests {
     }
 
     fn credit(person_id: i64, course: &str, on: NaiveDate) -> Credit {
-        Credit { person_id, course_id: course.into(), completed_on: on }
+        Credit {
+            person_id,
+            course_id: course.into(),
+            completed_on: on,
+        }
     }
 
     #[test]
@@ -538,9 +611,17 @@ mod tests {
             ..Default::default()
         };
         let ix = Index::new(&p, &facts);
-        let before: Vec<(i64, i64)> = ix.evaluate(d(2025, 6, 30)).iter().map(|s| (s.person_id, s.agency_id)).collect();
+        let before: Vec<(i64, i64)> = ix
+            .evaluate(d(2025, 6, 30))
+            .iter()
+            .map(|s| (s.person_id, s.agency_id))
+            .collect();
         assert_eq!(before, vec![(10, 4)], "in the merged team before the merger");
-        let after: Vec<(i64, i64)> = ix.evaluate(d(2026, 2, 1)).iter().map(|s| (s.person_id, s.agency_id)).collect();
+        let after: Vec<(i64, i64)> = ix
+            .evaluate(d(2026, 2, 1))
+            .iter()
+            .map(|s| (s.person_id, s.agency_id))
+            .collect();
         assert_eq!(after, vec![(10, 3), (13, 2)]);
         let roll = ix.rollup(&ix.evaluate(d(2025, 6, 30)));
         assert_eq!(roll[&1].population, 1);
@@ -587,8 +668,16 @@ mod tests {
         };
         let p = program(Metric::ValidAtDeadline, CourseRule::All);
         let ix = Index::new(&p, &facts);
-        assert_eq!(ix.status(10, d(2026, 2, 15)), Status::Covered, "the second certificate of a, not yet revoked");
-        assert_eq!(ix.status(10, d(2026, 3, 15)), Status::Missing(vec![0]), "the first of a expires before the deadline");
+        assert_eq!(
+            ix.status(10, d(2026, 2, 15)),
+            Status::Covered,
+            "the second certificate of a, not yet revoked"
+        );
+        assert_eq!(
+            ix.status(10, d(2026, 3, 15)),
+            Status::Missing(vec![0]),
+            "the first of a expires before the deadline"
+        );
         let p = ProgramRule {
             courses: vec!["a".into()],
             ..program(Metric::ValidAtDeadline, CourseRule::All)
@@ -608,7 +697,10 @@ mod tests {
             agencies: tree(),
             memberships: vec![member(10, 2, true, None, None), member(11, 2, true, None, None)],
             credits: vec![credit(11, "a", d(2026, 1, 1)), credit(11, "b", d(2026, 1, 1))],
-            exemptions: vec![Exemption { person_id: 10, since: d(2026, 4, 1) }],
+            exemptions: vec![Exemption {
+                person_id: 10,
+                since: d(2026, 4, 1),
+            }],
             ..Default::default()
         };
         let p = program(Metric::EverCompleted, CourseRule::All);
@@ -622,7 +714,11 @@ mod tests {
 
     #[test]
     fn rag_bands() {
-        let c = |covered, population| Counts { population, exempt: 0, covered };
+        let c = |covered, population| Counts {
+            population,
+            exempt: 0,
+            covered,
+        };
         assert_eq!(rag(&c(10, 10), 100, false), Rag::Green);
         assert_eq!(rag(&c(9, 10), 90, false), Rag::Green);
         assert_eq!(rag(&c(85, 100), 100, false), Rag::Amber);
@@ -662,10 +758,22 @@ mod tests {
     fn evaluation_equals_a_naive_recomputation_on_generated_data() {
         use proptest::prelude::*;
         use proptest::test_runner::{Config, TestRunner};
-        let mut runner = TestRunner::new(Config { cases: 64, ..Config::default() });
+        let mut runner = TestRunner::new(Config {
+            cases: 64,
+            ..Config::default()
+        });
         let day = 0i64..400;
         let strat = (
-            prop::collection::vec((0i64..30, 1i64..6, any::<bool>(), day.clone(), prop::option::of(day.clone())), 1..60),
+            prop::collection::vec(
+                (
+                    0i64..30,
+                    1i64..6,
+                    any::<bool>(),
+                    day.clone(),
+                    prop::option::of(day.clone()),
+                ),
+                1..60,
+            ),
             prop::collection::vec((0i64..30, 0usize..3, day.clone()), 0..80),
             prop::collection::vec((0i64..30, day.clone()), 0..4),
             day.clone(),
@@ -683,7 +791,13 @@ mod tests {
                         .map(|&(p, a, e, f, len)| member(p, a, e, Some(at(f)), len.map(|l| at(f + l + 1))))
                         .collect(),
                     credits: cs.iter().map(|&(p, c, on)| credit(p, courses[c], at(on))).collect(),
-                    exemptions: ex.iter().map(|&(p, s)| Exemption { person_id: p, since: at(s) }).collect(),
+                    exemptions: ex
+                        .iter()
+                        .map(|&(p, s)| Exemption {
+                            person_id: p,
+                            since: at(s),
+                        })
+                        .collect(),
                     ..Default::default()
                 };
                 let p = ProgramRule {
@@ -711,13 +825,27 @@ mod tests {
                         want.exempt += 1;
                         continue;
                     }
-                    let has = |c: &str| facts.credits.iter().any(|x| x.person_id == pid && x.course_id == c && x.completed_on <= d);
-                    let ok = if any_rule { courses.iter().any(|c| has(c)) } else { courses.iter().all(|c| has(c)) };
+                    let has = |c: &str| {
+                        facts
+                            .credits
+                            .iter()
+                            .any(|x| x.person_id == pid && x.course_id == c && x.completed_on <= d)
+                    };
+                    let ok = if any_rule {
+                        courses.iter().any(|c| has(c))
+                    } else {
+                        courses.iter().all(|c| has(c))
+                    };
                     if ok {
                         want.covered += 1;
                     }
                 }
                 prop_assert_eq!(got, want);
+                let series = ix.burnup(1, d, 3);
+                for p in &series {
+                    let c = ix.counts_on(1, p.date);
+                    prop_assert_eq!((p.covered, p.base), (c.covered, c.base()));
+                }
                 Ok(())
             })
             .unwrap();

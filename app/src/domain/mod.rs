@@ -2,10 +2,10 @@
 //! tested like any library and compile to wasm for the browser editor.
 
 pub mod aiken;
+pub mod chart;
 pub mod content;
+pub mod coverage;
 pub mod gift;
 pub mod grading;
 pub mod identity;
-pub mod chart;
-pub mod coverage;
 pub mod roster;

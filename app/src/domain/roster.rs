@@ -83,7 +83,11 @@ pub fn fold(s: &str) -> String {
 
 /// Trims, collapses inner whitespace and normalises to NFC.
 pub fn clean_text(s: &str) -> String {
-    s.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Reads a yes/no cell. Empty is no.
@@ -108,7 +112,10 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 pub fn decode(bytes: &[u8]) -> Result<String, FileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     String::from_utf8(bytes.to_vec()).map_err(|e| FileError {
-        line: 1 + bytes[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count(),
+        line: 1 + bytes[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count(),
         column: 0,
         header: String::new(),
         what: "tệp không phải UTF-8".into(),
@@ -276,7 +283,11 @@ pub fn parse_roster(
         let line = *line;
         let cell = |c: Col| -> (usize, String, String) {
             let i = cols[&c];
-            (i + 1, header[i].clone(), cells.get(i).map(|s| s.trim().to_string()).unwrap_or_default())
+            (
+                i + 1,
+                header[i].clone(),
+                cells.get(i).map(|s| s.trim().to_string()).unwrap_or_default(),
+            )
         };
         let mut err = |col: Col, what: String, hint: &str| {
             let (n, h, _) = cell(col);
@@ -296,7 +307,11 @@ pub fn parse_roster(
         let flag_raw = cell(Col::Enforcement).2;
         let mut ok = true;
         if code.is_empty() {
-            err(Col::Code, "thiếu mã cán bộ".into(), "ghi mã cán bộ duy nhất, ví dụ GL00123");
+            err(
+                Col::Code,
+                "thiếu mã cán bộ".into(),
+                "ghi mã cán bộ duy nhất, ví dụ GL00123",
+            );
             ok = false;
         } else if let Some(first) = seen.get(&code) {
             err(
@@ -313,7 +328,11 @@ pub fn parse_roster(
             ok = false;
         }
         if agency_code.is_empty() {
-            err(Col::Agency, "thiếu mã đơn vị".into(), "ghi mã đơn vị, ví dụ GL-QLTT-D01");
+            err(
+                Col::Agency,
+                "thiếu mã đơn vị".into(),
+                "ghi mã đơn vị, ví dụ GL-QLTT-D01",
+            );
             ok = false;
         } else if !known_agencies.contains(&agency_code) {
             err(
@@ -331,7 +350,11 @@ pub fn parse_roster(
             ok = false;
         }
         if position.is_empty() {
-            err(Col::Position, "thiếu chức vụ".into(), "ghi chức vụ, ví dụ Kiểm soát viên thị trường");
+            err(
+                Col::Position,
+                "thiếu chức vụ".into(),
+                "ghi chức vụ, ví dụ Kiểm soát viên thị trường",
+            );
             ok = false;
         }
         let enforcement = parse_flag(&flag_raw);
@@ -347,23 +370,35 @@ pub fn parse_roster(
             let raw = opt(c)?;
             let d = parse_date(&raw);
             if d.is_none() {
-                err(c, format!("không hiểu ngày \"{raw}\""), "ghi ngày dạng dd/mm/yyyy, ví dụ 01/07/2025");
+                err(
+                    c,
+                    format!("không hiểu ngày \"{raw}\""),
+                    "ghi ngày dạng dd/mm/yyyy, ví dụ 01/07/2025",
+                );
                 ok = false;
             }
             d
         };
         let start_date = date(Col::Start);
         let end_date = date(Col::End);
-        if let (Some(s), Some(e)) = (start_date, end_date) {
-            if e < s {
+        if let (Some(s), Some(e)) = (start_date, end_date)
+            && e < s
+        {
+            {
                 err(Col::End, "ngày kết thúc trước ngày bắt đầu".into(), "sửa ngày kết thúc");
                 ok = false;
             }
         }
         let email = opt(Col::Email);
-        if let Some(e) = &email {
-            if !e.contains('@') {
-                err(Col::Email, format!("\"{e}\" không phải địa chỉ email"), "ghi dạng ten@coquan.gov.vn hoặc để trống");
+        if let Some(e) = &email
+            && !e.contains('@')
+        {
+            {
+                err(
+                    Col::Email,
+                    format!("\"{e}\" không phải địa chỉ email"),
+                    "ghi dạng ten@coquan.gov.vn hoặc để trống",
+                );
                 ok = false;
             }
         }
@@ -508,7 +543,11 @@ pub struct AgencyRow {
 const AGENCY_COLUMNS: &[(&str, bool, &[&str])] = &[
     ("code", true, &["ma don vi", "ma", "code", "agency code"]),
     ("name", true, &["ten don vi", "ten", "name"]),
-    ("parent", false, &["ma don vi cap tren", "don vi cap tren", "parent code", "parent"]),
+    (
+        "parent",
+        false,
+        &["ma don vi cap tren", "don vi cap tren", "parent code", "parent"],
+    ),
     ("from", false, &["hieu luc tu", "tu ngay", "valid from"]),
     ("to", false, &["hieu luc den", "den ngay", "valid to"]),
     ("merged", false, &["sap nhap vao", "hop nhat vao", "merged into"]),
@@ -567,7 +606,11 @@ pub fn parse_agencies(bytes: &[u8], known: &HashSet<String>) -> (Vec<AgencyRow>,
     for (line, cells) in &recs[1..] {
         let get = |k: &str| -> Option<(usize, String, String)> {
             let i = *cols.get(k)?;
-            Some((i + 1, header[i].clone(), clean_text(cells.get(i).map(String::as_str).unwrap_or(""))))
+            Some((
+                i + 1,
+                header[i].clone(),
+                clean_text(cells.get(i).map(String::as_str).unwrap_or("")),
+            ))
         };
         let mut ok = true;
         let mut err = |k: &str, what: String, hint: &str| {
@@ -596,7 +639,11 @@ pub fn parse_agencies(bytes: &[u8], known: &HashSet<String>) -> (Vec<AgencyRow>,
                 return None;
             }
             if !known.contains(&v) && !in_file.contains(&v) {
-                err(k, format!("không có đơn vị mã \"{v}\""), "ghi mã một đơn vị có sẵn hoặc có trong tệp");
+                err(
+                    k,
+                    format!("không có đơn vị mã \"{v}\""),
+                    "ghi mã một đơn vị có sẵn hoặc có trong tệp",
+                );
                 ok = false;
             }
             Some(v)
@@ -771,11 +818,26 @@ mod tests {
         let covered: HashSet<String> = ["GL-QLTT-D01".to_string()].into();
         let mut changed = row("C", "GL-QLTT-D01");
         changed.enforcement = false;
-        let rows = vec![row("A", "GL-QLTT-D01"), row("X", "GL-QLTT-D01"), row("D", "GL-QLTT-D01"), changed, row("E", "GL-QLTT-D01")];
+        let rows = vec![
+            row("A", "GL-QLTT-D01"),
+            row("X", "GL-QLTT-D01"),
+            row("D", "GL-QLTT-D01"),
+            changed,
+            row("E", "GL-QLTT-D01"),
+        ];
         let d = diff(&current, &rows, &covered);
-        assert_eq!(d.joiners.iter().map(|(id, r)| (*id, r.code.as_str())).collect::<Vec<_>>(), vec![(None, "X"), (Some(4), "D")]);
+        assert_eq!(
+            d.joiners
+                .iter()
+                .map(|(id, r)| (*id, r.code.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(None, "X"), (Some(4), "D")]
+        );
         assert_eq!(d.leavers.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(), vec!["B"]);
-        assert_eq!(d.transfers.iter().map(|t| (t.0, t.1.as_str())).collect::<Vec<_>>(), vec![(5, "GL-QLTT-D02")]);
+        assert_eq!(
+            d.transfers.iter().map(|t| (t.0, t.1.as_str())).collect::<Vec<_>>(),
+            vec![(5, "GL-QLTT-D02")]
+        );
         assert_eq!(d.changes.len(), 1);
         assert_eq!(d.changes[0].1, vec!["nhiệm vụ thực thi".to_string()]);
         // The same file against the roster it produced: no changes.

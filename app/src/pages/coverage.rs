@@ -4,13 +4,14 @@
 //! officials not yet covered (`?agency=ID`). Every control is a GET form or link
 //! (`?program=&as_of=&agency=`), so it all works with JavaScript off.
 
-use crate::api::coverage::{CoverageReport, MissingPage, coverage_dashboard, coverage_missing};
+use crate::api::coverage::{CoverageReport, MissingPage, RecordOutreach, coverage_dashboard, coverage_missing};
 use crate::api::error::ApiError;
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
 use crate::domain::coverage::{Forecast, Rag};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -62,7 +63,11 @@ fn CoverageBody() -> impl IntoView {
     let program = move || query.read().get("program").and_then(|s| s.parse::<i64>().ok());
     let as_of = move || query.read().get("as_of").unwrap_or_default();
     let agency = move || query.read().get("agency").and_then(|s| s.parse::<i64>().ok());
-    let report = Resource::new(move || (program(), as_of()), |(p, d)| coverage_dashboard(p, d));
+    let record = ServerAction::<RecordOutreach>::new();
+    let report = Resource::new(
+        move || (program(), as_of(), record.version().get()),
+        |(p, d, _)| coverage_dashboard(p, d),
+    );
     let missing = Resource::new(
         move || (program(), agency(), as_of()),
         |(p, a, d)| async move {
@@ -79,7 +84,7 @@ fn CoverageBody() -> impl IntoView {
             {move || Suspend::new(async move {
                 match report.await {
                     Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
-                    Ok(r) => view! { <Dashboard r missing/> }.into_any(),
+                    Ok(r) => view! { <Dashboard r missing record/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -87,7 +92,11 @@ fn CoverageBody() -> impl IntoView {
 }
 
 #[component]
-fn Dashboard(r: CoverageReport, missing: Resource<Result<Option<MissingPage>, ApiError>>) -> impl IntoView {
+fn Dashboard(
+    r: CoverageReport,
+    missing: Resource<Result<Option<MissingPage>, ApiError>>,
+    record: ServerAction<RecordOutreach>,
+) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let pid = r.program.id;
     let as_of_param = r.as_of.format("%Y-%m-%d").to_string();
@@ -105,6 +114,12 @@ fn Dashboard(r: CoverageReport, missing: Resource<Result<Option<MissingPage>, Ap
         },
     );
     let target_count = r.overall.target(r.program.threshold_percent);
+    let agencies: Vec<(i64, String)> = r
+        .agencies
+        .iter()
+        .filter(|a| a.valid)
+        .map(|a| (a.id, a.name.clone()))
+        .collect();
     view! {
         <form method="get" action="/coverage" class="filters card" role="search">
             <div>
@@ -213,7 +228,10 @@ fn Dashboard(r: CoverageReport, missing: Resource<Result<Option<MissingPage>, Ap
             </section>
         </div>
 
-        {(!r.outreach.is_empty()).then(|| view! {
+        {
+            let today = r.today.format("%Y-%m-%d").to_string();
+            let outreach = r.outreach;
+            view! {
             <section class="card outreach">
                 <h2>{T::Outreach.get(lang)}</h2>
                 <table class="grid">
@@ -226,7 +244,7 @@ fn Dashboard(r: CoverageReport, missing: Resource<Result<Option<MissingPage>, Ap
                         <th class="num">"%"</th>
                     </tr></thead>
                     <tbody>
-                        {r.outreach.into_iter().map(|o| {
+                        {outreach.into_iter().map(|o| {
                             let pct = o.population.filter(|p| *p > 0).map(|p| fmt_pct(lang, o.reached as f64 * 100.0 / p as f64));
                             view! {
                                 <tr>
@@ -241,8 +259,44 @@ fn Dashboard(r: CoverageReport, missing: Resource<Result<Option<MissingPage>, Ap
                         }).collect_view()}
                     </tbody>
                 </table>
+                <details class="record-outreach">
+                    <summary>{T::RecordOutreach.get(lang)}</summary>
+                    <ActionForm action=record>
+                        <div class="form-grid">
+                            <div>
+                                <label for="o-agency">{T::Agency.get(lang)}</label>
+                                <select id="o-agency" name="agency_id">
+                                    {agencies.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div>
+                                <label for="o-date">{T::HeldOn.get(lang)}</label>
+                                <input id="o-date" name="held_on" type="date" value=today.clone() max=today required/>
+                            </div>
+                            <div>
+                                <label for="o-kind">{T::Kind.get(lang)}</label>
+                                <select id="o-kind" name="kind">
+                                    <option value="sellers">{T::Sellers.get(lang)}</option>
+                                    <option value="consumers">{T::Consumers.get(lang)}</option>
+                                </select>
+                            </div>
+                            <div>
+                                <label for="o-reached">{T::Reached.get(lang)}</label>
+                                <input id="o-reached" name="reached" type="number" min="0" value="0" required/>
+                            </div>
+                        </div>
+                        <label for="o-title">{T::ActivityTitle.get(lang)}</label>
+                        <input id="o-title" name="title" type="text" maxlength="200" required/>
+                        <p><button type="submit" class="button primary">{T::Save.get(lang)}</button></p>
+                    </ActionForm>
+                    {move || record.value().get().map(|r| match r {
+                        Ok(()) => view! { <p class="alert ok" role="status">{T::Saved.get(lang)}</p> }.into_any(),
+                        Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
+                    })}
+                </details>
             </section>
-        })}
+            }
+        }
 
         <details class="card definitions">
             <summary>{T::Definitions.get(lang)}</summary>

@@ -100,7 +100,12 @@ pub async fn current(db: &impl ConnectionTrait) -> Result<Vec<Current>, DbErr> {
 }
 
 /// Checks a roster file and computes its diff and effects, without writing anything.
-pub async fn plan(db: &impl ConnectionTrait, bytes: &[u8], scope: Option<&Scope>, today: NaiveDate) -> Result<Plan, DbErr> {
+pub async fn plan(
+    db: &impl ConnectionTrait,
+    bytes: &[u8],
+    scope: Option<&Scope>,
+    today: NaiveDate,
+) -> Result<Plan, DbErr> {
     let agencies = agency_codes(db).await?;
     let known: HashSet<String> = agencies.keys().cloned().collect();
     let allowed: Option<HashSet<String>> = scope.map(|s| {
@@ -235,7 +240,12 @@ pub async fn apply(
     }
     let agencies = agency_codes(&tx).await?;
     let now = chrono::Utc::now();
-    let id_of = |code: &str| agencies.get(code).map(|a| a.id).ok_or_else(|| DbErr::Custom(format!("agency {code}")));
+    let id_of = |code: &str| {
+        agencies
+            .get(code)
+            .map(|a| a.id)
+            .ok_or_else(|| DbErr::Custom(format!("agency {code}")))
+    };
     let d = &plan.diff;
     for (existing, r) in &d.joiners {
         let start = r.start_date.or(Some(effective));
@@ -371,7 +381,11 @@ async fn close_periods(db: &impl ConnectionTrait, pid: i64, end: NaiveDate) -> R
 
 /// Checks an agency file; with `apply`, upserts the agencies and recomputes every path, in
 /// one transaction. Returns the errors (nothing applied when any) and a summary line.
-pub async fn import_agencies(db: &DatabaseConnection, bytes: &[u8], apply: bool) -> Result<(Vec<FileError>, String), DbErr> {
+pub async fn import_agencies(
+    db: &DatabaseConnection,
+    bytes: &[u8],
+    apply: bool,
+) -> Result<(Vec<FileError>, String), DbErr> {
     let tx = db.begin_with_options(super::db::write_tx()).await?;
     let existing = agency_codes(&tx).await?;
     let known: HashSet<String> = existing.keys().cloned().collect();
@@ -459,7 +473,10 @@ pub async fn recompute_paths(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             cur = parent.get(&p).copied().flatten();
         }
         chain.reverse();
-        let path = format!("/{}/", chain.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("/"));
+        let path = format!(
+            "/{}/",
+            chain.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("/")
+        );
         if path != a.path {
             let mut am: agency::ActiveModel = a.into();
             am.path = Set(path);
@@ -488,11 +505,13 @@ pub mod web {
     /// Largest accepted roster file.
     pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 
-    async fn importer(state: &AppState, headers: &HeaderMap) -> Result<AuthUser, Response> {
+    async fn importer(state: &AppState, headers: &HeaderMap) -> Result<AuthUser, Box<Response>> {
         match user_from_headers(state, headers).await {
-            None => Err(Redirect::to("/sign-in?next=/roster").into_response()),
+            None => Err(Box::new(Redirect::to("/sign-in?next=/roster").into_response())),
             Some(u) if matches!(u.role, Role::Manager | Role::Admin) => Ok(u),
-            Some(_) => Err((StatusCode::FORBIDDEN, "Bạn không có quyền nhập danh sách.").into_response()),
+            Some(_) => Err(Box::new(
+                (StatusCode::FORBIDDEN, "Bạn không có quyền nhập danh sách.").into_response(),
+            )),
         }
     }
 
@@ -500,7 +519,7 @@ pub mod web {
     pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut form: Multipart) -> Response {
         let user = match importer(&state, &headers).await {
             Ok(u) => u,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let mut file: Option<(String, Vec<u8>)> = None;
         while let Ok(Some(field)) = form.next_field().await {
@@ -552,7 +571,11 @@ pub mod web {
     }
 
     /// The upload if `user` may use it.
-    pub async fn owned(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<roster_upload::Model>, sea_orm::DbErr> {
+    pub async fn owned(
+        state: &AppState,
+        user: &AuthUser,
+        id: i64,
+    ) -> Result<Option<roster_upload::Model>, sea_orm::DbErr> {
         Ok(roster_upload::Entity::find_by_id(id)
             .one(&state.db)
             .await?
@@ -563,7 +586,7 @@ pub mod web {
     pub async fn apply(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<ApplyForm>) -> Response {
         let user = match importer(&state, &headers).await {
             Ok(u) => u,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let up = match owned(&state, &user, f.upload).await {
             Ok(Some(u)) if u.status == "pending" => u,

@@ -23,12 +23,21 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 async fn insert_memberships(tx: &DatabaseTransaction, rows: Vec<membership::ActiveModel>) -> Result<(), DbErr> {
     for chunk in rows.chunks(200) {
-        membership::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
+        membership::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(tx)
+            .await?;
     }
     Ok(())
 }
 
-fn period(pid: i64, agency_id: i64, position: &str, enforcement: bool, from: Option<NaiveDate>, to: Option<NaiveDate>) -> membership::ActiveModel {
+fn period(
+    pid: i64,
+    agency_id: i64,
+    position: &str,
+    enforcement: bool,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> membership::ActiveModel {
     membership::ActiveModel {
         person_id: Set(pid),
         agency_id: Set(agency_id),
@@ -120,7 +129,14 @@ pub async fn seed(
         }
         .insert(tx)
         .await?;
-        periods.push(period(p.id, old.id, position, enforcement, Some(date(2018, 3, 1)), Some(merged_on)));
+        periods.push(period(
+            p.id,
+            old.id,
+            position,
+            enforcement,
+            Some(date(2018, 3, 1)),
+            Some(merged_on),
+        ));
         periods.push(period(p.id, chuse, position, enforcement, Some(merged_on), None));
     }
     insert_memberships(tx, periods).await
@@ -254,8 +270,18 @@ pub async fn seed_training(
 
     // Outreach: sessions for online sellers and consumer campaigns, against known populations.
     let pops = [
-        ("GL-SCT", "sellers", 1850, "Danh sách cơ sở kinh doanh trực tuyến đã đăng ký, Sở Công Thương"),
-        ("GL-QLTT", "sellers", 1850, "Cơ sở dữ liệu tổ chức, cá nhân kinh doanh TMĐT của Chi cục"),
+        (
+            "GL-SCT",
+            "sellers",
+            1850,
+            "Danh sách cơ sở kinh doanh trực tuyến đã đăng ký, Sở Công Thương",
+        ),
+        (
+            "GL-QLTT",
+            "sellers",
+            1850,
+            "Cơ sở dữ liệu tổ chức, cá nhân kinh doanh TMĐT của Chi cục",
+        ),
         ("GL-P-QUYNHON", "consumers", 52000, "Số hộ gia đình, Phường Quy Nhơn"),
         ("GL-P-PLEIKU", "consumers", 47000, "Số hộ gia đình, Phường Pleiku"),
     ];
@@ -271,13 +297,55 @@ pub async fn seed_training(
         .await?;
     }
     let events = [
-        ("GL-QLTT", "sellers", 18, "Tập huấn cho người bán trên sàn TMĐT: nghĩa vụ công khai thông tin", 140),
-        ("GL-QLTT-D01", "sellers", 12, "Đối thoại với cơ sở livestream bán hàng tại Quy Nhơn", 65),
-        ("GL-QLTT-D02", "sellers", 7, "Hướng dẫn ghi nhãn hàng hoá bán trực tuyến", 48),
-        ("GL-SCT", "sellers", 4, "Hội nghị phổ biến Nghị định về TMĐT cho doanh nghiệp", 210),
-        ("GL-P-QUYNHON", "consumers", 15, "Ngày hội người tiêu dùng thông thái", 3200),
-        ("GL-P-PLEIKU", "consumers", 9, "Truyền thông nhận diện hàng giả trên mạng", 2800),
-        ("GL-P-PLEIKU", "consumers", 2, "Tuyên truyền trên loa phát thanh tổ dân phố", 5400),
+        (
+            "GL-QLTT",
+            "sellers",
+            18,
+            "Tập huấn cho người bán trên sàn TMĐT: nghĩa vụ công khai thông tin",
+            140,
+        ),
+        (
+            "GL-QLTT-D01",
+            "sellers",
+            12,
+            "Đối thoại với cơ sở livestream bán hàng tại Quy Nhơn",
+            65,
+        ),
+        (
+            "GL-QLTT-D02",
+            "sellers",
+            7,
+            "Hướng dẫn ghi nhãn hàng hoá bán trực tuyến",
+            48,
+        ),
+        (
+            "GL-SCT",
+            "sellers",
+            4,
+            "Hội nghị phổ biến Nghị định về TMĐT cho doanh nghiệp",
+            210,
+        ),
+        (
+            "GL-P-QUYNHON",
+            "consumers",
+            15,
+            "Ngày hội người tiêu dùng thông thái",
+            3200,
+        ),
+        (
+            "GL-P-PLEIKU",
+            "consumers",
+            9,
+            "Truyền thông nhận diện hàng giả trên mạng",
+            2800,
+        ),
+        (
+            "GL-P-PLEIKU",
+            "consumers",
+            2,
+            "Tuyên truyền trên loa phát thanh tổ dân phố",
+            5400,
+        ),
     ];
     for (code, kind, weeks_ago, title, reached) in events {
         outreach_event::ActiveModel {

@@ -102,7 +102,9 @@ pub fn matrix_table(
     let mut first: HashMap<(i64, &str), chrono::NaiveDate> = HashMap::new();
     for c in &s.facts.credits {
         if c.completed_on <= s.as_of {
-            let e = first.entry((c.person_id, c.course_id.as_str())).or_insert(c.completed_on);
+            let e = first
+                .entry((c.person_id, c.course_id.as_str()))
+                .or_insert(c.completed_on);
             *e = (*e).min(c.completed_on);
         }
     }
@@ -112,7 +114,9 @@ pub fn matrix_table(
             *e = (*e).min(c.issued_on);
         }
     }
-    let mut headers: Vec<String> = ["Mã cán bộ", "Họ và tên", "Đơn vị", "Chức vụ"].map(String::from).to_vec();
+    let mut headers: Vec<String> = ["Mã cán bộ", "Họ và tên", "Đơn vị", "Chức vụ"]
+        .map(String::from)
+        .to_vec();
     headers.extend(
         s.rule
             .courses
@@ -255,7 +259,9 @@ async fn build(
     };
     let today = chrono::Utc::now().date_naive();
     let Ok(as_of) = crate::api::coverage::parse_as_of(&q.as_of, today) else {
-        return Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, "Ngày không hợp lệ.").into_response()));
+        return Ok(Some(
+            (StatusCode::UNPROCESSABLE_ENTITY, "Ngày không hợp lệ.").into_response(),
+        ));
     };
     let Some(program) = super::find_program(db, q.program).await? else {
         return Ok(Some(StatusCode::NOT_FOUND.into_response()));
@@ -274,7 +280,12 @@ async fn build(
         snap.root.name,
         as_of.format("%d/%m/%Y")
     );
-    let name = format!("tien-do-{}-{}-{}.{ext}", snap.program.code, kind, as_of.format("%Y%m%d"));
+    let name = format!(
+        "tien-do-{}-{}-{}.{ext}",
+        snap.program.code,
+        kind,
+        as_of.format("%Y%m%d")
+    );
     let (bytes, mime) = if ext == "csv" {
         (to_csv(&table), "text/csv; charset=utf-8")
     } else {

@@ -11,9 +11,7 @@
 
 pub mod export;
 
-use super::db::entities::{
-    agency, certificate, completion, course_credit, exemption, membership, person, program,
-};
+use super::db::entities::{agency, certificate, completion, course_credit, exemption, membership, person, program};
 use crate::domain::coverage::{
     self as cov, Counts, CourseRule, Facts, Metric, PersonStatus, ProgramRule, Rag, WeekPoint,
 };
@@ -263,14 +261,10 @@ pub async fn snapshot(
     } else {
         None
     };
-    let on_pace = forecast.as_ref().map(|f| f.on_pace).unwrap_or_else(|| {
-        pace(
-            before.get(&root.id).copied().unwrap_or_default(),
-            overall,
-            as_of,
-            &rule,
-        )
-    });
+    let on_pace = forecast
+        .as_ref()
+        .map(|f| f.on_pace)
+        .unwrap_or_else(|| pace(before.get(&root.id).copied().unwrap_or_default(), overall, as_of, &rule));
     let statuses: Vec<PersonStatus> = all
         .into_iter()
         .filter(|s| ix.ancestors(s.agency_id).any(|a| a == root.id))
