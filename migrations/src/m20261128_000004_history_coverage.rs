@@ -102,7 +102,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Memberships::PersonId).big_integer().not_null())
                 .col(ColumnDef::new(Memberships::AgencyId).big_integer().not_null())
                 .col(ColumnDef::new(Memberships::Position).string().not_null())
-                .col(ColumnDef::new(Memberships::Enforcement).boolean().not_null().default(false))
+                .col(
+                    ColumnDef::new(Memberships::Enforcement)
+                        .boolean()
+                        .not_null()
+                        .default(false),
+                )
                 .col(ColumnDef::new(Memberships::ValidFrom).date().null())
                 .col(ColumnDef::new(Memberships::ValidTo).date().null())
                 .col(ColumnDef::new(Memberships::CreatedAt).timestamp_with_time_zone().null())
@@ -193,7 +198,11 @@ impl MigrationTrait for Migration {
                         .timestamp_with_time_zone()
                         .not_null(),
                 )
-                .col(ColumnDef::new(RosterUploads::AppliedAt).timestamp_with_time_zone().null())
+                .col(
+                    ColumnDef::new(RosterUploads::AppliedAt)
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
                 .to_owned(),
         )
         .await?;
@@ -239,7 +248,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(OutreachPopulations::AgencyId).big_integer().not_null())
                 .col(ColumnDef::new(OutreachPopulations::Kind).string_len(16).not_null())
                 .col(ColumnDef::new(OutreachPopulations::Population).big_integer().not_null())
-                .col(ColumnDef::new(OutreachPopulations::Source).string().not_null().default(""))
+                .col(
+                    ColumnDef::new(OutreachPopulations::Source)
+                        .string()
+                        .not_null()
+                        .default(""),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .from(OutreachPopulations::Table, OutreachPopulations::AgencyId)
