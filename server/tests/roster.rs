@@ -262,6 +262,43 @@ async fn a_manager_cannot_import_officials_into_another_agency() {
     app.post_form("/roster/apply", &format!("upload={id}"), Some(&token))
         .await;
     assert_eq!(active_in(&app, "GL-QLTT-D02").await, before);
+
+    // Nor pull an official of another team into their own.
+    let d2 = app.agency_id("GL-QLTT-D02").await;
+    let other = person::Entity::find()
+        .filter(person::Column::AgencyId.eq(d2))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let file = format!(
+        "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi\n{},{},GL-QLTT-D01,{},có\n",
+        other.code, other.full_name, other.position
+    );
+    let r = upload(&app, &token, "y.csv", file.as_bytes()).await;
+    let id = upload_id(&r.location);
+    let preview = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
+    let errors = preview["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{preview}");
+    assert!(
+        errors[0].as_str().unwrap().starts_with(&format!(
+            "dòng 2: cán bộ {} hiện thuộc đơn vị GL-QLTT-D02, ngoài phạm vi bạn quản lý",
+            other.code
+        )),
+        "{}",
+        errors[0]
+    );
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token))
+        .await;
+    let still = person::Entity::find_by_id(other.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.agency_id, d2);
 }
 
 #[tokio::test]

@@ -54,12 +54,8 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
         .await?
     {
         let rule = super::coverage::rule_of(&prog);
-        let mut facts = super::coverage::load_facts(db, &rule, prog.id).await?;
-        // Only this official's facts matter (agencies stay for the tree).
-        facts.memberships.retain(|m| m.person_id == p.id);
-        facts.credits.retain(|c| c.person_id == p.id);
-        facts.certificates.retain(|c| c.person_id == p.id);
-        facts.exemptions.retain(|e| e.person_id == p.id);
+        // Only this official's facts (agencies stay whole for the tree).
+        let facts = super::coverage::load_facts_for(db, &rule, prog.id, Some(p.id)).await?;
         let ix = Index::new(&rule, &facts);
         let in_population = ix.population_membership(p.id, today).is_some();
         let status = ix.status(p.id, today);

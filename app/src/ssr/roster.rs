@@ -129,6 +129,43 @@ pub async fn plan(
         None => rows.iter().map(|r| r.agency_code.clone()).collect(),
     };
     let diff = roster::diff(&current(db).await?, &rows, &authoritative);
+    // A manager may not pull an official out of another agency's subtree (or take back one who
+    // left from elsewhere): that official is not theirs to move.
+    if let Some(allowed) = &allowed {
+        let current = current(db).await?;
+        let agency_of: HashMap<i64, &str> = current.iter().map(|c| (c.person_id, c.agency_code.as_str())).collect();
+        let outside: Vec<(&RosterRow, &str)> = diff
+            .transfers
+            .iter()
+            .map(|(pid, from, r)| (*pid, from.as_str(), r))
+            .chain(
+                diff.joiners
+                    .iter()
+                    .filter_map(|(pid, r)| pid.map(|p| (p, agency_of.get(&p).copied().unwrap_or(""), r))),
+            )
+            .filter(|(_, from, _)| !allowed.contains(*from))
+            .map(|(_, from, r)| (r, from))
+            .collect();
+        if !outside.is_empty() {
+            let mut errors: Vec<FileError> = outside
+                .into_iter()
+                .map(|(r, from)| FileError {
+                    line: r.line,
+                    column: 0,
+                    header: String::new(),
+                    what: format!("cán bộ {} hiện thuộc đơn vị {from}, ngoài phạm vi bạn quản lý", r.code),
+                    hint: "đề nghị đơn vị đó hoặc quản trị viên điều chuyển".into(),
+                })
+                .collect();
+            errors.sort_by_key(|e| e.line);
+            return Ok(Plan {
+                errors,
+                rows: vec![],
+                diff: RosterDiff::default(),
+                effects: vec![],
+            });
+        }
+    }
     let effects = effects(db, &diff, &agencies, today).await?;
     Ok(Plan {
         errors,

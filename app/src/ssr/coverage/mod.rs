@@ -19,6 +19,7 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 use std::collections::HashMap;
 
@@ -88,6 +89,16 @@ pub fn rule_of(p: &program::Model) -> ProgramRule {
 
 /// Loads everything coverage reads for a program.
 pub async fn load_facts(db: &impl ConnectionTrait, rule: &ProgramRule, program_id: i64) -> Result<Facts, DbErr> {
+    load_facts_for(db, rule, program_id, None).await
+}
+
+/// Like [`load_facts`], limited to one official when `person` is given (their record page).
+pub async fn load_facts_for(
+    db: &impl ConnectionTrait,
+    rule: &ProgramRule,
+    program_id: i64,
+    person: Option<i64>,
+) -> Result<Facts, DbErr> {
     let agencies = agency::Entity::find()
         .all(db)
         .await?
@@ -99,7 +110,11 @@ pub async fn load_facts(db: &impl ConnectionTrait, rule: &ProgramRule, program_i
             valid_to: a.valid_to,
         })
         .collect();
-    let memberships = membership::Entity::find()
+    let mut mq = membership::Entity::find();
+    if let Some(pid) = person {
+        mq = mq.filter(membership::Column::PersonId.eq(pid));
+    }
+    let memberships = mq
         .order_by_asc(membership::Column::Id)
         .all(db)
         .await?
@@ -117,6 +132,7 @@ pub async fn load_facts(db: &impl ConnectionTrait, rule: &ProgramRule, program_i
     let credits = match rule.metric {
         Metric::EverCompleted => course_credit::Entity::find()
             .filter(course_credit::Column::CourseId.is_in(courses.clone()))
+            .apply_if(person, |q, pid| q.filter(course_credit::Column::PersonId.eq(pid)))
             .all(db)
             .await?
             .into_iter()
@@ -131,6 +147,7 @@ pub async fn load_facts(db: &impl ConnectionTrait, rule: &ProgramRule, program_i
     let certificates = match rule.metric {
         Metric::ValidAtDeadline => certificate::Entity::find()
             .filter(certificate::Column::CourseId.is_in(courses))
+            .apply_if(person, |q, pid| q.filter(certificate::Column::PersonId.eq(pid)))
             .all(db)
             .await?
             .into_iter()
@@ -146,6 +163,7 @@ pub async fn load_facts(db: &impl ConnectionTrait, rule: &ProgramRule, program_i
     };
     let exemptions = exemption::Entity::find()
         .filter(exemption::Column::ProgramId.eq(program_id))
+        .apply_if(person, |q, pid| q.filter(exemption::Column::PersonId.eq(pid)))
         .all(db)
         .await?
         .into_iter()
