@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_foundation;
 mod m20261128_000002_content_versions;
 mod m20261128_000003_programs_completions;
+mod m20261201_000004_learner_journey;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_content_versions::Migration),
             Box::new(m20261128_000003_programs_completions::Migration),
+            Box::new(m20261201_000004_learner_journey::Migration),
         ]
     }
 }

@@ -5,5 +5,8 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod certificates;
 pub mod error;
+pub mod exams;
+pub mod learning;
 pub mod people;

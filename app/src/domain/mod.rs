@@ -2,7 +2,10 @@
 //! tested like any library and compile to wasm for the browser editor.
 
 pub mod aiken;
+pub mod assignment;
 pub mod content;
+pub mod exam;
 pub mod gift;
 pub mod grading;
 pub mod identity;
+pub mod progress;

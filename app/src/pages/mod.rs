@@ -1,9 +1,15 @@
 //! One route component per file.
 
 pub mod admin;
+pub mod certificate;
 pub mod content;
+pub mod course;
 pub mod coverage;
+pub mod exam;
 pub mod home;
 pub mod learn;
+pub mod lesson;
 pub mod not_found;
 pub mod sign_in;
+pub mod transcript;
+pub mod verify;

@@ -11,6 +11,7 @@ use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database};
 use tower::ServiceExt;
 
+#[derive(Clone)]
 pub struct TestApp {
     pub state: AppState,
     pub router: axum::Router,
@@ -74,10 +75,23 @@ impl TestApp {
         app
     }
 
+    /// A new app with the demo province, serving the course library in `content_dir`.
+    pub async fn spawn_with_content(content_dir: &std::path::Path) -> TestApp {
+        let app = Self::spawn_configured(|c| c.content_dir = content_dir.to_path_buf()).await;
+        app::ssr::seed::seed_demo(&app.state.db).await.expect("seed demo");
+        app
+    }
+
     /// A new app on a new, migrated database with no data.
     pub async fn spawn_empty() -> TestApp {
+        Self::spawn_configured(|_| {}).await
+    }
+
+    /// A new app on a new, migrated, empty database, its test configuration adjusted by `tweak`.
+    pub async fn spawn_configured(tweak: impl FnOnce(&mut Config)) -> TestApp {
         let (url, backend) = fresh_database_url().await;
-        let config = Config::for_tests(&url);
+        let mut config = Config::for_tests(&url);
+        tweak(&mut config);
         let state = server::startup::build_state(config, server::startup::leptos_options(None))
             .await
             .expect("state");
