@@ -44,7 +44,9 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let content = Arc::new(ContentStore::open(&config.content_dir, watch));
     let recorded = app::ssr::content::record_versions(&db, &content.get().library).await?;
     tracing::debug!(recorded, "content versions recorded");
-    let certs = Arc::new(app::ssr::certs::CertSigner::from_private_pem(&config.cert_private_key_pem)?);
+    let certs = Arc::new(app::ssr::certs::CertSigner::from_private_pem(
+        &config.cert_private_key_pem,
+    )?);
     Ok(AppState {
         certs,
         db,

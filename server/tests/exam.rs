@@ -55,7 +55,11 @@ Mỗi lượt rút 4 câu.
 /// A copy of the valid test course with the canary exam, in a fresh folder.
 fn canary_content() -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/tests/content-fixtures/valid");
-    let dir = std::env::temp_dir().join(format!("taphuan-canary-{}-{}", std::process::id(), rand::random::<u32>()));
+    let dir = std::env::temp_dir().join(format!(
+        "taphuan-canary-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
     copy_dir(&src, &dir);
     std::fs::write(dir.join(COURSE).join("exam.md"), EXAM).unwrap();
     dir
@@ -143,7 +147,10 @@ async fn twenty_parallel_starts_never_exceed_an_attempt_limit_of_three() {
     // Twenty starts at once with nothing open: one attempt, resumed by the other nineteen.
     let starts = in_parallel(20, &app, |app| {
         let token = token.clone();
-        async move { app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token)).await }
+        async move {
+            app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+                .await
+        }
     });
     for r in starts.await {
         assert_eq!(r.status, 303, "{}", r.body);
@@ -169,14 +176,24 @@ async fn twenty_parallel_starts_never_exceed_an_attempt_limit_of_three() {
         }
     })
     .await;
-    assert_eq!(attempts_count(&app, pid).await, 3, "the limit of 3 attempts was not held");
+    assert_eq!(
+        attempts_count(&app, pid).await,
+        3,
+        "the limit of 3 attempts was not held"
+    );
 
     // A further start is refused and the page says why.
     let r = app
         .post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
         .await;
-    assert_eq!(r.location.as_deref(), Some(&*format!("/courses/{COURSE}/exam?refused=1")));
-    let page = app.call("exam_page", &format!("course={COURSE}"), Some(&token)).await.json();
+    assert_eq!(
+        r.location.as_deref(),
+        Some(&*format!("/courses/{COURSE}/exam?refused=1"))
+    );
+    let page = app
+        .call("exam_page", &format!("course={COURSE}"), Some(&token))
+        .await
+        .json();
     assert_eq!(page["refusal"], "NoAttemptsLeft");
     assert_eq!(attempts_count(&app, pid).await, 3);
     std::fs::remove_dir_all(content).ok();
@@ -226,7 +243,10 @@ async fn the_same_submission_sent_fifty_times_makes_one_result_and_one_certifica
         .unwrap();
     assert_eq!(certs, 1);
     // Passed and certified: no further attempt opens.
-    let page = app.call("exam_page", &format!("course={COURSE}"), Some(&token)).await.json();
+    let page = app
+        .call("exam_page", &format!("course={COURSE}"), Some(&token))
+        .await
+        .json();
     assert_eq!(page["refusal"], "AlreadyCompleted");
     std::fs::remove_dir_all(content).ok();
 }
@@ -241,7 +261,11 @@ async fn no_answer_key_or_feedback_leaves_the_server_before_submission() {
         .await;
     assert_eq!(r.status, 303);
     let open = open_attempt(&app, &token).await;
-    assert_eq!(open["questions"].as_array().unwrap().len(), 4, "the attempt draws 4 questions");
+    assert_eq!(
+        open["questions"].as_array().unwrap().len(),
+        4,
+        "the attempt draws 4 questions"
+    );
 
     let mut seen = Vec::new();
     for path in [
@@ -297,16 +321,28 @@ async fn a_submission_after_the_time_limit_is_closed_at_the_deadline_with_no_ans
     let open = open_attempt(&app, &token).await;
     let id = open["id"].as_i64().unwrap();
     // Time ran out ten minutes ago.
-    let a = attempt::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    let a = attempt::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     let deadline = chrono::Utc::now() - chrono::Duration::minutes(10);
     let mut am = a.into_active_model();
     am.deadline = Set(Some(deadline));
     am.update(&app.state.db).await.unwrap();
     let r = app
-        .post_form(&format!("/courses/{COURSE}/exam/submit"), &right_answers(&open), Some(&token))
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &right_answers(&open),
+            Some(&token),
+        )
         .await;
     assert_eq!(r.status, 303);
-    let a = attempt::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    let a = attempt::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((a.score_percent, a.passed, a.late), (Some(0), Some(false), true));
     assert_eq!(
         a.submitted_at.map(|t| t.timestamp()),
@@ -325,7 +361,11 @@ async fn a_certificate_verifies_online_and_offline_and_an_altered_token_is_rejec
         .await;
     let open = open_attempt(&app, &token).await;
     let r = app
-        .post_form(&format!("/courses/{COURSE}/exam/submit"), &right_answers(&open), Some(&token))
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &right_answers(&open),
+            Some(&token),
+        )
         .await;
     let args = format!("course={COURSE}&attempt={}", open["id"]);
     let result = app.call("attempt_result", &args, Some(&token)).await.json();
@@ -334,12 +374,19 @@ async fn a_certificate_verifies_online_and_offline_and_an_altered_token_is_rejec
     assert!(r.location.is_some());
 
     // The certificate page shows a QR code; its token is what the QR carries.
-    let cert = app.call("certificate_page", &format!("number={number}"), Some(&token)).await;
+    let cert = app
+        .call("certificate_page", &format!("number={number}"), Some(&token))
+        .await;
     assert_eq!(cert.status, 200, "{}", cert.body);
     let cert = cert.json();
     assert!(cert["qr_svg"].as_str().unwrap().contains("<svg"));
     let jwt = cert["token"].as_str().unwrap().to_string();
-    assert!(cert["verify_url"].as_str().unwrap().ends_with(&format!("/verify/{number}?t={jwt}")));
+    assert!(
+        cert["verify_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/verify/{number}?t={jwt}"))
+    );
 
     // Anyone, signed out, can check the number.
     let page = app.get(&format!("/verify/{number}?t={jwt}"), None).await;
@@ -349,7 +396,9 @@ async fn a_certificate_verifies_online_and_offline_and_an_altered_token_is_rejec
     assert!(unknown.body.contains("Không tìm thấy chứng nhận có số này."));
     // Another learner's certificate is not shown to a different account.
     let other = app.sign_in_demo("giangvien").await;
-    let r = app.call("certificate_page", &format!("number={number}"), Some(&other)).await;
+    let r = app
+        .call("certificate_page", &format!("number={number}"), Some(&other))
+        .await;
     assert_eq!(r.status, 404);
 
     // Offline: the published key and the CLI.

@@ -86,7 +86,10 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let allowed = match user.role {
         Role::Admin => true,
-        Role::Manager => user.scope.as_ref().is_some_and(|s| found.agency.path.starts_with(&s.path)),
+        Role::Manager => user
+            .scope
+            .as_ref()
+            .is_some_and(|s| found.agency.path.starts_with(&s.path)),
         _ => user.person_id == Some(found.cert.person_id),
     };
     if !allowed {
@@ -129,9 +132,9 @@ pub async fn verify_certificate(number: String, token: Option<String>) -> Result
     let state = guard::state()?;
     let number = number.trim().to_string();
     let found = server::load(&state, &number).await.map_err(guard::internal)?;
-    let token_ok = token.filter(|t| !t.trim().is_empty()).map(|t| {
-        crate::ssr::certs::verify_token(state.certs.public_pem(), &t).is_ok_and(|c| c.sub == number)
-    });
+    let token_ok = token
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| crate::ssr::certs::verify_token(state.certs.public_pem(), &t).is_ok_and(|c| c.sub == number));
     Ok(match found {
         None => Verification {
             number,
@@ -167,8 +170,12 @@ pub async fn load_transcript() -> Result<Transcript, ApiError> {
         .await
         .map_err(guard::internal)?
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
-    let completions = learning::completions_of(&state.db, pid).await.map_err(guard::internal)?;
-    let certs = learning::certificates_of(&state.db, pid).await.map_err(guard::internal)?;
+    let completions = learning::completions_of(&state.db, pid)
+        .await
+        .map_err(guard::internal)?;
+    let certs = learning::certificates_of(&state.db, pid)
+        .await
+        .map_err(guard::internal)?;
     let loaded = state.content.get();
     let today = chrono::Utc::now().date_naive();
     let date = super::learning::server::date;
@@ -238,7 +245,9 @@ mod server {
         else {
             return Ok(None);
         };
-        let completion = completion::Entity::find_by_id(cert.completion_id).one(&state.db).await?;
+        let completion = completion::Entity::find_by_id(cert.completion_id)
+            .one(&state.db)
+            .await?;
         let Some(person) = person::Entity::find_by_id(cert.person_id).one(&state.db).await? else {
             return Ok(None);
         };
@@ -269,7 +278,12 @@ mod server {
         let host = leptos_axum::extract::<http::request::Parts>()
             .await
             .ok()
-            .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(String::from))
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(String::from)
+            })
             .unwrap_or_else(|| state.leptos_options.site_addr.to_string());
         let scheme = if state.config.cookie_secure { "https" } else { "http" };
         format!("{scheme}://{host}")

@@ -227,7 +227,10 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
             .iter()
             .enumerate()
             .map(|(position, g)| {
-                let q = pool.iter().find(|i| i.name() == g.name).map(|i| public_view(&i.question));
+                let q = pool
+                    .iter()
+                    .find(|i| i.name() == g.name)
+                    .map(|i| public_view(&i.question));
                 let your_answer = match (&q, &g.response) {
                     (_, None) => String::new(),
                     (Some(q), Some(r)) => match (&q.kind, r) {

@@ -140,7 +140,11 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
     let Some(pid) = user.person_id else {
         return Ok(MyCourses {
             assigned: vec![],
-            others: lib.courses.iter().map(|c| (super::catalog::summary::of(c), None)).collect(),
+            others: lib
+                .courses
+                .iter()
+                .map(|c| (super::catalog::summary::of(c), None))
+                .collect(),
             learner: false,
         });
     };
@@ -300,7 +304,12 @@ pub async fn load_lesson(course: String, number: u32, query: String) -> Result<L
         html: rest.to_string(),
         check: None,
     });
-    let link = |n: u32| c.lessons.iter().find(|x| x.number == n).map(|x| (x.number, x.title.clone()));
+    let link = |n: u32| {
+        c.lessons
+            .iter()
+            .find(|x| x.number == n)
+            .map(|x| (x.number, x.title.clone()))
+    };
     Ok(LessonPage {
         course_id: c.id.as_str().to_string(),
         course_title: c.meta.title.clone(),
@@ -369,7 +378,12 @@ pub(crate) mod server {
             let read = self.read_in(id);
             let lessons_read = c.lessons.iter().filter(|l| read.contains(&l.number)).count();
             let cert = learning::current_certificate(&self.certificates, id);
-            let last_completion = self.completions.iter().filter(|x| x.course_id == id).map(|x| x.completed_at).max();
+            let last_completion = self
+                .completions
+                .iter()
+                .filter(|x| x.course_id == id)
+                .map(|x| x.completed_at)
+                .max();
             // Attempts of the current cycle (since the last completion).
             let cycle: Vec<&attempt::Model> = self
                 .attempts

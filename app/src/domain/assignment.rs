@@ -85,7 +85,14 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn program(code: &str, root: &str, positions: &[&str], enforcement_only: bool, courses: &[&str], due: NaiveDate) -> ProgramRule {
+    fn program(
+        code: &str,
+        root: &str,
+        positions: &[&str],
+        enforcement_only: bool,
+        courses: &[&str],
+        due: NaiveDate,
+    ) -> ProgramRule {
         ProgramRule {
             code: code.into(),
             name: code.into(),
@@ -108,7 +115,14 @@ mod tests {
 
     #[test]
     fn the_population_is_subtree_times_position_times_duty() {
-        let p = program("P", "/1/4/", &["Kiểm soát viên thị trường"], true, &["a"], d(2026, 12, 31));
+        let p = program(
+            "P",
+            "/1/4/",
+            &["Kiểm soát viên thị trường"],
+            true,
+            &["a"],
+            d(2026, 12, 31),
+        );
         let cases = [
             (officer("/1/4/9/", "Kiểm soát viên thị trường", true), true),
             (officer("/1/4/", "Kiểm soát viên thị trường", true), true),

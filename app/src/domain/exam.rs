@@ -47,12 +47,16 @@ pub struct PastAttempt {
 impl PastAttempt {
     /// Open = not submitted and still inside its time window.
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
-        self.submitted_at.is_none() && self.deadline.is_none_or(|d| now <= d + Duration::seconds(GRACE_SECONDS))
+        self.submitted_at.is_none()
+            && self
+                .deadline
+                .is_none_or(|d| now <= d + Duration::seconds(GRACE_SECONDS))
     }
 
     /// When it ended: submitted, or its deadline ran out.
     fn ended_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.submitted_at.or_else(|| (!self.is_open(now)).then_some(self.deadline).flatten())
+        self.submitted_at
+            .or_else(|| (!self.is_open(now)).then_some(self.deadline).flatten())
     }
 }
 
@@ -84,9 +88,13 @@ pub enum Refusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Start {
     /// An attempt is already open: continue it (a double click never opens two).
-    Resume { attempt_no: u32 },
+    Resume {
+        attempt_no: u32,
+    },
     /// Open attempt number `attempt_no`.
-    New { attempt_no: u32 },
+    New {
+        attempt_no: u32,
+    },
     Refused(Refusal),
 }
 
@@ -130,7 +138,9 @@ pub fn decide_start(
             }
         }
     }
-    Start::New { attempt_no: last_no + 1 }
+    Start::New {
+        attempt_no: last_no + 1,
+    }
 }
 
 /// The pool indices an attempt draws, in presentation order: `draw` of `pool_len`, chosen by
@@ -281,7 +291,10 @@ mod tests {
             Start::Refused(Refusal::AlreadyCompleted)
         );
         // A recertification cycle starts fresh but keeps numbering.
-        assert_eq!(decide_start(&[], 7, LIMITS, true, false, t(0)), Start::New { attempt_no: 8 });
+        assert_eq!(
+            decide_start(&[], 7, LIMITS, true, false, t(0)),
+            Start::New { attempt_no: 8 }
+        );
     }
 
     #[test]
@@ -347,7 +360,10 @@ mod tests {
         }
         let empty = HashMap::new();
         for (i, q) in qs.iter().enumerate() {
-            assert_eq!(response_from_fields(&public_view(q).kind, &format!("q{i}"), &empty), None);
+            assert_eq!(
+                response_from_fields(&public_view(q).kind, &format!("q{i}"), &empty),
+                None
+            );
         }
     }
 }

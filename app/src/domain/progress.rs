@@ -17,7 +17,11 @@ pub fn is_complete(lessons_read: usize, lessons_total: usize, exam_passed: bool,
 /// Until when a certificate issued on `completed` is valid; `None` = never expires
 /// (`validity_months` 0).
 pub fn valid_until(completed: NaiveDate, validity_months: u32) -> Option<NaiveDate> {
-    (validity_months > 0).then(|| completed.checked_add_months(Months::new(validity_months)).unwrap_or(NaiveDate::MAX))
+    (validity_months > 0).then(|| {
+        completed
+            .checked_add_months(Months::new(validity_months))
+            .unwrap_or(NaiveDate::MAX)
+    })
 }
 
 /// Whether a course completed with a certificate valid until `valid_until` is open again for

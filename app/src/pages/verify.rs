@@ -14,12 +14,7 @@ pub fn Verify() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let query = use_query_map();
-    let key = move || {
-        (
-            params.read().get("number").unwrap_or_default(),
-            query.read().get("t"),
-        )
-    };
+    let key = move || (params.read().get("number").unwrap_or_default(), query.read().get("t"));
     let result = Resource::new(key, |(n, t)| verify_certificate(n, t));
     view! {
         <Title text=T::VerifyTitle.get(lang)/>
@@ -37,7 +32,7 @@ pub fn Verify() -> impl IntoView {
                         }.into_any(),
                         Some(s) => view! {
                             <section class="card narrow verify">
-                                <p class="cert-number">{T::CertNumber.get(lang)}" "{v.number.clone()}</p>
+                                <p>{T::CertNumber.get(lang)}" "<span class="cert-number">{v.number.clone()}</span></p>
                                 <p role="status" class="verdict"><span class=status_class(s)>{status_text(s, lang)}</span></p>
                                 <dl class="cert-facts">
                                     <div><dt>{T::FullName.get(lang)}</dt><dd>{v.full_name.clone()}</dd></div>

@@ -17,7 +17,9 @@ use super::db::entities::{attempt, certificate, completion, lesson_progress};
 use super::db::write_tx;
 use super::state::AppState;
 use crate::domain::content::{Course, Item};
-use crate::domain::exam::{Limits, PastAttempt, Refusal, Start, answer_seed, decide_start, draw, on_time, response_from_fields, score_percent};
+use crate::domain::exam::{
+    Limits, PastAttempt, Refusal, Start, answer_seed, decide_start, draw, on_time, response_from_fields, score_percent,
+};
 use crate::domain::grading::{PublicQuestion, Response, grade, public_view};
 use crate::domain::progress::reopened;
 use chrono::{DateTime, Duration, Utc};
@@ -88,10 +90,18 @@ fn find<'a>(pool: &'a [Item], name: &str) -> Option<&'a Item> {
 
 /// Closes the official's attempts of a course whose time ran out unsubmitted: submitted at the
 /// deadline, no answers, score 0 (see `domain::exam` on late submissions).
-async fn close_expired(db: &impl ConnectionTrait, person_id: i64, course_id: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+async fn close_expired(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let cutoff = now - Duration::seconds(crate::domain::exam::GRACE_SECONDS);
     attempt::Entity::update_many()
-        .col_expr(attempt::Column::SubmittedAt, Expr::col(attempt::Column::Deadline).into())
+        .col_expr(
+            attempt::Column::SubmittedAt,
+            Expr::col(attempt::Column::Deadline).into(),
+        )
         .col_expr(attempt::Column::ScorePercent, Expr::value(0))
         .col_expr(attempt::Column::Passed, Expr::value(false))
         .col_expr(attempt::Column::Late, Expr::value(true))
@@ -207,10 +217,15 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
             Start::New { attempt_no } => attempt_no,
         };
         let seed: u64 = rand::random();
-        let names: Vec<String> = draw(exam.pool.len(), exam.settings.draw, seed, exam.settings.shuffle_questions)
-            .into_iter()
-            .map(|i| exam.pool[i].name().to_string())
-            .collect();
+        let names: Vec<String> = draw(
+            exam.pool.len(),
+            exam.settings.draw,
+            seed,
+            exam.settings.shuffle_questions,
+        )
+        .into_iter()
+        .map(|i| exam.pool[i].name().to_string())
+        .collect();
         let row = attempt::ActiveModel {
             person_id: Set(person_id),
             course_id: Set(course_id.to_string()),
@@ -237,7 +252,13 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
         match row.insert(&tx).await {
             Ok(a) => {
                 tx.commit().await?;
-                tracing::info!(person = person_id, course = course_id, attempt = a.id, no = attempt_no, "exam attempt started");
+                tracing::info!(
+                    person = person_id,
+                    course = course_id,
+                    attempt = a.id,
+                    no = attempt_no,
+                    "exam attempt started"
+                );
                 return Ok(a.id);
             }
             Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
@@ -353,7 +374,14 @@ pub async fn submit(
         .await?;
     }
     tx.commit().await?;
-    tracing::info!(person = person_id, attempt = a.id, score, passed, late, "exam attempt submitted");
+    tracing::info!(
+        person = person_id,
+        attempt = a.id,
+        score,
+        passed,
+        late,
+        "exam attempt submitted"
+    );
     Ok(attempt::Entity::find_by_id(attempt_id)
         .one(&state.db)
         .await?

@@ -147,7 +147,9 @@ impl Config {
             _ => None,
         };
         if production && exam_cooldown_override_minutes.is_some() {
-            tracing::warn!("TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES is set in production: exam cooldowns are overridden");
+            tracing::warn!(
+                "TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES is set in production: exam cooldowns are overridden"
+            );
         }
         Ok(Config {
             cert_private_key_pem,

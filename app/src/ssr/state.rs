@@ -2,8 +2,8 @@
 //! configuration and Leptos' options. Cloned per request (all fields are cheap handles); passed
 //! explicitly, never a global, so tests build their own.
 
-use super::config::Config;
 use super::certs::CertSigner;
+use super::config::Config;
 use super::content::ContentStore;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
