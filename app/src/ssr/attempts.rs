@@ -98,10 +98,7 @@ async fn close_expired(
 ) -> Result<(), DbErr> {
     let cutoff = now - Duration::seconds(crate::domain::exam::GRACE_SECONDS);
     attempt::Entity::update_many()
-        .col_expr(
-            attempt::Column::SubmittedAt,
-            Expr::col(attempt::Column::Deadline).into(),
-        )
+        .col_expr(attempt::Column::SubmittedAt, Expr::col(attempt::Column::Deadline))
         .col_expr(attempt::Column::ScorePercent, Expr::value(0))
         .col_expr(attempt::Column::Passed, Expr::value(false))
         .col_expr(attempt::Column::Late, Expr::value(true))
@@ -382,8 +379,8 @@ pub async fn submit(
         late,
         "exam attempt submitted"
     );
-    Ok(attempt::Entity::find_by_id(attempt_id)
+    attempt::Entity::find_by_id(attempt_id)
         .one(&state.db)
         .await?
-        .ok_or(AttemptError::NotFound)?)
+        .ok_or(AttemptError::NotFound)
 }

@@ -251,14 +251,14 @@ pub async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>
 /// `POST /auth/sign-out`: invalidates every token of the account (version bump) and clears the
 /// cookie. Works whether or not the token was still valid.
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(user) = user_from_headers(&state, &headers).await {
-        if let Ok(Some(acc)) = account::Entity::find_by_id(user.account_id).one(&state.db).await {
-            let version = acc.token_version + 1;
-            let mut am = acc.into_active_model();
-            am.token_version = Set(version);
-            if let Err(e) = am.update(&state.db).await {
-                tracing::error!(error = %e, "sign-out could not bump the token version");
-            }
+    if let Some(user) = user_from_headers(&state, &headers).await
+        && let Ok(Some(acc)) = account::Entity::find_by_id(user.account_id).one(&state.db).await
+    {
+        let version = acc.token_version + 1;
+        let mut am = acc.into_active_model();
+        am.token_version = Set(version);
+        if let Err(e) = am.update(&state.db).await {
+            tracing::error!(error = %e, "sign-out could not bump the token version");
         }
     }
     (
@@ -308,10 +308,10 @@ pub async fn same_origin_guard(req: Request, next: Next) -> Response {
 }
 
 fn is_cross_origin(h: &HeaderMap) -> bool {
-    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if !matches!(site, "same-origin" | "none") {
-            return true;
-        }
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return true;
     }
     if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         if origin == "null" {

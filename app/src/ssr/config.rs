@@ -215,10 +215,10 @@ fn dev_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
     };
     std::fs::create_dir_all(data_dir).map_err(io)?;
     let path = data_dir.join("dev-secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if existing.trim().len() >= 32 {
-            return Ok(existing.trim().as_bytes().to_vec());
-        }
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 32
+    {
+        return Ok(existing.trim().as_bytes().to_vec());
     }
     use rand::RngCore;
     let mut bytes = [0u8; 32];
@@ -237,10 +237,10 @@ fn dev_cert_key(data_dir: &Path) -> Result<String, ConfigError> {
     };
     std::fs::create_dir_all(data_dir).map_err(io)?;
     let path = data_dir.join("cert-key.pem");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if existing.contains("PRIVATE KEY") {
-            return Ok(existing);
-        }
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.contains("PRIVATE KEY")
+    {
+        return Ok(existing);
     }
     let pem = super::certs::generate_private_pem();
     std::fs::write(&path, &pem).map_err(io)?;

@@ -20,12 +20,12 @@ use std::collections::HashMap;
 
 /// The signed-in official's person id, or the response to send instead (sign in first; an
 /// account without a person on the roster cannot learn).
-async fn person(state: &AppState, headers: &HeaderMap, back: &str) -> Result<i64, Response> {
+async fn person(state: &AppState, headers: &HeaderMap, back: &str) -> Result<i64, Box<Response>> {
     match user_from_headers(state, headers).await {
-        None => Err(Redirect::to(&format!("/sign-in?next={back}")).into_response()),
-        Some(u) => u
-            .person_id
-            .ok_or_else(|| (StatusCode::FORBIDDEN, "Tài khoản này không gắn với cán bộ nào.").into_response()),
+        None => Err(Box::new(Redirect::to(&format!("/sign-in?next={back}")).into_response())),
+        Some(u) => u.person_id.ok_or_else(|| {
+            Box::new((StatusCode::FORBIDDEN, "Tài khoản này không gắn với cán bộ nào.").into_response())
+        }),
     }
 }
 
@@ -43,7 +43,7 @@ pub async fn mark_read(
     let here = format!("/courses/{course_id}/lessons/{number}");
     let pid = match person(&state, &headers, &here).await {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let loaded = state.content.get();
     let Some(course) = loaded.library.course(&course_id) else {
@@ -68,7 +68,7 @@ pub async fn start_exam(State(state): State<AppState>, Path(course_id): Path<Str
     let exam_page = format!("/courses/{course_id}/exam");
     let pid = match person(&state, &headers, &exam_page).await {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match attempts::start(&state, pid, &course_id).await {
         Ok(_) => Redirect::to(&exam_page).into_response(),
@@ -89,7 +89,7 @@ pub async fn submit_exam(
     let exam_page = format!("/courses/{course_id}/exam");
     let pid = match person(&state, &headers, &exam_page).await {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(attempt_id) = fields.get("attempt").and_then(|s| s.parse::<i64>().ok()) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "attempt is missing").into_response();

@@ -11,13 +11,12 @@ use std::time::Duration;
 /// Opens the pool. On SQLite: WAL (readers never block the writer), a 5 s busy timeout, foreign
 /// keys on, and the parent folder created. `max` bounds the pool.
 pub async fn connect(url: &str, max: u32) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_path(url) {
-        if let Some(parent) = std::path::Path::new(&path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
-            }
-        }
+    if let Some(path) = sqlite_path(url)
+        && let Some(parent) = std::path::Path::new(&path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
     }
     let mut opts = ConnectOptions::new(url.to_string());
     opts.max_connections(max.max(1))
