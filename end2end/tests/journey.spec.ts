@@ -5,7 +5,8 @@
 // The right answers come from the content files through the CLI (`taphuan content answer-key`),
 // never from an HTTP response. The two projects share one database, so each takes its own
 // course. The server runs with TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES=0 (playwright.config.ts)
-// so the retry is not held back by the 30-minute cooldown.
+// so the retry is not held back by the 30-minute cooldown. With JavaScript on, the spec also checks
+// that reading and the exam happen without full page reloads.
 import { execFileSync } from 'node:child_process';
 import { expect, Locator, Page, test } from '@playwright/test';
 import { jsOn, signIn } from './helpers';
@@ -121,6 +122,11 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
     await kc.getByRole('button', { name: 'Kiểm tra đáp án' }).click();
     await expect(page.locator('.kc-box [role="status"]').first()).toBeVisible();
   }
+  // With JavaScript on, the forms from here on (mark as read, start, submit) update the page
+  // without a full reload: a marker left on `window` survives them.
+  const mark = () => page.evaluate(() => ((window as unknown as { taphuanMarker?: number }).taphuanMarker = 1));
+  const marked = () => page.evaluate(() => (window as unknown as { taphuanMarker?: number }).taphuanMarker ?? 0);
+  if (jsOn(info)) await mark();
   for (let n = 1; ; n++) {
     await expect(page).toHaveURL(new RegExp(`/courses/${course}/lessons/${n}`));
     await expect(page.getByRole('navigation', { name: 'Danh sách bài học' })).toBeVisible();
@@ -134,6 +140,7 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   }
   await expect(page).toHaveURL(`/courses/${course}?read=all`);
   await expect(page.locator('ol.lessons .tag.ok')).toHaveCount(await page.locator('ol.lessons li').count());
+  if (jsOn(info)) expect(await marked()).toBe(1);
 
   // First attempt: every answer wrong.
   await page.getByRole('link', { name: 'Bài kiểm tra', exact: true }).click();
@@ -153,6 +160,7 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page.getByRole('status')).toContainText('Chúc mừng! Bạn đã đạt bài kiểm tra.');
   await expect(page.locator('.score')).toHaveText('100%');
+  if (jsOn(info)) expect(await marked()).toBe(1);
 
   // The certificate.
   await page.getByRole('link', { name: /Xem chứng nhận GL-\d{4}-\d{6}/ }).click();

@@ -193,11 +193,13 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
     use crate::domain::content::Review;
     use crate::domain::grading::{PublicKind, Response, public_view};
     use crate::domain::identity::Role;
+    use crate::i18n::T;
     use crate::ssr::attempts::GradedItem;
     use crate::ssr::db::entities::{attempt as att, certificate, completion};
     use crate::ssr::guard;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (state, user) = guard::require(&Role::ALL).await?;
+    let lang = crate::app::request_lang();
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let a = att::Entity::find_by_id(attempt)
         .one(&state.db)
@@ -249,7 +251,7 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
                             })
                             .collect::<Vec<_>>()
                             .join("; "),
-                        (_, Response::TrueFalse(b)) => if *b { "✔" } else { "✘" }.to_string(),
+                        (_, Response::TrueFalse(b)) => if *b { T::True } else { T::False }.get(lang).to_string(),
                         (_, Response::Text(t)) => t.clone(),
                         (_, Response::Number(n)) => n.to_string(),
                         _ => String::new(),

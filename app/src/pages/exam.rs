@@ -2,6 +2,9 @@
 //! (a form POST to `/courses/:course/exam/submit`), a start button, or why I cannot start now.
 //! `/courses/:course/exam/attempts/:id`: the result of a submitted attempt with its review.
 //!
+//! The forms are router `<Form>`s: plain POSTs without JavaScript; with it, a fetch and an
+//! in-app navigation to the redirect (no full reload).
+//!
 //! The page only ever holds the open attempt's key-free questions: the pool and the keys stay
 //! on the server. The timer counts down visibly with JavaScript on and is announced to screen
 //! readers only at 10, 5 and 1 minutes left; without JavaScript the deadline is printed.
@@ -14,6 +17,7 @@ use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -30,7 +34,11 @@ fn ExamBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let course = move || params.read().get("course").unwrap_or_default();
-    let exam = Resource::new(course, load_exam);
+    // Bumped by every start/submit form response: starting redirects back to this very page, so
+    // the data must be refetched although the address did not change.
+    let version = RwSignal::new(0usize);
+    provide_context(FormVersion(version));
+    let exam = Resource::new(move || (course(), version.get()), |(c, _)| load_exam(c));
     view! {
         <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
             {move || Suspend::new(async move {
@@ -42,6 +50,10 @@ fn ExamBody() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The version signal the exam page's forms bump.
+#[derive(Clone, Copy)]
+struct FormVersion(RwSignal<usize>);
 
 fn refusal_text(r: &Refusal, until: Option<String>, lang: Lang) -> String {
     match r {
@@ -56,6 +68,7 @@ fn refusal_text(r: &Refusal, until: Option<String>, lang: Lang) -> String {
 #[component]
 fn ExamView(e: ExamPage) -> impl IntoView {
     let lang = expect_context::<Lang>();
+    let version = expect_context::<FormVersion>().0;
     let id = e.course_id.clone();
     let max = if e.max_attempts == 0 {
         T::Unlimited.get(lang).to_string()
@@ -73,9 +86,9 @@ fn ExamView(e: ExamPage) -> impl IntoView {
         }
         .into_any(),
         (None, None) => view! {
-            <form method="post" action=format!("/courses/{id}/exam/start")>
+            <Form method="post" action=format!("/courses/{id}/exam/start") version>
                 <button type="submit" class="button primary">{T::StartExam.get(lang)}</button>
-            </form>
+            </Form>
         }
         .into_any(),
     };
@@ -139,8 +152,9 @@ fn ExamView(e: ExamPage) -> impl IntoView {
 #[component]
 fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
     let lang = expect_context::<Lang>();
+    let version = expect_context::<FormVersion>().0;
     view! {
-        <form method="post" action=format!("/courses/{course}/exam/submit") class="exam-form">
+        <Form method="post" action=format!("/courses/{course}/exam/submit") version attr:class="exam-form">
             <input type="hidden" name="attempt" value=open.id.to_string()/>
             <input type="hidden" name="seq" value=open.seq.to_string()/>
             <h2>{T::Attempt.get(lang)}" "{open.number}</h2>
@@ -159,7 +173,7 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
                 />
             }).collect_view()}
             <button type="submit" class="button primary">{T::SubmitExam.get(lang)}</button>
-        </form>
+        </Form>
     }
 }
 
