@@ -43,6 +43,8 @@ export default defineConfig({
       TAPHUAN_DATA_DIR: dataDir,
       LEPTOS_SITE_ROOT: 'target/site',
       RUST_LOG: 'warn',
+      // Test only: no cooldown after a failed exam, so the journey can fail and retry at once.
+      TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES: '0',
     },
   },
 });

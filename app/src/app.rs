@@ -85,6 +85,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/people/:id") view=pages::person::Person ssr=SsrMode::Async/>
                     <Route path=path!("/roster") view=pages::roster::Roster ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course") view=pages::course::CoursePage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course/lessons/:n") view=pages::lesson::LessonReader ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course/exam") view=pages::exam::Exam ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course/exam/attempts/:id") view=pages::exam::AttemptResultPage ssr=SsrMode::Async/>
+                    <Route path=path!("/certificates/:number") view=pages::certificate::Certificate ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:number") view=pages::verify::Verify ssr=SsrMode::Async/>
+                    <Route path=path!("/transcript") view=pages::transcript::TranscriptPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -8,6 +8,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_content_versions;
 mod m20261128_000003_programs_completions;
 mod m20261128_000004_history_coverage;
+mod m20261128_000005_learner_journey;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_content_versions::Migration),
             Box::new(m20261128_000003_programs_completions::Migration),
             Box::new(m20261128_000004_history_coverage::Migration),
+            Box::new(m20261128_000005_learner_journey::Migration),
         ]
     }
 }

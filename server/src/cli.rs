@@ -75,6 +75,16 @@ enum Command {
     /// Work with the course library (Markdown + GIFT files).
     #[command(subcommand)]
     Content(ContentCommand),
+    /// Check a certificate token (the QR code's `t=` value) offline against the published public
+    /// key. Exits 0 and prints the certificate when the signature is genuine, 1 otherwise.
+    Verify {
+        /// The token (a compact JWT signed with Ed25519).
+        token: String,
+        /// The public key PEM (from /.well-known/taphuan-cert-key.pem). Default:
+        /// TAPHUAN_DATA_DIR/cert-key.pub.pem (written by a development server).
+        #[arg(long)]
+        key: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -83,6 +93,15 @@ enum ContentCommand {
     /// exits with 1 if there is any error (warnings alone exit 0).
     Check {
         /// The content root (default: TAPHUAN_CONTENT_DIR or `content`).
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Print a course's exam answer key as JSON (every pool question with its key), for
+    /// reviewing a pool and for browser tests. It reads the files only: keep its output private.
+    AnswerKey {
+        /// The course id (its folder name).
+        course: String,
+        /// The content root (default: TAPHUAN_CONTENT_DIR or `content`).
+        #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
     /// Convert an Aiken file to named GIFT questions (printed to stdout).
@@ -118,6 +137,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // Content commands work on files alone: no configuration, database or secret needed.
     if let Some(Command::Content(cmd)) = &cli.command {
         return content(cmd);
+    }
+    if let Some(Command::Verify { token, key }) = &cli.command {
+        return verify(token, key.as_deref());
     }
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve {
@@ -156,7 +178,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("account {} ({}) ready, id {id}", username.as_str(), role);
             Ok(())
         }
-        Command::Content(_) => unreachable!("handled above"),
+        Command::Content(_) | Command::Verify { .. } => unreachable!("handled above"),
         Command::ImportRoster {
             file,
             apply,
@@ -209,9 +231,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `taphuan verify`: needs no database, no configuration and no network.
+fn verify(token: &str, key: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let path = key.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+        std::path::PathBuf::from(std::env::var("TAPHUAN_DATA_DIR").unwrap_or_else(|_| "data".into()))
+            .join("cert-key.pub.pem")
+    });
+    let pem = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("cannot read the public key {}: {e} (use --key PEM)", path.display()))?;
+    let claims = app::ssr::certs::verify_token(&pem, token).map_err(anyhow::Error::msg)?;
+    let today = chrono::Utc::now().date_naive();
+    let until = claims
+        .until
+        .as_deref()
+        .and_then(|u| chrono::NaiveDate::parse_from_str(u, "%Y-%m-%d").ok());
+    let expiry = match until {
+        None => "no expiry".to_string(),
+        Some(u) if u < today => format!("EXPIRED on {u}"),
+        Some(u) => format!("valid until {u}"),
+    };
+    let issued = chrono::DateTime::from_timestamp(claims.iat, 0)
+        .map(|t| t.date_naive().to_string())
+        .unwrap_or_default();
+    println!(
+        "genuine signature: certificate {} — {} — course {} — issued {issued} — {expiry}",
+        claims.sub, claims.name, claims.course
+    );
+    println!("(revocation is only known online: /verify/{})", claims.sub);
+    Ok(())
+}
+
 fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
     use app::domain::content::{fs::read_content_dir, load_library};
     match cmd {
+        ContentCommand::AnswerKey { course, dir } => {
+            let dir = dir.clone().unwrap_or_else(|| {
+                std::env::var("TAPHUAN_CONTENT_DIR")
+                    .unwrap_or_else(|_| "content".into())
+                    .into()
+            });
+            let files = read_content_dir(&dir).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?;
+            let (library, _) = load_library(&files);
+            let c = library
+                .course(course)
+                .ok_or_else(|| anyhow::anyhow!("no course {course:?} in {}", dir.display()))?;
+            let pool: Vec<_> = c.exam.iter().flat_map(|e| e.pool.iter().map(|i| &i.question)).collect();
+            println!("{}", serde_json::to_string_pretty(&pool)?);
+            Ok(())
+        }
         ContentCommand::Check { dir } => {
             let dir = dir.clone().unwrap_or_else(|| {
                 std::env::var("TAPHUAN_CONTENT_DIR")

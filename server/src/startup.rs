@@ -2,7 +2,7 @@
 //! Tests build the very same router with `router(state)`.
 
 use app::app::{App, shell};
-use app::ssr::{auth, config::Config, content::ContentStore, db, state::AppState};
+use app::ssr::{auth, config::Config, content::ContentStore, db, forms, state::AppState};
 use axum::Router;
 use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
@@ -44,7 +44,11 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let content = Arc::new(ContentStore::open(&config.content_dir, watch));
     let recorded = app::ssr::content::record_versions(&db, &content.get().library).await?;
     tracing::debug!(recorded, "content versions recorded");
+    let certs = Arc::new(app::ssr::certs::CertSigner::from_private_pem(
+        &config.cert_private_key_pem,
+    )?);
     Ok(AppState {
+        certs,
         db,
         config: Arc::new(config),
         leptos_options,
@@ -66,6 +70,10 @@ pub fn router(state: AppState) -> Router {
         .route("/coverage/export/{file}", get(app::ssr::coverage::export::download))
         .route("/roster/upload", post(app::ssr::roster::web::upload))
         .route("/roster/apply", post(app::ssr::roster::web::apply))
+        .route("/courses/{course}/lessons/{n}/read", post(forms::mark_read))
+        .route("/courses/{course}/exam/start", post(forms::start_exam))
+        .route("/courses/{course}/exam/submit", post(forms::submit_exam))
+        .route("/.well-known/taphuan-cert-key.pem", get(forms::cert_public_key))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(opts.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,

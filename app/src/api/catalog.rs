@@ -59,7 +59,7 @@ pub async fn library_status() -> Result<ContentStatus, ApiError> {
 }
 
 #[cfg(feature = "ssr")]
-mod summary {
+pub(crate) mod summary {
     use super::CourseSummary;
     use crate::domain::content::Course;
 

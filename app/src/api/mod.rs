@@ -5,7 +5,10 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod certificates;
 pub mod coverage;
 pub mod error;
+pub mod exams;
+pub mod learning;
 pub mod people;
 pub mod roster;

@@ -12,7 +12,7 @@ pub fn CourseCard(course: CourseSummary, #[prop(optional)] show_version: bool) -
         .map(|m| format!(" · {m} {}", T::Minutes.get(lang)));
     view! {
         <article class="card course-card" data-course=course.id.clone()>
-            <h3>{course.title.clone()}</h3>
+            <h3><a href=format!("/courses/{}", course.id)>{course.title.clone()}</a></h3>
             <p class="meta">
                 {course.lessons}" "{T::Lessons.get(lang)}{minutes}" · "
                 {T::PassMark.get(lang)}" "{course.pass_mark}"%"

@@ -10,7 +10,7 @@ use leptos_router::components::A;
 /// The navigation entries a role sees: (path, label).
 fn nav_for(role: Role) -> Vec<(&'static str, T)> {
     match role {
-        Role::Learner => vec![("/learn", T::NavLearn)],
+        Role::Learner => vec![("/learn", T::NavLearn), ("/transcript", T::NavTranscript)],
         Role::Trainer => vec![("/content", T::NavContent), ("/learn", T::NavLearn)],
         Role::Manager => vec![
             ("/coverage", T::NavCoverage),

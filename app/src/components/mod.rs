@@ -2,4 +2,5 @@
 
 pub mod course_card;
 pub mod layout;
+pub mod question;
 pub mod session;

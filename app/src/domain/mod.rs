@@ -2,10 +2,13 @@
 //! tested like any library and compile to wasm for the browser editor.
 
 pub mod aiken;
+pub mod assignment;
 pub mod chart;
 pub mod content;
 pub mod coverage;
+pub mod exam;
 pub mod gift;
 pub mod grading;
 pub mod identity;
+pub mod progress;
 pub mod roster;

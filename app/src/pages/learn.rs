@@ -1,6 +1,7 @@
-//! `/learn`: the learner's home — the course library they train with.
+//! `/learn`: the learner's home — the courses their programs require, with progress and due
+//! dates, then the catalogue of everything else.
 
-use crate::api::catalog::list_courses;
+use crate::api::learning::{AssignedCourse, ExamStatus, Progress, load_my_courses};
 use crate::components::course_card::CourseCard;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
@@ -22,22 +23,88 @@ pub fn Learn() -> impl IntoView {
 #[component]
 fn LearnBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let courses = Resource::new(|| (), |_| list_courses());
+    let courses = Resource::new(|| (), |_| load_my_courses());
     view! {
         <h1>{T::WelcomeLearner.get(lang)}</h1>
         <p class="lead">{T::LearnLead.get(lang)}</p>
-        <h2>{T::Courses.get(lang)}</h2>
         <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
             {move || Suspend::new(async move {
                 match courses.await {
                     Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
-                    Ok(list) => view! {
+                    Ok(my) => view! {
+                        {(!my.learner).then(|| view! { <p class="alert">{T::NotALearner.get(lang)}</p> })}
+                        {my.learner.then(|| view! {
+                            <section aria-labelledby="assigned">
+                                <h2 id="assigned">{T::AssignedCourses.get(lang)}</h2>
+                                <p class="muted">{T::AssignedLead.get(lang)}</p>
+                                {if my.assigned.is_empty() {
+                                    view! { <p>{T::NoAssigned.get(lang)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="assigned">
+                                            {my.assigned.clone().into_iter().map(|a| view! { <AssignedRow a/> }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                            </section>
+                        })}
+                        <h2>{if my.learner { T::OtherCourses } else { T::Courses }.get(lang)}</h2>
                         <div class="courses">
-                            {list.into_iter().map(|c| view! { <CourseCard course=c/> }).collect_view()}
+                            {my.others.into_iter().map(|(c, _)| view! { <CourseCard course=c/> }).collect_view()}
                         </div>
                     }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The exam part of progress, in words.
+pub fn exam_status_text(p: &Progress, lang: Lang) -> String {
+    match &p.exam {
+        ExamStatus::NoExam => T::ExamNone.get(lang).to_string(),
+        ExamStatus::NotTaken => T::ExamNotTaken.get(lang).to_string(),
+        ExamStatus::InProgress => T::ExamInProgress.get(lang).to_string(),
+        ExamStatus::Failed { best, attempts } => format!(
+            "{} ({attempts} {}, {} {best}%)",
+            T::ExamFailed.get(lang),
+            T::Attempt.get(lang).to_lowercase(),
+            T::BestScore.get(lang)
+        ),
+        ExamStatus::Passed { score } => format!("{} {score}%", T::ExamPassed.get(lang)),
+    }
+}
+
+#[component]
+fn AssignedRow(a: AssignedCourse) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let p = a.progress.clone();
+    let href = format!("/courses/{}", a.course.id);
+    let percent = (p.lessons_read * 100).checked_div(p.lessons_total).unwrap_or(0);
+    let state = if p.recertify {
+        view! { <span class="tag warn">{T::Recertify.get(lang)}</span> }.into_any()
+    } else if p.complete {
+        view! { <span class="tag ok">{T::Completed.get(lang)}</span> }.into_any()
+    } else if a.overdue {
+        view! { <span class="tag bad">{T::Overdue.get(lang)}</span> }.into_any()
+    } else {
+        ().into_any()
+    };
+    view! {
+        <li class="card assigned-course" data-course=a.course.id.clone()>
+            <div class="assigned-head">
+                <h3><a href=href.clone()>{a.course.title.clone()}</a></h3>
+                {state}
+            </div>
+            <p class="meta">{T::Due.get(lang)}": "<strong>{a.due.clone()}</strong>" · "{a.programs.join(", ")}</p>
+            <div class="progress-line">
+                <span>{T::LessonsRead.get(lang)}": "{p.lessons_read}"/"{p.lessons_total}</span>
+                <progress max="100" value=percent.to_string() aria-label=T::LessonsRead.get(lang)></progress>
+                <span>{T::Exam.get(lang)}": "{exam_status_text(&p, lang)}</span>
+                {p.certificate.clone().map(|n| view! {
+                    <a href=format!("/certificates/{n}")>{T::ViewCertificate.get(lang)}</a>
+                })}
+            </div>
+        </li>
     }
 }

@@ -1,12 +1,18 @@
 //! One route component per file.
 
 pub mod admin;
+pub mod certificate;
 pub mod content;
+pub mod course;
 pub mod coverage;
 pub mod coverage_report;
+pub mod exam;
 pub mod home;
 pub mod learn;
+pub mod lesson;
 pub mod not_found;
 pub mod person;
 pub mod roster;
 pub mod sign_in;
+pub mod transcript;
+pub mod verify;

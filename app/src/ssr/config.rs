@@ -33,6 +33,14 @@ pub struct Config {
     pub seed_demo: bool,
     /// Show the "demo data" banner.
     pub demo_banner: bool,
+    /// Ed25519 private key (PKCS#8 PEM) that signs certificates.
+    pub cert_private_key_pem: String,
+    /// The address people reach the site at, for the verify link in a certificate's QR code
+    /// (`https://taphuan.example`); `None` = taken from the request's Host header.
+    pub public_url: Option<String>,
+    /// TEST/DEV ONLY: replaces every exam's cooldown after a failed attempt (0 = none), so a
+    /// browser test can fail and retry at once. Never set it in production.
+    pub exam_cooldown_override_minutes: Option<u32>,
 }
 
 /// Why a configuration cannot be used.
@@ -48,6 +56,12 @@ pub enum ConfigError {
         value: String,
         hint: &'static str,
     },
+    #[error(
+        "TAPHUAN_CERT_PRIVATE_KEY_PEM or TAPHUAN_CERT_PRIVATE_KEY_FILE must be set when TAPHUAN_ENV=production (an Ed25519 key: `openssl genpkey -algorithm ed25519`)"
+    )]
+    MissingCertKey,
+    #[error("cannot read the certificate key {path}: {source}")]
+    CertKeyFile { path: String, source: std::io::Error },
     #[error("cannot use the data folder {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
 }
@@ -116,7 +130,33 @@ impl Config {
             None if production => return Err(ConfigError::MissingSecret),
             None => dev_secret(&data_dir)?,
         };
+        let cert_private_key_pem = match (
+            get("TAPHUAN_CERT_PRIVATE_KEY_PEM").filter(|s| !s.trim().is_empty()),
+            get("TAPHUAN_CERT_PRIVATE_KEY_FILE").filter(|s| !s.trim().is_empty()),
+        ) {
+            (Some(pem), _) => pem.replace("\\n", "\n"),
+            (None, Some(file)) => std::fs::read_to_string(&file).map_err(|source| ConfigError::CertKeyFile {
+                path: file.clone(),
+                source,
+            })?,
+            (None, None) if production => return Err(ConfigError::MissingCertKey),
+            (None, None) => dev_cert_key(&data_dir)?,
+        };
+        let exam_cooldown_override_minutes = match get("TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES") {
+            Some(v) if !v.trim().is_empty() => Some(parse_num(&get, "TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES", 0u32)?),
+            _ => None,
+        };
+        if production && exam_cooldown_override_minutes.is_some() {
+            tracing::warn!(
+                "TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES is set in production: exam cooldowns are overridden"
+            );
+        }
         Ok(Config {
+            cert_private_key_pem,
+            public_url: get("TAPHUAN_PUBLIC_URL")
+                .map(|s| s.trim().trim_end_matches('/').to_string())
+                .filter(|s| !s.is_empty()),
+            exam_cooldown_override_minutes,
             env,
             database_url,
             db_max_connections,
@@ -143,6 +183,9 @@ impl Config {
             cookie_secure: false,
             seed_demo: false,
             demo_banner: true,
+            cert_private_key_pem: super::certs::generate_private_pem(),
+            public_url: None,
+            exam_cooldown_override_minutes: None,
         }
     }
 }
@@ -185,6 +228,28 @@ fn dev_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
     Ok(secret.into_bytes())
 }
 
+/// In development the certificate signing key is generated once into `data/cert-key.pem` (and
+/// its public half into `data/cert-key.pub.pem`, for `taphuan verify`).
+fn dev_cert_key(data_dir: &Path) -> Result<String, ConfigError> {
+    let io = |source| ConfigError::DataDir {
+        path: data_dir.display().to_string(),
+        source,
+    };
+    std::fs::create_dir_all(data_dir).map_err(io)?;
+    let path = data_dir.join("cert-key.pem");
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.contains("PRIVATE KEY")
+    {
+        return Ok(existing);
+    }
+    let pem = super::certs::generate_private_pem();
+    std::fs::write(&path, &pem).map_err(io)?;
+    if let Ok(public) = super::certs::public_pem_from_private(&pem) {
+        std::fs::write(data_dir.join("cert-key.pub.pem"), public).map_err(io)?;
+    }
+    Ok(pem)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,7 +270,17 @@ mod tests {
             cfg(&[("TAPHUAN_ENV", "production"), ("TAPHUAN_JWT_SECRET", "short")]),
             Err(ConfigError::ShortSecret)
         ));
-        let ok = cfg(&[("TAPHUAN_ENV", "production"), ("TAPHUAN_JWT_SECRET", &"x".repeat(40))]).unwrap();
+        let key = crate::ssr::certs::generate_private_pem();
+        assert!(matches!(
+            cfg(&[("TAPHUAN_ENV", "production"), ("TAPHUAN_JWT_SECRET", &"x".repeat(40))]),
+            Err(ConfigError::MissingCertKey)
+        ));
+        let ok = cfg(&[
+            ("TAPHUAN_ENV", "production"),
+            ("TAPHUAN_JWT_SECRET", &"x".repeat(40)),
+            ("TAPHUAN_CERT_PRIVATE_KEY_PEM", &key),
+        ])
+        .unwrap();
         assert!(ok.cookie_secure && !ok.seed_demo);
     }
 

@@ -2,6 +2,7 @@
 //! configuration and Leptos' options. Cloned per request (all fields are cheap handles); passed
 //! explicitly, never a global, so tests build their own.
 
+use super::certs::CertSigner;
 use super::config::Config;
 use super::content::ContentStore;
 use axum::extract::FromRef;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The compiled course library.
     pub content: Arc<ContentStore>,
+    /// Signs certificate tokens (Ed25519) and holds the public key to publish.
+    pub certs: Arc<CertSigner>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -11,6 +11,7 @@ use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database};
 use tower::ServiceExt;
 
+#[derive(Clone)]
 pub struct TestApp {
     pub state: AppState,
     pub router: axum::Router,
@@ -72,6 +73,16 @@ impl TestApp {
         let app = Self::spawn_empty().await;
         app::ssr::seed::seed_demo(&app.state.db).await.expect("seed demo");
         app
+    }
+
+    /// A new app with the demo province, serving the course library in `content_dir`.
+    pub async fn spawn_with_content(content_dir: &std::path::Path) -> TestApp {
+        Self::spawn_with(|c| c.content_dir = content_dir.to_path_buf()).await
+    }
+
+    /// A new app on a new, migrated, empty database, its test configuration adjusted by `tweak`.
+    pub async fn spawn_configured(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn_empty_with(tweak).await
     }
 
     /// A new app on a new, migrated database with no data.

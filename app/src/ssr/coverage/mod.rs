@@ -17,10 +17,7 @@ use crate::domain::coverage::{
 };
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::HashMap;
 
 /// Weeks shown in the burn-up.
@@ -28,7 +25,7 @@ pub const BURNUP_WEEKS: u32 = 20;
 
 /// Keeps `course_credits` current: call in the same transaction that inserts `completion`.
 /// Idempotent; keeps the earliest completion date.
-pub async fn on_completion(tx: &DatabaseTransaction, completion: &completion::Model) -> Result<(), DbErr> {
+pub async fn on_completion(tx: &impl ConnectionTrait, completion: &completion::Model) -> Result<(), DbErr> {
     upsert_credit(tx, completion.person_id, &completion.course_id, completion.completed_at).await
 }
 

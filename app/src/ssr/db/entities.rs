@@ -340,3 +340,67 @@ pub mod outreach_population {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod lesson_progress {
+    use sea_orm::entity::prelude::*;
+
+    /// A lesson an official has marked read (one row per person, course and lesson).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "lesson_progress")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub person_id: i64,
+        pub course_id: String,
+        pub lesson_number: i32,
+        pub lesson_hash: String,
+        pub read_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod attempt {
+    use sea_orm::entity::prelude::*;
+
+    /// One exam attempt: drawn questions (reproducible from `seed`), time window, and after
+    /// submission the responses, the graded result and the score. Submitted at most once.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attempts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub person_id: i64,
+        pub course_id: String,
+        pub attempt_no: i32,
+        pub course_hash: String,
+        pub exam_hash: String,
+        pub seed: i64,
+        /// JSON array of question names in presentation order.
+        pub questions: String,
+        pub started_at: DateTimeUtc,
+        pub deadline: Option<DateTimeUtc>,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub submit_seq: Option<i32>,
+        pub responses: Option<String>,
+        pub result: Option<String>,
+        pub score_percent: Option<i32>,
+        pub passed: Option<bool>,
+        pub late: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// The drawn question names, in presentation order.
+        pub fn question_names(&self) -> Vec<String> {
+            serde_json::from_str(&self.questions).unwrap_or_default()
+        }
+    }
+}

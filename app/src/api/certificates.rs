@@ -1,0 +1,291 @@
+//! Certificates and the transcript: my certificate as a printable page with its QR code, the
+//! public verification of any certificate number (no sign-in), and my transcript.
+//!
+//! The QR code carries the verify address with a signed token (`?t=`), so a phone opens the
+//! public page, and anyone holding the published key can check the token offline
+//! (`taphuan verify`).
+
+use super::error::ApiError;
+use crate::domain::progress::CertStatus;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// `/certificates/:number`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertificatePage {
+    pub number: String,
+    pub full_name: String,
+    pub position: String,
+    pub agency: String,
+    pub course_id: String,
+    pub course_title: String,
+    pub score: Option<i32>,
+    /// `dd/mm/yyyy`.
+    pub completed_on: String,
+    pub valid_until: Option<String>,
+    pub status: CertStatus,
+    /// The QR code (SVG, rendered on the server).
+    pub qr_svg: String,
+    pub verify_url: String,
+    /// The signed token the QR code carries.
+    pub token: String,
+}
+
+/// `/verify/:number`: what anyone may learn about a certificate number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub number: String,
+    /// `None` = no certificate has this number.
+    pub status: Option<CertStatus>,
+    pub full_name: String,
+    pub agency: String,
+    pub course_title: String,
+    pub issued_on: String,
+    pub valid_until: Option<String>,
+    /// `Some(true)` when a token was given and its signature and number match.
+    pub token_ok: Option<bool>,
+}
+
+/// One line of the transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TranscriptRow {
+    pub course_id: String,
+    pub course_title: String,
+    pub completed_on: String,
+    pub score: Option<i32>,
+    pub source: String,
+    pub certificate: Option<String>,
+    pub valid_until: Option<String>,
+    pub status: Option<CertStatus>,
+    /// First 12 hex digits of the course version passed.
+    pub version: String,
+}
+
+/// `/transcript`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    pub full_name: String,
+    pub code: String,
+    pub position: String,
+    pub agency: String,
+    pub rows: Vec<TranscriptRow>,
+    /// `dd/mm/yyyy`, the day it was printed.
+    pub today: String,
+}
+
+/// My certificate (or, for a manager in scope or an admin, anyone's).
+#[server(endpoint = "certificate_page")]
+pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::certs::{CertClaims, ISSUER, qr_svg};
+    use crate::ssr::guard;
+    let (state, user) = guard::require(&Role::ALL).await?;
+    let found = server::load(&state, &number)
+        .await
+        .map_err(guard::internal)?
+        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let allowed = match user.role {
+        Role::Admin => true,
+        Role::Manager => user
+            .scope
+            .as_ref()
+            .is_some_and(|s| found.agency.path.starts_with(&s.path)),
+        _ => user.person_id == Some(found.cert.person_id),
+    };
+    if !allowed {
+        // Same answer as a missing number: a certificate number says nothing to a stranger here.
+        return Err(guard::refuse(ApiError::NotFound));
+    }
+    let claims = CertClaims {
+        iss: ISSUER.into(),
+        sub: found.cert.number.clone(),
+        name: found.person.full_name.clone(),
+        course: found.cert.course_id.clone(),
+        iat: found.cert.issued_at.timestamp(),
+        until: found.cert.valid_until.map(|d| d.format("%Y-%m-%d").to_string()),
+    };
+    let token = state.certs.sign(&claims);
+    let base = server::base_url(&state).await;
+    let verify_url = format!("{base}/verify/{}?t={token}", found.cert.number);
+    Ok(CertificatePage {
+        number: found.cert.number.clone(),
+        full_name: found.person.full_name.clone(),
+        position: found.person.position.clone(),
+        agency: found.agency.name.clone(),
+        course_id: found.cert.course_id.clone(),
+        course_title: found.course_title.clone(),
+        score: found.completion.as_ref().and_then(|c| c.score_percent),
+        completed_on: super::learning::server::date(found.cert.issued_at.date_naive()),
+        valid_until: found.cert.valid_until.map(super::learning::server::date),
+        status: found.status(),
+        qr_svg: qr_svg(&verify_url),
+        verify_url,
+        token,
+    })
+}
+
+/// Anyone, signed in or not: is certificate `number` valid, expired or revoked? With `token`
+/// (from the QR code) also whether its signature is genuine and names this certificate.
+#[server(endpoint = "verify_certificate")]
+pub async fn verify_certificate(number: String, token: Option<String>) -> Result<Verification, ApiError> {
+    use crate::ssr::guard;
+    let state = guard::state()?;
+    let number = number.trim().to_string();
+    let found = server::load(&state, &number).await.map_err(guard::internal)?;
+    let token_ok = token
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| crate::ssr::certs::verify_token(state.certs.public_pem(), &t).is_ok_and(|c| c.sub == number));
+    Ok(match found {
+        None => Verification {
+            number,
+            status: None,
+            full_name: String::new(),
+            agency: String::new(),
+            course_title: String::new(),
+            issued_on: String::new(),
+            valid_until: None,
+            token_ok,
+        },
+        Some(f) => Verification {
+            number,
+            status: Some(f.status()),
+            full_name: f.person.full_name.clone(),
+            agency: f.agency.name.clone(),
+            course_title: f.course_title.clone(),
+            issued_on: super::learning::server::date(f.cert.issued_at.date_naive()),
+            valid_until: f.cert.valid_until.map(super::learning::server::date),
+            token_ok,
+        },
+    })
+}
+
+/// My completions, scores and certificates.
+#[server(endpoint = "transcript")]
+pub async fn load_transcript() -> Result<Transcript, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::{guard, learning};
+    let (state, user) = guard::require(&Role::ALL).await?;
+    let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
+    let who = learning::learner(&state.db, pid)
+        .await
+        .map_err(guard::internal)?
+        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let completions = learning::completions_of(&state.db, pid)
+        .await
+        .map_err(guard::internal)?;
+    let certs = learning::certificates_of(&state.db, pid)
+        .await
+        .map_err(guard::internal)?;
+    let loaded = state.content.get();
+    let today = chrono::Utc::now().date_naive();
+    let date = super::learning::server::date;
+    let rows = completions
+        .iter()
+        .rev()
+        .map(|c| {
+            let cert = certs.iter().find(|x| x.completion_id == c.id);
+            TranscriptRow {
+                course_id: c.course_id.clone(),
+                course_title: loaded
+                    .library
+                    .course(&c.course_id)
+                    .map(|x| x.meta.title.clone())
+                    .unwrap_or_else(|| c.course_id.clone()),
+                completed_on: date(c.completed_at.date_naive()),
+                score: c.score_percent,
+                source: c.source.clone(),
+                certificate: cert.map(|x| x.number.clone()),
+                valid_until: cert.and_then(|x| x.valid_until).map(date),
+                status: cert.map(|x| CertStatus::of(x.valid_until, x.revoked_at.is_some(), today)),
+                version: c.course_hash.chars().take(12).collect(),
+            }
+        })
+        .collect();
+    Ok(Transcript {
+        full_name: who.person.full_name,
+        code: who.person.code,
+        position: who.person.position,
+        agency: who.agency.name,
+        rows,
+        today: date(today),
+    })
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::domain::progress::CertStatus;
+    use crate::ssr::db::entities::{agency, certificate, completion, person};
+    use crate::ssr::state::AppState;
+    use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+
+    pub struct Found {
+        pub cert: certificate::Model,
+        pub completion: Option<completion::Model>,
+        pub person: person::Model,
+        pub agency: agency::Model,
+        pub course_title: String,
+    }
+
+    impl Found {
+        pub fn status(&self) -> CertStatus {
+            CertStatus::of(
+                self.cert.valid_until,
+                self.cert.revoked_at.is_some(),
+                chrono::Utc::now().date_naive(),
+            )
+        }
+    }
+
+    /// The certificate with this number and what it is about.
+    pub async fn load(state: &AppState, number: &str) -> Result<Option<Found>, DbErr> {
+        let Some(cert) = certificate::Entity::find()
+            .filter(certificate::Column::Number.eq(number))
+            .one(&state.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let completion = completion::Entity::find_by_id(cert.completion_id)
+            .one(&state.db)
+            .await?;
+        let Some(person) = person::Entity::find_by_id(cert.person_id).one(&state.db).await? else {
+            return Ok(None);
+        };
+        let Some(agency) = agency::Entity::find_by_id(person.agency_id).one(&state.db).await? else {
+            return Ok(None);
+        };
+        let course_title = state
+            .content
+            .get()
+            .library
+            .course(&cert.course_id)
+            .map(|c| c.meta.title.clone())
+            .unwrap_or_else(|| cert.course_id.clone());
+        Ok(Some(Found {
+            cert,
+            completion,
+            person,
+            agency,
+            course_title,
+        }))
+    }
+
+    /// Where the site is reached: `TAPHUAN_PUBLIC_URL`, else this request's Host.
+    pub async fn base_url(state: &AppState) -> String {
+        if let Some(u) = &state.config.public_url {
+            return u.clone();
+        }
+        let host = leptos_axum::extract::<http::request::Parts>()
+            .await
+            .ok()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(String::from)
+            })
+            .unwrap_or_else(|| state.leptos_options.site_addr.to_string());
+        let scheme = if state.config.cookie_secure { "https" } else { "http" };
+        format!("{scheme}://{host}")
+    }
+}

@@ -1,0 +1,298 @@
+//! Exams: the exam page of a course (rules, my attempts, whether I may start, and the open
+//! attempt's questions) and the result of a submitted attempt with review as the course allows.
+//!
+//! Before a submission only `grading::public_view`s leave the server: no fractions, feedback,
+//! right answers or numeric values, and never the pool — only the attempt's drawn questions.
+//! Starting and submitting are form posts handled in `ssr::forms`.
+
+use super::error::ApiError;
+use crate::domain::exam::Refusal;
+use crate::domain::grading::PublicQuestion;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One attempt as listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptRow {
+    pub id: i64,
+    pub number: i32,
+    /// `dd/mm/yyyy HH:MM` (UTC+7).
+    pub started: String,
+    pub submitted: bool,
+    pub score: Option<i32>,
+    pub passed: Option<bool>,
+    pub late: bool,
+}
+
+/// A drawn question of the open attempt, key-free.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamQuestion {
+    /// Position in the attempt: form fields are `q<position>…`.
+    pub position: usize,
+    /// The question's name (its stable id, not a key).
+    pub name: String,
+    pub question: PublicQuestion,
+}
+
+/// The attempt in progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenAttempt {
+    pub id: i64,
+    pub number: i32,
+    /// The submission sequence number to send (idempotency key with `id`).
+    pub seq: i32,
+    /// `HH:MM` (UTC+7) when time runs out.
+    pub deadline: Option<String>,
+    pub seconds_left: Option<i64>,
+    pub questions: Vec<ExamQuestion>,
+}
+
+/// `/courses/:course/exam`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamPage {
+    pub course_id: String,
+    pub course_title: String,
+    pub title: String,
+    pub intro_html: String,
+    pub draw: u32,
+    pub pass_mark: u8,
+    pub max_attempts: u32,
+    pub cooldown_minutes: u32,
+    pub time_limit_minutes: Option<u32>,
+    pub attempts: Vec<AttemptRow>,
+    /// Attempts used in the current cycle (since the last completion).
+    pub used: u32,
+    pub open: Option<OpenAttempt>,
+    /// Why I may not start now; `None` = I may (or an attempt is open).
+    pub refusal: Option<Refusal>,
+    /// `dd/mm/yyyy HH:MM` (UTC+7) when a cooldown ends.
+    pub cooldown_until: Option<String>,
+    pub certificate: Option<String>,
+}
+
+/// One question of a submitted attempt, for review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub position: usize,
+    pub text: String,
+    pub your_answer: String,
+    pub correct: bool,
+    pub percent: u32,
+    pub feedback: Vec<String>,
+}
+
+/// `/courses/:course/exam/attempts/:id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptResult {
+    pub course_id: String,
+    pub course_title: String,
+    pub number: i32,
+    pub score: i32,
+    pub passed: bool,
+    pub pass_mark: u8,
+    pub late: bool,
+    pub submitted: String,
+    /// `None` when the course's `review` setting hides it now.
+    pub review: Option<Vec<ReviewItem>>,
+    pub certificate: Option<String>,
+}
+
+/// Vietnam's clock (UTC+7, no daylight saving), for times shown to officials.
+#[cfg(feature = "ssr")]
+pub(crate) fn local(t: chrono::DateTime<chrono::Utc>) -> String {
+    let tz = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// The exam of a course as I see it now.
+#[server(endpoint = "exam_page")]
+pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
+    use crate::domain::exam::Start;
+    use crate::domain::identity::Role;
+    use crate::ssr::{attempts, guard};
+    let (state, user) = guard::require(&Role::ALL).await?;
+    let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
+    let loaded = state.content.get();
+    let c = loaded
+        .library
+        .course(&course)
+        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let exam = c.exam.as_ref().ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let now = chrono::Utc::now();
+    let facts = attempts::start_facts(&state.db, &state, pid, c, now)
+        .await
+        .map_err(guard::internal)?;
+    let all = crate::ssr::learning::attempts_of(&state.db, pid)
+        .await
+        .map_err(guard::internal)?;
+    let certificate = crate::ssr::learning::certificates_of(&state.db, pid)
+        .await
+        .map_err(guard::internal)?;
+    let certificate = crate::ssr::learning::current_certificate(&certificate, c.id.as_str()).map(|x| x.number.clone());
+    let (open, refusal) = match &facts.decision {
+        Start::Resume { attempt_no } => {
+            let a = facts.cycle.iter().find(|a| a.attempt_no == *attempt_no as i32);
+            let open = a.map(|a| OpenAttempt {
+                id: a.id,
+                number: a.attempt_no,
+                seq: a.submit_seq.unwrap_or(0) + 1,
+                deadline: a.deadline.map(local),
+                seconds_left: a.deadline.map(|d| (d - now).num_seconds().max(0)),
+                questions: attempts::public_questions(c, a)
+                    .into_iter()
+                    .map(|(position, name, question)| ExamQuestion {
+                        position,
+                        name,
+                        question,
+                    })
+                    .collect(),
+            });
+            (open, None)
+        }
+        Start::New { .. } => (None, None),
+        Start::Refused(r) => (None, Some(r.clone())),
+    };
+    let cooldown_until = match &refusal {
+        Some(Refusal::CoolingDown { until }) => Some(local(*until)),
+        _ => None,
+    };
+    Ok(ExamPage {
+        course_id: c.id.as_str().to_string(),
+        course_title: c.meta.title.clone(),
+        title: exam.settings.title.clone(),
+        intro_html: exam.intro_html.clone(),
+        draw: exam.settings.draw,
+        pass_mark: c.exam_pass_mark().percent(),
+        max_attempts: exam.settings.max_attempts,
+        cooldown_minutes: attempts::limits(&state, c).map_or(0, |l| l.cooldown_minutes),
+        time_limit_minutes: exam.settings.time_limit_minutes,
+        attempts: all
+            .iter()
+            .filter(|a| a.course_id == c.id.as_str())
+            .map(|a| AttemptRow {
+                id: a.id,
+                number: a.attempt_no,
+                started: local(a.started_at),
+                submitted: a.submitted_at.is_some(),
+                score: a.score_percent,
+                passed: a.passed,
+                late: a.late,
+            })
+            .collect(),
+        used: facts.cycle.len() as u32,
+        open,
+        refusal,
+        cooldown_until,
+        certificate,
+    })
+}
+
+/// The result of one of my submitted attempts, with review when the course allows it.
+#[server(endpoint = "attempt_result")]
+pub async fn load_attempt_result(course: String, attempt: i64) -> Result<AttemptResult, ApiError> {
+    use crate::domain::content::Review;
+    use crate::domain::grading::{PublicKind, Response, public_view};
+    use crate::domain::identity::Role;
+    use crate::i18n::T;
+    use crate::ssr::attempts::GradedItem;
+    use crate::ssr::db::entities::{attempt as att, certificate, completion};
+    use crate::ssr::guard;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (state, user) = guard::require(&Role::ALL).await?;
+    let lang = crate::app::request_lang();
+    let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
+    let a = att::Entity::find_by_id(attempt)
+        .one(&state.db)
+        .await
+        .map_err(guard::internal)?
+        .filter(|a| a.person_id == pid && a.course_id == course && a.submitted_at.is_some())
+        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let loaded = state.content.get();
+    let c = loaded
+        .library
+        .course(&course)
+        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let passed = a.passed == Some(true);
+    let review_allowed = match c.exam.as_ref().map(|e| e.settings.review) {
+        Some(Review::AfterSubmit) => true,
+        Some(Review::AfterPass) => passed,
+        _ => false,
+    };
+    let graded: Vec<GradedItem> = a
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    let review = review_allowed.then(|| {
+        let pool = c.exam.as_ref().map(|e| e.pool.as_slice()).unwrap_or_default();
+        graded
+            .iter()
+            .enumerate()
+            .map(|(position, g)| {
+                let q = pool
+                    .iter()
+                    .find(|i| i.name() == g.name)
+                    .map(|i| public_view(&i.question));
+                let your_answer = match (&q, &g.response) {
+                    (_, None) => String::new(),
+                    (Some(q), Some(r)) => match (&q.kind, r) {
+                        (PublicKind::MultipleChoice { choices, .. }, Response::Choice(picked)) => choices
+                            .iter()
+                            .filter(|c| picked.contains(&c.index))
+                            .map(|c| c.text.clone())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        (PublicKind::Matching { left, right }, Response::Matching(pairs)) => pairs
+                            .iter()
+                            .filter_map(|(l, r)| {
+                                let l = left.iter().find(|x| x.index == *l)?;
+                                let r = right.iter().find(|x| x.index == *r)?;
+                                Some(format!("{} → {}", l.text, r.text))
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        (_, Response::TrueFalse(b)) => if *b { T::True } else { T::False }.get(lang).to_string(),
+                        (_, Response::Text(t)) => t.clone(),
+                        (_, Response::Number(n)) => n.to_string(),
+                        _ => String::new(),
+                    },
+                    (None, Some(_)) => String::new(),
+                };
+                ReviewItem {
+                    position,
+                    text: q.map(|q| q.text).unwrap_or_default(),
+                    your_answer,
+                    correct: g.correct,
+                    percent: (g.fraction * 100.0).round() as u32,
+                    feedback: g.feedback.clone(),
+                }
+            })
+            .collect()
+    });
+    let certificate = match completion::Entity::find()
+        .filter(completion::Column::AttemptId.eq(a.id))
+        .one(&state.db)
+        .await
+        .map_err(guard::internal)?
+    {
+        Some(done) => certificate::Entity::find()
+            .filter(certificate::Column::CompletionId.eq(done.id))
+            .one(&state.db)
+            .await
+            .map_err(guard::internal)?
+            .map(|c| c.number),
+        None => None,
+    };
+    Ok(AttemptResult {
+        course_id: c.id.as_str().to_string(),
+        course_title: c.meta.title.clone(),
+        number: a.attempt_no,
+        score: a.score_percent.unwrap_or(0),
+        passed,
+        pass_mark: c.exam_pass_mark().percent(),
+        late: a.late,
+        submitted: a.submitted_at.map(local).unwrap_or_default(),
+        review,
+        certificate,
+    })
+}

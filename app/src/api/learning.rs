@@ -1,0 +1,430 @@
+//! The learner's courses and lessons: what I must take (from the active programs) with my
+//! progress, the catalogue of everything else, one course's page, and one lesson with its
+//! knowledge checks. Knowledge checks are graded here, on the server, and never counted in the
+//! exam; before an answer arrives only the key-free view of a check leaves the server.
+
+use super::catalog::CourseSummary;
+use super::error::ApiError;
+use crate::domain::content::Heading;
+use crate::domain::grading::PublicQuestion;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Where a learner stands with one course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub lessons_read: usize,
+    pub lessons_total: usize,
+    pub exam: ExamStatus,
+    /// Number of the current certificate, if any.
+    pub certificate: Option<String>,
+    /// `dd/mm/yyyy`; `None` = never expires (or no certificate).
+    pub valid_until: Option<String>,
+    pub complete: bool,
+    /// Certified, but inside the recertification window (or expired): the course is open again.
+    pub recertify: bool,
+    /// The first unread lesson, to resume at.
+    pub resume: Option<u32>,
+}
+
+/// The exam part of a learner's progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ExamStatus {
+    NoExam,
+    NotTaken,
+    InProgress,
+    Failed { best: u32, attempts: u32 },
+    Passed { score: u32 },
+}
+
+/// A course I must take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignedCourse {
+    pub course: CourseSummary,
+    /// `dd/mm/yyyy`.
+    pub due: String,
+    pub overdue: bool,
+    pub programs: Vec<String>,
+    pub progress: Progress,
+}
+
+/// `/learn`: assigned courses first, then the rest of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyCourses {
+    pub assigned: Vec<AssignedCourse>,
+    /// Everything else, with my progress when I have started it.
+    pub others: Vec<(CourseSummary, Option<Progress>)>,
+    /// False for an account without an official on the roster (it can browse, not learn).
+    pub learner: bool,
+}
+
+/// A lesson as listed on its course page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonLink {
+    pub number: u32,
+    pub title: String,
+    pub minutes: Option<u32>,
+    pub read: bool,
+}
+
+/// `/courses/:course`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseDetail {
+    pub summary: CourseSummary,
+    /// Sanitised at load time.
+    pub intro_html: String,
+    pub lessons: Vec<LessonLink>,
+    pub has_exam: bool,
+    pub exam_title: String,
+    pub time_limit_minutes: Option<u32>,
+    pub max_attempts: u32,
+    pub progress: Option<Progress>,
+    /// `dd/mm/yyyy` when the course is assigned to me.
+    pub due: Option<String>,
+}
+
+/// A knowledge check inside a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub index: usize,
+    pub question: PublicQuestion,
+    /// Present once the learner has answered it (this request).
+    pub outcome: Option<CheckOutcome>,
+    /// The answer fields as sent, to keep the inputs filled in.
+    pub given: Vec<(String, String)>,
+}
+
+/// Feedback on one knowledge check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub correct: bool,
+    pub percent: u32,
+    pub feedback: Vec<String>,
+    /// Nothing was chosen or typed.
+    pub empty: bool,
+}
+
+/// A run of lesson HTML, followed by the knowledge check that stands after it, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub html: String,
+    pub check: Option<Check>,
+}
+
+/// `/courses/:course/lessons/:n`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonPage {
+    pub course_id: String,
+    pub course_title: String,
+    pub number: u32,
+    pub total: u32,
+    pub title: String,
+    pub minutes: Option<u32>,
+    pub toc: Vec<Heading>,
+    pub segments: Vec<Segment>,
+    pub prev: Option<(u32, String)>,
+    pub next: Option<(u32, String)>,
+    pub read: bool,
+    /// Whether the viewer can record progress (has an official on the roster).
+    pub learner: bool,
+}
+
+/// My assigned courses with progress, and the catalogue.
+#[server(endpoint = "my_courses")]
+pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::guard;
+    let (state, user) = guard::require(&Role::ALL).await?;
+    let loaded = state.content.get();
+    let lib = &loaded.library;
+    let Some(pid) = user.person_id else {
+        return Ok(MyCourses {
+            assigned: vec![],
+            others: lib
+                .courses
+                .iter()
+                .map(|c| (super::catalog::summary::of(c), None))
+                .collect(),
+            learner: false,
+        });
+    };
+    let records = server::Records::load(&state.db, pid).await.map_err(guard::internal)?;
+    let today = chrono::Utc::now().date_naive();
+    let mut assigned = Vec::new();
+    for a in &records.assignments {
+        let Some(c) = lib.course(&a.course_id) else { continue };
+        assigned.push(AssignedCourse {
+            course: super::catalog::summary::of(c),
+            due: server::date(a.due),
+            overdue: a.due < today,
+            programs: a.programs.clone(),
+            progress: records.progress(c, today),
+        });
+    }
+    let others = lib
+        .courses
+        .iter()
+        .filter(|c| !records.assignments.iter().any(|a| a.course_id == c.id.as_str()))
+        .map(|c| {
+            let p = records.progress(c, today);
+            let started = p.lessons_read > 0 || p.exam != ExamStatus::NotTaken;
+            (super::catalog::summary::of(c), started.then_some(p))
+        })
+        .collect();
+    Ok(MyCourses {
+        assigned,
+        others,
+        learner: true,
+    })
+}
+
+/// One course: intro, lessons (with what I have read), exam entry, my progress.
+#[server(endpoint = "course_detail")]
+pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::guard;
+    let (state, user) = guard::require(&Role::ALL).await?;
+    let loaded = state.content.get();
+    let c = loaded
+        .library
+        .course(&course)
+        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let today = chrono::Utc::now().date_naive();
+    let records = match user.person_id {
+        Some(pid) => Some(server::Records::load(&state.db, pid).await.map_err(guard::internal)?),
+        None => None,
+    };
+    let read = records.as_ref().map(|r| r.read_in(c.id.as_str())).unwrap_or_default();
+    Ok(CourseDetail {
+        summary: super::catalog::summary::of(c),
+        intro_html: c.intro_html.clone(),
+        lessons: c
+            .lessons
+            .iter()
+            .map(|l| LessonLink {
+                number: l.number,
+                title: l.title.clone(),
+                minutes: l.minutes,
+                read: read.contains(&l.number),
+            })
+            .collect(),
+        has_exam: c.exam.is_some(),
+        exam_title: c.exam.as_ref().map(|e| e.settings.title.clone()).unwrap_or_default(),
+        time_limit_minutes: c.exam.as_ref().and_then(|e| e.settings.time_limit_minutes),
+        max_attempts: c.exam.as_ref().map_or(0, |e| e.settings.max_attempts),
+        progress: records.as_ref().map(|r| r.progress(c, today)),
+        due: records.as_ref().and_then(|r| {
+            r.assignments
+                .iter()
+                .find(|a| a.course_id == c.id.as_str())
+                .map(|a| server::date(a.due))
+        }),
+    })
+}
+
+/// One lesson. `query` is the page's query string: when it holds `kc=N` and answer fields
+/// (`kN…`, see `domain::exam`), check N is graded and its feedback returned.
+#[server(endpoint = "lesson_page")]
+pub async fn load_lesson(course: String, number: u32, query: String) -> Result<LessonPage, ApiError> {
+    use crate::domain::exam::response_from_fields;
+    use crate::domain::grading::{grade, public_view};
+    use crate::domain::identity::Role;
+    use crate::ssr::guard;
+    use std::collections::HashMap;
+    let (state, user) = guard::require(&Role::ALL).await?;
+    let loaded = state.content.get();
+    let c = loaded
+        .library
+        .course(&course)
+        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let l = c
+        .lessons
+        .iter()
+        .find(|l| l.number == number)
+        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let read = match user.person_id {
+        Some(pid) => crate::ssr::learning::lessons_read(&state.db, pid)
+            .await
+            .map_err(guard::internal)?
+            .get(c.id.as_str())
+            .is_some_and(|v| v.contains(&number)),
+        None => false,
+    };
+    let fields: HashMap<String, String> = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect();
+    let answered: Option<usize> = fields.get("kc").and_then(|s| s.parse().ok());
+    // Split the sanitised HTML at the check placeholders the renderer left.
+    let mut segments = Vec::new();
+    let mut rest = l.html.as_str();
+    for (i, item) in l.checks.iter().enumerate() {
+        let marker = format!("<div class=\"kc\" data-check=\"{i}\"></div>");
+        let Some(at) = rest.find(&marker) else { continue };
+        let view = public_view(&item.question);
+        let prefix = format!("k{i}");
+        let (outcome, given) = if answered == Some(i) {
+            let given: Vec<(String, String)> = fields
+                .iter()
+                .filter(|(k, _)| *k == &prefix || k.starts_with(&format!("{prefix}_")))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let outcome = match response_from_fields(&view.kind, &prefix, &fields) {
+                Some(r) => {
+                    let g = grade(&item.question, &r);
+                    CheckOutcome {
+                        correct: g.correct,
+                        percent: (g.fraction * 100.0).round() as u32,
+                        feedback: g.feedback,
+                        empty: false,
+                    }
+                }
+                None => CheckOutcome {
+                    correct: false,
+                    percent: 0,
+                    feedback: vec![],
+                    empty: true,
+                },
+            };
+            (Some(outcome), given)
+        } else {
+            (None, vec![])
+        };
+        segments.push(Segment {
+            html: rest[..at].to_string(),
+            check: Some(Check {
+                index: i,
+                question: view,
+                outcome,
+                given,
+            }),
+        });
+        rest = &rest[at + marker.len()..];
+    }
+    segments.push(Segment {
+        html: rest.to_string(),
+        check: None,
+    });
+    let link = |n: u32| {
+        c.lessons
+            .iter()
+            .find(|x| x.number == n)
+            .map(|x| (x.number, x.title.clone()))
+    };
+    Ok(LessonPage {
+        course_id: c.id.as_str().to_string(),
+        course_title: c.meta.title.clone(),
+        number,
+        total: c.lessons.len() as u32,
+        title: l.title.clone(),
+        minutes: l.minutes,
+        toc: l.toc.iter().filter(|h| h.level >= 2 && h.level <= 3).cloned().collect(),
+        segments,
+        prev: number.checked_sub(1).and_then(link),
+        next: link(number + 1),
+        read,
+        learner: user.person_id.is_some(),
+    })
+}
+
+/// Server-side helpers shared by the learning, exam and certificate endpoints.
+#[cfg(feature = "ssr")]
+pub(crate) mod server {
+    use super::{ExamStatus, Progress};
+    use crate::domain::assignment::Assignment;
+    use crate::domain::content::Course;
+    use crate::domain::progress::{is_complete, reopened};
+    use crate::ssr::db::entities::{attempt, certificate, completion};
+    use crate::ssr::learning;
+    use chrono::NaiveDate;
+    use sea_orm::{ConnectionTrait, DbErr};
+    use std::collections::HashMap;
+
+    /// `dd/mm/yyyy`, as Vietnamese documents write dates.
+    pub fn date(d: NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
+    }
+
+    /// Everything about one official's learning, loaded once per request.
+    pub struct Records {
+        pub assignments: Vec<Assignment>,
+        pub read: HashMap<String, Vec<u32>>,
+        pub attempts: Vec<attempt::Model>,
+        pub completions: Vec<completion::Model>,
+        pub certificates: Vec<certificate::Model>,
+    }
+
+    impl Records {
+        pub async fn load(db: &impl ConnectionTrait, person_id: i64) -> Result<Records, DbErr> {
+            let assignments = match learning::learner(db, person_id).await? {
+                Some(l) => learning::assigned(db, &l).await?,
+                None => vec![],
+            };
+            Ok(Records {
+                assignments,
+                read: learning::lessons_read(db, person_id).await?,
+                attempts: learning::attempts_of(db, person_id).await?,
+                completions: learning::completions_of(db, person_id).await?,
+                certificates: learning::certificates_of(db, person_id).await?,
+            })
+        }
+
+        pub fn read_in(&self, course_id: &str) -> Vec<u32> {
+            self.read.get(course_id).cloned().unwrap_or_default()
+        }
+
+        /// Progress in `c` on `today`.
+        pub fn progress(&self, c: &Course, today: NaiveDate) -> Progress {
+            let id = c.id.as_str();
+            let read = self.read_in(id);
+            let lessons_read = c.lessons.iter().filter(|l| read.contains(&l.number)).count();
+            let cert = learning::current_certificate(&self.certificates, id);
+            let last_completion = self
+                .completions
+                .iter()
+                .filter(|x| x.course_id == id)
+                .map(|x| x.completed_at)
+                .max();
+            // Attempts of the current cycle (since the last completion).
+            let cycle: Vec<&attempt::Model> = self
+                .attempts
+                .iter()
+                .filter(|a| a.course_id == id && last_completion.is_none_or(|t| a.started_at > t))
+                .collect();
+            let recertify = cert.is_some_and(|c| reopened(c.valid_until, today));
+            let exam = if c.exam.is_none() {
+                ExamStatus::NoExam
+            } else if let (Some(cert), false) = (cert, recertify) {
+                let score = self
+                    .completions
+                    .iter()
+                    .find(|x| x.id == cert.completion_id)
+                    .and_then(|x| x.score_percent)
+                    .unwrap_or(0);
+                ExamStatus::Passed { score: score as u32 }
+            } else if cycle.iter().any(|a| a.submitted_at.is_none()) {
+                ExamStatus::InProgress
+            } else if cycle.is_empty() {
+                ExamStatus::NotTaken
+            } else {
+                ExamStatus::Failed {
+                    best: cycle.iter().filter_map(|a| a.score_percent).max().unwrap_or(0) as u32,
+                    attempts: cycle.len() as u32,
+                }
+            };
+            let passed = matches!(exam, ExamStatus::Passed { .. });
+            Progress {
+                lessons_read,
+                lessons_total: c.lessons.len(),
+                // A certificate is only ever issued on completion; without an exam, reading
+                // every lesson is completion enough.
+                complete: (cert.is_some() && !recertify)
+                    || (c.exam.is_none() && is_complete(lessons_read, c.lessons.len(), passed, false)),
+                exam,
+                certificate: cert.map(|c| c.number.clone()),
+                valid_until: cert.and_then(|c| c.valid_until).map(date),
+                recertify,
+                resume: c.lessons.iter().map(|l| l.number).find(|n| !read.contains(n)),
+            }
+        }
+    }
+}

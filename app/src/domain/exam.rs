@@ -1,0 +1,369 @@
+//! The rules of an exam attempt, as pure functions: when a learner may start one (attempt
+//! limit, cooldown after a failure, lessons read, already certified), which questions it draws
+//! and in which order (reproducible from the attempt's seed), how answers arrive from an HTML
+//! form, how a score is computed, and whether a submission is on time.
+//!
+//! # Form fields
+//!
+//! Every question of a form has a prefix (`q3`); plain HTML controls, so a form works with
+//! JavaScript off:
+//!
+//! | kind             | fields                                              |
+//! |------------------|-----------------------------------------------------|
+//! | single choice    | `q3` = choice index (radio buttons)                 |
+//! | multiple answer  | `q3_c<index>` = `on` for each ticked box            |
+//! | true/false       | `q3` = `true` or `false`                            |
+//! | short answer     | `q3` = text                                         |
+//! | numerical        | `q3` = number (`,` accepted as the decimal mark)    |
+//! | matching         | `q3_m<left index>` = right index (a `<select>`)     |
+//!
+//! # Time limit
+//!
+//! A submission is accepted until the deadline plus [`GRACE_SECONDS`] (the time a form takes to
+//! travel). After that the answers are refused and the attempt is closed as submitted at the
+//! deadline with no answers: it scores 0 and counts as a failed attempt. An attempt left open
+//! past its deadline is closed the same way the next time the learner opens the exam.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::grading::{PublicKind, Response, SplitMix64};
+
+/// Seconds a submission may arrive after the deadline and still count (network latency).
+pub const GRACE_SECONDS: i64 = 60;
+
+/// What the start rules need to know about one earlier attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastAttempt {
+    pub attempt_no: u32,
+    pub started_at: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub passed: Option<bool>,
+}
+
+impl PastAttempt {
+    /// Open = not submitted and still inside its time window.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.submitted_at.is_none()
+            && self
+                .deadline
+                .is_none_or(|d| now <= d + Duration::seconds(GRACE_SECONDS))
+    }
+
+    /// When it ended: submitted, or its deadline ran out.
+    fn ended_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.submitted_at
+            .or_else(|| (!self.is_open(now)).then_some(self.deadline).flatten())
+    }
+}
+
+/// The exam's limits, after any operator override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// 0 = unlimited.
+    pub max_attempts: u32,
+    /// Wait after a failed attempt; 0 = none.
+    pub cooldown_minutes: u32,
+}
+
+/// Why an attempt cannot start now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// The course has no exam.
+    NoExam,
+    /// Every lesson must be read first.
+    LessonsUnread,
+    /// Passed, and the certificate is not yet in its recertification window.
+    AlreadyCompleted,
+    /// The attempt limit of this cycle is used up.
+    NoAttemptsLeft,
+    /// A failed attempt was too recent.
+    CoolingDown { until: DateTime<Utc> },
+}
+
+/// What starting would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// An attempt is already open: continue it (a double click never opens two).
+    Resume {
+        attempt_no: u32,
+    },
+    /// Open attempt number `attempt_no`.
+    New {
+        attempt_no: u32,
+    },
+    Refused(Refusal),
+}
+
+/// Decides whether a learner may start an attempt now.
+///
+/// `cycle` are the attempts since the learner's last completion of the course (a
+/// recertification starts a new cycle with a fresh attempt limit); `last_no` is the highest
+/// attempt number ever used (numbers keep counting across cycles).
+pub fn decide_start(
+    cycle: &[PastAttempt],
+    last_no: u32,
+    limits: Limits,
+    lessons_done: bool,
+    certified_and_current: bool,
+    now: DateTime<Utc>,
+) -> Start {
+    if let Some(open) = cycle.iter().find(|a| a.is_open(now)) {
+        return Start::Resume {
+            attempt_no: open.attempt_no,
+        };
+    }
+    if certified_and_current {
+        return Start::Refused(Refusal::AlreadyCompleted);
+    }
+    if !lessons_done {
+        return Start::Refused(Refusal::LessonsUnread);
+    }
+    if limits.max_attempts > 0 && cycle.len() >= limits.max_attempts as usize {
+        return Start::Refused(Refusal::NoAttemptsLeft);
+    }
+    if limits.cooldown_minutes > 0 {
+        let last_failure = cycle
+            .iter()
+            .filter(|a| a.passed != Some(true))
+            .filter_map(|a| a.ended_at(now))
+            .max();
+        if let Some(ended) = last_failure {
+            let until = ended + Duration::minutes(i64::from(limits.cooldown_minutes));
+            if now < until {
+                return Start::Refused(Refusal::CoolingDown { until });
+            }
+        }
+    }
+    Start::New {
+        attempt_no: last_no + 1,
+    }
+}
+
+/// The pool indices an attempt draws, in presentation order: `draw` of `pool_len`, chosen by
+/// `seed`; in pool order unless `shuffle` (then in the drawn order). Same seed, same questions.
+pub fn draw(pool_len: usize, draw: u32, seed: u64, shuffle: bool) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..pool_len).collect();
+    SplitMix64(seed).shuffle(&mut idx);
+    idx.truncate((draw as usize).min(pool_len));
+    if !shuffle {
+        idx.sort_unstable();
+    }
+    idx
+}
+
+/// The seed for shuffling the answers of the question at `position` of an attempt.
+pub fn answer_seed(attempt_seed: u64, position: usize) -> u64 {
+    let mut rng = SplitMix64(attempt_seed ^ (position as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    rng.next()
+}
+
+/// The score in whole percent (rounded down, so 79.9% never passes an 80% mark) of graded
+/// fractions; 0 for no questions.
+pub fn score_percent(fractions: &[f64]) -> u32 {
+    if fractions.is_empty() {
+        return 0;
+    }
+    let mean = fractions.iter().map(|f| f.clamp(0.0, 1.0)).sum::<f64>() / fractions.len() as f64;
+    ((mean * 100.0) + 1e-9).floor() as u32
+}
+
+/// Whether a submission at `now` is inside the time window.
+pub fn on_time(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    deadline.is_none_or(|d| now <= d + Duration::seconds(GRACE_SECONDS))
+}
+
+/// Reads the response to one question from form fields (see the module docs). `None` when the
+/// question was left unanswered.
+pub fn response_from_fields(kind: &PublicKind, prefix: &str, fields: &HashMap<String, String>) -> Option<Response> {
+    let value = fields.get(prefix).map(|s| s.trim()).filter(|s| !s.is_empty());
+    match kind {
+        PublicKind::MultipleChoice { single: true, .. } => value?.parse().ok().map(|i| Response::Choice(vec![i])),
+        PublicKind::MultipleChoice { single: false, choices } => {
+            let picked: Vec<usize> = choices
+                .iter()
+                .map(|c| c.index)
+                .filter(|i| fields.contains_key(&format!("{prefix}_c{i}")))
+                .collect();
+            (!picked.is_empty()).then_some(Response::Choice(picked))
+        }
+        PublicKind::TrueFalse => match value? {
+            "true" => Some(Response::TrueFalse(true)),
+            "false" => Some(Response::TrueFalse(false)),
+            _ => None,
+        },
+        PublicKind::ShortAnswer => value.map(|v| Response::Text(v.to_string())),
+        PublicKind::Numerical => value?.replace(',', ".").parse().ok().map(Response::Number),
+        PublicKind::Matching { left, .. } => {
+            let pairs: Vec<(usize, usize)> = left
+                .iter()
+                .filter_map(|l| {
+                    let v = fields.get(&format!("{prefix}_m{}", l.index))?;
+                    v.trim().parse().ok().map(|r| (l.index, r))
+                })
+                .collect();
+            (!pairs.is_empty()).then_some(Response::Matching(pairs))
+        }
+        PublicKind::Essay => value.map(|v| Response::Text(v.to_string())),
+        PublicKind::Description => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::gift::parse_gift;
+    use crate::domain::grading::{grade, public_view};
+
+    fn t(min: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()
+    }
+
+    fn attempt(no: u32, start: i64, submitted: Option<i64>, passed: Option<bool>) -> PastAttempt {
+        PastAttempt {
+            attempt_no: no,
+            started_at: t(start),
+            deadline: Some(t(start + 20)),
+            submitted_at: submitted.map(t),
+            passed,
+        }
+    }
+
+    const LIMITS: Limits = Limits {
+        max_attempts: 3,
+        cooldown_minutes: 30,
+    };
+
+    #[test]
+    fn an_open_attempt_is_resumed_not_duplicated() {
+        let cycle = [attempt(1, 0, None, None)];
+        assert_eq!(
+            decide_start(&cycle, 1, LIMITS, true, false, t(5)),
+            Start::Resume { attempt_no: 1 }
+        );
+    }
+
+    #[test]
+    fn the_limit_cooldown_and_lessons_are_enforced() {
+        let failed = [attempt(1, 0, Some(10), Some(false))];
+        assert_eq!(
+            decide_start(&failed, 1, LIMITS, true, false, t(20)),
+            Start::Refused(Refusal::CoolingDown { until: t(40) })
+        );
+        assert_eq!(
+            decide_start(&failed, 1, LIMITS, true, false, t(40)),
+            Start::New { attempt_no: 2 }
+        );
+        let no_cooldown = Limits {
+            cooldown_minutes: 0,
+            ..LIMITS
+        };
+        assert_eq!(
+            decide_start(&failed, 1, no_cooldown, true, false, t(11)),
+            Start::New { attempt_no: 2 }
+        );
+        let three = [
+            attempt(1, 0, Some(10), Some(false)),
+            attempt(2, 100, Some(110), Some(false)),
+            attempt(3, 200, Some(210), Some(false)),
+        ];
+        assert_eq!(
+            decide_start(&three, 3, LIMITS, true, false, t(1000)),
+            Start::Refused(Refusal::NoAttemptsLeft)
+        );
+        let unlimited = Limits {
+            max_attempts: 0,
+            ..LIMITS
+        };
+        assert_eq!(
+            decide_start(&three, 3, unlimited, true, false, t(1000)),
+            Start::New { attempt_no: 4 }
+        );
+        assert_eq!(
+            decide_start(&[], 0, LIMITS, false, false, t(0)),
+            Start::Refused(Refusal::LessonsUnread)
+        );
+        assert_eq!(
+            decide_start(&[], 7, LIMITS, true, true, t(0)),
+            Start::Refused(Refusal::AlreadyCompleted)
+        );
+        // A recertification cycle starts fresh but keeps numbering.
+        assert_eq!(
+            decide_start(&[], 7, LIMITS, true, false, t(0)),
+            Start::New { attempt_no: 8 }
+        );
+    }
+
+    #[test]
+    fn an_attempt_left_past_its_deadline_counts_as_failed_from_the_deadline() {
+        let expired = [attempt(1, 0, None, None)];
+        // Deadline t(20) + grace: at t(25) it is closed, cooling down until t(50).
+        assert_eq!(
+            decide_start(&expired, 1, LIMITS, true, false, t(25)),
+            Start::Refused(Refusal::CoolingDown { until: t(50) })
+        );
+        assert!(on_time(Some(t(20)), t(20) + Duration::seconds(59)));
+        assert!(!on_time(Some(t(20)), t(21) + Duration::seconds(1)));
+        assert!(on_time(None, t(10_000)));
+    }
+
+    #[test]
+    fn drawing_is_reproducible_and_draws_distinct_questions() {
+        let a = draw(17, 10, 42, true);
+        assert_eq!(a, draw(17, 10, 42, true));
+        assert_ne!(a, draw(17, 10, 43, true));
+        let mut s = a.clone();
+        s.sort();
+        s.dedup();
+        assert_eq!(s.len(), 10);
+        assert!(a.iter().all(|&i| i < 17));
+        let ordered = draw(17, 10, 42, false);
+        assert!(ordered.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(draw(3, 10, 1, true).len(), 3);
+        assert_ne!(answer_seed(42, 0), answer_seed(42, 1));
+    }
+
+    #[test]
+    fn scores_round_down_and_count_partial_credit() {
+        assert_eq!(score_percent(&[1.0, 1.0, 0.5, 0.0]), 62);
+        assert_eq!(score_percent(&[1.0; 10]), 100);
+        assert_eq!(score_percent(&[0.799, 1.0]), 89);
+        assert_eq!(score_percent(&[]), 0);
+        let eight: Vec<f64> = [1.0; 8].into_iter().chain([0.0; 2]).collect();
+        assert_eq!(score_percent(&eight), 80);
+    }
+
+    #[test]
+    fn form_fields_become_responses_that_grade() {
+        let src = "::a:: A {=x ~y ~z}\n\n::b:: B {~%50%x ~%50%y ~%-100%z}\n\n::c:: C {T}\n\n::d:: D {#135}\n\n::e:: E {=Quy Nhơn}\n\n::f:: F {=a -> 1 =b -> 2}";
+        let (qs, errs) = parse_gift(src);
+        assert!(errs.is_empty(), "{errs:?}");
+        let fields: HashMap<String, String> = [
+            ("q0", "0"),
+            ("q1_c0", "on"),
+            ("q1_c1", "on"),
+            ("q2", "true"),
+            ("q3", "135,0"),
+            ("q4", " quy nhơn "),
+            ("q5_m0", "0"),
+            ("q5_m1", "1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for (i, q) in qs.iter().enumerate() {
+            let r = response_from_fields(&public_view(q).kind, &format!("q{i}"), &fields).expect("answered");
+            assert!(grade(q, &r).correct, "{i}: {r:?}");
+        }
+        let empty = HashMap::new();
+        for (i, q) in qs.iter().enumerate() {
+            assert_eq!(
+                response_from_fields(&public_view(q).kind, &format!("q{i}"), &empty),
+                None
+            );
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Completion and certificates as rules: when a course counts as complete, how long a
+//! certificate is valid, when recertification reopens a course, the status a verifier sees,
+//! and the certificate number format.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Days before expiry when a course reopens for recertification.
+pub const RECERT_WINDOW_DAYS: i64 = 60;
+
+/// A course is complete when every lesson is read and the exam passed (a course without an
+/// exam: when every lesson is read).
+pub fn is_complete(lessons_read: usize, lessons_total: usize, exam_passed: bool, has_exam: bool) -> bool {
+    lessons_read >= lessons_total && (exam_passed || !has_exam)
+}
+
+/// Until when a certificate issued on `completed` is valid; `None` = never expires
+/// (`validity_months` 0).
+pub fn valid_until(completed: NaiveDate, validity_months: u32) -> Option<NaiveDate> {
+    (validity_months > 0).then(|| {
+        completed
+            .checked_add_months(Months::new(validity_months))
+            .unwrap_or(NaiveDate::MAX)
+    })
+}
+
+/// Whether a course completed with a certificate valid until `valid_until` is open again for
+/// recertification on `today` (the last [`RECERT_WINDOW_DAYS`] days, or after expiry).
+pub fn reopened(valid_until: Option<NaiveDate>, today: NaiveDate) -> bool {
+    valid_until.is_some_and(|v| today >= v - chrono::Duration::days(RECERT_WINDOW_DAYS))
+}
+
+/// What a verifier is told about a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertStatus {
+    Valid,
+    Expired,
+    Revoked,
+}
+
+impl CertStatus {
+    /// Revoked wins over expired; valid through the last day of validity.
+    pub fn of(valid_until: Option<NaiveDate>, revoked: bool, today: NaiveDate) -> CertStatus {
+        if revoked {
+            CertStatus::Revoked
+        } else if valid_until.is_some_and(|v| today > v) {
+            CertStatus::Expired
+        } else {
+            CertStatus::Valid
+        }
+    }
+}
+
+/// `GL-2026-000123`: province, year of issue, a serial unique across years.
+pub fn certificate_number(issued: NaiveDate, serial: i64) -> String {
+    format!("GL-{}-{serial:06}", issued.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn complete_needs_every_lesson_and_a_pass() {
+        assert!(is_complete(4, 4, true, true));
+        assert!(!is_complete(3, 4, true, true));
+        assert!(!is_complete(4, 4, false, true));
+        assert!(is_complete(4, 4, false, false));
+    }
+
+    #[test]
+    fn validity_expiry_and_recertification_window() {
+        assert_eq!(valid_until(d(2026, 11, 28), 24), Some(d(2028, 11, 28)));
+        assert_eq!(valid_until(d(2026, 1, 31), 1), Some(d(2026, 2, 28)));
+        assert_eq!(valid_until(d(2026, 1, 31), 0), None);
+        let until = Some(d(2028, 11, 28));
+        assert!(!reopened(until, d(2028, 9, 28)));
+        assert!(reopened(until, d(2028, 9, 29)));
+        assert!(reopened(until, d(2029, 1, 1)));
+        assert!(!reopened(None, d(2100, 1, 1)));
+        assert_eq!(CertStatus::of(until, false, d(2028, 11, 28)), CertStatus::Valid);
+        assert_eq!(CertStatus::of(until, false, d(2028, 11, 29)), CertStatus::Expired);
+        assert_eq!(CertStatus::of(until, true, d(2027, 1, 1)), CertStatus::Revoked);
+        assert_eq!(CertStatus::of(None, false, d(2100, 1, 1)), CertStatus::Valid);
+        assert_eq!(certificate_number(d(2026, 5, 1), 123), "GL-2026-000123");
+    }
+}

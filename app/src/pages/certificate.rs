@@ -1,0 +1,100 @@
+//! `/certificates/:number`: the certificate as a printable A4 page (print CSS hides the site
+//! around it) with the official's name, agency, course, dates and a QR code that opens the
+//! public verify page and carries the signed token.
+
+use crate::api::certificates::{CertificatePage, load_certificate};
+use crate::components::session::RequireRole;
+use crate::domain::identity::Role;
+use crate::domain::progress::CertStatus;
+use crate::i18n::{Lang, T};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The words for a certificate status.
+pub fn status_text(s: CertStatus, lang: Lang) -> &'static str {
+    match s {
+        CertStatus::Valid => T::StatusValid,
+        CertStatus::Expired => T::StatusExpired,
+        CertStatus::Revoked => T::StatusRevoked,
+    }
+    .get(lang)
+}
+
+/// The tag class for a certificate status.
+pub fn status_class(s: CertStatus) -> &'static str {
+    match s {
+        CertStatus::Valid => "tag ok",
+        CertStatus::Expired => "tag warn",
+        CertStatus::Revoked => "tag bad",
+    }
+}
+
+#[component]
+pub fn Certificate() -> impl IntoView {
+    view! {
+        <RequireRole roles=&Role::ALL>
+            <CertificateBody/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn CertificateBody() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let params = use_params_map();
+    let number = move || params.read().get("number").unwrap_or_default();
+    let cert = Resource::new(number, load_certificate);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match cert.await {
+                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Ok(c) => view! { <Sheet c/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Sheet(c: CertificatePage) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! {
+        <Title text=format!("{} {}", T::Certificate.get(lang), c.number)/>
+        <div class="no-print print-bar">
+            <button type="button" class="button primary" on:click=move |_| {
+                let _ = window().print();
+            }>{T::PrintCertificate.get(lang)}</button>
+            <span class="muted">{T::PrintHint.get(lang)}</span>
+        </div>
+        <article class="certificate" aria-labelledby="cert-title">
+            <p class="cert-nation">"CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"<br/><small>"Độc lập – Tự do – Hạnh phúc"</small></p>
+            <h1 id="cert-title">{T::CertTitle.get(lang)}</h1>
+            <p class="cert-sub">{T::CertHeader.get(lang)}</p>
+            <p>{T::CertIntro.get(lang)}</p>
+            <p class="cert-name">{c.full_name.clone()}</p>
+            <p>{c.position.clone()}" — "{c.agency.clone()}</p>
+            <p>{T::CertCompleted.get(lang)}</p>
+            <p class="cert-course">{c.course_title.clone()}</p>
+            <dl class="cert-facts">
+                <div><dt>{T::CertNo.get(lang)}</dt><dd class="cert-number">{c.number.clone()}</dd></div>
+                <div><dt>{T::CertDate.get(lang)}</dt><dd>{c.completed_on.clone()}</dd></div>
+                {c.score.map(|s| view! { <div><dt>{T::Score.get(lang)}</dt><dd>{s}"%"</dd></div> })}
+                <div><dt>{T::ValidUntil.get(lang)}</dt><dd>{c.valid_until.clone().unwrap_or_else(|| T::NoExpiry.get(lang).to_string())}</dd></div>
+                <div><dt>{T::Status.get(lang)}</dt><dd><span class=status_class(c.status)>{status_text(c.status, lang)}</span></dd></div>
+            </dl>
+            <figure class="cert-qr">
+                <div class="qr" inner_html=c.qr_svg.clone() role="img" aria-label=T::CertScan.get(lang)></div>
+                <figcaption>
+                    {T::CertScan.get(lang)}<br/>
+                    <a href=c.verify_url.clone() class="verify-link">{format!("/verify/{}", c.number)}</a>
+                </figcaption>
+            </figure>
+            <details class="no-print">
+                <summary>"Token"</summary>
+                <code class="token">{c.token.clone()}</code>
+            </details>
+        </article>
+    }
+}

@@ -1,0 +1,103 @@
+//! `/courses/:course`: a course's introduction, its lessons with what I have read, where to
+//! resume, my exam status and certificate, and the way into the exam.
+
+use crate::api::learning::load_course;
+use crate::components::session::RequireRole;
+use crate::domain::identity::Role;
+use crate::i18n::{Lang, T};
+use crate::pages::learn::exam_status_text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CoursePage() -> impl IntoView {
+    view! {
+        <RequireRole roles=&Role::ALL>
+            <CourseBody/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn CourseBody() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let params = use_params_map();
+    let course = move || params.read().get("course").unwrap_or_default();
+    let detail = Resource::new(course, load_course);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Ok(d) => {
+                        let id = d.summary.id.clone();
+                        let resume = d.progress.as_ref().and_then(|p| p.resume);
+                        let started = d.progress.as_ref().is_some_and(|p| p.lessons_read > 0);
+                        view! {
+                            <Title text=d.summary.title.clone()/>
+                            <p class="crumbs"><a href="/learn">{T::NavLearn.get(lang)}</a></p>
+                            <h1>{d.summary.title.clone()}</h1>
+                            <p class="lead">{d.summary.summary.clone()}</p>
+                            {d.due.clone().map(|due| view! { <p class="meta">{T::Due.get(lang)}": "<strong>{due}</strong></p> })}
+                            {d.progress.clone().map(|p| view! {
+                                <div class="stats">
+                                    <div class="stat"><span class="label">{T::LessonsRead.get(lang)}</span><strong>{p.lessons_read}"/"{p.lessons_total}</strong></div>
+                                    <div class="stat"><span class="label">{T::Exam.get(lang)}</span><strong>{exam_status_text(&p, lang)}</strong></div>
+                                    {p.certificate.clone().map(|n| view! {
+                                        <div class="stat"><span class="label">{T::Certificate.get(lang)}</span>
+                                            <a href=format!("/certificates/{n}")>{n.clone()}</a>
+                                        </div>
+                                    })}
+                                </div>
+                                {p.recertify.then(|| view! { <p class="alert">{T::Recertify.get(lang)}</p> })}
+                            })}
+                            {resume.map(|n| view! {
+                                <p><a class="button primary" href=format!("/courses/{id}/lessons/{n}")>
+                                    {if started { T::Continue } else { T::StartCourse }.get(lang)}" — "{T::LessonOf.get(lang)}" "{n}
+                                </a></p>
+                            })}
+                            <div class="split">
+                                <section class="card">
+                                    <h2>{T::LessonList.get(lang)}</h2>
+                                    <ol class="lessons">
+                                        {d.lessons.clone().into_iter().map(|l| {
+                                            let href = format!("/courses/{}/lessons/{}", id, l.number);
+                                            view! {
+                                                <li class:read=l.read>
+                                                    <a href=href>{l.title}</a>
+                                                    {l.minutes.map(|m| view! { <span class="muted">" · "{m}" "{T::Minutes.get(lang)}</span> })}
+                                                    " "
+                                                    <span class=if l.read { "tag ok" } else { "tag" }>
+                                                        {if l.read { T::Read } else { T::NotRead }.get(lang)}
+                                                    </span>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ol>
+                                </section>
+                                <section class="card">
+                                    <h2>{T::Exam.get(lang)}</h2>
+                                    {if d.has_exam {
+                                        view! {
+                                            <p>{d.exam_title.clone()}</p>
+                                            <p class="meta">
+                                                {T::PassMark.get(lang)}" "{d.summary.pass_mark}"% · "
+                                                {d.summary.exam_draw}" "{T::Questions.get(lang)}
+                                                {d.time_limit_minutes.map(|m| format!(" · {m} {}", T::Minutes.get(lang)))}
+                                            </p>
+                                            <p><a class="button" href=format!("/courses/{id}/exam")>{T::Exam.get(lang)}</a></p>
+                                        }.into_any()
+                                    } else {
+                                        view! { <p class="muted">{T::ExamNone.get(lang)}</p> }.into_any()
+                                    }}
+                                </section>
+                            </div>
+                            <section class="card prose" inner_html=d.intro_html.clone()></section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

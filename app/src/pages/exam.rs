@@ -1,0 +1,291 @@
+//! `/courses/:course/exam`: the rules, my attempts, and either the open attempt's questions
+//! (a form POST to `/courses/:course/exam/submit`), a start button, or why I cannot start now.
+//! `/courses/:course/exam/attempts/:id`: the result of a submitted attempt with its review.
+//!
+//! The forms are router `<Form>`s: plain POSTs without JavaScript; with it, a fetch and an
+//! in-app navigation to the redirect (no full reload).
+//!
+//! The page only ever holds the open attempt's key-free questions: the pool and the keys stay
+//! on the server. The timer counts down visibly with JavaScript on and is announced to screen
+//! readers only at 10, 5 and 1 minutes left; without JavaScript the deadline is printed.
+
+use crate::api::exams::{AttemptResult, ExamPage, OpenAttempt, load_attempt_result, load_exam};
+use crate::components::question::QuestionFields;
+use crate::components::session::RequireRole;
+use crate::domain::exam::Refusal;
+use crate::domain::identity::Role;
+use crate::i18n::{Lang, T};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn Exam() -> impl IntoView {
+    view! {
+        <RequireRole roles=&Role::ALL>
+            <ExamBody/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn ExamBody() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let params = use_params_map();
+    let course = move || params.read().get("course").unwrap_or_default();
+    // Bumped by every start/submit form response: starting redirects back to this very page, so
+    // the data must be refetched although the address did not change.
+    let version = RwSignal::new(0usize);
+    provide_context(FormVersion(version));
+    let exam = Resource::new(move || (course(), version.get()), |(c, _)| load_exam(c));
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match exam.await {
+                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Ok(e) => view! { <ExamView e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The version signal the exam page's forms bump.
+#[derive(Clone, Copy)]
+struct FormVersion(RwSignal<usize>);
+
+fn refusal_text(r: &Refusal, until: Option<String>, lang: Lang) -> String {
+    match r {
+        Refusal::NoExam => T::RefusedNoExam.get(lang).into(),
+        Refusal::LessonsUnread => T::RefusedLessons.get(lang).into(),
+        Refusal::AlreadyCompleted => T::RefusedCompleted.get(lang).into(),
+        Refusal::NoAttemptsLeft => T::RefusedNoAttempts.get(lang).into(),
+        Refusal::CoolingDown { .. } => format!("{} {}.", T::RefusedCooldown.get(lang), until.unwrap_or_default()),
+    }
+}
+
+#[component]
+fn ExamView(e: ExamPage) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let version = expect_context::<FormVersion>().0;
+    let id = e.course_id.clone();
+    let max = if e.max_attempts == 0 {
+        T::Unlimited.get(lang).to_string()
+    } else {
+        e.max_attempts.to_string()
+    };
+    let main = match (e.open.clone(), e.refusal.clone()) {
+        (Some(open), _) => view! { <OpenAttemptForm course=id.clone() open/> }.into_any(),
+        (None, Some(r)) => view! {
+            <div class="alert" role="status">
+                <p>{refusal_text(&r, e.cooldown_until.clone(), lang)}</p>
+                {e.certificate.clone().map(|n| view! { <p><a href=format!("/certificates/{n}")>{T::ViewCertificate.get(lang)}</a></p> })}
+                {(r == Refusal::LessonsUnread).then(|| view! { <p><a href=format!("/courses/{id}")>{T::BackToCourse.get(lang)}</a></p> })}
+            </div>
+        }
+        .into_any(),
+        (None, None) => view! {
+            <Form method="post" action=format!("/courses/{id}/exam/start") version>
+                <button type="submit" class="button primary">{T::StartExam.get(lang)}</button>
+            </Form>
+        }
+        .into_any(),
+    };
+    view! {
+        <Title text=e.title.clone()/>
+        <p class="crumbs"><a href=format!("/courses/{}", e.course_id)>{e.course_title.clone()}</a></p>
+        <h1>{e.title.clone()}</h1>
+        <section class="card">
+            <h2>{T::ExamRules.get(lang)}</h2>
+            <ul class="rules">
+                <li>{T::QuestionsPerAttempt.get(lang)}": "{e.draw}</li>
+                <li>{T::PassMark.get(lang)}": "{e.pass_mark}"%"</li>
+                <li>{T::AttemptsUsed.get(lang)}": "{e.used}" / "{max}</li>
+                <li>{match e.time_limit_minutes {
+                    Some(m) => format!("{}: {m} {}", T::TimeLimit.get(lang), T::Minutes.get(lang)),
+                    None => T::NoTimeLimit.get(lang).to_string(),
+                }}</li>
+                {(e.cooldown_minutes > 0).then(|| view! { <li>{T::Cooldown.get(lang)}": "{e.cooldown_minutes}" "{T::Minutes.get(lang)}</li> })}
+            </ul>
+            <div class="prose" inner_html=e.intro_html.clone()></div>
+        </section>
+        {main}
+        {(!e.attempts.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{T::YourAttempts.get(lang)}</h2>
+                <table class="grid">
+                    <thead><tr>
+                        <th>{T::Attempt.get(lang)}</th>
+                        <th>{T::Started.get(lang)}</th>
+                        <th class="num">{T::Score.get(lang)}</th>
+                        <th>{T::Result.get(lang)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {e.attempts.iter().rev().map(|a| {
+                            let result = match (a.submitted, a.passed) {
+                                (false, _) => T::NotSubmitted.get(lang).to_string(),
+                                (true, Some(true)) => T::Passed.get(lang).to_string(),
+                                (true, _) => T::Failed.get(lang).to_string(),
+                            };
+                            let late = if a.late { format!(" ({})", T::Late.get(lang)) } else { String::new() };
+                            view! {
+                                <tr>
+                                    <td>{a.number}</td>
+                                    <td>{a.started.clone()}</td>
+                                    <td class="num">{a.score.map(|s| format!("{s}%")).unwrap_or_default()}</td>
+                                    <td>{if a.submitted {
+                                        view! { <a href=format!("/courses/{}/exam/attempts/{}", e.course_id, a.id)>{result}{late}</a> }.into_any()
+                                    } else {
+                                        view! { <span>{result}</span> }.into_any()
+                                    }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let version = expect_context::<FormVersion>().0;
+    view! {
+        <Form method="post" action=format!("/courses/{course}/exam/submit") version attr:class="exam-form">
+            <input type="hidden" name="attempt" value=open.id.to_string()/>
+            <input type="hidden" name="seq" value=open.seq.to_string()/>
+            <h2>{T::Attempt.get(lang)}" "{open.number}</h2>
+            {open.deadline.clone().map(|d| view! {
+                <p class="timer-box">
+                    {T::ExamDeadline.get(lang)}": "<strong>{d}</strong>
+                    {open.seconds_left.map(|s| view! { <Timer seconds=s/> })}
+                </p>
+            })}
+            {open.questions.into_iter().map(|q| view! {
+                <QuestionFields
+                    prefix=format!("q{}", q.position)
+                    name=q.name
+                    question=q.question
+                    label=format!("{} {}.", T::Question.get(lang), q.position + 1)
+                />
+            }).collect_view()}
+            <button type="submit" class="button primary">{T::SubmitExam.get(lang)}</button>
+        </Form>
+    }
+}
+
+/// A countdown (JavaScript on). Screen readers hear it only when 10, 5 and 1 minutes are left:
+/// the live region changes at those moments and at no other.
+#[component]
+fn Timer(seconds: i64) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let left = RwSignal::new(seconds);
+    let announce = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || {
+                let now = (left.get_untracked() - 1).max(0);
+                left.set(now);
+                for m in [10i64, 5, 1] {
+                    if now == m * 60 {
+                        announce.set(format!("{m} {}", T::MinutesLeft.get(lang)));
+                    }
+                }
+            },
+            std::time::Duration::from_secs(1),
+        );
+        on_cleanup(move || {
+            if let Ok(h) = handle {
+                h.clear();
+            }
+        });
+    });
+    view! {
+        " · "<span class="countdown" aria-hidden="true">
+            {T::TimeLeft.get(lang)}": "{move || format!("{:02}:{:02}", left.get() / 60, left.get() % 60)}
+        </span>
+        <span class="sr-only" aria-live="assertive" aria-atomic="true">{move || announce.get()}</span>
+    }
+}
+
+#[component]
+pub fn AttemptResultPage() -> impl IntoView {
+    view! {
+        <RequireRole roles=&Role::ALL>
+            <ResultBody/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn ResultBody() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let params = use_params_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("course").unwrap_or_default(),
+            p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0),
+        )
+    };
+    let result = Resource::new(key, |(c, id)| load_attempt_result(c, id));
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match result.await {
+                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Ok(r) => view! { <ResultView r/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ResultView(r: AttemptResult) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let (class, head) = if r.passed {
+        ("alert ok", T::ResultPassed)
+    } else {
+        ("alert error", T::ResultFailed)
+    };
+    view! {
+        <Title text=format!("{} {} · {}", T::Attempt.get(lang), r.number, r.course_title)/>
+        <p class="crumbs"><a href=format!("/courses/{}", r.course_id)>{r.course_title.clone()}</a></p>
+        <h1>{T::Result.get(lang)}" — "{T::Attempt.get(lang)}" "{r.number}</h1>
+        <div class=class role="status">
+            <p><strong>{head.get(lang)}</strong></p>
+            <p>{T::Score.get(lang)}": "<strong class="score">{r.score}"%"</strong>" ("{T::PassMark.get(lang)}" "{r.pass_mark}"%) · "{r.submitted.clone()}</p>
+            {r.late.then(|| view! { <p>{T::ResultLate.get(lang)}</p> })}
+        </div>
+        {r.certificate.clone().map(|n| view! {
+            <p><a class="button primary" href=format!("/certificates/{n}")>{T::ViewCertificate.get(lang)}" "{n.clone()}</a></p>
+        })}
+        <p><a class="button" href=format!("/courses/{}/exam", r.course_id)>{T::BackToExam.get(lang)}</a></p>
+        <section class="card">
+            <h2>{T::Review.get(lang)}</h2>
+            {match r.review {
+                None => view! { <p class="muted">{T::ReviewHidden.get(lang)}</p> }.into_any(),
+                Some(items) => view! {
+                    <ol class="review">
+                        {items.into_iter().map(|i| {
+                            let mark = if i.correct { "tag ok" } else if i.percent > 0 { "tag warn" } else { "tag bad" };
+                            let label = if i.correct { T::Correct } else if i.percent > 0 { T::PartlyCorrect } else { T::Incorrect };
+                            view! {
+                                <li>
+                                    <p><strong>{i.text}</strong></p>
+                                    <p>{T::YourAnswer.get(lang)}": "{i.your_answer}</p>
+                                    <p><span class=mark>{label.get(lang)}" "{i.percent}"%"</span></p>
+                                    {i.feedback.into_iter().map(|f| view! { <p class="muted">{f}</p> }).collect_view()}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,56 @@
+//! `/verify/:number` (public, no sign-in): says whether a certificate is valid, expired or
+//! revoked, and — when opened from the QR code (`?t=token`) — whether the signed token is
+//! genuine and names this certificate.
+
+use crate::api::certificates::verify_certificate;
+use crate::i18n::{Lang, T};
+use crate::pages::certificate::{status_class, status_text};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn Verify() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = move || (params.read().get("number").unwrap_or_default(), query.read().get("t"));
+    let result = Resource::new(key, |(n, t)| verify_certificate(n, t));
+    view! {
+        <Title text=T::VerifyTitle.get(lang)/>
+        <h1>{T::VerifyTitle.get(lang)}</h1>
+        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match result.await {
+                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Ok(v) => match v.status {
+                        None => view! {
+                            <section class="card narrow">
+                                <p class="cert-number">{v.number.clone()}</p>
+                                <p class="alert error" role="status">{T::StatusUnknown.get(lang)}</p>
+                            </section>
+                        }.into_any(),
+                        Some(s) => view! {
+                            <section class="card narrow verify">
+                                <p>{T::CertNo.get(lang)}" "<span class="cert-number">{v.number.clone()}</span></p>
+                                <p role="status" class="verdict"><span class=status_class(s)>{status_text(s, lang)}</span></p>
+                                <dl class="cert-facts">
+                                    <div><dt>{T::FullName.get(lang)}</dt><dd>{v.full_name.clone()}</dd></div>
+                                    <div><dt>{T::Agency.get(lang)}</dt><dd>{v.agency.clone()}</dd></div>
+                                    <div><dt>{T::Course.get(lang)}</dt><dd>{v.course_title.clone()}</dd></div>
+                                    <div><dt>{T::IssuedOn.get(lang)}</dt><dd>{v.issued_on.clone()}</dd></div>
+                                    <div><dt>{T::ValidUntil.get(lang)}</dt><dd>{v.valid_until.clone().unwrap_or_else(|| T::NoExpiry.get(lang).to_string())}</dd></div>
+                                </dl>
+                                {v.token_ok.map(|ok| if ok {
+                                    view! { <p class="alert ok">{T::SignatureOk.get(lang)}</p> }.into_any()
+                                } else {
+                                    view! { <p class="alert error">{T::SignatureBad.get(lang)}</p> }.into_any()
+                                })}
+                            </section>
+                        }.into_any(),
+                    },
+                }
+            })}
+        </Suspense>
+    }
+}

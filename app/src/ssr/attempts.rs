@@ -1,0 +1,386 @@
+//! Exam attempts on the server: starting one (attempt limit, cooldown, lessons read — decided
+//! by `domain::exam::decide_start` inside a write transaction), showing its questions without
+//! any key, and submitting it exactly once.
+//!
+//! Concurrency:
+//! - **Start**: the decision and the insert run in one transaction that takes the write lock up
+//!   front on SQLite (`write_tx`). On PostgreSQL two racing starts may both decide "attempt
+//!   n+1", but the unique index on (person, course, attempt_no) lets only one insert; the loser
+//!   retries and then sees the winner's attempt (and resumes it, or is refused by the limit).
+//! - **Submit**: the result is written with `UPDATE … WHERE id = ? AND submitted_at IS NULL`.
+//!   Only the first submission changes a row; every replay (double click, retry, the same
+//!   request sent 50 times) finds the attempt submitted and gets the stored result back. The
+//!   completion is recorded in that same transaction, so it too happens once.
+
+use super::completions::{NewCompletion, record_completion};
+use super::db::entities::{attempt, certificate, completion, lesson_progress};
+use super::db::write_tx;
+use super::state::AppState;
+use crate::domain::content::{Course, Item};
+use crate::domain::exam::{
+    Limits, PastAttempt, Refusal, Start, answer_seed, decide_start, draw, on_time, response_from_fields, score_percent,
+};
+use crate::domain::grading::{PublicQuestion, Response, grade, public_view};
+use crate::domain::progress::reopened;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, SqlErr, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Why an exam action failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AttemptError {
+    #[error("no such course, exam or attempt")]
+    NotFound,
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+}
+
+/// One graded question of a submitted attempt, kept for review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradedItem {
+    pub name: String,
+    pub fraction: f64,
+    pub correct: bool,
+    pub feedback: Vec<String>,
+    pub response: Option<Response>,
+}
+
+/// The limits that apply, after the operator's test/dev cooldown override.
+pub fn limits(state: &AppState, course: &Course) -> Option<Limits> {
+    let exam = course.exam.as_ref()?;
+    Some(Limits {
+        max_attempts: exam.settings.max_attempts,
+        cooldown_minutes: state
+            .config
+            .exam_cooldown_override_minutes
+            .unwrap_or(exam.settings.cooldown_minutes),
+    })
+}
+
+/// The attempt as a public question list: (position, name, key-free view), in presentation
+/// order, answers shuffled from the attempt's seed when the exam says so.
+pub fn public_questions(course: &Course, a: &attempt::Model) -> Vec<(usize, String, PublicQuestion)> {
+    let Some(exam) = &course.exam else { return vec![] };
+    a.question_names()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(pos, name)| {
+            let item = find(&exam.pool, &name)?;
+            let view = public_view(&item.question);
+            let view = if exam.settings.shuffle_answers {
+                view.shuffled(answer_seed(a.seed as u64, pos))
+            } else {
+                view
+            };
+            Some((pos, name, view))
+        })
+        .collect()
+}
+
+fn find<'a>(pool: &'a [Item], name: &str) -> Option<&'a Item> {
+    pool.iter().find(|i| i.name() == name)
+}
+
+/// Closes the official's attempts of a course whose time ran out unsubmitted: submitted at the
+/// deadline, no answers, score 0 (see `domain::exam` on late submissions).
+async fn close_expired(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let cutoff = now - Duration::seconds(crate::domain::exam::GRACE_SECONDS);
+    attempt::Entity::update_many()
+        .col_expr(attempt::Column::SubmittedAt, Expr::col(attempt::Column::Deadline))
+        .col_expr(attempt::Column::ScorePercent, Expr::value(0))
+        .col_expr(attempt::Column::Passed, Expr::value(false))
+        .col_expr(attempt::Column::Late, Expr::value(true))
+        .col_expr(attempt::Column::Result, Expr::value("[]"))
+        .filter(attempt::Column::PersonId.eq(person_id))
+        .filter(attempt::Column::CourseId.eq(course_id))
+        .filter(attempt::Column::SubmittedAt.is_null())
+        .filter(attempt::Column::Deadline.lt(cutoff))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What the start rules see now, read inside the caller's transaction.
+pub struct StartFacts {
+    pub decision: Start,
+    pub cycle: Vec<attempt::Model>,
+}
+
+/// Reads everything `decide_start` needs and decides.
+pub async fn start_facts(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    person_id: i64,
+    course: &Course,
+    now: DateTime<Utc>,
+) -> Result<StartFacts, AttemptError> {
+    let course_id = course.id.as_str();
+    let Some(limits) = limits(state, course) else {
+        return Ok(StartFacts {
+            decision: Start::Refused(Refusal::NoExam),
+            cycle: vec![],
+        });
+    };
+    let all = attempt::Entity::find()
+        .filter(attempt::Column::PersonId.eq(person_id))
+        .filter(attempt::Column::CourseId.eq(course_id))
+        .order_by_asc(attempt::Column::AttemptNo)
+        .all(db)
+        .await?;
+    let last_completion = completion::Entity::find()
+        .filter(completion::Column::PersonId.eq(person_id))
+        .filter(completion::Column::CourseId.eq(course_id))
+        .order_by_desc(completion::Column::CompletedAt)
+        .one(db)
+        .await?;
+    let cert = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(person_id))
+        .filter(certificate::Column::CourseId.eq(course_id))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .order_by_desc(certificate::Column::Id)
+        .one(db)
+        .await?;
+    let certified_and_current = cert.is_some_and(|c| !reopened(c.valid_until, now.date_naive()));
+    let read = lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::PersonId.eq(person_id))
+        .filter(lesson_progress::Column::CourseId.eq(course_id))
+        .count(db)
+        .await?;
+    let lessons_done = read as usize >= course.lessons.len();
+    let last_no = all.iter().map(|a| a.attempt_no).max().unwrap_or(0);
+    let cycle: Vec<attempt::Model> = all
+        .into_iter()
+        .filter(|a| last_completion.as_ref().is_none_or(|c| a.started_at > c.completed_at))
+        .collect();
+    let past: Vec<PastAttempt> = cycle
+        .iter()
+        .map(|a| PastAttempt {
+            attempt_no: u32::try_from(a.attempt_no).unwrap_or(0),
+            started_at: a.started_at,
+            deadline: a.deadline,
+            submitted_at: a.submitted_at,
+            passed: a.passed,
+        })
+        .collect();
+    let decision = decide_start(
+        &past,
+        u32::try_from(last_no).unwrap_or(0),
+        limits,
+        lessons_done,
+        certified_and_current,
+        now,
+    );
+    Ok(StartFacts { decision, cycle })
+}
+
+/// Starts (or resumes) an attempt; returns its id.
+pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<i64, AttemptError> {
+    let loaded = state.content.get();
+    let course = loaded.library.course(course_id).ok_or(AttemptError::NotFound)?;
+    let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
+    // A lost race on PostgreSQL's unique index is retried; the retry sees the winner's row.
+    for _ in 0..8 {
+        let now = Utc::now();
+        let tx = state.db.begin_with_options(write_tx()).await?;
+        close_expired(&tx, person_id, course_id, now).await?;
+        let facts = start_facts(&tx, state, person_id, course, now).await?;
+        let attempt_no = match facts.decision {
+            Start::Refused(r) => {
+                tx.commit().await?;
+                return Err(AttemptError::Refused(r));
+            }
+            Start::Resume { attempt_no } => {
+                let id = facts
+                    .cycle
+                    .iter()
+                    .find(|a| a.attempt_no == attempt_no as i32)
+                    .map(|a| a.id)
+                    .ok_or(AttemptError::NotFound)?;
+                tx.commit().await?;
+                return Ok(id);
+            }
+            Start::New { attempt_no } => attempt_no,
+        };
+        let seed: u64 = rand::random();
+        let names: Vec<String> = draw(
+            exam.pool.len(),
+            exam.settings.draw,
+            seed,
+            exam.settings.shuffle_questions,
+        )
+        .into_iter()
+        .map(|i| exam.pool[i].name().to_string())
+        .collect();
+        let row = attempt::ActiveModel {
+            person_id: Set(person_id),
+            course_id: Set(course_id.to_string()),
+            attempt_no: Set(attempt_no as i32),
+            course_hash: Set(course.hash.clone()),
+            exam_hash: Set(exam.hash.clone()),
+            // The seed's 64 bits are stored as a signed BIGINT and read back bit for bit.
+            seed: Set(seed as i64),
+            questions: Set(serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())),
+            started_at: Set(now),
+            deadline: Set(exam
+                .settings
+                .time_limit_minutes
+                .map(|m| now + Duration::minutes(i64::from(m)))),
+            submitted_at: Set(None),
+            submit_seq: Set(None),
+            responses: Set(None),
+            result: Set(None),
+            score_percent: Set(None),
+            passed: Set(None),
+            late: Set(false),
+            ..Default::default()
+        };
+        match row.insert(&tx).await {
+            Ok(a) => {
+                tx.commit().await?;
+                tracing::info!(
+                    person = person_id,
+                    course = course_id,
+                    attempt = a.id,
+                    no = attempt_no,
+                    "exam attempt started"
+                );
+                return Ok(a.id);
+            }
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                tx.rollback().await?;
+                tokio::task::yield_now().await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AttemptError::Db(DbErr::Custom("exam start kept conflicting".into())))
+}
+
+/// Submits an attempt's answers (form fields, see `domain::exam`), exactly once: a replay gets
+/// the stored attempt back unchanged. `seq` is the client's submission sequence number, kept
+/// with the result.
+pub async fn submit(
+    state: &AppState,
+    person_id: i64,
+    attempt_id: i64,
+    seq: i32,
+    fields: &HashMap<String, String>,
+) -> Result<attempt::Model, AttemptError> {
+    let loaded = state.content.get();
+    let now = Utc::now();
+    let tx = state.db.begin_with_options(write_tx()).await?;
+    let a = attempt::Entity::find_by_id(attempt_id)
+        .one(&tx)
+        .await?
+        .filter(|a| a.person_id == person_id)
+        .ok_or(AttemptError::NotFound)?;
+    if a.submitted_at.is_some() {
+        tx.commit().await?;
+        return Ok(a);
+    }
+    let course = loaded.library.course(&a.course_id).ok_or(AttemptError::NotFound)?;
+    let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
+    let late = !on_time(a.deadline, now);
+    let mut graded = Vec::new();
+    for (pos, name) in a.question_names().into_iter().enumerate() {
+        // A question removed from the pool since the attempt started earns nothing.
+        let Some(item) = find(&exam.pool, &name) else {
+            graded.push(GradedItem {
+                name,
+                fraction: 0.0,
+                correct: false,
+                feedback: vec![],
+                response: None,
+            });
+            continue;
+        };
+        let q = &item.question;
+        let response = if late {
+            None
+        } else {
+            response_from_fields(&public_view(q).kind, &format!("q{pos}"), fields)
+        };
+        let g = response.as_ref().map(|r| grade(q, r));
+        graded.push(GradedItem {
+            name,
+            fraction: g.as_ref().map_or(0.0, |g| g.fraction),
+            correct: g.as_ref().is_some_and(|g| g.correct),
+            feedback: g.map(|g| g.feedback).unwrap_or_default(),
+            response,
+        });
+    }
+    let fractions: Vec<f64> = graded.iter().map(|g| g.fraction).collect();
+    let score = score_percent(&fractions);
+    let passed = score >= u32::from(course.exam_pass_mark().percent());
+    let submitted_at = if late { a.deadline.unwrap_or(now) } else { now };
+    let responses: HashMap<String, Option<Response>> =
+        graded.iter().map(|g| (g.name.clone(), g.response.clone())).collect();
+    let changed = attempt::Entity::update_many()
+        .col_expr(attempt::Column::SubmittedAt, Expr::value(submitted_at))
+        .col_expr(attempt::Column::SubmitSeq, Expr::value(seq))
+        .col_expr(
+            attempt::Column::Responses,
+            Expr::value(serde_json::to_string(&responses).unwrap_or_default()),
+        )
+        .col_expr(
+            attempt::Column::Result,
+            Expr::value(serde_json::to_string(&graded).unwrap_or_default()),
+        )
+        .col_expr(attempt::Column::ScorePercent, Expr::value(score as i32))
+        .col_expr(attempt::Column::Passed, Expr::value(passed))
+        .col_expr(attempt::Column::Late, Expr::value(late))
+        .filter(attempt::Column::Id.eq(a.id))
+        .filter(attempt::Column::SubmittedAt.is_null())
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        // Another request submitted it first: hand back what it stored.
+        tx.rollback().await?;
+        return attempt::Entity::find_by_id(attempt_id)
+            .one(&state.db)
+            .await?
+            .ok_or(AttemptError::NotFound);
+    }
+    if passed {
+        record_completion(
+            &tx,
+            NewCompletion {
+                person_id,
+                course_id: &a.course_id,
+                course_hash: &a.course_hash,
+                score_percent: Some(score as i32),
+                completed_at: submitted_at,
+                source: "exam",
+                attempt_id: Some(a.id),
+                validity_months: course.meta.validity_months,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        person = person_id,
+        attempt = a.id,
+        score,
+        passed,
+        late,
+        "exam attempt submitted"
+    );
+    attempt::Entity::find_by_id(attempt_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AttemptError::NotFound)
+}

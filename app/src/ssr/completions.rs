@@ -1,0 +1,69 @@
+//! The ONE writer of completions. A completion is an append-only event (who, which course
+//! version, score, when, how); the certificate for it is issued in the same transaction, so a
+//! completion never exists without its certificate or the other way round. Coverage rollups
+//! hook in here too, so every way of completing a course (exam today, an in-person class or an
+//! import later) updates them the same way.
+
+use super::db::entities::{certificate, completion};
+use crate::domain::progress::{certificate_number, valid_until};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+
+/// What is being completed.
+#[derive(Debug, Clone)]
+pub struct NewCompletion<'a> {
+    pub person_id: i64,
+    pub course_id: &'a str,
+    /// The content hash of the course version that was passed.
+    pub course_hash: &'a str,
+    pub score_percent: Option<i32>,
+    pub completed_at: DateTime<Utc>,
+    /// `exam`, `class` or `import`.
+    pub source: &'a str,
+    pub attempt_id: Option<i64>,
+    /// The course's certificate validity; 0 = never expires.
+    pub validity_months: u32,
+}
+
+/// Appends the completion and issues its certificate. Call it inside the transaction that
+/// decided the completion (e.g. the one that graded the passing attempt).
+pub async fn record_completion(
+    tx: &impl ConnectionTrait,
+    c: NewCompletion<'_>,
+) -> Result<(completion::Model, certificate::Model), DbErr> {
+    let now = Utc::now();
+    let done = completion::ActiveModel {
+        person_id: Set(c.person_id),
+        course_id: Set(c.course_id.to_string()),
+        course_hash: Set(c.course_hash.to_string()),
+        score_percent: Set(c.score_percent),
+        completed_at: Set(c.completed_at),
+        source: Set(c.source.to_string()),
+        attempt_id: Set(c.attempt_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    // Coverage credits move in the same transaction: the dashboard never disagrees with the
+    // completions it is computed from.
+    super::coverage::on_completion(tx, &done).await?;
+    let day = c.completed_at.date_naive();
+    // The completion id is unique, so the number derived from it is too: no second round trip
+    // to reserve a serial.
+    let cert = certificate::ActiveModel {
+        number: Set(certificate_number(day, done.id)),
+        person_id: Set(c.person_id),
+        course_id: Set(c.course_id.to_string()),
+        completion_id: Set(done.id),
+        issued_at: Set(c.completed_at),
+        valid_until: Set(valid_until(day, c.validity_months)),
+        revoked_at: Set(None),
+        revoked_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    tracing::info!(person = c.person_id, course = c.course_id, certificate = %cert.number, "course completed");
+    Ok((done, cert))
+}

@@ -1,0 +1,118 @@
+//! The learner's state-changing forms as plain axum routes: each takes an HTML form POST and
+//! answers with a redirect (post/redirect/get), so everything works with JavaScript off and a
+//! refresh never resubmits. The cross-origin guard in `auth` already covers these routes.
+//!
+//! | route                                   | does                                        |
+//! |-----------------------------------------|---------------------------------------------|
+//! | `POST /courses/{course}/lessons/{n}/read` | marks lesson n read, goes to the next one  |
+//! | `POST /courses/{course}/exam/start`     | starts (or resumes) an attempt              |
+//! | `POST /courses/{course}/exam/submit`    | submits `attempt` + `seq` + answers, once   |
+//! | `GET /.well-known/taphuan-cert-key.pem` | the public key that verifies certificates   |
+
+use super::attempts::{self, AttemptError};
+use super::auth::user_from_headers;
+use super::learning;
+use super::state::AppState;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+
+/// The signed-in official's person id, or the response to send instead (sign in first; an
+/// account without a person on the roster cannot learn).
+async fn person(state: &AppState, headers: &HeaderMap, back: &str) -> Result<i64, Box<Response>> {
+    match user_from_headers(state, headers).await {
+        None => Err(Box::new(Redirect::to(&format!("/sign-in?next={back}")).into_response())),
+        Some(u) => u.person_id.ok_or_else(|| {
+            Box::new((StatusCode::FORBIDDEN, "Tài khoản này không gắn với cán bộ nào.").into_response())
+        }),
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "internal error in a form handler");
+    (StatusCode::INTERNAL_SERVER_ERROR, "Đã có lỗi xảy ra. Vui lòng thử lại.").into_response()
+}
+
+/// `POST /courses/{course}/lessons/{n}/read`
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Path((course_id, number)): Path<(String, u32)>,
+    headers: HeaderMap,
+) -> Response {
+    let here = format!("/courses/{course_id}/lessons/{number}");
+    let pid = match person(&state, &headers, &here).await {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let loaded = state.content.get();
+    let Some(course) = loaded.library.course(&course_id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(lesson) = course.lessons.iter().find(|l| l.number == number) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if let Err(e) = learning::mark_read(&state.db, pid, &course_id, number, &lesson.hash).await {
+        return internal(e);
+    }
+    let next = if course.lessons.iter().any(|l| l.number == number + 1) {
+        format!("/courses/{course_id}/lessons/{}", number + 1)
+    } else {
+        format!("/courses/{course_id}?read=all")
+    };
+    Redirect::to(&next).into_response()
+}
+
+/// `POST /courses/{course}/exam/start`
+pub async fn start_exam(State(state): State<AppState>, Path(course_id): Path<String>, headers: HeaderMap) -> Response {
+    let exam_page = format!("/courses/{course_id}/exam");
+    let pid = match person(&state, &headers, &exam_page).await {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    match attempts::start(&state, pid, &course_id).await {
+        Ok(_) => Redirect::to(&exam_page).into_response(),
+        // The exam page explains the refusal (it recomputes it from the same rules).
+        Err(AttemptError::Refused(_)) => Redirect::to(&format!("{exam_page}?refused=1")).into_response(),
+        Err(AttemptError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(AttemptError::Db(e)) => internal(e),
+    }
+}
+
+/// `POST /courses/{course}/exam/submit` with `attempt`, `seq` and the answer fields.
+pub async fn submit_exam(
+    State(state): State<AppState>,
+    Path(course_id): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Response {
+    let exam_page = format!("/courses/{course_id}/exam");
+    let pid = match person(&state, &headers, &exam_page).await {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let Some(attempt_id) = fields.get("attempt").and_then(|s| s.parse::<i64>().ok()) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "attempt is missing").into_response();
+    };
+    let seq = fields.get("seq").and_then(|s| s.parse::<i32>().ok()).unwrap_or(1);
+    match attempts::submit(&state, pid, attempt_id, seq, &fields).await {
+        Ok(a) if a.course_id == course_id => {
+            Redirect::to(&format!("/courses/{course_id}/exam/attempts/{}", a.id)).into_response()
+        }
+        Ok(_) | Err(AttemptError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(AttemptError::Refused(_)) => Redirect::to(&exam_page).into_response(),
+        Err(AttemptError::Db(e)) => internal(e),
+    }
+}
+
+/// `GET /.well-known/taphuan-cert-key.pem`: anyone may fetch it to check certificates offline.
+pub async fn cert_public_key(State(state): State<AppState>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/x-pem-file"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        state.certs.public_pem().to_string(),
+    )
+        .into_response()
+}

@@ -1,0 +1,142 @@
+//! The learner's records, read and written: who the signed-in official is, what their programs
+//! require of them, which lessons they have read, their attempts and certificates. The rules
+//! themselves live in `domain::{assignment, exam, progress}`; this module only loads rows for
+//! them.
+
+use super::db::entities::{agency, attempt, certificate, completion, lesson_progress, person, program};
+use crate::domain::assignment::{Assignment, Official, ProgramRule, assignments};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// The official behind an account, with their agency.
+#[derive(Debug, Clone)]
+pub struct Learner {
+    pub person: person::Model,
+    pub agency: agency::Model,
+}
+
+/// Loads the official and their agency.
+pub async fn learner(db: &impl ConnectionTrait, person_id: i64) -> Result<Option<Learner>, DbErr> {
+    let Some(person) = person::Entity::find_by_id(person_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(agency) = agency::Entity::find_by_id(person.agency_id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Learner { person, agency }))
+}
+
+/// The courses the official must take, from the active programs.
+pub async fn assigned(db: &impl ConnectionTrait, who: &Learner) -> Result<Vec<Assignment>, DbErr> {
+    let programs = program::Entity::find()
+        .filter(program::Column::Active.eq(true))
+        .order_by_asc(program::Column::Id)
+        .all(db)
+        .await?;
+    let roots: HashMap<i64, String> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(programs.iter().map(|p| p.root_agency_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.path))
+        .collect();
+    let rules: Vec<ProgramRule> = programs
+        .iter()
+        .filter_map(|p| {
+            Some(ProgramRule {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                root_path: roots.get(&p.root_agency_id)?.clone(),
+                positions: p.position_list(),
+                enforcement_only: p.enforcement_only,
+                course_ids: p.course_list(),
+                deadline: p.deadline,
+                active: p.active,
+            })
+        })
+        .collect();
+    let official = Official {
+        agency_path: who.agency.path.clone(),
+        position: who.person.position.clone(),
+        enforcement: who.person.enforcement,
+    };
+    Ok(assignments(&official, &rules))
+}
+
+/// Lesson numbers read, per course.
+pub async fn lessons_read(db: &impl ConnectionTrait, person_id: i64) -> Result<HashMap<String, Vec<u32>>, DbErr> {
+    let rows = lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::PersonId.eq(person_id))
+        .all(db)
+        .await?;
+    let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+    for r in rows {
+        out.entry(r.course_id)
+            .or_default()
+            .push(u32::try_from(r.lesson_number).unwrap_or(0));
+    }
+    Ok(out)
+}
+
+/// Marks a lesson read (again marking it is a no-op).
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: &str,
+    number: u32,
+    hash: &str,
+) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let row = lesson_progress::ActiveModel {
+        person_id: Set(person_id),
+        course_id: Set(course_id.to_string()),
+        lesson_number: Set(i32::try_from(number).unwrap_or(i32::MAX)),
+        lesson_hash: Set(hash.to_string()),
+        read_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    lesson_progress::Entity::insert(row)
+        .on_conflict_do_nothing_on([
+            lesson_progress::Column::PersonId,
+            lesson_progress::Column::CourseId,
+            lesson_progress::Column::LessonNumber,
+        ])
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Every attempt of the official, oldest first.
+pub async fn attempts_of(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<attempt::Model>, DbErr> {
+    attempt::Entity::find()
+        .filter(attempt::Column::PersonId.eq(person_id))
+        .order_by_asc(attempt::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Every completion of the official, oldest first.
+pub async fn completions_of(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<completion::Model>, DbErr> {
+    completion::Entity::find()
+        .filter(completion::Column::PersonId.eq(person_id))
+        .order_by_asc(completion::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Every certificate of the official, oldest first.
+pub async fn certificates_of(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(person_id))
+        .order_by_asc(certificate::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The newest certificate for a course that is not revoked.
+pub fn current_certificate<'a>(certs: &'a [certificate::Model], course_id: &str) -> Option<&'a certificate::Model> {
+    certs
+        .iter()
+        .filter(|c| c.course_id == course_id && c.revoked_at.is_none())
+        .max_by_key(|c| c.id)
+}

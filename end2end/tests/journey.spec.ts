@@ -1,0 +1,187 @@
+// The learner's journey, as an official lives it, with JavaScript on and off: sign in, open an
+// assigned course, read every lesson (trying a quick check on the way), fail the exam once,
+// pass it, see the certificate, and check it on the public verify page while signed out.
+//
+// The right answers come from the content files through the CLI (`taphuan content answer-key`),
+// never from an HTTP response. The two projects share one database, so each takes its own
+// course. The server runs with TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES=0 (playwright.config.ts)
+// so the retry is not held back by the 30-minute cooldown. With JavaScript on, the spec also checks
+// that reading and the exam happen without full page reloads.
+import { execFileSync } from 'node:child_process';
+import { expect, Locator, Page, test } from '@playwright/test';
+import { jsOn, signIn } from './helpers';
+
+type Choice = { text: string; fraction: number };
+type Kind =
+  | { type: 'multiple_choice'; single: boolean; choices: Choice[] }
+  | { type: 'true_false'; answer: boolean }
+  | { type: 'short_answer'; answers: Choice[] }
+  | { type: 'numerical'; answers: { value: number; tolerance: number; fraction: number }[] }
+  | { type: 'matching'; pairs: { question: string; answer: string }[] }
+  | { type: 'essay' }
+  | { type: 'description' };
+type Question = { name: string; kind: Kind };
+
+const profile = process.env.E2E_PROFILE ?? 'release';
+
+function answerKey(course: string): Map<string, Question> {
+  const out = execFileSync(`../target/${profile}/taphuan`, ['content', 'answer-key', course, '--dir', '../content'], {
+    encoding: 'utf8',
+  });
+  const pool = JSON.parse(out) as Question[];
+  return new Map(pool.map((q) => [q.name, q]));
+}
+
+/** Answers every question on the exam page, all right or all wrong. */
+async function answerAll(page: Page, key: Map<string, Question>, right: boolean) {
+  const questions = page.locator('fieldset.question');
+  const n = await questions.count();
+  expect(n).toBeGreaterThan(0);
+  for (let i = 0; i < n; i++) {
+    const fs = questions.nth(i);
+    const name = (await fs.getAttribute('data-q')) ?? '';
+    const q = key.get(name);
+    if (!q) throw new Error(`question ${name} is not in the answer key`);
+    await answer(fs, q.kind, right);
+  }
+}
+
+async function answer(fs: Locator, kind: Kind, right: boolean) {
+  switch (kind.type) {
+    case 'multiple_choice': {
+      if (kind.single) {
+        const pick = right
+          ? kind.choices.find((c) => c.fraction >= 0.999)!
+          : kind.choices.find((c) => c.fraction <= 0)!;
+        await fs.getByRole('radio', { name: pick.text, exact: true }).check();
+      } else {
+        const picks = right ? kind.choices.filter((c) => c.fraction > 0) : kind.choices.filter((c) => c.fraction < 0);
+        for (const c of picks) await fs.getByRole('checkbox', { name: c.text, exact: true }).check();
+      }
+      return;
+    }
+    case 'true_false': {
+      const say = right === kind.answer ? 'Đúng' : 'Sai';
+      await fs.getByRole('radio', { name: say, exact: true }).check();
+      return;
+    }
+    case 'short_answer': {
+      const best = kind.answers.find((a) => a.fraction >= 0.999)!;
+      await fs.getByRole('textbox', { name: 'Câu trả lời' }).fill(right ? best.text.replace(/\*/g, '') : 'không biết');
+      return;
+    }
+    case 'numerical': {
+      const best = kind.answers.find((a) => a.fraction >= 0.999 && a.tolerance < 1e300)!;
+      await fs.getByRole('textbox', { name: 'Câu trả lời' }).fill(right ? String(best.value) : '-987654');
+      return;
+    }
+    case 'matching': {
+      if (!right) return; // left unanswered: no credit
+      const rows = fs.locator('label.match-row');
+      const count = await rows.count();
+      for (let i = 0; i < count; i++) {
+        const row = rows.nth(i);
+        const left = (await row.locator('span').first().innerText()).trim();
+        const pair = kind.pairs.find((p) => p.question === left);
+        if (!pair) throw new Error(`no pair for ${left}`);
+        await row.locator('select').selectOption({ label: pair.answer });
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+test('a learner reads an assigned course, fails the exam once, passes, and the certificate verifies signed out', async ({
+  page,
+  browser,
+}, info) => {
+  test.setTimeout(180_000);
+  // Each project takes a different assigned course: the two share one database.
+  const course = jsOn(info) ? 'f-de-an-319-gia-lai' : 'a-khung-phap-ly';
+  const key = answerKey(course);
+
+  await signIn(page, info, 'hocvien');
+  await expect(page).toHaveURL('/learn');
+  const assigned = page.getByRole('region', { name: 'Khoá học bắt buộc' });
+  const card = assigned.locator(`[data-course="${course}"]`);
+  await expect(card).toContainText('Hạn hoàn thành');
+  await card.getByRole('link').first().click();
+  await expect(page).toHaveURL(`/courses/${course}`);
+
+  // Read every lesson, in order, from the course page's start button.
+  await page.getByRole('link', { name: /Bắt đầu học — Bài 1/ }).click();
+  await expect(page).toHaveURL(`/courses/${course}/lessons/1`);
+  // A quick check on the way: answering shows feedback in place and is not an exam attempt.
+  const kc = page.locator('.kc-box').first();
+  if ((await kc.count()) > 0) {
+    const radio = kc.getByRole('radio').first();
+    if ((await radio.count()) > 0) await radio.check();
+    else await kc.getByRole('textbox').first().fill('1');
+    await kc.getByRole('button', { name: 'Kiểm tra đáp án' }).click();
+    await expect(page.locator('.kc-box [role="status"]').first()).toBeVisible();
+  }
+  // With JavaScript on, the forms from here on (mark as read, start, submit) update the page
+  // without a full reload: a marker left on `window` survives them.
+  const mark = () => page.evaluate(() => ((window as unknown as { taphuanMarker?: number }).taphuanMarker = 1));
+  const marked = () => page.evaluate(() => (window as unknown as { taphuanMarker?: number }).taphuanMarker ?? 0);
+  if (jsOn(info)) await mark();
+  for (let n = 1; ; n++) {
+    await expect(page).toHaveURL(new RegExp(`/courses/${course}/lessons/${n}`));
+    await expect(page.getByRole('navigation', { name: 'Danh sách bài học' })).toBeVisible();
+    const next = page.getByRole('button', { name: 'Đã đọc xong, sang bài tiếp' });
+    if ((await next.count()) > 0) {
+      await next.click();
+    } else {
+      await page.getByRole('button', { name: 'Đánh dấu đã đọc' }).click();
+      break;
+    }
+  }
+  await expect(page).toHaveURL(`/courses/${course}?read=all`);
+  await expect(page.locator('ol.lessons .tag.ok')).toHaveCount(await page.locator('ol.lessons li').count());
+  if (jsOn(info)) expect(await marked()).toBe(1);
+
+  // First attempt: every answer wrong.
+  await page.getByRole('link', { name: 'Bài kiểm tra', exact: true }).click();
+  await expect(page).toHaveURL(`/courses/${course}/exam`);
+  await page.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
+  await expect(page.getByRole('button', { name: 'Nộp bài' })).toBeVisible();
+  await answerAll(page, key, false);
+  await page.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(page).toHaveURL(new RegExp(`/courses/${course}/exam/attempts/\\d+`));
+  await expect(page.getByRole('status')).toContainText('Bạn chưa đạt bài kiểm tra lần này.');
+
+  // Second attempt: every answer right.
+  await page.getByRole('link', { name: 'Về trang bài kiểm tra' }).click();
+  await page.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
+  await expect(page.getByRole('button', { name: 'Nộp bài' })).toBeVisible();
+  await answerAll(page, key, true);
+  await page.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(page.getByRole('status')).toContainText('Chúc mừng! Bạn đã đạt bài kiểm tra.');
+  await expect(page.locator('.score')).toHaveText('100%');
+  if (jsOn(info)) expect(await marked()).toBe(1);
+
+  // The certificate.
+  await page.getByRole('link', { name: /Xem chứng nhận GL-\d{4}-\d{6}/ }).click();
+  await expect(page).toHaveURL(/\/certificates\/GL-\d{4}-\d{6}$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'GIẤY CHỨNG NHẬN' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Quét mã để kiểm tra tính hợp lệ' })).toBeVisible();
+  await expect(page.locator('.cert-course')).not.toBeEmpty();
+  const verifyUrl = await page.locator('a.verify-link').getAttribute('href');
+  expect(verifyUrl).toMatch(/\/verify\/GL-\d{4}-\d{6}\?t=/);
+
+  // The transcript lists it.
+  await page.getByRole('link', { name: 'Bảng điểm' }).click();
+  await expect(page.getByRole('table', { name: 'Bảng điểm tập huấn' })).toContainText('100%');
+
+  // Signed out, in a fresh browser: the verify page says valid and the QR's signature is genuine.
+  const stranger = await browser.newContext({ javaScriptEnabled: jsOn(info) });
+  const p2 = await stranger.newPage();
+  await p2.goto(verifyUrl!);
+  await expect(p2.getByRole('heading', { level: 1, name: 'Kiểm tra chứng nhận' })).toBeVisible();
+  await expect(p2.getByRole('status')).toHaveText('Còn hiệu lực');
+  await expect(p2.getByText('Chữ ký số trên mã QR hợp lệ.')).toBeVisible();
+  await expect(p2.locator('.who')).toHaveCount(0);
+  await stranger.close();
+});

@@ -1,0 +1,461 @@
+//! The exam through the real router: attempts are limited under concurrency, a submission
+//! counts once however often it is sent, answer keys never leave the server before a
+//! submission, and a passed exam yields a certificate that `taphuan verify` accepts offline.
+//! Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+
+mod common;
+
+use app::ssr::db::entities::{attempt, certificate, completion, course_credit};
+use common::TestApp;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use std::path::{Path, PathBuf};
+
+const COURSE: &str = "k-hang-gia";
+
+/// Strings planted in the answer key and feedback of the test exam. None may reach a browser
+/// before the attempt is submitted.
+const CANARIES: &[&str] = &[
+    "CANARY-SHORT-7f3a9",
+    "CANARY-FB-RIGHT",
+    "CANARY-GENERAL",
+    "CANARY-FB-MC",
+    "CANARY-FB-WRONG",
+    "CANARY-TF-WRONG",
+    "CANARY-TF-RIGHT",
+    "987654321",
+];
+
+const EXAM: &str = r#"+++
+title = "Bài kiểm tra có chim hoàng yến"
+draw = 4
+pass_mark = 75
+max_attempts = 3
+cooldown_minutes = 0
+time_limit_minutes = 20
+shuffle_questions = true
+shuffle_answers = true
+review = "after_submit"
++++
+Mỗi lượt rút 4 câu.
+
+```gift
+::canary-short:: Mã bí mật của bài kiểm tra là gì? {=CANARY-SHORT-7f3a9 #CANARY-FB-RIGHT ####CANARY-GENERAL}
+
+::canary-mc:: Website nào phải đăng ký với Bộ Công Thương? {
+  =Sàn giao dịch thương mại điện tử #CANARY-FB-MC
+  ~Website bán hàng của chính doanh nghiệp #CANARY-FB-WRONG
+}
+
+::canary-num:: Nhập con số bí mật. {#987654321}
+
+::canary-tf:: Sàn phải gỡ hàng vi phạm. {T#CANARY-TF-WRONG#CANARY-TF-RIGHT}
+```
+"#;
+
+/// A copy of the valid test course with the canary exam, in a fresh folder.
+fn canary_content() -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/tests/content-fixtures/valid");
+    let dir = std::env::temp_dir().join(format!(
+        "taphuan-canary-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    copy_dir(&src, &dir);
+    std::fs::write(dir.join(COURSE).join("exam.md"), EXAM).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+async fn person_id(app: &TestApp) -> i64 {
+    use app::ssr::db::entities::account;
+    account::Entity::find()
+        .filter(account::Column::Username.eq("hocvien"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .person_id
+        .unwrap()
+}
+
+/// Signs in as the demo learner and reads every lesson of the test course.
+async fn ready_learner(app: &TestApp) -> String {
+    let token = app.sign_in_demo("hocvien").await;
+    for n in 1..=2 {
+        let r = app
+            .post_form(&format!("/courses/{COURSE}/lessons/{n}/read"), "", Some(&token))
+            .await;
+        assert_eq!(r.status, 303, "marking lesson {n} read: {}", r.body);
+    }
+    token
+}
+
+/// The open attempt as the exam page's server function returns it.
+async fn open_attempt(app: &TestApp, token: &str) -> serde_json::Value {
+    let r = app.call("exam_page", &format!("course={COURSE}"), Some(token)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["open"].clone()
+}
+
+/// Right answers for the drawn questions, as form fields.
+fn right_answers(open: &serde_json::Value) -> String {
+    let mut form = format!("attempt={}&seq={}", open["id"], open["seq"]);
+    for q in open["questions"].as_array().unwrap() {
+        let pos = q["position"].as_u64().unwrap();
+        let field = match q["name"].as_str().unwrap() {
+            "canary-short" => "CANARY-SHORT-7f3a9".to_string(),
+            "canary-num" => "987654321".to_string(),
+            "canary-tf" => "true".to_string(),
+            "canary-mc" => {
+                // Choices are shuffled; the right one is index 0 of the source.
+                "0".to_string()
+            }
+            other => panic!("unexpected question {other}"),
+        };
+        form.push_str(&format!("&q{pos}={}", field));
+    }
+    form
+}
+
+async fn attempts_count(app: &TestApp, pid: i64) -> u64 {
+    attempt::Entity::find()
+        .filter(attempt::Column::PersonId.eq(pid))
+        .filter(attempt::Column::CourseId.eq(COURSE))
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_parallel_starts_never_exceed_an_attempt_limit_of_three() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    let pid = person_id(&app).await;
+
+    // Twenty starts at once with nothing open: one attempt, resumed by the other nineteen.
+    let starts = in_parallel(20, &app, |app| {
+        let token = token.clone();
+        async move {
+            app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+                .await
+        }
+    });
+    for r in starts.await {
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    assert_eq!(attempts_count(&app, pid).await, 1, "a double start opened two attempts");
+
+    // Twenty learners' tabs each start and submit (wrongly) five times, all at once.
+    in_parallel(20, &app, |app| {
+        let token = token.clone();
+        async move {
+            for _ in 0..5 {
+                app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+                    .await;
+                let r = app.call("exam_page", &format!("course={COURSE}"), Some(&token)).await;
+                let open = r.json()["open"].clone();
+                if open.is_null() {
+                    continue;
+                }
+                let form = format!("attempt={}&seq={}", open["id"], open["seq"]);
+                app.post_form(&format!("/courses/{COURSE}/exam/submit"), &form, Some(&token))
+                    .await;
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        attempts_count(&app, pid).await,
+        3,
+        "the limit of 3 attempts was not held"
+    );
+
+    // A further start is refused and the page says why.
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(&*format!("/courses/{COURSE}/exam?refused=1"))
+    );
+    let page = app
+        .call("exam_page", &format!("course={COURSE}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(page["refusal"], "NoAttemptsLeft");
+    assert_eq!(attempts_count(&app, pid).await, 3);
+    std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_submission_sent_fifty_times_makes_one_result_and_one_certificate() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    let pid = person_id(&app).await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let form = right_answers(&open);
+    let results = in_parallel(50, &app, |app| {
+        let (token, form) = (token.clone(), form.clone());
+        async move {
+            app.post_form(&format!("/courses/{COURSE}/exam/submit"), &form, Some(&token))
+                .await
+        }
+    })
+    .await;
+    let expected = format!("/courses/{COURSE}/exam/attempts/{}", open["id"]);
+    for r in &results {
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.location.as_deref(), Some(expected.as_str()));
+    }
+    let a = attempt::Entity::find()
+        .filter(attempt::Column::PersonId.eq(pid))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!((a[0].score_percent, a[0].passed), (Some(100), Some(true)));
+    let completions = completion::Entity::find()
+        .filter(completion::Column::PersonId.eq(pid))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(completions.len(), 1, "one submission, one completion");
+    assert_eq!(completions[0].attempt_id, Some(a[0].id));
+    let certs = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(pid))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(certs, 1);
+    // The coverage credit moved in the same transaction as the completion.
+    let credits = course_credit::Entity::find()
+        .filter(course_credit::Column::PersonId.eq(pid))
+        .filter(course_credit::Column::CourseId.eq(COURSE))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(credits.len(), 1, "the pass counts for coverage at once");
+    assert_eq!(credits[0].first_completed_at, completions[0].completed_at);
+    // Passed and certified: no further attempt opens.
+    let page = app
+        .call("exam_page", &format!("course={COURSE}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(page["refusal"], "AlreadyCompleted");
+    std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test]
+async fn no_answer_key_or_feedback_leaves_the_server_before_submission() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    assert_eq!(r.status, 303);
+    let open = open_attempt(&app, &token).await;
+    assert_eq!(
+        open["questions"].as_array().unwrap().len(),
+        4,
+        "the attempt draws 4 questions"
+    );
+
+    let mut seen = Vec::new();
+    for path in [
+        format!("/courses/{COURSE}/exam"),
+        format!("/courses/{COURSE}"),
+        format!("/courses/{COURSE}/lessons/1"),
+        format!("/courses/{COURSE}/lessons/2"),
+        "/learn".to_string(),
+    ] {
+        let r = app.get(&path, Some(&token)).await;
+        assert_eq!(r.status, 200, "{path}");
+        seen.push((path, r.body));
+    }
+    for (endpoint, args) in [
+        ("exam_page", format!("course={COURSE}")),
+        ("course_detail", format!("course={COURSE}")),
+        ("lesson_page", format!("course={COURSE}&number=1&query=")),
+        ("my_courses", String::new()),
+        ("courses", String::new()),
+    ] {
+        let r = app.call(endpoint, &args, Some(&token)).await;
+        assert_eq!(r.status, 200, "{endpoint}: {}", r.body);
+        seen.push((endpoint.to_string(), r.body));
+    }
+    // The exam page really shows the attempt (so the check below is not vacuous)…
+    assert!(seen[0].1.contains("Mã bí mật của bài kiểm tra là gì?"));
+    assert!(seen[0].1.contains("Sàn giao dịch thương mại điện tử"));
+    // …and nothing anywhere carries a key, a feedback or a numeric answer.
+    for (what, body) in &seen {
+        for canary in CANARIES {
+            assert!(!body.contains(canary), "{what} leaks {canary}");
+        }
+    }
+
+    // After submitting, the review shows the feedback: the canaries were live all along.
+    let form = right_answers(&open);
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/submit"), &form, Some(&token))
+        .await;
+    let result = app.get(r.location.as_deref().unwrap(), Some(&token)).await;
+    assert!(result.body.contains("CANARY-FB-RIGHT") && result.body.contains("CANARY-GENERAL"));
+    std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test]
+async fn a_submission_after_the_time_limit_is_closed_at_the_deadline_with_no_answers() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let id = open["id"].as_i64().unwrap();
+    // Time ran out ten minutes ago.
+    let a = attempt::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let deadline = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let mut am = a.into_active_model();
+    am.deadline = Set(Some(deadline));
+    am.update(&app.state.db).await.unwrap();
+    let r = app
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &right_answers(&open),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let a = attempt::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((a.score_percent, a.passed, a.late), (Some(0), Some(false), true));
+    assert_eq!(
+        a.submitted_at.map(|t| t.timestamp()),
+        Some(deadline.timestamp()),
+        "graded as submitted at the deadline"
+    );
+    std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test]
+async fn a_certificate_verifies_online_and_offline_and_an_altered_token_is_rejected() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let r = app
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &right_answers(&open),
+            Some(&token),
+        )
+        .await;
+    let args = format!("course={COURSE}&attempt={}", open["id"]);
+    let result = app.call("attempt_result", &args, Some(&token)).await.json();
+    assert_eq!(result["passed"], true, "{result}");
+    let number = result["certificate"].as_str().expect("a certificate").to_string();
+    assert!(r.location.is_some());
+
+    // The certificate page shows a QR code; its token is what the QR carries.
+    let cert = app
+        .call("certificate_page", &format!("number={number}"), Some(&token))
+        .await;
+    assert_eq!(cert.status, 200, "{}", cert.body);
+    let cert = cert.json();
+    assert!(cert["qr_svg"].as_str().unwrap().contains("<svg"));
+    let jwt = cert["token"].as_str().unwrap().to_string();
+    assert!(
+        cert["verify_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/verify/{number}?t={jwt}"))
+    );
+
+    // Anyone, signed out, can check the number.
+    let page = app.get(&format!("/verify/{number}?t={jwt}"), None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Còn hiệu lực") && page.body.contains("Chữ ký số trên mã QR hợp lệ."));
+    let unknown = app.get("/verify/GL-2026-999999", None).await;
+    assert!(unknown.body.contains("Không tìm thấy chứng nhận có số này."));
+    // Another learner's certificate is not shown to a different account.
+    let other = app.sign_in_demo("giangvien").await;
+    let r = app
+        .call("certificate_page", &format!("number={number}"), Some(&other))
+        .await;
+    assert_eq!(r.status, 404);
+
+    // Offline: the published key and the CLI.
+    let key = app.get("/.well-known/taphuan-cert-key.pem", None).await;
+    assert!(key.body.starts_with("-----BEGIN PUBLIC KEY-----"));
+    let key_file = content.join("key.pem");
+    std::fs::write(&key_file, &key.body).unwrap();
+    let run = |t: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_taphuan"))
+            .args(["verify", t, "--key"])
+            .arg(&key_file)
+            .output()
+            .expect("run taphuan verify")
+    };
+    let ok = run(&jwt);
+    let out = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "{out} {}", String::from_utf8_lossy(&ok.stderr));
+    assert!(out.contains(&number) && out.contains("genuine signature"), "{out}");
+    // Alter the payload (another certificate number, same signature): rejected.
+    let parts: Vec<&str> = jwt.split('.').collect();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut claims: serde_json::Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    claims["sub"] = serde_json::Value::String("GL-2026-000999".into());
+    let forged = format!("{}.{}.{}", parts[0], b64.encode(claims.to_string()), parts[2]);
+    let bad = run(&forged);
+    assert!(!bad.status.success(), "an altered token was accepted");
+    // And so is a token whose signature was tampered with.
+    let mut sig = parts[2].to_string();
+    let flipped = if sig.starts_with('A') { "B" } else { "A" };
+    sig.replace_range(0..1, flipped);
+    assert!(!run(&format!("{}.{}.{sig}", parts[0], parts[1])).status.success());
+    let page = app.get(&format!("/verify/{number}?t={forged}"), None).await;
+    assert!(page.body.contains("KHÔNG hợp lệ"));
+    std::fs::remove_dir_all(content).ok();
+}
+
+/// Runs `n` copies of `f` at the same time, each on its own tokio task (real parallelism on
+/// the multi-threaded runtime), and collects their results.
+async fn in_parallel<T, Fut>(n: usize, app: &TestApp, f: impl Fn(TestApp) -> Fut) -> Vec<T>
+where
+    T: Send + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    let handles: Vec<_> = (0..n).map(|_| tokio::spawn(f(app.clone()))).collect();
+    let mut out = Vec::with_capacity(n);
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
