@@ -84,6 +84,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coverage/report") view=pages::coverage_report::CoverageReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/people/:id") view=pages::person::Person ssr=SsrMode::Async/>
                     <Route path=path!("/roster") view=pages::roster::Roster ssr=SsrMode::Async/>
+                    <Route path=path!("/programs") view=pages::programs::Programs ssr=SsrMode::Async/>
+                    <Route path=path!("/programs/new") view=pages::programs::ProgramPage ssr=SsrMode::Async/>
+                    <Route path=path!("/programs/:id") view=pages::programs::ProgramPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course") view=pages::course::CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course/lessons/:n") view=pages::lesson::LessonReader ssr=SsrMode::Async/>

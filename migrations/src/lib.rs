@@ -9,6 +9,7 @@ mod m20261128_000002_content_versions;
 mod m20261128_000003_programs_completions;
 mod m20261128_000004_history_coverage;
 mod m20261128_000005_learner_journey;
+mod m20261128_000006_program_editing;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_programs_completions::Migration),
             Box::new(m20261128_000004_history_coverage::Migration),
             Box::new(m20261128_000005_learner_journey::Migration),
+            Box::new(m20261128_000006_program_editing::Migration),
         ]
     }
 }

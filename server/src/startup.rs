@@ -70,6 +70,12 @@ pub fn router(state: AppState) -> Router {
         .route("/coverage/export/{file}", get(app::ssr::coverage::export::download))
         .route("/roster/upload", post(app::ssr::roster::web::upload))
         .route("/roster/apply", post(app::ssr::roster::web::apply))
+        .route("/programs/save", post(app::ssr::programs::web::save_form))
+        .route("/people/{id}/exemptions", post(app::ssr::programs::web::exempt_form))
+        .route(
+            "/exemptions/{id}/withdraw",
+            post(app::ssr::programs::web::withdraw_form),
+        )
         .route("/courses/{course}/lessons/{n}/read", post(forms::mark_read))
         .route("/courses/{course}/exam/start", post(forms::start_exam))
         .route("/courses/{course}/exam/submit", post(forms::submit_exam))

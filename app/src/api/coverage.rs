@@ -125,12 +125,15 @@ pub struct CourseStanding {
 /// One program for one official.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProgramStanding {
+    pub program_id: i64,
     pub program: String,
     pub deadline: NaiveDate,
     pub in_population: bool,
     /// `covered`, `exempt` or `missing`
     pub status: String,
     pub exemption: Option<String>,
+    /// The exemption in force, which the viewer may withdraw.
+    pub exemption_id: Option<i64>,
     pub courses: Vec<CourseStanding>,
 }
 
@@ -157,6 +160,10 @@ pub struct PersonRecord {
     pub programs: Vec<ProgramStanding>,
     pub certificates: Vec<CertificateDto>,
     pub history: Vec<PeriodDto>,
+    /// Every exemption of this official, in force or withdrawn, newest first.
+    pub exemptions: Vec<crate::api::programs::ExemptionDto>,
+    /// Whether the viewer may record and withdraw this official's exemptions.
+    pub can_manage: bool,
 }
 
 /// Reads `yyyy-mm-dd`; empty = today.
@@ -262,12 +269,14 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
         .iter()
         .map(|l| (l.agency.id, l.agency.name.clone()))
         .collect();
+    // The exemption in force on the date (a later withdrawal does not change the past).
     let exemptions: std::collections::HashMap<i64, exemption::Model> = exemption::Entity::find()
         .filter(exemption::Column::ProgramId.eq(snap.program.id))
         .all(&state.db)
         .await
         .map_err(guard::internal)?
         .into_iter()
+        .filter(|e| e.created_at.date_naive() <= as_of && e.withdrawn_at.is_none_or(|w| as_of < w.date_naive()))
         .map(|e| (e.person_id, e))
         .collect();
     let mut missing = vec![];

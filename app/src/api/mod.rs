@@ -11,4 +11,5 @@ pub mod error;
 pub mod exams;
 pub mod learning;
 pub mod people;
+pub mod programs;
 pub mod roster;

@@ -14,12 +14,14 @@ fn nav_for(role: Role) -> Vec<(&'static str, T)> {
         Role::Trainer => vec![("/content", T::NavContent), ("/learn", T::NavLearn)],
         Role::Manager => vec![
             ("/coverage", T::NavCoverage),
+            ("/programs", T::NavPrograms),
             ("/roster", T::NavRoster),
             ("/learn", T::NavLearn),
         ],
         Role::Admin => vec![
             ("/admin", T::NavAdmin),
             ("/coverage", T::NavCoverage),
+            ("/programs", T::NavPrograms),
             ("/roster", T::NavRoster),
             ("/content", T::NavContent),
         ],

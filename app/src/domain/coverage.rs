@@ -119,11 +119,13 @@ pub struct Certificate {
     pub revoked_on: Option<NaiveDate>,
 }
 
-/// An exemption from the program, effective from `since`.
+/// An exemption from the program, in force from `since` until the day before `until` (the
+/// day it was withdrawn), if it was.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exemption {
     pub person_id: i64,
     pub since: NaiveDate,
+    pub until: Option<NaiveDate>,
 }
 
 /// Everything coverage reads.
@@ -237,7 +239,7 @@ pub struct Index<'a> {
     members: HashMap<i64, Vec<&'a Membership>>,
     /// person → per required course, the periods in which the course is held.
     held: HashMap<i64, Vec<Vec<Period>>>,
-    exempt: HashMap<i64, NaiveDate>,
+    exempt: HashMap<i64, Vec<Period>>,
 }
 
 impl<'a> Index<'a> {
@@ -281,10 +283,9 @@ impl<'a> Index<'a> {
                 }
             }
         }
-        let mut exempt: HashMap<i64, NaiveDate> = HashMap::new();
+        let mut exempt: HashMap<i64, Vec<Period>> = HashMap::new();
         for e in &facts.exemptions {
-            let d = exempt.entry(e.person_id).or_insert(e.since);
-            *d = (*d).min(e.since);
+            exempt.entry(e.person_id).or_default().push((e.since, e.until));
         }
         Index {
             program,
@@ -330,9 +331,18 @@ impl<'a> Index<'a> {
         })
     }
 
+    /// Whether an exemption is in force for the official on `d`.
+    pub fn is_exempt(&self, person_id: i64, d: NaiveDate) -> bool {
+        self.exempt.get(&person_id).is_some_and(|periods| {
+            periods
+                .iter()
+                .any(|(from, until)| *from <= d && until.is_none_or(|u| d < u))
+        })
+    }
+
     /// The status of an official on `d` (whether or not they are in the population).
     pub fn status(&self, person_id: i64, d: NaiveDate) -> Status {
-        if self.exempt.get(&person_id).is_some_and(|s| *s <= d) {
+        if self.is_exempt(person_id, d) {
             return Status::Exempt;
         }
         let n = self.program.courses.len();
@@ -411,7 +421,7 @@ impl<'a> Index<'a> {
                 let Some(m) = self.population_membership(pid, d) else {
                     continue;
                 };
-                if !inside.contains(&m.agency_id) || self.exempt.get(&pid).is_some_and(|s| *s <= d) {
+                if !inside.contains(&m.agency_id) || self.is_exempt(pid, d) {
                     continue;
                 }
                 p.base += 1;
@@ -700,6 +710,7 @@ mod tests {
             exemptions: vec![Exemption {
                 person_id: 10,
                 since: d(2026, 4, 1),
+                until: Some(d(2026, 6, 1)),
             }],
             ..Default::default()
         };
@@ -710,6 +721,12 @@ mod tests {
         let c = ix.counts_on(1, d(2026, 4, 1));
         assert_eq!((c.population, c.exempt, c.covered, c.base()), (2, 1, 1, 1));
         assert_eq!(c.percent(), 100.0);
+        let c = ix.counts_on(1, d(2026, 6, 1));
+        assert_eq!(
+            (c.population, c.exempt, c.covered, c.base()),
+            (2, 0, 1, 2),
+            "withdrawn: back in the base from that day"
+        );
     }
 
     #[test]
@@ -775,7 +792,7 @@ mod tests {
                 1..60,
             ),
             prop::collection::vec((0i64..30, 0usize..3, day.clone()), 0..80),
-            prop::collection::vec((0i64..30, day.clone()), 0..4),
+            prop::collection::vec((0i64..30, day.clone(), prop::option::of(1i64..200)), 0..4),
             day.clone(),
             any::<bool>(),
         );
@@ -793,9 +810,10 @@ mod tests {
                     credits: cs.iter().map(|&(p, c, on)| credit(p, courses[c], at(on))).collect(),
                     exemptions: ex
                         .iter()
-                        .map(|&(p, s)| Exemption {
+                        .map(|&(p, s, len)| Exemption {
                             person_id: p,
                             since: at(s),
+                            until: len.map(|l| at(s + l)),
                         })
                         .collect(),
                     ..Default::default()
@@ -821,7 +839,11 @@ mod tests {
                         continue;
                     }
                     want.population += 1;
-                    if facts.exemptions.iter().any(|e| e.person_id == pid && e.since <= d) {
+                    if facts
+                        .exemptions
+                        .iter()
+                        .any(|e| e.person_id == pid && e.since <= d && e.until.is_none_or(|u| d < u))
+                    {
                         want.exempt += 1;
                         continue;
                     }

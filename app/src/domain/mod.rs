@@ -10,5 +10,6 @@ pub mod exam;
 pub mod gift;
 pub mod grading;
 pub mod identity;
+pub mod program;
 pub mod progress;
 pub mod roster;

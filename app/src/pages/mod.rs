@@ -12,6 +12,7 @@ pub mod learn;
 pub mod lesson;
 pub mod not_found;
 pub mod person;
+pub mod programs;
 pub mod roster;
 pub mod sign_in;
 pub mod transcript;

@@ -4,11 +4,13 @@
 use crate::api::coverage::{PersonRecord, get_person_record};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
+use crate::domain::program::ExemptionProblem;
 use crate::i18n::{Lang, T};
 use crate::pages::coverage::fmt_date;
+use crate::pages::programs::ExemptionTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn Person() -> impl IntoView {
@@ -38,7 +40,19 @@ fn opt_date(d: Option<chrono::NaiveDate>) -> String {
 #[component]
 fn Record(r: PersonRecord) -> impl IntoView {
     let lang = expect_context::<Lang>();
+    // Feedback of the exemption forms (post/redirect/get): `?program=ID&exempted=1`,
+    // `?program=ID&error=CODE`, `?withdrawn=1`.
+    let q = use_query_map().get_untracked();
+    let for_program = q.get("program").and_then(|s| s.parse::<i64>().ok());
+    let exempted = q.get("exempted").is_some();
+    let withdrawn = q.get("withdrawn").is_some();
+    let problem = q.get("error").and_then(|c| ExemptionProblem::from_code(&c));
+    let can_manage = r.can_manage;
+    let person_id = r.id;
+    let back = format!("/people/{}", r.id);
+    let exemptions = r.exemptions.clone();
     view! {
+        {withdrawn.then(|| view! { <p class="alert ok" role="status">{T::ExemptionWithdrawn.get(lang)}</p> })}
         <h1>{r.full_name.clone()}</h1>
         <p class="lead">
             <code>{r.code.clone()}</code>" · "{r.position.clone()}" · "{r.agency_name.clone()}
@@ -59,7 +73,31 @@ fn Record(r: PersonRecord) -> impl IntoView {
                         " · "{T::Deadline.get(lang)}": "{fmt_date(p.deadline)}" · "
                         {T::Status.get(lang)}": "<span class=cls>{label}</span>
                     </p>
+                    {(for_program == Some(p.program_id) && exempted).then(|| view! {
+                        <p class="alert ok" role="status">{T::ExemptionRecorded.get(lang)}</p>
+                    })}
                     {p.exemption.map(|e| view! { <p class="alert info">{T::Exempt.get(lang)}": "{e}</p> })}
+                    {(can_manage && p.in_population && p.exemption_id.is_none()).then(|| {
+                        let here = for_program == Some(p.program_id);
+                        let error = problem.filter(|_| here);
+                        let pid = p.program_id;
+                        view! {
+                            <details class="record-exemption" open=error.is_some()>
+                                <summary>{T::RecordExemption.get(lang)}</summary>
+                                {error.map(|e| view! { <p class="alert error" role="alert">{e.message(lang)}</p> })}
+                                <form method="post" action=format!("/people/{person_id}/exemptions")>
+                                    <input type="hidden" name="program_id" value=pid.to_string()/>
+                                    <label for=format!("x-reason-{pid}")>{T::ExemptionReason.get(lang)}</label>
+                                    <input id=format!("x-reason-{pid}") name="reason" type="text" maxlength="500"/>
+                                    <label for=format!("x-approver-{pid}")>{T::ApprovedBy.get(lang)}</label>
+                                    <input id=format!("x-approver-{pid}") name="approved_by" type="text" maxlength="500"
+                                        placeholder=T::ApproverHint.get(lang)/>
+                                    <p class="muted">{T::ExemptionRule.get(lang)}</p>
+                                    <p><button type="submit" class="button primary">{T::Save.get(lang)}</button></p>
+                                </form>
+                            </details>
+                        }
+                    })}
                     <table class="grid" aria-label=T::Courses.get(lang)>
                         <thead><tr>
                             <th>{T::Courses.get(lang)}</th>
@@ -81,6 +119,12 @@ fn Record(r: PersonRecord) -> impl IntoView {
                 </section>
             }
         }).collect_view()}
+        {(!exemptions.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{T::Exemptions.get(lang)}</h2>
+                <ExemptionTable rows=exemptions back=back show_program=true can_withdraw=can_manage/>
+            </section>
+        })}
         <section class="card">
             <h2>{T::Certificates.get(lang)}</h2>
             {if r.certificates.is_empty() {

@@ -13,6 +13,7 @@ pub mod forms;
 pub mod guard;
 pub mod learning;
 pub mod people_record;
+pub mod programs;
 pub mod roster;
 pub mod seed;
 mod seed_history;

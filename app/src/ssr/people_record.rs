@@ -60,12 +60,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
         let in_population = ix.population_membership(p.id, today).is_some();
         let status = ix.status(p.id, today);
         let exemption = match status {
-            Status::Exempt => super::db::entities::exemption::Entity::find()
-                .filter(super::db::entities::exemption::Column::ProgramId.eq(prog.id))
-                .filter(super::db::entities::exemption::Column::PersonId.eq(p.id))
-                .one(db)
-                .await?
-                .map(|e| format!("{} ({})", e.reason, e.approved_by)),
+            Status::Exempt => super::programs::in_force(db, prog.id, p.id).await?,
             _ => None,
         };
         let first: HashMap<&str, chrono::NaiveDate> = facts
@@ -99,6 +94,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
             })
             .collect();
         programs.push(ProgramStanding {
+            program_id: prog.id,
             program: prog.name.clone(),
             deadline: prog.deadline,
             in_population,
@@ -108,10 +104,13 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
                 Status::Missing(_) => "missing",
             }
             .into(),
-            exemption,
+            exemption: exemption.as_ref().map(|e| format!("{} ({})", e.reason, e.approved_by)),
+            exemption_id: exemption.map(|e| e.id),
             courses,
         });
     }
+    let can_manage = matches!(user.role, Role::Manager | Role::Admin) && user.person_id != Some(p.id);
+    let exemptions = crate::api::programs::ssr_programs::exemptions(state, user, None, Some(p.id)).await?;
     Ok(Some(PersonRecord {
         id: p.id,
         code: p.code,
@@ -141,5 +140,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
                 to: m.valid_to,
             })
             .collect(),
+        exemptions,
+        can_manage,
     }))
 }

@@ -370,7 +370,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     let (root_id, _) = ids["GL-UBND"].clone();
     for p in DEMO_PROGRAMS {
-        program::ActiveModel {
+        let row = program::ActiveModel {
             code: Set(p.code.into()),
             name: Set(p.name.into()),
             description: Set(p.description.into()),
@@ -390,6 +390,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
         .insert(&tx)
         .await?;
+        let spec = super::programs::spec_of(&row);
+        super::programs::record_revision(&tx, row.id, &spec, None, "Khởi tạo từ dữ liệu minh hoạ").await?;
     }
     super::seed_history::seed_training(&tx, &ids, &seeded, learner, now).await?;
     tx.commit().await?;

@@ -175,6 +175,17 @@ impl TestApp {
             .await
     }
 
+    /// Calls a server function that takes JSON (`input = Json`) with `args`.
+    pub async fn call_json(&self, endpoint: &str, args: &serde_json::Value, token: Option<&str>) -> Resp {
+        let b = Request::post(format!("/api/{endpoint}"))
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, "http://127.0.0.1:3000")
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/json");
+        self.send(Self::with_cookie(b, token).body(Body::from(args.to_string())).unwrap())
+            .await
+    }
+
     /// Signs in through the real form endpoint; returns the session token.
     pub async fn sign_in(&self, username: &str, password: &str) -> Option<String> {
         let r = self

@@ -167,6 +167,7 @@ pub async fn load_facts_for(
         .map(|e| cov::Exemption {
             person_id: e.person_id,
             since: e.created_at.date_naive(),
+            until: e.withdrawn_at.map(|w| w.date_naive()),
         })
         .collect();
     Ok(Facts {

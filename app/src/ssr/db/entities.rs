@@ -164,7 +164,40 @@ pub mod exemption {
         pub person_id: i64,
         pub reason: String,
         pub approved_by: String,
+        /// In force from this day (the day it was recorded: never backdated, so past "as of"
+        /// numbers stay as they were).
         pub created_at: DateTimeUtc,
+        /// The account that recorded it (NULL for the seed and imports).
+        pub recorded_by: Option<i64>,
+        /// Withdrawn from this day on; the row stays as history.
+        pub withdrawn_at: Option<DateTimeUtc>,
+        pub withdrawn_by: Option<i64>,
+        pub withdrawal_reason: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod program_revision {
+    use sea_orm::entity::prelude::*;
+
+    /// One creation or edit of a program: who, when, why, and the whole rule afterwards (JSON
+    /// of `domain::program::ProgramSpec`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "program_revisions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub program_id: i64,
+        pub revision: i32,
+        pub changed_at: DateTimeUtc,
+        pub changed_by: Option<i64>,
+        pub changed_by_name: String,
+        pub reason: String,
+        pub snapshot: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

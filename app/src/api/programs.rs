@@ -1,0 +1,397 @@
+//! Programs (targets) and exemptions: list, read for editing (with history), create or change,
+//! record and withdraw exemptions. Managers and admins only; a manager changes programs rooted
+//! in their subtree and exempts officials of their subtree (checked in `ssr::programs`).
+
+use super::error::ApiError;
+use crate::domain::program::{Change, Known, Problem, ProgramDraft};
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A program in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgramRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub root_name: String,
+    pub deadline: NaiveDate,
+    pub threshold_percent: u32,
+    pub courses: usize,
+    pub active: bool,
+    pub can_edit: bool,
+    /// Exemptions in force, within the caller's scope.
+    pub exempt: u64,
+    pub revisions: u64,
+}
+
+/// A choice of agency for the program's root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgencyOption {
+    pub id: i64,
+    pub name: String,
+    pub depth: usize,
+}
+
+/// One revision in a program's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisionDto {
+    pub revision: i32,
+    pub changed_at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+    /// Empty for the first revision (the program as created).
+    pub changes: Vec<Change>,
+}
+
+/// An exemption, in force or withdrawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExemptionDto {
+    pub id: i64,
+    pub program_id: i64,
+    pub program_name: String,
+    pub person_id: i64,
+    pub person_code: String,
+    pub person_name: String,
+    pub agency_name: String,
+    pub reason: String,
+    pub approved_by: String,
+    pub since: NaiveDate,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdrawal_reason: Option<String>,
+}
+
+/// Everything the program page needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgramEditor {
+    /// None for a new program.
+    pub id: Option<i64>,
+    pub can_edit: bool,
+    /// The saved program (or a new program's starting point).
+    pub draft: ProgramDraft,
+    /// What the checker knows (the page checks a returned draft with the same rules).
+    pub known: Known,
+    pub agencies: Vec<AgencyOption>,
+    /// (id, title) of the library's courses.
+    pub courses: Vec<(String, String)>,
+    /// Positions on the roster, for the population's checkboxes.
+    pub positions: Vec<String>,
+    pub history: Vec<RevisionDto>,
+    /// Within the caller's scope, newest first.
+    pub exemptions: Vec<ExemptionDto>,
+}
+
+/// The result of saving a draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    Saved(i64),
+    Problems(Vec<Problem>),
+}
+
+/// Every program (active first), with what the caller may do with it.
+#[server(endpoint = "programs")]
+pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::db::entities::{agency, program, program_revision};
+    use crate::ssr::{guard, programs};
+    use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    let db = &state.db;
+    let names: std::collections::HashMap<i64, String> = agency::Entity::find()
+        .all(db)
+        .await
+        .map_err(guard::internal)?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let exempt = ssr_programs::exemptions(&state, &user, None, None)
+        .await
+        .map_err(guard::internal)?;
+    let mut out = vec![];
+    for p in program::Entity::find()
+        .order_by_desc(program::Column::Active)
+        .order_by_asc(program::Column::Id)
+        .all(db)
+        .await
+        .map_err(guard::internal)?
+    {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let revisions = program_revision::Entity::find()
+            .filter(program_revision::Column::ProgramId.eq(p.id))
+            .count(db)
+            .await
+            .map_err(guard::internal)?;
+        out.push(ProgramRow {
+            id: p.id,
+            root_name: names.get(&p.root_agency_id).cloned().unwrap_or_default(),
+            deadline: p.deadline,
+            threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
+            courses: p.course_list().len(),
+            active: p.active,
+            can_edit: programs::may_edit(db, &user, p.root_agency_id)
+                .await
+                .map_err(guard::internal)?,
+            exempt: exempt
+                .iter()
+                .filter(|e| e.program_id == p.id && e.withdrawn_on.is_none())
+                .count() as u64,
+            revisions,
+            code: p.code,
+            name: p.name,
+        });
+    }
+    Ok(out)
+}
+
+/// A program for the program page (`id` None: a blank one to create), with its history and
+/// its exemptions in the caller's scope.
+#[server(endpoint = "program_editor")]
+pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::db::entities::{person, program};
+    use crate::ssr::db::queries;
+    use crate::ssr::{guard, programs};
+    use sea_orm::{EntityTrait, QuerySelect};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    let db = &state.db;
+    let existing = match id {
+        None => None,
+        Some(id) => match program::Entity::find_by_id(id).one(db).await.map_err(guard::internal)? {
+            Some(p) => Some(p),
+            None => return Err(guard::refuse(ApiError::NotFound)),
+        },
+    };
+    let scoped = queries::agencies_in_scope(db, user.scope.as_ref())
+        .await
+        .map_err(guard::internal)?;
+    let base_depth = scoped.first().map_or(0, |a| a.path.matches('/').count());
+    let agencies: Vec<AgencyOption> = scoped
+        .iter()
+        .filter(|a| a.valid_to.is_none())
+        .map(|a| AgencyOption {
+            id: a.id,
+            name: a.name.clone(),
+            depth: a.path.matches('/').count().saturating_sub(base_depth),
+        })
+        .collect();
+    let known = programs::known(db, &state, &user, existing.as_ref())
+        .await
+        .map_err(guard::internal)?;
+    let can_edit = match &existing {
+        None => true,
+        Some(p) => programs::may_edit(db, &user, p.root_agency_id)
+            .await
+            .map_err(guard::internal)?,
+    };
+    let draft = match &existing {
+        Some(p) => ProgramDraft::from_spec(&programs::spec_of(p)),
+        None => ProgramDraft::blank(
+            user.scope
+                .as_ref()
+                .map(|s| s.agency_id)
+                .or_else(|| scoped.first().map(|a| a.id))
+                .unwrap_or_default(),
+        ),
+    };
+    let titles = crate::api::coverage::ssr_cov::titles(&state);
+    let mut courses: Vec<(String, String)> = titles.into_iter().collect();
+    courses.sort();
+    let mut positions: Vec<String> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Position)
+        .distinct()
+        .into_tuple::<String>()
+        .all(db)
+        .await
+        .map_err(guard::internal)?;
+    positions.sort();
+    let (history, exemptions) = match &existing {
+        Some(p) => (
+            ssr_programs::history(&state, p.id).await.map_err(guard::internal)?,
+            ssr_programs::exemptions(&state, &user, Some(p.id), None)
+                .await
+                .map_err(guard::internal)?,
+        ),
+        None => (vec![], vec![]),
+    };
+    Ok(ProgramEditor {
+        id,
+        can_edit,
+        draft,
+        known,
+        agencies,
+        courses,
+        positions,
+        history,
+        exemptions,
+    })
+}
+
+/// Creates (`id` None) or changes a program. A draft with problems changes nothing and comes
+/// back as `Problems`, every one of them, each with its field.
+#[server(endpoint = "save_program", input = leptos::server_fn::codec::Json)]
+pub async fn save_program(id: Option<i64>, draft: ProgramDraft) -> Result<SaveOutcome, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::{guard, programs};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    match programs::save(&state, &user, id, &draft).await {
+        Ok(id) => Ok(SaveOutcome::Saved(id)),
+        Err(programs::Refusal::Problems(p)) => Ok(SaveOutcome::Problems(p)),
+        Err(r) => Err(ssr_programs::refusal(r)),
+    }
+}
+
+/// Records that an official is exempt from a program (reason and approver required); returns
+/// the exemption's id.
+#[server(endpoint = "exempt_official")]
+pub async fn exempt_official(
+    program_id: i64,
+    person_id: i64,
+    reason: String,
+    approved_by: String,
+) -> Result<i64, ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::{guard, programs};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    programs::exempt(&state, &user, program_id, person_id, &reason, &approved_by)
+        .await
+        .map_err(ssr_programs::refusal)
+}
+
+/// Withdraws an exemption: the official is back in the program's base from today.
+#[server(endpoint = "withdraw_exemption")]
+pub async fn withdraw_exemption(exemption_id: i64, reason: String) -> Result<(), ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::{guard, programs};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    programs::withdraw(&state, &user, exemption_id, &reason)
+        .await
+        .map(|_| ())
+        .map_err(ssr_programs::refusal)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr_programs {
+    use super::{ExemptionDto, RevisionDto};
+    use crate::api::error::ApiError;
+    use crate::domain::program::{ProgramSpec, diff};
+    use crate::i18n::Lang;
+    use crate::ssr::auth::AuthUser;
+    use crate::ssr::db::entities::{agency, exemption, person, program, program_revision};
+    use crate::ssr::{guard, programs::Refusal, state::AppState};
+    use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+    use std::collections::HashMap;
+
+    pub fn refusal(r: Refusal) -> ApiError {
+        match r {
+            Refusal::Forbidden => guard::refuse(ApiError::Forbidden),
+            Refusal::NotFound => guard::refuse(ApiError::NotFound),
+            Refusal::Exemption(p) => guard::refuse(ApiError::Invalid(p.message(Lang::Vi))),
+            Refusal::Problems(ps) => guard::refuse(ApiError::Invalid(
+                ps.iter().map(|p| p.message(Lang::Vi)).collect::<Vec<_>>().join(" "),
+            )),
+            Refusal::Db(e) => guard::internal(e),
+        }
+    }
+
+    /// A program's revisions, newest first, each with what it changed.
+    pub async fn history(state: &AppState, program_id: i64) -> Result<Vec<RevisionDto>, DbErr> {
+        let names: HashMap<i64, String> = agency::Entity::find()
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let titles = crate::api::coverage::ssr_cov::titles(state);
+        let revs = program_revision::Entity::find()
+            .filter(program_revision::Column::ProgramId.eq(program_id))
+            .order_by_asc(program_revision::Column::Revision)
+            .all(&state.db)
+            .await?;
+        let mut out = vec![];
+        let mut prev: Option<ProgramSpec> = None;
+        for r in revs {
+            let spec: Option<ProgramSpec> = serde_json::from_str(&r.snapshot).ok();
+            let changes = match (&prev, &spec) {
+                (Some(a), Some(b)) => diff(
+                    a,
+                    b,
+                    |id| names.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+                    |c| titles.get(c).cloned().unwrap_or_else(|| c.to_string()),
+                ),
+                _ => vec![],
+            };
+            if spec.is_some() {
+                prev = spec;
+            }
+            out.push(RevisionDto {
+                revision: r.revision,
+                changed_at: r.changed_at,
+                by: r.changed_by_name,
+                reason: r.reason,
+                changes,
+            });
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// Exemptions (of one program, or all) of officials whose current agency is in the
+    /// caller's scope, newest first.
+    pub async fn exemptions(
+        state: &AppState,
+        user: &AuthUser,
+        program_id: Option<i64>,
+        person_id: Option<i64>,
+    ) -> Result<Vec<ExemptionDto>, DbErr> {
+        let db = &state.db;
+        let agencies: HashMap<i64, agency::Model> = crate::ssr::db::queries::agencies_in_scope(db, user.scope.as_ref())
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let mut q = exemption::Entity::find();
+        if let Some(pid) = program_id {
+            q = q.filter(exemption::Column::ProgramId.eq(pid));
+        }
+        if let Some(pid) = person_id {
+            q = q.filter(exemption::Column::PersonId.eq(pid));
+        }
+        let rows = q.order_by_desc(exemption::Column::Id).all(db).await?;
+        let ids: Vec<i64> = rows.iter().map(|e| e.person_id).collect();
+        let people: HashMap<i64, person::Model> = person::Entity::find()
+            .filter(person::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let programs: HashMap<i64, String> = program::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|e| {
+                let p = people.get(&e.person_id)?;
+                let a = agencies.get(&p.agency_id)?;
+                Some(ExemptionDto {
+                    id: e.id,
+                    program_id: e.program_id,
+                    program_name: programs.get(&e.program_id).cloned().unwrap_or_default(),
+                    person_id: p.id,
+                    person_code: p.code.clone(),
+                    person_name: p.full_name.clone(),
+                    agency_name: a.name.clone(),
+                    reason: e.reason,
+                    approved_by: e.approved_by,
+                    since: e.created_at.date_naive(),
+                    withdrawn_on: e.withdrawn_at.map(|w| w.date_naive()),
+                    withdrawal_reason: e.withdrawal_reason,
+                })
+            })
+            .collect())
+    }
+}

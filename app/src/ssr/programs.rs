@@ -1,0 +1,466 @@
+//! Creating and changing programs (targets) and recording or withdrawing exemptions. The rules
+//! of what may be written are pure (`domain::program`); here: who may write what, and writing it
+//! in one transaction together with its history.
+//!
+//! - A program is created or changed by an admin, or by a manager when its root agency lies in
+//!   their subtree. Every save appends a revision (who, when, why, the whole rule after it).
+//! - An exemption is recorded for one official and one active program by an admin or a manager
+//!   whose subtree holds the official's current agency, never by the official themself, and
+//!   only for someone in the program's population today. It is in force from the day it is
+//!   recorded (never backdated) until the day it is withdrawn; withdrawing keeps the row.
+
+use super::auth::AuthUser;
+use super::db::entities::{exemption, person, program, program_revision};
+use super::db::{queries, write_tx};
+use super::state::AppState;
+use crate::domain::coverage::Index;
+use crate::domain::identity::Role;
+use crate::domain::program::{self as rules, ExemptionProblem, Known, Problem, ProgramDraft, ProgramSpec};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+/// Why a write was not made.
+#[derive(Debug)]
+pub enum Refusal {
+    Forbidden,
+    NotFound,
+    Problems(Vec<Problem>),
+    Exemption(ExemptionProblem),
+    Db(DbErr),
+}
+
+impl From<DbErr> for Refusal {
+    fn from(e: DbErr) -> Self {
+        Refusal::Db(e)
+    }
+}
+
+/// The rule a program row holds.
+pub fn spec_of(p: &program::Model) -> ProgramSpec {
+    ProgramSpec {
+        code: p.code.clone(),
+        name: p.name.clone(),
+        description: p.description.clone(),
+        root_agency_id: p.root_agency_id,
+        positions: p.position_list(),
+        enforcement_only: p.enforcement_only,
+        courses: p.course_list(),
+        rule: p.course_rule.clone(),
+        threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
+        deadline: p.deadline,
+        metric: p.metric.clone(),
+        active: p.active,
+    }
+}
+
+fn json(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+/// Whether `user` may change a program rooted at `root_agency_id`.
+pub async fn may_edit(db: &impl ConnectionTrait, user: &AuthUser, root_agency_id: i64) -> Result<bool, DbErr> {
+    Ok(match user.role {
+        Role::Admin => true,
+        Role::Manager => queries::agency_in_scope(db, user.scope.as_ref(), root_agency_id)
+            .await?
+            .is_some(),
+        _ => false,
+    })
+}
+
+/// What the checker needs to know for `user` editing `editing` (None = a new program).
+pub async fn known(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    user: &AuthUser,
+    editing: Option<&program::Model>,
+) -> Result<Known, DbErr> {
+    let agencies = queries::agencies_in_scope(db, user.scope.as_ref())
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let taken_codes = program::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| editing.is_none_or(|e| e.id != p.id))
+        .map(|p| p.code)
+        .collect();
+    Ok(Known {
+        agencies,
+        courses: state
+            .content
+            .get()
+            .library
+            .courses
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect(),
+        taken_codes,
+        editing: editing.is_some(),
+    })
+}
+
+async fn next_revision(db: &impl ConnectionTrait, program_id: i64) -> Result<i32, DbErr> {
+    Ok(program_revision::Entity::find()
+        .filter(program_revision::Column::ProgramId.eq(program_id))
+        .order_by_desc(program_revision::Column::Revision)
+        .one(db)
+        .await?
+        .map_or(1, |r| r.revision + 1))
+}
+
+/// Appends a revision of a program (the seed and the web use this).
+pub async fn record_revision(
+    db: &impl ConnectionTrait,
+    program_id: i64,
+    spec: &ProgramSpec,
+    by: Option<(i64, &str)>,
+    reason: &str,
+) -> Result<(), DbErr> {
+    let revision = next_revision(db, program_id).await?;
+    program_revision::ActiveModel {
+        program_id: Set(program_id),
+        revision: Set(revision),
+        changed_at: Set(chrono::Utc::now()),
+        changed_by: Set(by.map(|b| b.0)),
+        changed_by_name: Set(by.map_or("hệ thống".to_string(), |b| b.1.to_string())),
+        reason: Set(reason.to_string()),
+        snapshot: Set(serde_json::to_string(spec).map_err(|e| DbErr::Custom(e.to_string()))?),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Creates (`id` None) or changes a program from a draft, with its revision, in one transaction.
+pub async fn save(state: &AppState, user: &AuthUser, id: Option<i64>, draft: &ProgramDraft) -> Result<i64, Refusal> {
+    if !matches!(user.role, Role::Manager | Role::Admin) {
+        return Err(Refusal::Forbidden);
+    }
+    let tx = state.db.begin_with_options(write_tx()).await?;
+    let existing = match id {
+        None => None,
+        Some(id) => {
+            let Some(p) = program::Entity::find_by_id(id).one(&tx).await? else {
+                return Err(Refusal::NotFound);
+            };
+            if !may_edit(&tx, user, p.root_agency_id).await? {
+                return Err(Refusal::Forbidden);
+            }
+            Some(p)
+        }
+    };
+    let known = known(&tx, state, user, existing.as_ref()).await?;
+    let spec = rules::check(draft, &known).map_err(Refusal::Problems)?;
+    let by = Some((user.account_id, user.username.as_str()));
+    let id = match existing {
+        None => {
+            let row = program::ActiveModel {
+                code: Set(spec.code.clone()),
+                name: Set(spec.name.clone()),
+                description: Set(spec.description.clone()),
+                root_agency_id: Set(spec.root_agency_id),
+                positions: Set(json(&spec.positions)),
+                enforcement_only: Set(spec.enforcement_only),
+                course_ids: Set(json(&spec.courses)),
+                course_rule: Set(spec.rule.clone()),
+                threshold_percent: Set(spec.threshold_percent as i32),
+                deadline: Set(spec.deadline),
+                metric: Set(spec.metric.clone()),
+                active: Set(spec.active),
+                created_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            let reason = if draft.reason.trim().is_empty() {
+                "Tạo chỉ tiêu"
+            } else {
+                draft.reason.trim()
+            };
+            record_revision(&tx, row.id, &spec, by, reason).await?;
+            row.id
+        }
+        Some(old) => {
+            let before = spec_of(&old);
+            // A program from before revisions were kept gets its old state as revision 1, so
+            // the history shows what changed.
+            if next_revision(&tx, old.id).await? == 1 {
+                record_revision(&tx, old.id, &before, None, "Trạng thái trước khi ghi lịch sử").await?;
+            }
+            if before == spec {
+                tx.commit().await?;
+                return Ok(old.id);
+            }
+            let id = old.id;
+            let mut am: program::ActiveModel = old.into();
+            am.code = Set(spec.code.clone());
+            am.name = Set(spec.name.clone());
+            am.description = Set(spec.description.clone());
+            am.root_agency_id = Set(spec.root_agency_id);
+            am.positions = Set(json(&spec.positions));
+            am.enforcement_only = Set(spec.enforcement_only);
+            am.course_ids = Set(json(&spec.courses));
+            am.course_rule = Set(spec.rule.clone());
+            am.threshold_percent = Set(spec.threshold_percent as i32);
+            am.deadline = Set(spec.deadline);
+            am.metric = Set(spec.metric.clone());
+            am.active = Set(spec.active);
+            am.update(&tx).await?;
+            record_revision(&tx, id, &spec, by, draft.reason.trim()).await?;
+            id
+        }
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The official with `person_id` if `user` may manage their record.
+async fn managed_person(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    person_id: i64,
+) -> Result<Option<person::Model>, DbErr> {
+    if !matches!(user.role, Role::Manager | Role::Admin) {
+        return Ok(None);
+    }
+    let Some(p) = person::Entity::find_by_id(person_id).one(db).await? else {
+        return Ok(None);
+    };
+    let scope = if user.role == Role::Admin {
+        None
+    } else {
+        user.scope.as_ref()
+    };
+    Ok(queries::agency_in_scope(db, scope, p.agency_id).await?.map(|_| p))
+}
+
+/// Records an exemption; returns its id.
+pub async fn exempt(
+    state: &AppState,
+    user: &AuthUser,
+    program_id: i64,
+    person_id: i64,
+    reason: &str,
+    approved_by: &str,
+) -> Result<i64, Refusal> {
+    let tx = state.db.begin_with_options(write_tx()).await?;
+    let Some(who) = managed_person(&tx, user, person_id).await? else {
+        return Err(Refusal::Forbidden);
+    };
+    let Some(prog) = program::Entity::find_by_id(program_id)
+        .one(&tx)
+        .await?
+        .filter(|p| p.active)
+    else {
+        return Err(Refusal::NotFound);
+    };
+    if user.person_id == Some(who.id) {
+        return Err(Refusal::Exemption(ExemptionProblem::OwnRecord));
+    }
+    let (reason, approved_by) = rules::check_exemption(reason, approved_by).map_err(|p| Refusal::Exemption(p[0]))?;
+    let rule = super::coverage::rule_of(&prog);
+    let facts = super::coverage::load_facts_for(&tx, &rule, prog.id, Some(who.id)).await?;
+    let ix = Index::new(&rule, &facts);
+    let today = chrono::Utc::now().date_naive();
+    if ix.population_membership(who.id, today).is_none() {
+        return Err(Refusal::Exemption(ExemptionProblem::NotInPopulation));
+    }
+    if ix.is_exempt(who.id, today) || in_force(&tx, prog.id, who.id).await?.is_some() {
+        return Err(Refusal::Exemption(ExemptionProblem::AlreadyExempt));
+    }
+    let row = exemption::ActiveModel {
+        program_id: Set(prog.id),
+        person_id: Set(who.id),
+        reason: Set(reason),
+        approved_by: Set(approved_by),
+        created_at: Set(chrono::Utc::now()),
+        recorded_by: Set(Some(user.account_id)),
+        withdrawn_at: Set(None),
+        withdrawn_by: Set(None),
+        withdrawal_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+/// The exemption of `person_id` from `program_id` still in force, if any.
+pub async fn in_force(
+    db: &impl ConnectionTrait,
+    program_id: i64,
+    person_id: i64,
+) -> Result<Option<exemption::Model>, DbErr> {
+    exemption::Entity::find()
+        .filter(exemption::Column::ProgramId.eq(program_id))
+        .filter(exemption::Column::PersonId.eq(person_id))
+        .filter(exemption::Column::WithdrawnAt.is_null())
+        .one(db)
+        .await
+}
+
+/// Withdraws an exemption (the official is back in the base from today); returns the
+/// official's id.
+pub async fn withdraw(state: &AppState, user: &AuthUser, exemption_id: i64, reason: &str) -> Result<i64, Refusal> {
+    let tx = state.db.begin_with_options(write_tx()).await?;
+    let Some(e) = exemption::Entity::find_by_id(exemption_id).one(&tx).await? else {
+        return Err(Refusal::NotFound);
+    };
+    if managed_person(&tx, user, e.person_id).await?.is_none() {
+        return Err(Refusal::Forbidden);
+    }
+    if e.withdrawn_at.is_some() {
+        return Err(Refusal::Exemption(ExemptionProblem::NotInForce));
+    }
+    let reason = rules::check_exemption(reason, "-")
+        .map_err(|p| Refusal::Exemption(p[0]))?
+        .0;
+    let person_id = e.person_id;
+    let mut am: exemption::ActiveModel = e.into();
+    am.withdrawn_at = Set(Some(chrono::Utc::now()));
+    am.withdrawn_by = Set(Some(user.account_id));
+    am.withdrawal_reason = Set(Some(reason));
+    am.update(&tx).await?;
+    tx.commit().await?;
+    Ok(person_id)
+}
+
+/// The browser's forms for programs and exemptions: plain form POSTs answered with a redirect,
+/// so they work with JavaScript off; a refused draft goes back to its form with every field as
+/// typed (the page runs the same check and shows the problems beside the fields).
+///
+/// | route                             | does                                          |
+/// |-----------------------------------|-----------------------------------------------|
+/// | `POST /programs/save`             | creates (`id` empty) or changes a program     |
+/// | `POST /people/{id}/exemptions`    | records an exemption for a program            |
+/// | `POST /exemptions/{id}/withdraw`  | withdraws an exemption                        |
+pub mod web {
+    use super::{Refusal, exempt, save, withdraw};
+    use crate::domain::program::ProgramDraft;
+    use crate::ssr::auth::{AuthUser, user_from_headers};
+    use crate::ssr::state::AppState;
+    use axum::extract::{Form, Path, State};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::{IntoResponse, Redirect, Response};
+
+    async fn signed_in(state: &AppState, headers: &HeaderMap, back: &str) -> Result<AuthUser, Box<Response>> {
+        user_from_headers(state, headers)
+            .await
+            .ok_or_else(|| Box::new(Redirect::to(&format!("/sign-in?next={back}")).into_response()))
+    }
+
+    fn refused(r: Refusal, back: &str) -> Response {
+        match r {
+            Refusal::Forbidden => (StatusCode::FORBIDDEN, "Bạn không có quyền thay đổi mục này.").into_response(),
+            Refusal::NotFound => (StatusCode::NOT_FOUND, "Không tìm thấy.").into_response(),
+            Refusal::Exemption(p) => Redirect::to(&with_query(back, &format!("error={}", p.code()))).into_response(),
+            Refusal::Problems(_) => Redirect::to(back).into_response(),
+            Refusal::Db(e) => {
+                tracing::error!(error = %e, "program or exemption write failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Đã có lỗi xảy ra. Vui lòng thử lại.").into_response()
+            }
+        }
+    }
+
+    fn with_query(path: &str, q: &str) -> String {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{sep}{q}")
+    }
+
+    /// `POST /programs/save`: the program form (`id` empty for a new one).
+    pub async fn save_form(
+        State(state): State<AppState>,
+        headers: HeaderMap,
+        Form(pairs): Form<Vec<(String, String)>>,
+    ) -> Response {
+        let id = pairs
+            .iter()
+            .find(|(k, _)| k == "id")
+            .and_then(|(_, v)| v.trim().parse::<i64>().ok());
+        let form_page = id.map_or("/programs/new".to_string(), |id| format!("/programs/{id}"));
+        let user = match signed_in(&state, &headers, &form_page).await {
+            Ok(u) => u,
+            Err(r) => return *r,
+        };
+        let draft = ProgramDraft::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        match save(&state, &user, id, &draft).await {
+            Ok(id) => Redirect::to(&format!("/programs/{id}?saved=1")).into_response(),
+            Err(Refusal::Problems(_)) => {
+                let mut q = form_urlencoded::Serializer::new(String::new());
+                q.append_pair("check", "1");
+                for (k, v) in draft.to_pairs() {
+                    q.append_pair(k, &v);
+                }
+                Redirect::to(&format!("{form_page}?{}", q.finish())).into_response()
+            }
+            Err(r) => refused(r, &form_page),
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub struct ExemptForm {
+        pub program_id: i64,
+        #[serde(default)]
+        pub reason: String,
+        #[serde(default)]
+        pub approved_by: String,
+    }
+
+    /// `POST /people/{id}/exemptions`.
+    pub async fn exempt_form(
+        State(state): State<AppState>,
+        Path(person_id): Path<i64>,
+        headers: HeaderMap,
+        Form(f): Form<ExemptForm>,
+    ) -> Response {
+        let page = format!("/people/{person_id}");
+        let user = match signed_in(&state, &headers, &page).await {
+            Ok(u) => u,
+            Err(r) => return *r,
+        };
+        let back = format!("{page}?program={}", f.program_id);
+        match exempt(&state, &user, f.program_id, person_id, &f.reason, &f.approved_by).await {
+            Ok(_) => Redirect::to(&format!("{back}&exempted=1")).into_response(),
+            Err(r) => refused(r, &back),
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub struct WithdrawForm {
+        #[serde(default)]
+        pub reason: String,
+        /// Where to go back to (a path on this site).
+        #[serde(default)]
+        pub back: String,
+    }
+
+    /// `POST /exemptions/{id}/withdraw`.
+    pub async fn withdraw_form(
+        State(state): State<AppState>,
+        Path(id): Path<i64>,
+        headers: HeaderMap,
+        Form(f): Form<WithdrawForm>,
+    ) -> Response {
+        // Only a local path: never an open redirect.
+        let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
+            f.back.clone()
+        } else {
+            "/programs".to_string()
+        };
+        let user = match signed_in(&state, &headers, &back).await {
+            Ok(u) => u,
+            Err(r) => return *r,
+        };
+        match withdraw(&state, &user, id, &f.reason).await {
+            Ok(_) => Redirect::to(&with_query(&back, "withdrawn=1")).into_response(),
+            Err(r) => refused(r, &back),
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! Programs (targets) and exemptions written from the web, through the real router: the form
+//! routes the browser posts to (JavaScript off and on) and the server functions of the API.
+//! Every test runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
+
+mod common;
+use app::ssr::db::entities::{exemption, program, program_revision};
+use axum::http::StatusCode;
+use common::TestApp;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A program form body as the browser sends it.
+fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn program_count(app: &TestApp) -> u64 {
+    program::Entity::find().count(&app.state.db).await.unwrap()
+}
+
+async fn coverage(app: &TestApp, token: &str, program: i64, as_of: &str) -> Value {
+    let r = app
+        .call("coverage", &format!("program={program}&as_of={as_of}"), Some(token))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+#[tokio::test]
+async fn a_manager_creates_a_target_for_their_team_and_coverage_counts_it() {
+    let app = TestApp::spawn().await;
+    let manager = app.sign_in_demo("quanly.doi1").await;
+    let team = app.agency_id("GL-QLTT-D01").await;
+    let before = program_count(&app).await;
+    let body = form(&[
+        ("id", ""),
+        ("code", "DOI1-TMDT-2027"),
+        ("name", "Đội 1: nghiệp vụ kiểm tra TMĐT"),
+        ("description", "Theo KH 1122/KH-UBND"),
+        ("root_agency_id", &team.to_string()),
+        ("enforcement_only", "on"),
+        ("courses", "d-kiem-tra-xu-ly-vi-pham"),
+        ("rule", "all"),
+        ("threshold_percent", "90"),
+        ("deadline", "2027-06-30"),
+        ("metric", "ever_completed"),
+        ("active", "on"),
+        ("reason", ""),
+    ]);
+    let r = app.post_form("/programs/save", &body, Some(&manager)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.location.clone().unwrap();
+    assert!(to.ends_with("?saved=1"), "{to}");
+    assert_eq!(program_count(&app).await, before + 1);
+    let id: i64 = to
+        .trim_start_matches("/programs/")
+        .trim_end_matches("?saved=1")
+        .parse()
+        .unwrap();
+
+    // The page shows it saved, with its values.
+    let page = app.get(&to, Some(&manager)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Đã lưu chỉ tiêu"), "saved notice");
+    assert!(page.body.contains("DOI1-TMDT-2027"));
+
+    // Coverage for the new target: the team's enforcement officials, threshold 90 %.
+    let c = coverage(&app, &manager, id, "").await;
+    assert_eq!(c["program"]["code"], "DOI1-TMDT-2027");
+    assert_eq!(c["program"]["threshold_percent"], 90);
+    let population = c["overall"]["population"].as_u64().unwrap();
+    assert!(population > 0, "the team's enforcement officials are the population");
+    // The province's manager sees the same target in their (larger) scope with the same count.
+    let province = app.sign_in_demo("quanly").await;
+    let c2 = coverage(&app, &province, id, "").await;
+    assert_eq!(c2["overall"]["population"].as_u64().unwrap(), population);
+
+    let revs = program_revision::Entity::find()
+        .filter(program_revision::Column::ProgramId.eq(id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(revs.len(), 1);
+    assert_eq!(revs[0].changed_by_name, "quanly.doi1");
+}
+
+#[tokio::test]
+async fn a_draft_with_problems_changes_nothing_and_comes_back_with_every_field() {
+    let app = TestApp::spawn().await;
+    let manager = app.sign_in_demo("quanly").await;
+    let before = program_count(&app).await;
+    let body = form(&[
+        ("id", ""),
+        ("code", "DA319-THUCTHI-2026"),
+        ("name", "Chỉ tiêu thử"),
+        ("root_agency_id", &app.agency_id("GL-QLTT").await.to_string()),
+        ("positions", "Kiểm soát viên thị trường"),
+        ("courses", "a-khung-phap-ly"),
+        ("rule", "all"),
+        ("threshold_percent", "120"),
+        ("deadline", "31/12/2027"),
+        ("metric", "valid_at_deadline"),
+        ("active", "on"),
+    ]);
+    let r = app.post_form("/programs/save", &body, Some(&manager)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(program_count(&app).await, before, "nothing saved");
+    let back = r.location.unwrap();
+    assert!(back.starts_with("/programs/new?check=1&"), "{back}");
+    // The form page, rendered on the server (JavaScript off), shows each problem and keeps
+    // what was typed.
+    let page = app.get(&back, Some(&manager)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let b = &page.body;
+    assert!(b.contains("Chưa lưu"), "summary");
+    assert!(b.contains("đã dùng cho chỉ tiêu khác"), "code taken");
+    assert!(b.contains("120%: ngưỡng phải từ 1 đến 100"), "threshold");
+    assert!(
+        b.contains("\"31/12/2027\" không phải ngày — ghi dạng yyyy-mm-dd"),
+        "deadline"
+    );
+    assert!(b.contains("value=\"Chỉ tiêu thử\""), "name kept");
+    assert!(b.contains("aria-invalid=\"true\""));
+
+    // The API answers the same draft with the same problems, by field.
+    let r = app
+        .call_json(
+            "save_program",
+            &json!({"id": null, "draft": {
+                "code": "", "name": "", "description": "", "root_agency_id": "1",
+                "positions": [], "enforcement_only": true, "courses": [],
+                "rule": "all", "threshold_percent": "abc", "deadline": "", "metric": "x",
+                "active": true, "reason": ""
+            }}),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let problems = r.json()["Problems"].as_array().cloned().unwrap_or_default();
+    let names: Vec<String> = problems
+        .iter()
+        .map(|p| match p {
+            Value::String(s) => s.clone(),
+            Value::Object(o) => o.keys().next().unwrap().clone(),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "CodeMissing",
+            "NameMissing",
+            "RootNotAllowed",
+            "NoCourse",
+            "ThresholdNotNumber",
+            "DeadlineFormat",
+            "Metric"
+        ],
+        "GL-UBND (id 1) is outside quanly's subtree"
+    );
+    assert_eq!(program_count(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_in_demo("quantri").await;
+    let p = program::Entity::find()
+        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let ed = app.call("program_editor", &format!("id={}", p.id), Some(&admin)).await;
+    assert_eq!(ed.status, StatusCode::OK, "{}", ed.body);
+    let mut draft = ed.json()["draft"].clone();
+    draft["threshold_percent"] = json!("95");
+    let r = app
+        .call_json("save_program", &json!({"id": p.id, "draft": draft}), Some(&admin))
+        .await;
+    assert_eq!(r.json(), json!({"Problems": ["ReasonMissing"]}));
+    draft["reason"] = json!("Theo KH 1122/KH-UBND: 95% trong năm 2026");
+    let r = app
+        .call_json("save_program", &json!({"id": p.id, "draft": draft}), Some(&admin))
+        .await;
+    assert_eq!(r.json(), json!({"Saved": p.id}));
+    let c = coverage(&app, &admin, p.id, "").await;
+    assert_eq!(c["program"]["threshold_percent"], 95);
+
+    let ed = app
+        .call("program_editor", &format!("id={}", p.id), Some(&admin))
+        .await
+        .json();
+    let history = ed["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "seeded revision + the change");
+    assert_eq!(history[0]["by"], "quantri");
+    assert_eq!(history[0]["reason"], "Theo KH 1122/KH-UBND: 95% trong năm 2026");
+    assert_eq!(
+        history[0]["changes"],
+        json!([{"field": "Threshold", "before": "100%", "after": "95%"}])
+    );
+    // Saving the same again changes nothing and adds no revision.
+    let r = app
+        .call_json("save_program", &json!({"id": p.id, "draft": draft}), Some(&admin))
+        .await;
+    assert_eq!(r.json(), json!({"Saved": p.id}));
+    let n = program_revision::Entity::find()
+        .filter(program_revision::Column::ProgramId.eq(p.id))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[tokio::test]
+async fn nobody_changes_a_target_above_their_level() {
+    let app = TestApp::spawn().await;
+    let p = program::Entity::find()
+        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let team = app.sign_in_demo("quanly.doi1").await;
+    // The province-wide target: readable, not writable, for a team manager.
+    let ed = app.call("program_editor", &format!("id={}", p.id), Some(&team)).await;
+    assert_eq!(ed.status, StatusCode::OK);
+    assert_eq!(ed.json()["can_edit"], false);
+    let mut draft = ed.json()["draft"].clone();
+    draft["threshold_percent"] = json!("10");
+    draft["reason"] = json!("thử");
+    let r = app
+        .call_json("save_program", &json!({"id": p.id, "draft": draft}), Some(&team))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let body = form(&[("id", &p.id.to_string()), ("threshold_percent", "10"), ("reason", "x")]);
+    let r = app.post_form("/programs/save", &body, Some(&team)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let after = program::Entity::find_by_id(p.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.threshold_percent, 100, "unchanged");
+    // A learner cannot use the API at all; signed out, the form sends to sign-in.
+    let learner = app.sign_in_demo("hocvien").await;
+    let r = app.call("programs", "", Some(&learner)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app.post_form("/programs/save", &body, None).await;
+    assert!(r.location.unwrap_or_default().starts_with("/sign-in"));
+}
+
+/// The first enforcement official of Đội 1 on the roster who is still missing the target.
+async fn someone_missing(app: &TestApp, token: &str, program: i64) -> i64 {
+    let team = app.agency_id("GL-QLTT-D01").await;
+    let r = app
+        .call(
+            "coverage_missing",
+            &format!("program={program}&agency_id={team}&as_of="),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()["missing"][0]["id"].as_i64().expect("someone is missing")
+}
+
+#[tokio::test]
+async fn an_exemption_leaves_the_base_from_today_and_a_withdrawal_brings_them_back() {
+    let app = TestApp::spawn().await;
+    let manager = app.sign_in_demo("quanly.doi1").await;
+    let p = program::Entity::find()
+        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let who = someone_missing(&app, &manager, p.id).await;
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let today0 = coverage(&app, &manager, p.id, "").await["overall"].clone();
+    let past0 = coverage(&app, &manager, p.id, &yesterday).await["overall"].clone();
+
+    // Reason and approver are both required; nothing is written without them.
+    let r = app
+        .call(
+            "exempt_official",
+            &format!("program_id={}&person_id={who}&reason=&approved_by=", p.id),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Ghi lý do miễn trừ"), "{}", r.body);
+    // The browser's form (JavaScript off) comes back to the record with the problem.
+    let r = app
+        .post_form(
+            &format!("/people/{who}/exemptions"),
+            &format!("program_id={}&reason={}&approved_by=", p.id, enc("Nghỉ thai sản")),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/people/{who}?program={}&error=approver", p.id).as_str())
+    );
+    let page = app.get(r.location.as_deref().unwrap(), Some(&manager)).await;
+    assert!(
+        page.body.contains("Ghi người phê duyệt"),
+        "the problem is shown on the record"
+    );
+
+    let r = app
+        .post_form(
+            &format!("/people/{who}/exemptions"),
+            &format!(
+                "program_id={}&reason={}&approved_by={}",
+                p.id,
+                enc("Nghỉ thai sản đến 30/6/2027"),
+                enc("Chi cục trưởng — QĐ 15/QĐ-CCQLTT")
+            ),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/people/{who}?program={}&exempted=1", p.id).as_str())
+    );
+    let today1 = coverage(&app, &manager, p.id, "").await["overall"].clone();
+    assert_eq!(today1["exempt"], today0["exempt"].as_u64().unwrap() + 1);
+    assert_eq!(
+        today1["population"], today0["population"],
+        "still counted in the population"
+    );
+    assert_eq!(
+        coverage(&app, &manager, p.id, &yesterday).await["overall"],
+        past0,
+        "yesterday's figures do not change"
+    );
+    // Listed apart in the drill-down, with reason and approver.
+    let team = app.agency_id("GL-QLTT-D01").await;
+    let m = app
+        .call(
+            "coverage_missing",
+            &format!("program={}&agency_id={team}&as_of=", p.id),
+            Some(&manager),
+        )
+        .await
+        .json();
+    let listed = m["exempt"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == who)
+        .cloned()
+        .unwrap();
+    assert_eq!(listed["approved_by"], "Chi cục trưởng — QĐ 15/QĐ-CCQLTT");
+    // Twice is refused.
+    let r = app
+        .call(
+            "exempt_official",
+            &format!("program_id={}&person_id={who}&reason=x&approved_by=y", p.id),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("đã được miễn trừ"), "{}", r.body);
+
+    // Withdrawn: back in the base today; the row stays as history.
+    let ex = exemption::Entity::find()
+        .filter(exemption::Column::PersonId.eq(who))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/exemptions/{}/withdraw", ex.id),
+            &format!(
+                "reason={}&back={}",
+                enc("Đã đi làm lại"),
+                enc(&format!("/people/{who}"))
+            ),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/people/{who}?withdrawn=1").as_str())
+    );
+    let today2 = coverage(&app, &manager, p.id, "").await["overall"].clone();
+    assert_eq!(today2, today0);
+    let rows = exemption::Entity::find()
+        .filter(exemption::Column::PersonId.eq(who))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].withdrawal_reason.as_deref(), Some("Đã đi làm lại"));
+    // …and may be exempted again later (a new row).
+    let r = app
+        .call(
+            "exempt_official",
+            &format!("program_id={}&person_id={who}&reason=x&approved_by=y", p.id),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The record lists both, in force and withdrawn.
+    let rec = app
+        .call("person_record", &format!("id={who}"), Some(&manager))
+        .await
+        .json();
+    assert_eq!(rec["exemptions"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn exemptions_are_refused_outside_the_subtree_for_oneself_and_outside_the_population() {
+    let app = TestApp::spawn().await;
+    let p = program::Entity::find()
+        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let province = app.sign_in_demo("quanly").await;
+    let who = someone_missing(&app, &province, p.id).await;
+    // An official of Đội 2, seen by Đội 1's manager: 403 and nothing written.
+    let d2 = app.agency_id("GL-QLTT-D02").await;
+    let other = app
+        .call(
+            "coverage_missing",
+            &format!("program={}&agency_id={d2}&as_of=", p.id),
+            Some(&province),
+        )
+        .await
+        .json()["missing"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let team = app.sign_in_demo("quanly.doi1").await;
+    let r = app
+        .call(
+            "exempt_official",
+            &format!("program_id={}&person_id={other}&reason=x&approved_by=y", p.id),
+            Some(&team),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post_form(
+            &format!("/people/{other}/exemptions"),
+            &format!("program_id={}&reason=x&approved_by=y", p.id),
+            Some(&team),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        exemption::Entity::find()
+            .filter(exemption::Column::PersonId.eq(other))
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+    // A learner cannot exempt anyone, themself included.
+    let learner = app.sign_in_demo("hocvien").await;
+    let r = app
+        .call(
+            "exempt_official",
+            &format!("program_id={}&person_id={who}&reason=x&approved_by=y", p.id),
+            Some(&learner),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Someone outside the population (no enforcement duty): nothing to exempt.
+    use app::ssr::db::entities::person;
+    let admin = app.sign_in_demo("quantri").await;
+    let ne = person::Entity::find()
+        .filter(person::Column::Enforcement.eq(false))
+        .filter(person::Column::Active.eq(true))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the demo has officials without an enforcement duty");
+    let r = app
+        .call(
+            "exempt_official",
+            &format!("program_id={}&person_id={}&reason=x&approved_by=y", p.id, ne.id),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("không thuộc đối tượng"), "{}", r.body);
+}
