@@ -78,7 +78,10 @@ fn CoverageBody() -> impl IntoView {
         },
     );
     view! {
-        <h1>{T::NavCoverage.get(lang)}</h1>
+        <div class="page-head">
+            <h1>{T::NavCoverage.get(lang)}</h1>
+            <a class="button" href="/programs">{T::ManagePrograms.get(lang)}</a>
+        </div>
         <p class="lead">{T::CoverageLeadPrograms.get(lang)}</p>
         <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
             {move || Suspend::new(async move {

@@ -264,7 +264,7 @@ fn Editor(ed: ProgramEditor) -> impl IntoView {
                     }).collect_view()}
                 </select>
                 {msg(Field::Root)}
-                <fieldset class="checks" id="p-positions" aria-describedby="p-positions-hint">
+                <fieldset class="checks columns" id="p-positions" aria-describedby="p-positions-hint">
                     <legend>{T::FieldPositions.get(lang)}</legend>
                     <p class="muted" id="p-positions-hint">{T::PositionsHint.get(lang)}</p>
                     {positions.into_iter().enumerate().map(|(i, p)| {
@@ -400,7 +400,8 @@ fn Editor(ed: ProgramEditor) -> impl IntoView {
     }
 }
 
-/// Exemptions, each with a withdrawal form while in force (`back`: where to return).
+/// Exemptions, each with a withdrawal form while in force (`back`: where to return). On a
+/// program's page they list officials; on an official's record (`show_program`), programs.
 #[component]
 pub fn ExemptionTable(rows: Vec<ExemptionDto>, back: String, show_program: bool, can_withdraw: bool) -> impl IntoView {
     let lang = expect_context::<Lang>();
@@ -411,8 +412,7 @@ pub fn ExemptionTable(rows: Vec<ExemptionDto>, back: String, show_program: bool,
         <table class="grid exemptions" aria-label=T::Exemptions.get(lang)>
             <thead><tr>
                 {show_program.then(|| view! { <th>{T::Program.get(lang)}</th> })}
-                <th>{T::FullName.get(lang)}</th>
-                <th>{T::Agency.get(lang)}</th>
+                {(!show_program).then(|| view! { <th>{T::FullName.get(lang)}</th><th>{T::Agency.get(lang)}</th> })}
                 <th>{T::Reason.get(lang)}</th>
                 <th>{T::ApprovedBy.get(lang)}</th>
                 <th>{T::ExemptSince.get(lang)}</th>
@@ -443,8 +443,10 @@ pub fn ExemptionTable(rows: Vec<ExemptionDto>, back: String, show_program: bool,
                     view! {
                         <tr>
                             {show_program.then(|| view! { <td>{e.program_name.clone()}</td> })}
-                            <td><a href=format!("/people/{}", e.person_id)>{e.person_name}</a>" "<code class="muted">{e.person_code}</code></td>
-                            <td>{e.agency_name}</td>
+                            {(!show_program).then(|| view! {
+                                <td><a href=format!("/people/{}", e.person_id)>{e.person_name}</a>" "<code class="muted">{e.person_code}</code></td>
+                                <td>{e.agency_name}</td>
+                            })}
                             <td>{e.reason}</td>
                             <td>{e.approved_by}</td>
                             <td>{fmt_date(e.since)}</td>
