@@ -179,8 +179,9 @@ messages! {
     NoCertificates => "Chưa có chứng nhận.", "No certificates yet.";
     NavRoster => "Nhập danh sách", "Import roster";
     RosterLead => "Tải lên tệp CSV danh sách cán bộ (xuất từ Excel: CSV UTF-8, dấu phẩy hoặc chấm phẩy). Hệ thống kiểm tra toàn bộ tệp và cho xem trước các thay đổi; chỉ áp dụng khi bạn xác nhận, và áp dụng tất cả hoặc không gì cả.", "Upload a CSV roster (from Excel: CSV UTF-8, comma or semicolon). The whole file is checked and the changes previewed; nothing is applied until you confirm, and then all of it or nothing.";
-    RosterColumns => "Cột bắt buộc: mã cán bộ, họ và tên, mã đơn vị, chức vụ, nhiệm vụ thực thi (có/không). Không bắt buộc: email, điện thoại, ngày bắt đầu, ngày kết thúc (dd/mm/yyyy).", "Required columns: official code, full name, agency code, position, enforcement (yes/no). Optional: email, phone, start date, end date (dd/mm/yyyy).";
-    RosterFile => "Tệp danh sách (CSV)", "Roster file (CSV)";
+    RosterColumns => "Cột bắt buộc: mã cán bộ, họ và tên, mã đơn vị, chức vụ, nhiệm vụ thực thi (có/không). Không bắt buộc: email, điện thoại, ngày bắt đầu, ngày kết thúc (dd/mm/yyyy). Với tệp Excel: dòng đầu của trang tính đầu tiên là tên cột; nên định dạng cột mã và điện thoại là Văn bản để giữ số 0 ở đầu.", "Required columns: official code, full name, agency code, position, enforcement (yes/no). Optional: email, phone, start date, end date (dd/mm/yyyy). For Excel: the first row of the first sheet names the columns; format the code and phone columns as Text to keep leading zeros.";
+    RosterFile => "Tệp danh sách (CSV hoặc Excel .xlsx)", "Roster file (CSV or Excel .xlsx)";
+    ExcelUnreadable => "Không đọc được tệp Excel.", "The Excel file could not be read.";
     CheckFile => "Kiểm tra tệp", "Check the file";
     ApplyChanges => "Xác nhận áp dụng các thay đổi", "Apply these changes";
     RosterErrors => "Tệp có lỗi nên chưa áp dụng gì. Sửa các dòng sau rồi tải lên lại:", "The file has errors, so nothing was applied. Fix these lines and upload again:";

@@ -402,3 +402,186 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
     .unwrap();
     assert_eq!(server::cli::import_roster(db, &bad, true, None, None).await.unwrap(), 1);
 }
+
+/// One cell of a test workbook.
+enum Cell {
+    Text(String),
+    Flag(bool),
+    Date(u16, u8, u8),
+}
+
+/// An .xlsx with an empty first row and the header on row 2 (as a title-less export might be).
+fn workbook(rows: &[Vec<Cell>]) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
+                Cell::Flag(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+                Cell::Date(y, m, d) => ws
+                    .write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date)
+                    .map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn an_excel_roster_reads_like_its_csv_with_sheet_rows_in_every_error() {
+    let app = TestApp::spawn().await;
+    let token = app.sign_in_demo("quanly.doi1").await;
+    let (_, people) = team_lines(&app).await;
+    let t = |s: &str| Cell::Text(s.to_string());
+    let header = vec![
+        t("Mã cán bộ"),
+        t("Họ và tên"),
+        t("Mã đơn vị"),
+        t("Chức vụ"),
+        t("Nhiệm vụ thực thi"),
+        t("Ngày bắt đầu"),
+    ];
+    let build = |agency: &str, flag: Cell| -> Vec<u8> {
+        let mut rows = vec![header_clone(&header)];
+        for (i, p) in people.iter().enumerate() {
+            // Excel booleans for some rows, typed words for others; names decomposed (NFD).
+            let f = if i % 2 == 0 {
+                Cell::Flag(p.enforcement)
+            } else {
+                t(if p.enforcement { "Có" } else { "không" })
+            };
+            rows.push(vec![
+                t(&p.code),
+                t(&p.full_name.nfd().collect::<String>()),
+                t("GL-QLTT-D01"),
+                t(&p.position),
+                f,
+            ]);
+        }
+        rows.push(vec![
+            t("GL91001"),
+            t("Rơ Mah Hiền"),
+            t(agency),
+            t("Kiểm soát viên thị trường"),
+            Cell::Flag(true),
+            Cell::Date(2026, 11, 2),
+        ]);
+        rows.push(vec![
+            t("GL91002"),
+            t("Đinh Văn Ba"),
+            t("GL-QLTT-D01"),
+            t("Kiểm soát viên thị trường"),
+            flag,
+        ]);
+        workbook(&rows)
+    };
+    fn header_clone(h: &[Cell]) -> Vec<Cell> {
+        h.iter()
+            .map(|c| match c {
+                Cell::Text(s) => Cell::Text(s.clone()),
+                Cell::Flag(b) => Cell::Flag(*b),
+                Cell::Date(y, m, d) => Cell::Date(*y, *m, *d),
+            })
+            .collect()
+    }
+    // Sheet rows: 1 empty, 2 header, 3.. the team, then the joiner and the second newcomer.
+    let joiner_row = people.len() + 3;
+    let flag_row = joiner_row + 1;
+    let before = active_in(&app, "GL-QLTT-D01").await;
+
+    let r = upload(&app, &token, "danh-sach.xlsx", &build("GL-QLTT-D99", t("có lẽ"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = upload_id(&r.location);
+    let preview = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
+    let errors: Vec<String> = serde_json::from_value(preview["errors"].clone()).unwrap();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(&format!(
+            "dòng {joiner_row}, cột 3 (Mã đơn vị): không có đơn vị mã \"GL-QLTT-D99\""
+        )),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with(&format!(
+            "dòng {flag_row}, cột 5 (Nhiệm vụ thực thi): không hiểu giá trị \"có lẽ\""
+        )),
+        "{}",
+        errors[1]
+    );
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token))
+        .await;
+    assert_eq!(active_in(&app, "GL-QLTT-D01").await, before, "nothing applied");
+
+    // Corrected: two joiners, no change to anyone else (booleans and words agree with the roster).
+    let fixed = build("GL-QLTT-D01", Cell::Flag(false));
+    let r = upload(&app, &token, "danh-sach.xlsx", &fixed).await;
+    let id = upload_id(&r.location);
+    let preview = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(preview["errors"].as_array().unwrap().len(), 0, "{preview}");
+    assert_eq!(
+        (preview["joiners"].as_u64(), preview["changes"].as_u64()),
+        (Some(2), Some(0)),
+        "{preview}"
+    );
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&token))
+        .await;
+    assert_eq!(active_in(&app, "GL-QLTT-D01").await, before + 2);
+    let joiner = person::Entity::find()
+        .filter(person::Column::Code.eq("GL91001"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("joiner added");
+    assert!(joiner.enforcement, "an Excel TRUE is có");
+    let period = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(joiner.id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        period.valid_from,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
+        "the date cell"
+    );
+    let ba = person::Entity::find()
+        .filter(person::Column::Code.eq("GL91002"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!ba.enforcement, "an Excel FALSE is không");
+
+    // Again: no changes.
+    let r = upload(&app, &token, "danh-sach.xlsx", &fixed).await;
+    let id = upload_id(&r.location);
+    let preview = app
+        .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
+    for k in ["joiners", "leavers", "transfers", "changes"] {
+        assert_eq!(preview[k], 0, "{k}: {preview}");
+    }
+
+    // A damaged workbook is refused in words, with nothing stored.
+    let mut broken = fixed.clone();
+    broken.truncate(fixed.len() / 2);
+    let r = upload(&app, &token, "hong.xlsx", &broken).await;
+    let to = r.location.unwrap_or_default();
+    assert!(to.starts_with("/roster?error=excel&detail="), "{to}");
+    let page = app.get(&to, Some(&token)).await;
+    assert!(page.body.contains("Không đọc được tệp Excel"), "the page explains");
+}

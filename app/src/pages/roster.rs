@@ -27,7 +27,15 @@ pub fn Roster() -> impl IntoView {
         <RequireRole roles=&[Role::Manager, Role::Admin]>
             <h1>{T::NavRoster.get(lang)}</h1>
             <p class="lead">{T::RosterLead.get(lang)}</p>
-            {move || error().map(|_| view! { <p class="alert error" role="alert">{T::UploadMissing.get(lang)}</p> })}
+            {move || error().map(|e| {
+                let text = if e == "excel" {
+                    let detail = query.read().get("detail").unwrap_or_default();
+                    format!("{} {detail}", T::ExcelUnreadable.get(lang))
+                } else {
+                    T::UploadMissing.get(lang).to_string()
+                };
+                view! { <p class="alert error" role="alert">{text}</p> }
+            })}
             <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
                 {move || Suspend::new(async move {
                     match preview.await {
@@ -40,7 +48,7 @@ pub fn Roster() -> impl IntoView {
             <section class="card">
                 <form method="post" action="/roster/upload" enctype="multipart/form-data">
                     <label for="roster-file">{T::RosterFile.get(lang)}</label>
-                    <input id="roster-file" name="file" type="file" accept=".csv,text/csv" required/>
+                    <input id="roster-file" name="file" type="file" accept=".csv,text/csv,.xlsx,.xlsm,.xls,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required/>
                     <p class="muted">{T::RosterColumns.get(lang)}</p>
                     <button type="submit" class="button primary">{T::CheckFile.get(lang)}</button>
                 </form>

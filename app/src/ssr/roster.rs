@@ -528,6 +528,67 @@ pub async fn recompute_paths(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 /// (`api::roster::roster_preview`); `POST /roster/apply` (form field `upload`) applies it in one
 /// transaction and redirects back with `&applied=1`. Admins and managers only; a manager's rows
 /// must lie in their subtree; only the uploader (or an admin) can see or apply an upload.
+/// Whether `bytes` look like a spreadsheet (an .xlsx/.xlsm/.ods zip, or an old .xls) rather
+/// than text.
+pub fn is_spreadsheet(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// A roster or agency file as the checker reads it: CSV text as is; a spreadsheet's first
+/// worksheet turned into CSV with one line per sheet row and one field per sheet column, so
+/// `dòng L, cột C` in an error is row L and column C of the sheet. Dates become `dd/mm/yyyy`,
+/// whole numbers lose Excel's `.0`, booleans become có/không, line breaks inside a cell become
+/// spaces. An unreadable spreadsheet is an error in words.
+pub fn file_text(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    if !is_spreadsheet(&bytes) {
+        return Ok(bytes);
+    }
+    let unreadable =
+        |e: &dyn std::fmt::Display| format!("không đọc được tệp Excel ({e}) — lưu lại dưới dạng .xlsx, hoặc CSV UTF-8");
+    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let range = match book.worksheet_range_at(0) {
+        Some(r) => r.map_err(|e| unreadable(&e))?,
+        None => return Err("tệp Excel không có trang tính nào — danh sách phải ở trang tính đầu tiên".into()),
+    };
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut out = "\n".repeat(row0 as usize);
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(vec![]);
+    for row in range.rows() {
+        let mut cells: Vec<String> = std::iter::repeat_n(String::new(), col0 as usize).collect();
+        cells.extend(row.iter().map(|c| {
+            match c {
+                Data::Empty => String::new(),
+                Data::String(s) => s.replace(['\r', '\n'], " "),
+                Data::Int(i) => i.to_string(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::Float(f) => f.to_string(),
+                Data::Bool(true) => "có".into(),
+                Data::Bool(false) => "không".into(),
+                Data::DateTime(d) => d
+                    .as_datetime()
+                    .map(|t| t.format("%d/%m/%Y").to_string())
+                    .unwrap_or_else(|| d.as_f64().to_string()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Error(e) => format!("#{e:?}"),
+            }
+        }));
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        if cells.is_empty() {
+            // One empty field: csv writes `""`, which keeps the line and reads back as blank.
+            cells.push(String::new());
+        }
+        w.write_record(&cells).map_err(|e| e.to_string())?;
+    }
+    out.push_str(&String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).unwrap_or_default());
+    Ok(out.into_bytes())
+}
+
 pub mod web {
     use super::super::db::entities::roster_upload;
     use super::super::state::AppState;
@@ -570,6 +631,14 @@ pub mod web {
         }
         let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
             return Redirect::to("/roster?error=empty").into_response();
+        };
+        // A spreadsheet is stored as the CSV it reads as (same lines and columns).
+        let bytes = match super::file_text(bytes) {
+            Ok(b) => b,
+            Err(e) => {
+                let q: String = form_urlencoded::byte_serialize(e.as_bytes()).collect();
+                return Redirect::to(&format!("/roster?error=excel&detail={q}")).into_response();
+            }
         };
         // Stored as text; a non-UTF-8 file is kept lossily and fails validation with a clear
         // message (the check re-reads the stored bytes).
