@@ -11,6 +11,7 @@ test:
 # measured in the same run; prints ratios. Not a test.
 bench:
 	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example coverage_bench
+	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example coverage_db_bench
 
 fmt:
 	cargo fmt --all

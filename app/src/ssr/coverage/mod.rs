@@ -96,6 +96,35 @@ pub async fn load_facts_for(
     program_id: i64,
     person: Option<i64>,
 ) -> Result<Facts, DbErr> {
+    load_facts_within(db, rule, program_id, person, None).await
+}
+
+/// Like [`load_facts_for`], limited to the officials who ever belonged to an agency of the
+/// subtree at `subtree_path` (`/1/4/`) when it is given: a team's or a province's coverage
+/// reads only its own officials' rows, at any date, since anyone counted in the subtree on a
+/// date has a membership period there (the agencies stay whole, for the tree).
+pub async fn load_facts_within(
+    db: &impl ConnectionTrait,
+    rule: &ProgramRule,
+    program_id: i64,
+    person: Option<i64>,
+    subtree_path: Option<&str>,
+) -> Result<Facts, DbErr> {
+    use sea_orm::sea_query::Query;
+    let subtree_agencies = subtree_path.map(|path| {
+        Query::select()
+            .column(agency::Column::Id)
+            .from(agency::Entity)
+            .and_where(agency::Column::Path.starts_with(path))
+            .to_owned()
+    });
+    let subtree_people = subtree_agencies.clone().map(|agencies| {
+        Query::select()
+            .column(membership::Column::PersonId)
+            .from(membership::Entity)
+            .and_where(membership::Column::AgencyId.in_subquery(agencies))
+            .to_owned()
+    });
     let agencies = agency::Entity::find()
         .all(db)
         .await?
@@ -110,6 +139,9 @@ pub async fn load_facts_for(
     let mut mq = membership::Entity::find();
     if let Some(pid) = person {
         mq = mq.filter(membership::Column::PersonId.eq(pid));
+    }
+    if let Some(q) = subtree_people.clone() {
+        mq = mq.filter(membership::Column::PersonId.in_subquery(q));
     }
     let memberships = mq
         .order_by_asc(membership::Column::Id)
@@ -130,6 +162,9 @@ pub async fn load_facts_for(
         Metric::EverCompleted => course_credit::Entity::find()
             .filter(course_credit::Column::CourseId.is_in(courses.clone()))
             .apply_if(person, |q, pid| q.filter(course_credit::Column::PersonId.eq(pid)))
+            .apply_if(subtree_people.clone(), |q, sub| {
+                q.filter(course_credit::Column::PersonId.in_subquery(sub))
+            })
             .all(db)
             .await?
             .into_iter()
@@ -141,26 +176,57 @@ pub async fn load_facts_for(
             .collect(),
         Metric::ValidAtDeadline => vec![],
     };
+    // Only the columns coverage reads, and only certificates still valid at the deadline (the
+    // domain would drop the others): at national scale this is most of the dashboard's time.
     let certificates = match rule.metric {
-        Metric::ValidAtDeadline => certificate::Entity::find()
-            .filter(certificate::Column::CourseId.is_in(courses))
-            .apply_if(person, |q, pid| q.filter(certificate::Column::PersonId.eq(pid)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| cov::Certificate {
-                person_id: c.person_id,
-                course_id: c.course_id,
-                issued_on: c.issued_at.date_naive(),
-                valid_until: c.valid_until,
-                revoked_on: c.revoked_at.map(|r| r.date_naive()),
-            })
-            .collect(),
+        Metric::ValidAtDeadline => {
+            type Row = (
+                i64,
+                String,
+                chrono::DateTime<chrono::Utc>,
+                Option<NaiveDate>,
+                Option<chrono::DateTime<chrono::Utc>>,
+            );
+            let rows: Vec<Row> = certificate::Entity::find()
+                .select_only()
+                .column(certificate::Column::PersonId)
+                .column(certificate::Column::CourseId)
+                .column(certificate::Column::IssuedAt)
+                .column(certificate::Column::ValidUntil)
+                .column(certificate::Column::RevokedAt)
+                .filter(certificate::Column::CourseId.is_in(courses))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(certificate::Column::ValidUntil.is_null())
+                        .add(certificate::Column::ValidUntil.gte(rule.deadline)),
+                )
+                .apply_if(person, |q, pid| q.filter(certificate::Column::PersonId.eq(pid)))
+                .apply_if(subtree_people.clone(), |q, sub| {
+                    q.filter(certificate::Column::PersonId.in_subquery(sub))
+                })
+                .into_tuple()
+                .all(db)
+                .await?;
+            rows.into_iter()
+                .map(
+                    |(person_id, course_id, issued, valid_until, revoked)| cov::Certificate {
+                        person_id,
+                        course_id,
+                        issued_on: issued.date_naive(),
+                        valid_until,
+                        revoked_on: revoked.map(|r| r.date_naive()),
+                    },
+                )
+                .collect()
+        }
         Metric::EverCompleted => vec![],
     };
     let exemptions = exemption::Entity::find()
         .filter(exemption::Column::ProgramId.eq(program_id))
         .apply_if(person, |q, pid| q.filter(exemption::Column::PersonId.eq(pid)))
+        .apply_if(subtree_people, |q, sub| {
+            q.filter(exemption::Column::PersonId.in_subquery(sub))
+        })
         .all(db)
         .await?
         .into_iter()
@@ -233,7 +299,9 @@ pub async fn snapshot(
     )
     .await?;
     let in_scope = tree_order(in_scope);
-    let facts = load_facts(db, &rule, program.id).await?;
+    // A top-level root holds everyone: no filter (it would only cost a subquery).
+    let subtree = root.parent_id.is_some().then_some(root.path.as_str());
+    let facts = load_facts_within(db, &rule, program.id, None, subtree).await?;
     let ix = cov::Index::new(&rule, &facts);
     let all = ix.evaluate(as_of);
     let roll = ix.rollup(&all);
