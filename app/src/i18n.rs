@@ -354,6 +354,7 @@ messages! {
     ViewAction => "Xem", "View";
     ViewCoverage => "Xem độ bao phủ", "View coverage";
     ManagePrograms => "Quản lý chỉ tiêu", "Manage targets";
+    RuleChangedAfter => "Số liệu tính theo chỉ tiêu hiện hành; chỉ tiêu đã được sửa sau ngày xem, lần gần nhất ngày", "Figures use the target as it stands today; it was changed after this date, last on";
     Before => "Trước", "Before";
     After => "Sau", "After";
 }

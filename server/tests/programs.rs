@@ -194,6 +194,11 @@ async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
     assert_eq!(r.json(), json!({"Saved": p.id}));
     let c = coverage(&app, &admin, p.id, "").await;
     assert_eq!(c["program"]["threshold_percent"], 95);
+    assert_eq!(c["rule_changed_after"], Value::Null, "today's view is under today's rule");
+    // A past date is computed with today's rule, and the dashboard says the rule changed since.
+    let today = chrono::Utc::now().date_naive();
+    let past = coverage(&app, &admin, p.id, &(today - chrono::Duration::days(30)).to_string()).await;
+    assert_eq!(past["rule_changed_after"], json!(today.to_string()));
 
     let ed = app
         .call("program_editor", &format!("id={}", p.id), Some(&admin))

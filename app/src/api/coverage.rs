@@ -56,6 +56,9 @@ pub struct CoverageReport {
     pub series: Vec<WeekPoint>,
     pub forecast: Option<Forecast>,
     pub outreach: Vec<OutreachLine>,
+    /// When the program's rule was last changed, if that was after `as_of` (figures are always
+    /// computed with the rule in force today; the page says so).
+    pub rule_changed_after: Option<NaiveDate>,
 }
 
 /// Outreach (the plan's other two 100 % targets) for an agency subtree.
@@ -196,6 +199,10 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
         .await
         .map_err(guard::internal)?;
     let outreach = ssr_cov::outreach(&state, &snap.root).await.map_err(guard::internal)?;
+    let rule_changed_after = ssr_cov::last_change(&state, snap.program.id)
+        .await
+        .map_err(guard::internal)?
+        .filter(|d| *d > as_of);
     let program = programs
         .iter()
         .find(|x| x.id == snap.program.id)
@@ -227,6 +234,7 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
         series: snap.series,
         forecast: snap.forecast,
         outreach,
+        rule_changed_after,
     })
 }
 
@@ -356,6 +364,18 @@ pub(crate) mod ssr_cov {
             .iter()
             .map(|c| (c.id.to_string(), c.meta.title.clone()))
             .collect()
+    }
+
+    /// The day of the program's latest change after its creation (revision 2 or later).
+    pub async fn last_change(state: &AppState, program_id: i64) -> Result<Option<chrono::NaiveDate>, DbErr> {
+        use crate::ssr::db::entities::program_revision;
+        Ok(program_revision::Entity::find()
+            .filter(program_revision::Column::ProgramId.eq(program_id))
+            .filter(program_revision::Column::Revision.gt(1))
+            .order_by_desc(program_revision::Column::Revision)
+            .one(&state.db)
+            .await?
+            .map(|r| r.changed_at.date_naive()))
     }
 
     /// Every active program.

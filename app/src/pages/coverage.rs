@@ -146,6 +146,12 @@ fn Dashboard(
                 {T::Deadline.get(lang)}": "{fmt_date(deadline)}" · "{T::Target.get(lang)}": "
                 {r.program.threshold_percent}"% · "{T::AsOf.get(lang)}": "{fmt_date(r.as_of)}
             </p>
+            {r.rule_changed_after.map(|d| view! {
+                <p class="alert info">
+                    {T::RuleChangedAfter.get(lang)}" "{fmt_date(d)}". "
+                    <a href=format!("/programs/{pid}")>{T::RevisionHistory.get(lang)}</a>
+                </p>
+            })}
             <div class="stats">
                 <div class=format!("stat stat-rag rag-{}", r.rag.as_str())>
                     <span class="num" data-testid="coverage-percent">{fmt_pct(lang, r.percent)}</span>
