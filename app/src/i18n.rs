@@ -355,6 +355,9 @@ messages! {
     ViewCoverage => "Xem độ bao phủ", "View coverage";
     ManagePrograms => "Quản lý chỉ tiêu", "Manage targets";
     RuleChangedAfter => "Số liệu tính theo chỉ tiêu hiện hành; chỉ tiêu đã được sửa sau ngày xem, lần gần nhất ngày", "Figures use the target as it stands today; it was changed after this date, last on";
+    CertificateRevoked => "Đã thu hồi chứng nhận: từ hôm nay chứng nhận không còn được tính và trang xác minh báo \"đã thu hồi\".", "Certificate revoked: from today it no longer counts and the verification page says \"revoked\".";
+    Revoke => "Thu hồi", "Revoke";
+    RevokeReason => "Lý do thu hồi chứng nhận", "Reason for revoking";
     Before => "Trước", "Before";
     After => "Sau", "After";
 }

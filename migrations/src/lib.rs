@@ -10,6 +10,7 @@ mod m20261128_000003_programs_completions;
 mod m20261128_000004_history_coverage;
 mod m20261128_000005_learner_journey;
 mod m20261128_000006_program_editing;
+mod m20261128_000007_certificate_revocation;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_history_coverage::Migration),
             Box::new(m20261128_000005_learner_journey::Migration),
             Box::new(m20261128_000006_program_editing::Migration),
+            Box::new(m20261128_000007_certificate_revocation::Migration),
         ]
     }
 }

@@ -76,6 +76,10 @@ pub fn router(state: AppState) -> Router {
             "/exemptions/{id}/withdraw",
             post(app::ssr::programs::web::withdraw_form),
         )
+        .route(
+            "/certificates/{number}/revoke",
+            post(app::ssr::programs::web::revoke_form),
+        )
         .route("/courses/{course}/lessons/{n}/read", post(forms::mark_read))
         .route("/courses/{course}/exam/start", post(forms::start_exam))
         .route("/courses/{course}/exam/submit", post(forms::submit_exam))

@@ -194,7 +194,11 @@ async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
     assert_eq!(r.json(), json!({"Saved": p.id}));
     let c = coverage(&app, &admin, p.id, "").await;
     assert_eq!(c["program"]["threshold_percent"], 95);
-    assert_eq!(c["rule_changed_after"], Value::Null, "today's view is under today's rule");
+    assert_eq!(
+        c["rule_changed_after"],
+        Value::Null,
+        "today's view is under today's rule"
+    );
     // A past date is computed with today's rule, and the dashboard says the rule changed since.
     let today = chrono::Utc::now().date_naive();
     let past = coverage(&app, &admin, p.id, &(today - chrono::Duration::days(30)).to_string()).await;
@@ -501,4 +505,147 @@ async fn exemptions_are_refused_outside_the_subtree_for_oneself_and_outside_the_
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("không thuộc đối tượng"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_revoked_certificate_stops_counting_from_today_and_verifies_as_revoked() {
+    use app::ssr::db::entities::{certificate, person};
+    let app = TestApp::spawn().await;
+    let manager = app.sign_in_demo("quanly.doi1").await;
+    let p = program::Entity::find()
+        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let team = app.agency_id("GL-QLTT-D01").await;
+    // Someone of Đội 1 covered today, and one of their certificates for a required course.
+    let mut found = None;
+    for who in person::Entity::find()
+        .filter(person::Column::AgencyId.eq(team))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+    {
+        let rec = app
+            .call("person_record", &format!("id={}", who.id), Some(&manager))
+            .await
+            .json();
+        let standing = &rec["programs"][0];
+        if standing["program_id"] == p.id && standing["status"] == "covered" {
+            found = Some((
+                who.id,
+                standing["courses"][0]["certificate"].as_str().unwrap().to_string(),
+            ));
+            break;
+        }
+    }
+    let (who, number) = found.expect("someone in Đội 1 is covered in the demo");
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let today0 = coverage(&app, &manager, p.id, "").await["overall"].clone();
+    let past0 = coverage(&app, &manager, p.id, &yesterday).await["overall"].clone();
+
+    // A reason is required (the form comes back with the problem); a learner may not revoke.
+    let r = app
+        .post_form(&format!("/certificates/{number}/revoke"), "reason=", Some(&manager))
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/people/{who}?revoke_error=reason&cert={number}").as_str())
+    );
+    let learner = app.sign_in_demo("hocvien").await;
+    let r = app
+        .call(
+            "revoke_certificate",
+            &format!("number={number}&reason=x"),
+            Some(&learner),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let r = app
+        .post_form(
+            &format!("/certificates/{number}/revoke"),
+            &format!("reason={}", enc("Gian lận khi làm bài — BB ngày 20/11/2026")),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some(format!("/people/{who}?revoked=1").as_str()));
+    let today1 = coverage(&app, &manager, p.id, "").await["overall"].clone();
+    assert_eq!(
+        today1["covered"].as_u64().unwrap() + 1,
+        today0["covered"].as_u64().unwrap(),
+        "one fewer covered today"
+    );
+    assert_eq!(
+        coverage(&app, &manager, p.id, &yesterday).await["overall"],
+        past0,
+        "the past stays"
+    );
+    let v = app
+        .call("verify_certificate", &format!("number={number}"), None)
+        .await
+        .json();
+    assert_eq!(v["status"], "Revoked");
+    let row = certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number.as_str()))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.revoked_by.is_some());
+    // Twice is refused, in words.
+    let r = app
+        .call(
+            "revoke_certificate",
+            &format!("number={number}&reason=x"),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("đã bị thu hồi"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_manager_cannot_revoke_outside_their_subtree() {
+    use app::ssr::db::entities::{certificate, person};
+    let app = TestApp::spawn().await;
+    let d2 = app.agency_id("GL-QLTT-D02").await;
+    let holder = person::Entity::find()
+        .filter(person::Column::AgencyId.eq(d2))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect::<Vec<_>>();
+    let cert = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.is_in(holder))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("Đội 2 holds certificates in the demo");
+    let team1 = app.sign_in_demo("quanly.doi1").await;
+    let r = app
+        .call(
+            "revoke_certificate",
+            &format!("number={}&reason=x", cert.number),
+            Some(&team1),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .post_form(
+            &format!("/certificates/{}/revoke", cert.number),
+            "reason=x",
+            Some(&team1),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let after = certificate::Entity::find_by_id(cert.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(after.revoked_at.is_none());
 }

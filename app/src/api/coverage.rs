@@ -148,6 +148,8 @@ pub struct CertificateDto {
     pub issued_on: NaiveDate,
     pub valid_until: Option<NaiveDate>,
     pub revoked: bool,
+    pub revoked_on: Option<NaiveDate>,
+    pub revoked_reason: Option<String>,
 }
 
 /// Everything about one official's training.

@@ -270,6 +270,19 @@ pub async fn withdraw_exemption(exemption_id: i64, reason: String) -> Result<(),
         .map_err(ssr_programs::refusal)
 }
 
+/// Revokes a certificate (reason required): it stops counting for coverage from today and
+/// verification reports it revoked.
+#[server(endpoint = "revoke_certificate")]
+pub async fn revoke_certificate(number: String, reason: String) -> Result<(), ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::{guard, programs};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    programs::revoke(&state, &user, &number, &reason)
+        .await
+        .map(|_| ())
+        .map_err(ssr_programs::refusal)
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr_programs {
     use super::{ExemptionDto, RevisionDto};
@@ -287,6 +300,7 @@ pub(crate) mod ssr_programs {
             Refusal::Forbidden => guard::refuse(ApiError::Forbidden),
             Refusal::NotFound => guard::refuse(ApiError::NotFound),
             Refusal::Exemption(p) => guard::refuse(ApiError::Invalid(p.message(Lang::Vi))),
+            Refusal::Revocation(p) => guard::refuse(ApiError::Invalid(p.message(Lang::Vi).into())),
             Refusal::Problems(ps) => guard::refuse(ApiError::Invalid(
                 ps.iter().map(|p| p.message(Lang::Vi)).collect::<Vec<_>>().join(" "),
             )),

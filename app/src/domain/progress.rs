@@ -56,6 +56,53 @@ pub fn certificate_number(issued: NaiveDate, serial: i64) -> String {
     format!("GL-{}-{serial:06}", issued.year())
 }
 
+/// Why a certificate cannot be revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RevocationProblem {
+    ReasonMissing,
+    AlreadyRevoked,
+}
+
+impl RevocationProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            RevocationProblem::ReasonMissing => "reason",
+            RevocationProblem::AlreadyRevoked => "already",
+        }
+    }
+
+    pub fn from_code(c: &str) -> Option<RevocationProblem> {
+        [RevocationProblem::ReasonMissing, RevocationProblem::AlreadyRevoked]
+            .into_iter()
+            .find(|p| p.code() == c)
+    }
+
+    pub fn message(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (RevocationProblem::ReasonMissing, Lang::Vi) => {
+                "Ghi lý do thu hồi chứng nhận, ví dụ \"Gian lận khi làm bài — BB ngày 20/11/2026\"."
+            }
+            (RevocationProblem::ReasonMissing, Lang::En) => {
+                "Write why the certificate is revoked, e.g. \"Exam fraud — record of 20/11/2026\"."
+            }
+            (RevocationProblem::AlreadyRevoked, Lang::Vi) => "Chứng nhận này đã bị thu hồi trước đó.",
+            (RevocationProblem::AlreadyRevoked, Lang::En) => "This certificate was already revoked.",
+        }
+    }
+}
+
+/// Checks a revocation's reason: trimmed, NFC, 1–500 characters.
+pub fn check_revocation(reason: &str) -> Result<String, RevocationProblem> {
+    use unicode_normalization::UnicodeNormalization;
+    let r: String = reason.trim().nfc().collect();
+    if r.is_empty() {
+        Err(RevocationProblem::ReasonMissing)
+    } else {
+        Ok(r.chars().take(500).collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ use crate::api::coverage::{PersonRecord, get_person_record};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::domain::program::ExemptionProblem;
+use crate::domain::progress::RevocationProblem;
 use crate::i18n::{Lang, T};
 use crate::pages::coverage::fmt_date;
 use crate::pages::programs::ExemptionTable;
@@ -46,6 +47,8 @@ fn Record(r: PersonRecord) -> impl IntoView {
     let for_program = q.get("program").and_then(|s| s.parse::<i64>().ok());
     let exempted = q.get("exempted").is_some();
     let withdrawn = q.get("withdrawn").is_some();
+    let revoked = q.get("revoked").is_some();
+    let revoke_error = q.get("revoke_error").and_then(|c| RevocationProblem::from_code(&c));
     let problem = q.get("error").and_then(|c| ExemptionProblem::from_code(&c));
     let can_manage = r.can_manage;
     let person_id = r.id;
@@ -53,6 +56,8 @@ fn Record(r: PersonRecord) -> impl IntoView {
     let exemptions = r.exemptions.clone();
     view! {
         {withdrawn.then(|| view! { <p class="alert ok" role="status">{T::ExemptionWithdrawn.get(lang)}</p> })}
+        {revoked.then(|| view! { <p class="alert ok" role="status">{T::CertificateRevoked.get(lang)}</p> })}
+        {revoke_error.map(|e| view! { <p class="alert error" role="alert">{e.message(lang)}</p> })}
         <h1>{r.full_name.clone()}</h1>
         <p class="lead">
             <code>{r.code.clone()}</code>" · "{r.position.clone()}" · "{r.agency_name.clone()}
@@ -137,15 +142,35 @@ fn Record(r: PersonRecord) -> impl IntoView {
                             <th>{T::Courses.get(lang)}</th>
                             <th>{T::Issued.get(lang)}</th>
                             <th>{T::ValidUntil.get(lang)}</th>
+                            <th>{T::Revoked.get(lang)}</th>
                         </tr></thead>
                         <tbody>
-                            {r.certificates.into_iter().map(|c| view! {
-                                <tr>
-                                    <td><code>{c.number}</code>{c.revoked.then(|| view! { " " <span class="tag">{T::Revoked.get(lang)}</span> })}</td>
-                                    <td>{c.course}</td>
-                                    <td>{fmt_date(c.issued_on)}</td>
-                                    <td>{opt_date(c.valid_until)}</td>
-                                </tr>
+                            {r.certificates.into_iter().map(|c| {
+                                let revoke = (can_manage && !c.revoked).then(|| {
+                                    let rid = format!("rv-{}", c.number);
+                                    view! {
+                                        <form method="post" action=format!("/certificates/{}/revoke", c.number) class="inline-form">
+                                            <label for=rid.clone() class="visually-hidden">{T::RevokeReason.get(lang)}</label>
+                                            <input id=rid name="reason" type="text" maxlength="500" placeholder=T::RevokeReason.get(lang)/>
+                                            <button type="submit" class="button small">{T::Revoke.get(lang)}</button>
+                                        </form>
+                                    }
+                                });
+                                view! {
+                                    <tr>
+                                        <td><a href=format!("/verify/{}", c.number)><code>{c.number.clone()}</code></a>
+                                            {c.revoked.then(|| view! { " " <span class="tag">{T::Revoked.get(lang)}</span> })}</td>
+                                        <td>{c.course}</td>
+                                        <td>{fmt_date(c.issued_on)}</td>
+                                        <td>{opt_date(c.valid_until)}</td>
+                                        <td>
+                                            {c.revoked_on.map(|d| view! {
+                                                <span class="muted">{fmt_date(d)}{c.revoked_reason.clone().map(|r| format!(" — {r}"))}</span>
+                                            })}
+                                            {revoke}
+                                        </td>
+                                    </tr>
+                                }
                             }).collect_view()}
                         </tbody>
                     </table>

@@ -60,6 +60,7 @@ pub async fn record_completion(
         valid_until: Set(valid_until(day, c.validity_months)),
         revoked_at: Set(None),
         revoked_reason: Set(None),
+        revoked_by: Set(None),
         ..Default::default()
     }
     .insert(tx)

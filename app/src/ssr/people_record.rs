@@ -128,6 +128,8 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
                 issued_on: c.issued_at.date_naive(),
                 valid_until: c.valid_until,
                 revoked: c.revoked_at.is_some(),
+                revoked_on: c.revoked_at.map(|r| r.date_naive()),
+                revoked_reason: c.revoked_reason.clone(),
             })
             .collect(),
         history: periods

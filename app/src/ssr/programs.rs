@@ -4,6 +4,7 @@
 //!
 //! - A program is created or changed by an admin, or by a manager when its root agency lies in
 //!   their subtree. Every save appends a revision (who, when, why, the whole rule after it).
+//! - A certificate is revoked (with a reason) by an admin or a manager of its holder's subtree.
 //! - An exemption is recorded for one official and one active program by an admin or a manager
 //!   whose subtree holds the official's current agency, never by the official themself, and
 //!   only for someone in the program's population today. It is in force from the day it is
@@ -28,6 +29,7 @@ pub enum Refusal {
     NotFound,
     Problems(Vec<Problem>),
     Exemption(ExemptionProblem),
+    Revocation(crate::domain::progress::RevocationProblem),
     Db(DbErr),
 }
 
@@ -221,7 +223,7 @@ pub async fn save(state: &AppState, user: &AuthUser, id: Option<i64>, draft: &Pr
 }
 
 /// The official with `person_id` if `user` may manage their record.
-async fn managed_person(
+pub(crate) async fn managed_person(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     person_id: i64,
@@ -332,6 +334,38 @@ pub async fn withdraw(state: &AppState, user: &AuthUser, exemption_id: i64, reas
     Ok(person_id)
 }
 
+/// Revokes certificate `number` (reason required) for an admin or a manager of the holder's
+/// subtree; returns the holder's id. From the day of revocation the certificate no longer
+/// counts for coverage, verification says "revoked", and the holder may take the exam again.
+pub async fn revoke(state: &AppState, user: &AuthUser, number: &str, reason: &str) -> Result<i64, Refusal> {
+    use super::db::entities::certificate;
+    let tx = state.db.begin_with_options(write_tx()).await?;
+    let Some(cert) = certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number))
+        .one(&tx)
+        .await?
+    else {
+        return Err(Refusal::NotFound);
+    };
+    if managed_person(&tx, user, cert.person_id).await?.is_none() {
+        return Err(Refusal::Forbidden);
+    }
+    if cert.revoked_at.is_some() {
+        return Err(Refusal::Revocation(
+            crate::domain::progress::RevocationProblem::AlreadyRevoked,
+        ));
+    }
+    let reason = crate::domain::progress::check_revocation(reason).map_err(Refusal::Revocation)?;
+    let person_id = cert.person_id;
+    let mut am: certificate::ActiveModel = cert.into();
+    am.revoked_at = Set(Some(chrono::Utc::now()));
+    am.revoked_reason = Set(Some(reason));
+    am.revoked_by = Set(Some(user.account_id));
+    am.update(&tx).await?;
+    tx.commit().await?;
+    Ok(person_id)
+}
+
 /// The browser's forms for programs and exemptions: plain form POSTs answered with a redirect,
 /// so they work with JavaScript off; a refused draft goes back to its form with every field as
 /// typed (the page runs the same check and shows the problems beside the fields).
@@ -341,6 +375,7 @@ pub async fn withdraw(state: &AppState, user: &AuthUser, exemption_id: i64, reas
 /// | `POST /programs/save`             | creates (`id` empty) or changes a program     |
 /// | `POST /people/{id}/exemptions`    | records an exemption for a program            |
 /// | `POST /exemptions/{id}/withdraw`  | withdraws an exemption                        |
+/// | `POST /certificates/{n}/revoke`   | revokes a certificate                         |
 pub mod web {
     use super::{Refusal, exempt, save, withdraw};
     use crate::domain::program::ProgramDraft;
@@ -349,6 +384,7 @@ pub mod web {
     use axum::extract::{Form, Path, State};
     use axum::http::{HeaderMap, StatusCode};
     use axum::response::{IntoResponse, Redirect, Response};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     async fn signed_in(state: &AppState, headers: &HeaderMap, back: &str) -> Result<AuthUser, Box<Response>> {
         user_from_headers(state, headers)
@@ -361,7 +397,7 @@ pub mod web {
             Refusal::Forbidden => (StatusCode::FORBIDDEN, "Bạn không có quyền thay đổi mục này.").into_response(),
             Refusal::NotFound => (StatusCode::NOT_FOUND, "Không tìm thấy.").into_response(),
             Refusal::Exemption(p) => Redirect::to(&with_query(back, &format!("error={}", p.code()))).into_response(),
-            Refusal::Problems(_) => Redirect::to(back).into_response(),
+            Refusal::Problems(_) | Refusal::Revocation(_) => Redirect::to(back).into_response(),
             Refusal::Db(e) => {
                 tracing::error!(error = %e, "program or exemption write failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Đã có lỗi xảy ra. Vui lòng thử lại.").into_response()
@@ -428,6 +464,42 @@ pub mod web {
         let back = format!("{page}?program={}", f.program_id);
         match exempt(&state, &user, f.program_id, person_id, &f.reason, &f.approved_by).await {
             Ok(_) => Redirect::to(&format!("{back}&exempted=1")).into_response(),
+            Err(r) => refused(r, &back),
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub struct RevokeForm {
+        #[serde(default)]
+        pub reason: String,
+    }
+
+    /// `POST /certificates/{number}/revoke`: back to the official's record.
+    pub async fn revoke_form(
+        State(state): State<AppState>,
+        Path(number): Path<String>,
+        headers: HeaderMap,
+        Form(f): Form<RevokeForm>,
+    ) -> Response {
+        let owner = match crate::ssr::db::entities::certificate::Entity::find()
+            .filter(crate::ssr::db::entities::certificate::Column::Number.eq(number.as_str()))
+            .one(&state.db)
+            .await
+        {
+            Ok(Some(c)) => c.person_id,
+            Ok(None) => return (StatusCode::NOT_FOUND, "Không tìm thấy.").into_response(),
+            Err(e) => return refused(Refusal::Db(e), "/"),
+        };
+        let back = format!("/people/{owner}");
+        let user = match signed_in(&state, &headers, &back).await {
+            Ok(u) => u,
+            Err(r) => return *r,
+        };
+        match super::revoke(&state, &user, &number, &f.reason).await {
+            Ok(_) => Redirect::to(&format!("{back}?revoked=1")).into_response(),
+            Err(Refusal::Revocation(p)) => {
+                Redirect::to(&format!("{back}?revoke_error={}&cert={number}", p.code())).into_response()
+            }
             Err(r) => refused(r, &back),
         }
     }

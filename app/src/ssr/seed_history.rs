@@ -229,6 +229,7 @@ pub async fn seed_training(
             valid_until: Set(Some(c.completed_at.date_naive() + Duration::days(3 * 365))),
             revoked_at: Set(None),
             revoked_reason: Set(None),
+            revoked_by: Set(None),
             ..Default::default()
         })
         .collect();

@@ -252,6 +252,8 @@ pub mod certificate {
         pub valid_until: Option<Date>,
         pub revoked_at: Option<DateTimeUtc>,
         pub revoked_reason: Option<String>,
+        /// The account that revoked it.
+        pub revoked_by: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
