@@ -98,11 +98,11 @@ test('a manager cannot see an agency outside their subtree', async ({ page }, in
   }
 });
 
-test('a manager previews a roster with errors and nothing is applied', async ({ page }, info) => {
+test('a manager previews a roster (CSV and Excel) with errors and nothing is applied', async ({ page }, info) => {
   await signIn(page, info, 'quanly.doi1');
   await open(page, info, '/roster');
   await expect(page.getByRole('heading', { level: 1, name: 'Nhập danh sách' })).toBeVisible();
-  await page.getByLabel('Tệp danh sách (CSV)').setInputFiles({
+  await page.getByLabel('Tệp danh sách').setInputFiles({
     name: 'danh-sach.csv',
     mimeType: 'text/csv',
     buffer: Buffer.from('\ufeffMã cán bộ;Họ và tên;Mã đơn vị;Chức vụ;Nhiệm vụ thực thi\r\nGL99001;Nguyễn Văn Mới;GL-QLTT-D99;Kiểm soát viên thị trường;có lẽ\r\n'),
@@ -113,5 +113,23 @@ test('a manager previews a roster with errors and nothing is applied', async ({ 
   await expect(alert).toContainText('Tệp có lỗi nên chưa áp dụng gì');
   await expect(alert).toContainText('dòng 2, cột 3 (Mã đơn vị): không có đơn vị mã "GL-QLTT-D99"');
   await expect(alert).toContainText('dòng 2, cột 5 (Nhiệm vụ thực thi): không hiểu giá trị "có lẽ"');
+  await expect(page.getByRole('button', { name: 'Xác nhận áp dụng các thay đổi' })).toHaveCount(0);
+
+  // The same roster as an Excel workbook: the errors name the sheet's rows and columns.
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Danh sách');
+  ws.addRow(['Mã cán bộ', 'Họ và tên', 'Mã đơn vị', 'Chức vụ', 'Nhiệm vụ thực thi']);
+  ws.addRow(['GL99002', 'Trần Thị Mới', 'GL-QLTT-D01', 'Kiểm soát viên thị trường', true]);
+  ws.addRow(['GL99001', 'Nguyễn Văn Mới', 'GL-QLTT-D99', 'Kiểm soát viên thị trường', 'có lẽ']);
+  await open(page, info, '/roster');
+  await page.getByLabel('Tệp danh sách').setInputFiles({
+    name: 'danh-sach.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: Buffer.from(await wb.xlsx.writeBuffer()),
+  });
+  await page.getByRole('button', { name: 'Kiểm tra tệp' }).click();
+  await expect(page).toHaveURL(/\/roster\?upload=\d+/);
+  await expect(page.getByRole('alert')).toContainText('dòng 3, cột 3 (Mã đơn vị): không có đơn vị mã "GL-QLTT-D99"');
+  await expect(page.getByRole('alert')).toContainText('dòng 3, cột 5 (Nhiệm vụ thực thi): không hiểu giá trị "có lẽ"');
   await expect(page.getByRole('button', { name: 'Xác nhận áp dụng các thay đổi' })).toHaveCount(0);
 });

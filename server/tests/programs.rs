@@ -22,6 +22,16 @@ fn form(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// The demo's province-wide target for enforcement officials.
+async fn da319(app: &TestApp) -> program::Model {
+    program::Entity::find()
+        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("seeded")
+}
+
 async fn program_count(app: &TestApp) -> u64 {
     program::Entity::find().count(&app.state.db).await.unwrap()
 }
@@ -173,12 +183,7 @@ async fn a_draft_with_problems_changes_nothing_and_comes_back_with_every_field()
 async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
     let app = TestApp::spawn().await;
     let admin = app.sign_in_demo("quantri").await;
-    let p = program::Entity::find()
-        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let p = da319(&app).await;
     let ed = app.call("program_editor", &format!("id={}", p.id), Some(&admin)).await;
     assert_eq!(ed.status, StatusCode::OK, "{}", ed.body);
     let mut draft = ed.json()["draft"].clone();
@@ -232,12 +237,7 @@ async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
 #[tokio::test]
 async fn nobody_changes_a_target_above_their_level() {
     let app = TestApp::spawn().await;
-    let p = program::Entity::find()
-        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let p = da319(&app).await;
     let team = app.sign_in_demo("quanly.doi1").await;
     // The province-wide target: readable, not writable, for a team manager.
     let ed = app.call("program_editor", &format!("id={}", p.id), Some(&team)).await;
@@ -285,12 +285,7 @@ async fn someone_missing(app: &TestApp, token: &str, program: i64) -> i64 {
 async fn an_exemption_leaves_the_base_from_today_and_a_withdrawal_brings_them_back() {
     let app = TestApp::spawn().await;
     let manager = app.sign_in_demo("quanly.doi1").await;
-    let p = program::Entity::find()
-        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let p = da319(&app).await;
     let who = someone_missing(&app, &manager, p.id).await;
     let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
     let today0 = coverage(&app, &manager, p.id, "").await["overall"].clone();
@@ -431,12 +426,7 @@ async fn an_exemption_leaves_the_base_from_today_and_a_withdrawal_brings_them_ba
 #[tokio::test]
 async fn exemptions_are_refused_outside_the_subtree_for_oneself_and_outside_the_population() {
     let app = TestApp::spawn().await;
-    let p = program::Entity::find()
-        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let p = da319(&app).await;
     let province = app.sign_in_demo("quanly").await;
     let who = someone_missing(&app, &province, p.id).await;
     // An official of Đội 2, seen by Đội 1's manager: 403 and nothing written.
@@ -512,12 +502,7 @@ async fn a_revoked_certificate_stops_counting_from_today_and_verifies_as_revoked
     use app::ssr::db::entities::{certificate, person};
     let app = TestApp::spawn().await;
     let manager = app.sign_in_demo("quanly.doi1").await;
-    let p = program::Entity::find()
-        .filter(program::Column::Code.eq("DA319-THUCTHI-2026"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let p = da319(&app).await;
     let team = app.agency_id("GL-QLTT-D01").await;
     // Someone of Đội 1 covered today, and one of their certificates for a required course.
     let mut found = None;

@@ -2,5 +2,6 @@
 
 pub mod course_card;
 pub mod layout;
+pub mod loaded;
 pub mod question;
 pub mod session;

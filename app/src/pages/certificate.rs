@@ -3,6 +3,7 @@
 //! public verify page and carries the signed token.
 
 use crate::api::certificates::{CertificatePage, load_certificate};
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::domain::progress::CertStatus;
@@ -41,19 +42,11 @@ pub fn Certificate() -> impl IntoView {
 
 #[component]
 fn CertificateBody() -> impl IntoView {
-    let lang = expect_context::<Lang>();
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
     let cert = Resource::new(number, load_certificate);
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match cert.await {
-                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    Ok(c) => view! { <Sheet c/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=cert view=|c| view! { <Sheet c/> }/>
     }
 }
 

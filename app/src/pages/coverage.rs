@@ -6,6 +6,7 @@
 
 use crate::api::coverage::{CoverageReport, MissingPage, RecordOutreach, coverage_dashboard, coverage_missing};
 use crate::api::error::ApiError;
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
 use crate::domain::coverage::{Forecast, Rag};
@@ -83,14 +84,7 @@ fn CoverageBody() -> impl IntoView {
             <a class="button" href="/programs">{T::ManagePrograms.get(lang)}</a>
         </div>
         <p class="lead">{T::CoverageLeadPrograms.get(lang)}</p>
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
-                    Ok(r) => view! { <Dashboard r missing record/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=report view=move |r| view! { <Dashboard r missing record/> }/>
     }
 }
 

@@ -2,6 +2,7 @@
 //! no navigation chrome when printed, the same numbers as the dashboard.
 
 use crate::api::coverage::{CoverageReport, coverage_dashboard};
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
 use crate::domain::identity::Role;
@@ -21,14 +22,7 @@ pub fn CoverageReportPage() -> impl IntoView {
     view! {
         <Title text=T::ReportTitle.get(lang)/>
         <RequireRole roles=&[Role::Manager, Role::Admin]>
-            <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-                {move || Suspend::new(async move {
-                    match report.await {
-                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                        Ok(r) => view! { <Report r/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=report view=|r| view! { <Report r/> }/>
         </RequireRole>
     }
 }

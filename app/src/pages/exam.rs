@@ -10,6 +10,7 @@
 //! readers only at 10, 5 and 1 minutes left; without JavaScript the deadline is printed.
 
 use crate::api::exams::{AttemptResult, ExamPage, OpenAttempt, load_attempt_result, load_exam};
+use crate::components::loaded::Loaded;
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
 use crate::domain::exam::Refusal;
@@ -31,7 +32,6 @@ pub fn Exam() -> impl IntoView {
 
 #[component]
 fn ExamBody() -> impl IntoView {
-    let lang = expect_context::<Lang>();
     let params = use_params_map();
     let course = move || params.read().get("course").unwrap_or_default();
     // Bumped by every start/submit form response: starting redirects back to this very page, so
@@ -40,14 +40,7 @@ fn ExamBody() -> impl IntoView {
     provide_context(FormVersion(version));
     let exam = Resource::new(move || (course(), version.get()), |(c, _)| load_exam(c));
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match exam.await {
-                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    Ok(e) => view! { <ExamView e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=exam view=|e| view! { <ExamView e/> }/>
     }
 }
 
@@ -222,7 +215,6 @@ pub fn AttemptResultPage() -> impl IntoView {
 
 #[component]
 fn ResultBody() -> impl IntoView {
-    let lang = expect_context::<Lang>();
     let params = use_params_map();
     let key = move || {
         let p = params.read();
@@ -233,14 +225,7 @@ fn ResultBody() -> impl IntoView {
     };
     let result = Resource::new(key, |(c, id)| load_attempt_result(c, id));
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match result.await {
-                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    Ok(r) => view! { <ResultView r/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=result view=|r| view! { <ResultView r/> }/>
     }
 }
 

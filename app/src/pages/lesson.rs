@@ -9,6 +9,7 @@
 //! the question, with or without JavaScript.
 
 use crate::api::learning::{Check, LessonPage, load_lesson};
+use crate::components::loaded::Loaded;
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
@@ -29,7 +30,6 @@ pub fn LessonReader() -> impl IntoView {
 
 #[component]
 fn LessonBody() -> impl IntoView {
-    let lang = expect_context::<Lang>();
     let params = use_params_map();
     let location = use_location();
     let key = move || {
@@ -42,14 +42,7 @@ fn LessonBody() -> impl IntoView {
     };
     let lesson = Resource::new(key, |(c, n, q)| load_lesson(c, n, q));
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match lesson.await {
-                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    Ok(l) => view! { <Lesson l/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=lesson view=|l| view! { <Lesson l/> }/>
     }
 }
 

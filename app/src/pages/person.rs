@@ -2,6 +2,7 @@
 //! standing, certificates, and the agency history behind "as of" coverage.
 
 use crate::api::coverage::{PersonRecord, get_person_record};
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::domain::program::ExemptionProblem;
@@ -22,14 +23,7 @@ pub fn Person() -> impl IntoView {
     view! {
         <Title text=T::People.get(lang)/>
         <RequireRole roles=&Role::ALL>
-            <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-                {move || Suspend::new(async move {
-                    match record.await {
-                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                        Ok(r) => view! { <Record r/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=record view=|r| view! { <Record r/> }/>
         </RequireRole>
     }
 }
@@ -142,18 +136,21 @@ fn Record(r: PersonRecord) -> impl IntoView {
                             <th>{T::Courses.get(lang)}</th>
                             <th>{T::Issued.get(lang)}</th>
                             <th>{T::ValidUntil.get(lang)}</th>
-                            <th>{T::Revoked.get(lang)}</th>
+                            <th>{T::Revoke.get(lang)}</th>
                         </tr></thead>
                         <tbody>
                             {r.certificates.into_iter().map(|c| {
                                 let revoke = (can_manage && !c.revoked).then(|| {
                                     let rid = format!("rv-{}", c.number);
                                     view! {
-                                        <form method="post" action=format!("/certificates/{}/revoke", c.number) class="inline-form">
-                                            <label for=rid.clone() class="visually-hidden">{T::RevokeReason.get(lang)}</label>
-                                            <input id=rid name="reason" type="text" maxlength="500" placeholder=T::RevokeReason.get(lang)/>
-                                            <button type="submit" class="button small">{T::Revoke.get(lang)}</button>
-                                        </form>
+                                        <details class="revoke">
+                                            <summary>{T::Revoke.get(lang)}"…"</summary>
+                                            <form method="post" action=format!("/certificates/{}/revoke", c.number) class="inline-form">
+                                                <label for=rid.clone() class="visually-hidden">{T::RevokeReason.get(lang)}</label>
+                                                <input id=rid name="reason" type="text" maxlength="500" placeholder=T::RevokeReason.get(lang)/>
+                                                <button type="submit" class="button small">{T::Revoke.get(lang)}</button>
+                                            </form>
+                                        </details>
                                     }
                                 });
                                 view! {

@@ -7,6 +7,7 @@
 //! the server sent) and shows each problem beside its field and in a summary at the top.
 
 use crate::api::programs::{ExemptionDto, ProgramEditor, ProgramRow, list_programs, load_program};
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::domain::program::{Field, Problem, ProgramDraft, check};
@@ -28,14 +29,7 @@ pub fn Programs() -> impl IntoView {
                 <a class="button primary" href="/programs/new">{T::NewProgram.get(lang)}</a>
             </div>
             <p class="lead">{T::ProgramsLead.get(lang)}</p>
-            <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                        Ok(rows) => view! { <ProgramTable rows/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=rows view=|rows| view! { <ProgramTable rows/> }/>
         </RequireRole>
     }
 }
@@ -143,14 +137,7 @@ pub fn ProgramPage() -> impl IntoView {
         <Title text=T::NavPrograms.get(lang)/>
         <RequireRole roles=&[Role::Manager, Role::Admin]>
             <p class="crumbs"><a href="/programs">{T::NavPrograms.get(lang)}</a></p>
-            <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-                {move || Suspend::new(async move {
-                    match editor.await {
-                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                        Ok(ed) => view! { <Editor ed/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=editor view=|ed| view! { <Editor ed/> }/>
         </RequireRole>
     }
 }
