@@ -358,6 +358,8 @@ messages! {
     CertificateRevoked => "Đã thu hồi chứng nhận: từ hôm nay chứng nhận không còn được tính và trang xác minh báo \"đã thu hồi\".", "Certificate revoked: from today it no longer counts and the verification page says \"revoked\".";
     Revoke => "Thu hồi", "Revoke";
     RevokeReason => "Lý do thu hồi chứng nhận", "Reason for revoking";
+    SetKnownPopulation => "Ghi tổng số doanh nghiệp / người tiêu dùng đã biết", "Set the known number of businesses / consumers";
+    PopulationSource => "Nguồn số liệu", "Source of the figure";
     Before => "Trước", "Before";
     After => "Sau", "After";
 }

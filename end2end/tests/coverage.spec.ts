@@ -133,3 +133,28 @@ test('a manager previews a roster (CSV and Excel) with errors and nothing is app
   await expect(page.getByRole('alert')).toContainText('dòng 3, cột 5 (Nhiệm vụ thực thi): không hiểu giá trị "có lẽ"');
   await expect(page.getByRole('button', { name: 'Xác nhận áp dụng các thay đổi' })).toHaveCount(0);
 });
+
+test('a manager records an outreach event and the known population beside coverage', async ({ page }, info) => {
+  const figure = info.project.name === 'js-on' ? '4321' : '5432';
+  await signIn(page, info, 'quanly.doi1');
+  await open(page, info, '/coverage');
+  const section = page.locator('section.outreach');
+  await section.getByText('Ghi tổng số doanh nghiệp / người tiêu dùng đã biết').click();
+  await section.locator('#op-kind').selectOption('sellers');
+  await section.getByLabel('Tổng số đã biết').fill(figure);
+  await section.getByLabel('Nguồn số liệu').fill('Sở Công Thương, 10/2026');
+  await section.getByRole('button', { name: 'Lưu' }).last().click();
+  const row = page.locator('section.outreach tbody tr').filter({ hasText: 'Đội Quản lý thị trường số 1' }).filter({ hasText: 'Người bán' });
+  await expect(row).toContainText(figure);
+  await expect(row).toContainText('Sở Công Thương, 10/2026');
+
+  // An event adds its reach to the line (column 4: "Số lượt tiếp cận").
+  const reached = async () => Number(await row.locator('td').nth(3).innerText());
+  const before = await reached();
+  await page.locator('section.outreach').getByText('Ghi nhận hoạt động tuyên truyền').click();
+  await page.locator('#o-kind').selectOption('sellers');
+  await page.getByLabel('Số lượt tiếp cận').fill('21');
+  await page.getByLabel('Tên hoạt động').fill('Tập huấn người bán trên sàn');
+  await page.locator('section.outreach').getByRole('button', { name: 'Lưu' }).first().click();
+  await expect(row.locator('td').nth(3)).toHaveText(String(before + 21));
+});

@@ -70,6 +70,8 @@ pub struct OutreachLine {
     pub events: u64,
     pub reached: i64,
     pub population: Option<i64>,
+    /// Where the known population comes from.
+    pub source: Option<String>,
 }
 
 /// An official not yet covered.
@@ -441,6 +443,7 @@ pub(crate) mod ssr_cov {
                     events: 0,
                     reached: 0,
                     population: Some(p.population),
+                    source: Some(p.source),
                 },
             );
         }
@@ -452,6 +455,7 @@ pub(crate) mod ssr_cov {
                 events: 0,
                 reached: 0,
                 population: None,
+                source: None,
             });
             l.events += 1;
             l.reached += e.reached;
@@ -517,6 +521,66 @@ pub async fn record_outreach(
         ..Default::default()
     }
     .insert(&state.db)
+    .await
+    .map_err(guard::internal)?;
+    Ok(())
+}
+
+/// Sets the known number of businesses (`sellers`) or consumers of an agency's area, the
+/// denominator outreach is shown against (replaces the previous figure; `source` says where it
+/// comes from, e.g. "Sở Công Thương, 10/2026").
+#[server(endpoint = "set_outreach_population")]
+pub async fn set_outreach_population(
+    agency_id: i64,
+    kind: String,
+    population: i64,
+    source: String,
+) -> Result<(), ApiError> {
+    use crate::domain::identity::Role;
+    use crate::ssr::db::{entities::outreach_population, queries};
+    use crate::ssr::guard;
+    use sea_orm::sea_query::OnConflict;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    if queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
+        .await
+        .map_err(guard::internal)?
+        .is_none()
+    {
+        return Err(guard::refuse(ApiError::Forbidden));
+    }
+    if kind != "sellers" && kind != "consumers" {
+        return Err(guard::refuse(ApiError::Invalid(
+            "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
+        )));
+    }
+    if !(1..=100_000_000).contains(&population) {
+        return Err(guard::refuse(ApiError::Invalid(
+            "Tổng số phải từ 1 đến 100 000 000.".into(),
+        )));
+    }
+    let source = source.trim().to_string();
+    if source.is_empty() || source.chars().count() > 200 {
+        return Err(guard::refuse(ApiError::Invalid(
+            "Ghi nguồn số liệu (tối đa 200 ký tự), ví dụ \"Sở Công Thương, 10/2026\".".into(),
+        )));
+    }
+    outreach_population::Entity::insert(outreach_population::ActiveModel {
+        agency_id: Set(agency_id),
+        kind: Set(kind),
+        population: Set(population),
+        source: Set(source),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outreach_population::Column::AgencyId, outreach_population::Column::Kind])
+            .update_columns([
+                outreach_population::Column::Population,
+                outreach_population::Column::Source,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&state.db)
     .await
     .map_err(guard::internal)?;
     Ok(())

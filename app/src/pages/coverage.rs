@@ -4,7 +4,9 @@
 //! officials not yet covered (`?agency=ID`). Every control is a GET form or link
 //! (`?program=&as_of=&agency=`), so it all works with JavaScript off.
 
-use crate::api::coverage::{CoverageReport, MissingPage, RecordOutreach, coverage_dashboard, coverage_missing};
+use crate::api::coverage::{
+    CoverageReport, MissingPage, RecordOutreach, SetOutreachPopulation, coverage_dashboard, coverage_missing,
+};
 use crate::api::error::ApiError;
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
@@ -65,9 +67,10 @@ fn CoverageBody() -> impl IntoView {
     let as_of = move || query.read().get("as_of").unwrap_or_default();
     let agency = move || query.read().get("agency").and_then(|s| s.parse::<i64>().ok());
     let record = ServerAction::<RecordOutreach>::new();
+    let population = ServerAction::<SetOutreachPopulation>::new();
     let report = Resource::new(
-        move || (program(), as_of(), record.version().get()),
-        |(p, d, _)| coverage_dashboard(p, d),
+        move || (program(), as_of(), record.version().get(), population.version().get()),
+        |(p, d, _, _)| coverage_dashboard(p, d),
     );
     let missing = Resource::new(
         move || (program(), agency(), as_of()),
@@ -84,7 +87,7 @@ fn CoverageBody() -> impl IntoView {
             <a class="button" href="/programs">{T::ManagePrograms.get(lang)}</a>
         </div>
         <p class="lead">{T::CoverageLeadPrograms.get(lang)}</p>
-        <Loaded resource=report view=move |r| view! { <Dashboard r missing record/> }/>
+        <Loaded resource=report view=move |r| view! { <Dashboard r missing record population/> }/>
     }
 }
 
@@ -93,6 +96,7 @@ fn Dashboard(
     r: CoverageReport,
     missing: Resource<Result<Option<MissingPage>, ApiError>>,
     record: ServerAction<RecordOutreach>,
+    population: ServerAction<SetOutreachPopulation>,
 ) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let pid = r.program.id;
@@ -234,6 +238,7 @@ fn Dashboard(
         {
             let today = r.today.format("%Y-%m-%d").to_string();
             let outreach = r.outreach;
+            let agencies2 = agencies.clone();
             view! {
             <section class="card outreach">
                 <h2>{T::Outreach.get(lang)}</h2>
@@ -255,7 +260,10 @@ fn Dashboard(
                                     <td>{if o.kind == "sellers" { T::Sellers.get(lang) } else { T::Consumers.get(lang) }}</td>
                                     <td class="num">{o.events}</td>
                                     <td class="num">{o.reached}</td>
-                                    <td class="num">{o.population.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                    <td class="num">
+                                        {o.population.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}
+                                        {o.source.map(|src| view! { <br/><span class="muted small">{src}</span> })}
+                                    </td>
                                     <td class="num">{pct.unwrap_or_else(|| "—".into())}</td>
                                 </tr>
                             }
@@ -293,6 +301,37 @@ fn Dashboard(
                         <p><button type="submit" class="button primary">{T::Save.get(lang)}</button></p>
                     </ActionForm>
                     {move || record.value().get().map(|r| match r {
+                        Ok(()) => view! { <p class="alert ok" role="status">{T::Saved.get(lang)}</p> }.into_any(),
+                        Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
+                    })}
+                </details>
+                <details class="record-outreach">
+                    <summary>{T::SetKnownPopulation.get(lang)}</summary>
+                    <ActionForm action=population>
+                        <div class="form-grid">
+                            <div>
+                                <label for="op-agency">{T::Agency.get(lang)}</label>
+                                <select id="op-agency" name="agency_id">
+                                    {agencies2.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div>
+                                <label for="op-kind">{T::Kind.get(lang)}</label>
+                                <select id="op-kind" name="kind">
+                                    <option value="sellers">{T::Sellers.get(lang)}</option>
+                                    <option value="consumers">{T::Consumers.get(lang)}</option>
+                                </select>
+                            </div>
+                            <div>
+                                <label for="op-population">{T::KnownPopulation.get(lang)}</label>
+                                <input id="op-population" name="population" type="number" min="1" required/>
+                            </div>
+                        </div>
+                        <label for="op-source">{T::PopulationSource.get(lang)}</label>
+                        <input id="op-source" name="source" type="text" maxlength="200" required placeholder="Sở Công Thương, 10/2026"/>
+                        <p><button type="submit" class="button primary">{T::Save.get(lang)}</button></p>
+                    </ActionForm>
+                    {move || population.value().get().map(|r| match r {
                         Ok(()) => view! { <p class="alert ok" role="status">{T::Saved.get(lang)}</p> }.into_any(),
                         Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
                     })}
