@@ -360,6 +360,9 @@ messages! {
     RevokeReason => "Lý do thu hồi chứng nhận", "Reason for revoking";
     SetKnownPopulation => "Ghi tổng số doanh nghiệp / người tiêu dùng đã biết", "Set the known number of businesses / consumers";
     PopulationSource => "Nguồn số liệu", "Source of the figure";
+    DraftSavedAt => "Câu trả lời đã được lưu tạm lúc", "Answers saved at";
+    SaveDraft => "Lưu tạm, làm tiếp sau", "Save and continue later";
+    DraftSaved => "Đã lưu tạm câu trả lời. Bạn có thể làm tiếp trước khi hết giờ.", "Answers saved. You can continue before time runs out.";
     Before => "Trước", "Before";
     After => "Sau", "After";
 }

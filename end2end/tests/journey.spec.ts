@@ -139,7 +139,9 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
     }
   }
   await expect(page).toHaveURL(`/courses/${course}?read=all`);
-  await expect(page.locator('ol.lessons .tag.ok')).toHaveCount(await page.locator('ol.lessons li').count());
+  const lessons = page.locator('ol.lessons li');
+  await expect(lessons.first()).toBeVisible();
+  await expect(page.locator('ol.lessons .tag.ok')).toHaveCount(await lessons.count());
   if (jsOn(info)) expect(await marked()).toBe(1);
 
   // First attempt: every answer wrong.
@@ -157,6 +159,30 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   await page.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
   await expect(page.getByRole('button', { name: 'Nộp bài' })).toBeVisible();
   await answerAll(page, key, true);
+  // The answers so far are kept: with JavaScript on they are saved as they are given; without
+  // it, "Lưu tạm" saves them. Reloading the page (a dropped connection, a closed tab) brings
+  // every one of them back.
+  const given = async () => ({
+    checked: await page.locator('.exam-form input:checked').count(),
+    typed: await page.locator('.exam-form input[type="text"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    chosen: await page.locator('.exam-form select').evaluateAll((els) => els.map((e) => (e as HTMLSelectElement).value)),
+  });
+  const before = await given();
+  expect(before.checked).toBeGreaterThan(0);
+  if (jsOn(info)) {
+    await expect(page.locator('.draft-status')).toContainText('Câu trả lời đã được lưu tạm lúc');
+    await page.waitForLoadState('networkidle');
+  } else {
+    await page.getByRole('button', { name: 'Lưu tạm, làm tiếp sau' }).click();
+    await expect(page.getByText('Đã lưu tạm câu trả lời.')).toBeVisible();
+  }
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Nộp bài' })).toBeVisible();
+  if (jsOn(info)) {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await mark();
+  }
+  expect(await given()).toEqual(before);
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page.getByRole('status')).toContainText('Chúc mừng! Bạn đã đạt bài kiểm tra.');
   await expect(page.locator('.score')).toHaveText('100%');

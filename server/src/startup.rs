@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/courses/{course}/lessons/{n}/read", post(forms::mark_read))
         .route("/courses/{course}/exam/start", post(forms::start_exam))
         .route("/courses/{course}/exam/submit", post(forms::submit_exam))
+        .route("/courses/{course}/exam/save", post(forms::save_exam_draft))
         .route("/.well-known/taphuan-cert-key.pem", get(forms::cert_public_key))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(opts.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(

@@ -459,3 +459,93 @@ where
     }
     out
 }
+
+#[tokio::test]
+async fn answers_saved_mid_exam_come_back_filled_in_and_count_only_when_submitted() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    let pid = person_id(&app).await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    assert_eq!(open["draft"], serde_json::json!([]));
+    let answers = right_answers(&open);
+
+    // The page's autosave: 204, and only this attempt's answer fields are kept.
+    let req = Request::post(format!("/courses/{COURSE}/exam/save"))
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-taphuan-autosave", "1")
+        .header(header::COOKIE, format!("{}={token}", app::ssr::auth::COOKIE))
+        .body(Body::from(format!("{answers}&junk=1&q99=5")))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let again = open_attempt(&app, &token).await;
+    let draft: Vec<(String, String)> = serde_json::from_value(again["draft"].clone()).unwrap();
+    let keys: Vec<&str> = draft.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["q0", "q1", "q2", "q3"], "{draft:?}");
+    assert!(again["draft_saved_at"].is_string());
+    // The exam page, rendered on the server, fills the saved answers back in.
+    let page = app.get(&format!("/courses/{COURSE}/exam"), Some(&token)).await;
+    assert!(
+        page.body.contains("value=\"CANARY-SHORT-7f3a9\""),
+        "the typed answer is back"
+    );
+    assert!(page.body.contains("Câu trả lời đã được lưu tạm lúc"));
+
+    // "Save and continue later" without JavaScript: back to the exam page.
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/save"), &answers, Some(&token))
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/courses/{COURSE}/exam?saved=1").as_str())
+    );
+    // Saved is not submitted: nothing graded, nothing completed.
+    let a = attempt::Entity::find()
+        .filter(attempt::Column::PersonId.eq(pid))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(a.submitted_at.is_none() && a.score_percent.is_none());
+    assert_eq!(
+        completion::Entity::find()
+            .filter(completion::Column::PersonId.eq(pid))
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+    // Another learner cannot write into this attempt.
+    let other = app.sign_in_demo("quanly").await;
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/save"), &answers, Some(&other))
+        .await;
+    assert!(r.status == 403 || r.status == 404, "{}", r.status);
+
+    // Submitted: graded from what is sent; a late save changes nothing.
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/submit"), &answers, Some(&token))
+        .await;
+    assert_eq!(r.status, 303);
+    app.post_form(
+        &format!("/courses/{COURSE}/exam/save"),
+        &format!("attempt={}&seq=9&q0=zzz", open["id"]),
+        Some(&token),
+    )
+    .await;
+    let a = attempt::Entity::find_by_id(a.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.passed, Some(true));
+    assert!(!a.draft.unwrap_or_default().contains("zzz"));
+    std::fs::remove_dir_all(content).ok();
+}

@@ -45,6 +45,10 @@ pub struct OpenAttempt {
     pub deadline: Option<String>,
     pub seconds_left: Option<i64>,
     pub questions: Vec<ExamQuestion>,
+    /// The answers saved so far (form fields), filled back in.
+    pub draft: Vec<(String, String)>,
+    /// `HH:MM` (UTC+7) of the last save.
+    pub draft_saved_at: Option<String>,
 }
 
 /// `/courses/:course/exam`.
@@ -138,6 +142,12 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
                 seq: a.submit_seq.unwrap_or(0) + 1,
                 deadline: a.deadline.map(local),
                 seconds_left: a.deadline.map(|d| (d - now).num_seconds().max(0)),
+                draft: a
+                    .draft
+                    .as_deref()
+                    .and_then(|d| serde_json::from_str(d).ok())
+                    .unwrap_or_default(),
+                draft_saved_at: a.draft_saved_at.map(local),
                 questions: attempts::public_questions(c, a)
                     .into_iter()
                     .map(|(position, name, question)| ExamQuestion {

@@ -176,6 +176,28 @@ pub fn on_time(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     deadline.is_none_or(|d| now <= d + Duration::seconds(GRACE_SECONDS))
 }
 
+/// The answer fields of an open attempt worth keeping as a draft: `q{n}` and `q{n}_…` for the
+/// attempt's `questions` positions, non-empty, at most 2 000 characters each, in a stable order.
+/// Anything else a client sends is dropped.
+pub fn draft_fields(fields: &HashMap<String, String>, questions: usize) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = fields
+        .iter()
+        .filter(|(k, v)| {
+            let Some(rest) = k.strip_prefix('q') else {
+                return false;
+            };
+            let n = rest.split('_').next().unwrap_or("");
+            !v.trim().is_empty()
+                && v.chars().count() <= 2000
+                && n.parse::<usize>().is_ok_and(|n| n < questions)
+                && rest.len() <= 40
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
 /// Reads the response to one question from form fields (see the module docs). `None` when the
 /// question was left unanswered.
 pub fn response_from_fields(kind: &PublicKind, prefix: &str, fields: &HashMap<String, String>) -> Option<Response> {
@@ -215,6 +237,27 @@ pub fn response_from_fields(kind: &PublicKind, prefix: &str, fields: &HashMap<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drafts_keep_only_this_attempts_answer_fields() {
+        let f: HashMap<String, String> = [
+            ("q0", "2"),
+            ("q1_c0", "on"),
+            ("q1_c3", "on"),
+            ("q2_m1", "b"),
+            ("q9", "1"),
+            ("q3", "  "),
+            ("attempt", "7"),
+            ("seq", "1"),
+            ("qx", "1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let d = draft_fields(&f, 4);
+        let keys: Vec<&str> = d.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["q0", "q1_c0", "q1_c3", "q2_m1"]);
+    }
     use crate::domain::gift::parse_gift;
     use crate::domain::grading::{grade, public_view};
 

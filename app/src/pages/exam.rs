@@ -146,6 +146,27 @@ fn ExamView(e: ExamPage) -> impl IntoView {
 fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let version = expect_context::<FormVersion>().0;
+    let save_url = format!("/courses/{course}/exam/save");
+    // "Saved at HH:MM" — from the server at load, then from each autosave (JavaScript on).
+    let saved_at = RwSignal::new(open.draft_saved_at.clone());
+    let just_saved = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("saved")
+        .is_some();
+    let draft = open.draft.clone();
+    let autosave = {
+        let save_url = save_url.clone();
+        move |ev: leptos::ev::Event| autosave(ev, save_url.clone(), saved_at)
+    };
+    // `formaction` for the browser (JavaScript off); `action` is what the router's <Form> reads
+    // from the button that submitted (JavaScript on).
+    let save_button = {
+        use leptos::tachys::html::attribute::custom::CustomAttribute;
+        view! {
+            <button type="submit" class="button" formaction=save_url.clone()>{T::SaveDraft.get(lang)}</button>
+        }
+        .attr("action", save_url.clone())
+    };
     view! {
         <Form method="post" action=format!("/courses/{course}/exam/submit") version attr:class="exam-form">
             <input type="hidden" name="attempt" value=open.id.to_string()/>
@@ -157,18 +178,118 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
                     {open.seconds_left.map(|s| view! { <Timer seconds=s/> })}
                 </p>
             })}
-            {open.questions.into_iter().map(|q| view! {
-                <QuestionFields
-                    prefix=format!("q{}", q.position)
-                    name=q.name
-                    question=q.question
-                    label=format!("{} {}.", T::Question.get(lang), q.position + 1)
-                />
-            }).collect_view()}
-            <button type="submit" class="button primary">{T::SubmitExam.get(lang)}</button>
+            {just_saved.then(|| view! { <p class="alert ok">{T::DraftSaved.get(lang)}</p> })}
+            <p class="muted draft-status" role="status" aria-live="polite">
+                {move || saved_at.get().map(|t| format!("{} {t}", T::DraftSavedAt.get(lang)))}
+            </p>
+            <div class="exam-questions" on:change=autosave>
+                {open.questions.into_iter().map(|q| {
+                    let prefix = format!("q{}", q.position);
+                    let given: Vec<(String, String)> = draft
+                        .iter()
+                        .filter(|(k, _)| *k == prefix || k.starts_with(&format!("{prefix}_")))
+                        .cloned()
+                        .collect();
+                    view! {
+                        <QuestionFields
+                            prefix=prefix
+                            name=q.name
+                            question=q.question
+                            label=format!("{} {}.", T::Question.get(lang), q.position + 1)
+                            given=given
+                        />
+                    }
+                }).collect_view()}
+            </div>
+            <p class="exam-actions">
+                <button type="submit" class="button primary">{T::SubmitExam.get(lang)}</button>
+                {save_button}
+            </p>
         </Form>
     }
 }
+
+/// Sends the exam form's fields to `save_url` in the background after an answer changes
+/// (JavaScript on). One save at a time: a change made while one is in flight is sent right
+/// after it, with the form as it is then, so an older snapshot never lands after a newer one.
+/// A failed save changes nothing: the answers are still in the form.
+#[cfg(feature = "hydrate")]
+fn autosave(ev: leptos::ev::Event, save_url: String, saved_at: RwSignal<Option<String>>) {
+    use std::cell::Cell;
+    use wasm_bindgen::JsCast;
+    thread_local! {
+        /// (a save is in flight, the form changed since it was sent)
+        static SAVING: Cell<(bool, bool)> = const { Cell::new((false, false)) };
+    }
+    let Some(form) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("form").ok().flatten())
+        .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+    else {
+        return;
+    };
+    if SAVING.with(|s| {
+        let busy = s.get().0;
+        s.set((true, busy));
+        busy
+    }) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        loop {
+            if send_form(&form, &save_url).await {
+                saved_at.set(Some(now_hhmm()));
+            }
+            let again = SAVING.with(|s| {
+                let again = s.get().1;
+                s.set((again, false));
+                again
+            });
+            if !again {
+                break;
+            }
+        }
+    });
+}
+
+/// POSTs a form's fields as `application/x-www-form-urlencoded`; true on 204.
+#[cfg(feature = "hydrate")]
+async fn send_form(form: &web_sys::HtmlFormElement, url: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Ok(data) = web_sys::FormData::new_with_form(form) else {
+        return false;
+    };
+    let Ok(body) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+        return false;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body);
+    if let Ok(h) = web_sys::Headers::new() {
+        let _ = h.set("x-taphuan-autosave", "1");
+        let _ = h.set("content-type", "application/x-www-form-urlencoded");
+        init.set_headers(&h);
+    }
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .ok()
+        .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
+        .is_some_and(|r| r.status() == 204)
+}
+
+/// The browser's local time as `HH:MM`.
+#[cfg(feature = "hydrate")]
+fn now_hhmm() -> String {
+    let d = web_sys::js_sys::Date::new_0();
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn autosave(_ev: leptos::ev::Event, _save_url: String, _saved_at: RwSignal<Option<String>>) {}
 
 /// A countdown (JavaScript on). Screen readers hear it only when 10, 5 and 1 minutes are left:
 /// the live region changes at those moments and at no other.

@@ -268,6 +268,36 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
     Err(AttemptError::Db(DbErr::Custom("exam start kept conflicting".into())))
 }
 
+/// Keeps the answers given so far in an open attempt of `person_id` (see
+/// `domain::exam::draft_fields` for what is kept). A submitted attempt is left as it is.
+pub async fn save_draft(
+    state: &AppState,
+    person_id: i64,
+    attempt_id: i64,
+    fields: &HashMap<String, String>,
+) -> Result<attempt::Model, AttemptError> {
+    let a = attempt::Entity::find_by_id(attempt_id)
+        .one(&state.db)
+        .await?
+        .filter(|a| a.person_id == person_id)
+        .ok_or(AttemptError::NotFound)?;
+    if a.submitted_at.is_some() {
+        return Ok(a);
+    }
+    let kept = crate::domain::exam::draft_fields(fields, a.question_names().len());
+    attempt::Entity::update_many()
+        .col_expr(
+            attempt::Column::Draft,
+            Expr::value(serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())),
+        )
+        .col_expr(attempt::Column::DraftSavedAt, Expr::value(Utc::now()))
+        .filter(attempt::Column::Id.eq(a.id))
+        .filter(attempt::Column::SubmittedAt.is_null())
+        .exec(&state.db)
+        .await?;
+    Ok(a)
+}
+
 /// Submits an attempt's answers (form fields, see `domain::exam`), exactly once: a replay gets
 /// the stored attempt back unchanged. `seq` is the client's submission sequence number, kept
 /// with the result.

@@ -7,6 +7,7 @@
 //! | `POST /courses/{course}/lessons/{n}/read` | marks lesson n read, goes to the next one  |
 //! | `POST /courses/{course}/exam/start`     | starts (or resumes) an attempt              |
 //! | `POST /courses/{course}/exam/submit`    | submits `attempt` + `seq` + answers, once   |
+//! | `POST /courses/{course}/exam/save`      | keeps the answers so far (autosave, draft)  |
 //! | `GET /.well-known/taphuan-cert-key.pem` | the public key that verifies certificates   |
 
 use super::attempts::{self, AttemptError};
@@ -98,6 +99,37 @@ pub async fn submit_exam(
     match attempts::submit(&state, pid, attempt_id, seq, &fields).await {
         Ok(a) if a.course_id == course_id => {
             Redirect::to(&format!("/courses/{course_id}/exam/attempts/{}", a.id)).into_response()
+        }
+        Ok(_) | Err(AttemptError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(AttemptError::Refused(_)) => Redirect::to(&exam_page).into_response(),
+        Err(AttemptError::Db(e)) => internal(e),
+    }
+}
+
+/// `POST /courses/{course}/exam/save`: keeps the answers so far (the exam form's fields).
+/// The page's autosave sends `X-Taphuan-Autosave: 1` and gets 204; the "save for later"
+/// button (JavaScript off) goes back to the exam page, which fills the answers in.
+pub async fn save_exam_draft(
+    State(state): State<AppState>,
+    Path(course_id): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Response {
+    let exam_page = format!("/courses/{course_id}/exam");
+    let pid = match person(&state, &headers, &exam_page).await {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let Some(attempt_id) = fields.get("attempt").and_then(|s| s.parse::<i64>().ok()) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "attempt is missing").into_response();
+    };
+    match attempts::save_draft(&state, pid, attempt_id, &fields).await {
+        Ok(a) if a.course_id == course_id => {
+            if headers.contains_key("x-taphuan-autosave") {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                Redirect::to(&format!("{exam_page}?saved=1")).into_response()
+            }
         }
         Ok(_) | Err(AttemptError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(AttemptError::Refused(_)) => Redirect::to(&exam_page).into_response(),

@@ -425,6 +425,9 @@ pub mod attempt {
         pub score_percent: Option<i32>,
         pub passed: Option<bool>,
         pub late: bool,
+        /// JSON: the answers so far (form fields) while the attempt is open.
+        pub draft: Option<String>,
+        pub draft_saved_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
