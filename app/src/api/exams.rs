@@ -47,7 +47,7 @@ pub struct OpenAttempt {
     pub questions: Vec<ExamQuestion>,
     /// The answers saved so far (form fields), filled back in.
     pub draft: Vec<(String, String)>,
-    /// `HH:MM` (UTC+7) of the last save.
+    /// `dd/mm/yyyy HH:MM` (UTC+7) of the last save.
     pub draft_saved_at: Option<String>,
 }
 

@@ -281,11 +281,19 @@ async fn send_form(form: &web_sys::HtmlFormElement, url: &str) -> bool {
         .is_some_and(|r| r.status() == 204)
 }
 
-/// The browser's local time as `HH:MM`.
+/// The time now as `dd/mm/yyyy HH:MM` in Vietnam (UTC+7), as the server prints times.
 #[cfg(feature = "hydrate")]
 fn now_hhmm() -> String {
-    let d = web_sys::js_sys::Date::new_0();
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    use web_sys::js_sys::Date;
+    let d = Date::new(&wasm_bindgen::JsValue::from_f64(Date::now() + 7.0 * 3600.0 * 1000.0));
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        d.get_utc_date(),
+        d.get_utc_month() + 1,
+        d.get_utc_full_year(),
+        d.get_utc_hours(),
+        d.get_utc_minutes()
+    )
 }
 
 #[cfg(not(feature = "hydrate"))]
