@@ -363,6 +363,7 @@ messages! {
     DraftSavedAt => "Câu trả lời đã được lưu tạm lúc", "Answers saved at";
     SaveDraft => "Lưu tạm, làm tiếp sau", "Save and continue later";
     DraftSaved => "Đã lưu tạm câu trả lời. Bạn có thể làm tiếp trước khi hết giờ.", "Answers saved. You can continue before time runs out.";
+    ProgramToday => "Hôm nay, trong phạm vi của bạn", "Today, within your scope";
     Before => "Trước", "Before";
     After => "Sau", "After";
 }

@@ -92,6 +92,12 @@ async fn a_manager_creates_a_target_for_their_team_and_coverage_counts_it() {
     let province = app.sign_in_demo("quanly").await;
     let c2 = coverage(&app, &province, id, "").await;
     assert_eq!(c2["overall"]["population"].as_u64().unwrap(), population);
+    // The target's page shows the same count beside the rule.
+    let ed = app
+        .call("program_editor", &format!("id={id}"), Some(&manager))
+        .await
+        .json();
+    assert_eq!(ed["today"]["population"].as_u64(), Some(population));
 
     let revs = program_revision::Entity::find()
         .filter(program_revision::Column::ProgramId.eq(id))

@@ -79,6 +79,8 @@ pub struct ProgramEditor {
     pub history: Vec<RevisionDto>,
     /// Within the caller's scope, newest first.
     pub exemptions: Vec<ExemptionDto>,
+    /// Today's counts in the caller's scope under the saved rule (None for a new program).
+    pub today: Option<crate::domain::coverage::Counts>,
 }
 
 /// The result of saving a draft.
@@ -205,6 +207,21 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
         .await
         .map_err(guard::internal)?;
     positions.sort();
+    let today = match &existing {
+        Some(p) => Some(
+            crate::ssr::coverage::snapshot(
+                db,
+                p.clone(),
+                user.scope.as_ref(),
+                chrono::Utc::now().date_naive(),
+                false,
+            )
+            .await
+            .map_err(guard::internal)?
+            .overall,
+        ),
+        None => None,
+    };
     let (history, exemptions) = match &existing {
         Some(p) => (
             ssr_programs::history(&state, p.id).await.map_err(guard::internal)?,
@@ -224,6 +241,7 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
         positions,
         history,
         exemptions,
+        today,
     })
 }
 

@@ -206,6 +206,13 @@ fn Editor(ed: ProgramEditor) -> impl IntoView {
             {coverage_link.map(|h| view! { <a class="button" href=h>{T::ViewCoverage.get(lang)}</a> })}
         </div>
         {saved.then(|| view! { <p class="alert ok" role="status">{T::ProgramSaved.get(lang)}</p> })}
+        {ed.today.map(|c| view! {
+            <div class="stats" aria-label=T::ProgramToday.get(lang)>
+                <div class="stat"><span class="num">{c.population}</span><span>{T::Population.get(lang)}</span></div>
+                <div class="stat"><span class="num">{c.exempt}</span><span>{T::Exempt.get(lang)}</span></div>
+                <div class="stat"><span class="num">{c.covered}" / "{c.base()}</span><span>{T::Covered.get(lang)}" / "{T::Base.get(lang)}</span></div>
+            </div>
+        })}
         {withdrawn.then(|| view! { <p class="alert ok" role="status">{T::ExemptionWithdrawn.get(lang)}</p> })}
         {(!ed.can_edit).then(|| view! { <p class="alert info">{T::ViewOnlyProgram.get(lang)}</p> })}
         {(!problems.is_empty()).then(|| view! {
