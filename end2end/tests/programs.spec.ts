@@ -65,6 +65,8 @@ test('a target set above the manager is read-only to them', async ({ page }, inf
   await open(page, info, '/programs');
   await page.getByRole('link', { name: 'Đề án 319: 100% cán bộ thực thi được tập huấn về TMĐT' }).click();
   await expect(page.getByText('Chỉ tiêu này do cấp trên đặt')).toBeVisible();
+  // The rule is shown as it is, including a root above the manager's own agency.
+  await expect(page.locator('#p-root option:checked')).toHaveText('UBND tỉnh Gia Lai');
   await expect(page.getByRole('button', { name: 'Lưu' })).toBeDisabled();
 });
 

@@ -150,7 +150,7 @@ pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
 #[server(endpoint = "program_editor")]
 pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
     use crate::domain::identity::Role;
-    use crate::ssr::db::entities::{person, program};
+    use crate::ssr::db::entities::{agency, person, program};
     use crate::ssr::db::queries;
     use crate::ssr::{guard, programs};
     use sea_orm::{EntityTrait, QuerySelect};
@@ -167,7 +167,7 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
         .await
         .map_err(guard::internal)?;
     let base_depth = scoped.first().map_or(0, |a| a.path.matches('/').count());
-    let agencies: Vec<AgencyOption> = scoped
+    let mut agencies: Vec<AgencyOption> = scoped
         .iter()
         .filter(|a| a.valid_to.is_none())
         .map(|a| AgencyOption {
@@ -176,6 +176,23 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
             depth: a.path.matches('/').count().saturating_sub(base_depth),
         })
         .collect();
+    // A target rooted above the viewer's scope is shown (read-only) with its real root.
+    if let Some(p) = &existing
+        && !agencies.iter().any(|a| a.id == p.root_agency_id)
+        && let Some(root) = agency::Entity::find_by_id(p.root_agency_id)
+            .one(db)
+            .await
+            .map_err(guard::internal)?
+    {
+        agencies.insert(
+            0,
+            AgencyOption {
+                id: root.id,
+                name: root.name,
+                depth: 0,
+            },
+        );
+    }
     let known = programs::known(db, &state, &user, existing.as_ref())
         .await
         .map_err(guard::internal)?;
