@@ -382,6 +382,31 @@ pub(crate) mod ssr_cov {
             .map(|r| r.changed_at.date_naive()))
     }
 
+    /// The outreach checks both forms share: the agency is in the caller's scope and the kind
+    /// is one of the two audiences.
+    pub async fn outreach_target(
+        state: &AppState,
+        user: &crate::ssr::auth::AuthUser,
+        agency_id: i64,
+        kind: &str,
+    ) -> Result<(), crate::api::error::ApiError> {
+        use crate::api::error::ApiError;
+        use crate::ssr::guard;
+        if crate::ssr::db::queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
+            .await
+            .map_err(guard::internal)?
+            .is_none()
+        {
+            return Err(guard::refuse(ApiError::Forbidden));
+        }
+        if kind != "sellers" && kind != "consumers" {
+            return Err(guard::refuse(ApiError::Invalid(
+                "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
+            )));
+        }
+        Ok(())
+    }
+
     /// Every active program.
     pub async fn programs(state: &AppState) -> Result<Vec<ProgramDto>, DbErr> {
         let titles = titles(state);
@@ -475,17 +500,11 @@ pub async fn record_outreach(
     reached: i64,
 ) -> Result<(), ApiError> {
     use crate::domain::identity::Role;
-    use crate::ssr::db::{entities::outreach_event, queries};
+    use crate::ssr::db::entities::outreach_event;
     use crate::ssr::guard;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    if queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
-        .await
-        .map_err(guard::internal)?
-        .is_none()
-    {
-        return Err(guard::refuse(ApiError::Forbidden));
-    }
+    ssr_cov::outreach_target(&state, &user, agency_id, &kind).await?;
     let today = chrono::Utc::now().date_naive();
     let held_on = NaiveDate::parse_from_str(held_on.trim(), "%Y-%m-%d")
         .ok()
@@ -495,11 +514,6 @@ pub async fn record_outreach(
                 "Ngày tổ chức không hợp lệ — ghi một ngày đã qua, dạng yyyy-mm-dd.".into(),
             ))
         })?;
-    if kind != "sellers" && kind != "consumers" {
-        return Err(guard::refuse(ApiError::Invalid(
-            "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
-        )));
-    }
     let title = title.trim().to_string();
     if title.is_empty() || title.chars().count() > 200 {
         return Err(guard::refuse(ApiError::Invalid(
@@ -537,23 +551,12 @@ pub async fn set_outreach_population(
     source: String,
 ) -> Result<(), ApiError> {
     use crate::domain::identity::Role;
-    use crate::ssr::db::{entities::outreach_population, queries};
+    use crate::ssr::db::entities::outreach_population;
     use crate::ssr::guard;
     use sea_orm::sea_query::OnConflict;
     use sea_orm::{ActiveValue::Set, EntityTrait};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    if queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
-        .await
-        .map_err(guard::internal)?
-        .is_none()
-    {
-        return Err(guard::refuse(ApiError::Forbidden));
-    }
-    if kind != "sellers" && kind != "consumers" {
-        return Err(guard::refuse(ApiError::Invalid(
-            "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
-        )));
-    }
+    ssr_cov::outreach_target(&state, &user, agency_id, &kind).await?;
     if !(1..=100_000_000).contains(&population) {
         return Err(guard::refuse(ApiError::Invalid(
             "Tổng số phải từ 1 đến 100 000 000.".into(),

@@ -80,6 +80,21 @@ pub async fn start_exam(State(state): State<AppState>, Path(course_id): Path<Str
     }
 }
 
+/// The signed-in learner and the attempt an exam form names, or the response to send instead.
+async fn attempt_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    exam_page: &str,
+    fields: &HashMap<String, String>,
+) -> Result<(i64, i64), Box<Response>> {
+    let pid = person(state, headers, exam_page).await?;
+    let attempt_id = fields
+        .get("attempt")
+        .and_then(|s| s.parse::<i64>().ok())
+        .ok_or_else(|| Box::new((StatusCode::UNPROCESSABLE_ENTITY, "attempt is missing").into_response()))?;
+    Ok((pid, attempt_id))
+}
+
 /// `POST /courses/{course}/exam/submit` with `attempt`, `seq` and the answer fields.
 pub async fn submit_exam(
     State(state): State<AppState>,
@@ -88,12 +103,9 @@ pub async fn submit_exam(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
     let exam_page = format!("/courses/{course_id}/exam");
-    let pid = match person(&state, &headers, &exam_page).await {
-        Ok(p) => p,
+    let (pid, attempt_id) = match attempt_form(&state, &headers, &exam_page, &fields).await {
+        Ok(x) => x,
         Err(r) => return *r,
-    };
-    let Some(attempt_id) = fields.get("attempt").and_then(|s| s.parse::<i64>().ok()) else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, "attempt is missing").into_response();
     };
     let seq = fields.get("seq").and_then(|s| s.parse::<i32>().ok()).unwrap_or(1);
     match attempts::submit(&state, pid, attempt_id, seq, &fields).await {
@@ -116,12 +128,9 @@ pub async fn save_exam_draft(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
     let exam_page = format!("/courses/{course_id}/exam");
-    let pid = match person(&state, &headers, &exam_page).await {
-        Ok(p) => p,
+    let (pid, attempt_id) = match attempt_form(&state, &headers, &exam_page, &fields).await {
+        Ok(x) => x,
         Err(r) => return *r,
-    };
-    let Some(attempt_id) = fields.get("attempt").and_then(|s| s.parse::<i64>().ok()) else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, "attempt is missing").into_response();
     };
     match attempts::save_draft(&state, pid, attempt_id, &fields).await {
         Ok(a) if a.course_id == course_id => {
