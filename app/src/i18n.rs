@@ -364,6 +364,9 @@ messages! {
     SaveDraft => "Lưu tạm, làm tiếp sau", "Save and continue later";
     DraftSaved => "Đã lưu tạm câu trả lời. Bạn có thể làm tiếp trước khi hết giờ.", "Answers saved. You can continue before time runs out.";
     ProgramToday => "Hôm nay, trong phạm vi của bạn", "Today, within your scope";
+    AgencyTree => "Danh mục đơn vị", "Agency tree";
+    AgencyFile => "Tệp danh mục đơn vị (CSV hoặc Excel .xlsx)", "Agency file (CSV or Excel .xlsx)";
+    AgencyColumns => "Cột: mã đơn vị, tên đơn vị, mã đơn vị cấp trên; không bắt buộc: hiệu lực từ, hiệu lực đến (dd/mm/yyyy), sáp nhập vào (mã đơn vị). Đơn vị đổi tên, sáp nhập hay giải thể giữ lại lịch sử của mình.", "Columns: agency code, name, parent code; optional: valid from, valid to (dd/mm/yyyy), merged into (agency code). Renamed, merged or closed agencies keep their history.";
     Before => "Trước", "Before";
     After => "Sau", "After";
 }

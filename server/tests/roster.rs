@@ -11,9 +11,15 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use unicode_normalization::UnicodeNormalization;
 
 async fn upload(app: &TestApp, token: &str, filename: &str, bytes: &[u8]) -> common::Resp {
+    upload_as(app, token, "roster", filename, bytes).await
+}
+
+/// The upload form with its hidden `kind` field (`roster` or `agencies`).
+async fn upload_as(app: &TestApp, token: &str, kind: &str, filename: &str, bytes: &[u8]) -> common::Resp {
     let boundary = "----taphuan-test-boundary";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);
@@ -584,4 +590,83 @@ async fn an_excel_roster_reads_like_its_csv_with_sheet_rows_in_every_error() {
     assert!(to.starts_with("/roster?error=excel&detail="), "{to}");
     let page = app.get(&to, Some(&token)).await;
     assert!(page.body.contains("Không đọc được tệp Excel"), "the page explains");
+}
+
+#[tokio::test]
+async fn an_admin_imports_the_agency_tree_from_the_web_with_the_same_check_preview_and_confirm() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_in_demo("quantri").await;
+    let file = "Mã đơn vị;Tên đơn vị;Mã đơn vị cấp trên;Hiệu lực từ\r\n\
+                GL-QLTT-D12;Đội Quản lý thị trường số 12;GL-QLTT-X;01/12/2026\r\n";
+    // A manager may not touch the tree.
+    let manager = app.sign_in_demo("quanly").await;
+    let r = upload_as(&app, &manager, "agencies", "don-vi.csv", file.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Unknown parent: located, nothing applied.
+    let r = upload_as(&app, &admin, "agencies", "don-vi.csv", file.as_bytes()).await;
+    let id = upload_id(&r.location);
+    let p = app
+        .call("roster_preview", &format!("id={id}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(p["kind"], "agencies");
+    let errors: Vec<String> = serde_json::from_value(p["errors"].clone()).unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("dòng 2, cột 3"), "{}", errors[0]);
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&admin))
+        .await;
+    let none = agency::Entity::find()
+        .filter(agency::Column::Code.eq("GL-QLTT-D12"))
+        .one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(none.is_none(), "nothing applied");
+
+    // Corrected: the preview says what applying does, and nothing happens until confirmed.
+    let fixed = file.replace("GL-QLTT-X", "GL-QLTT");
+    let r = upload_as(&app, &admin, "agencies", "don-vi.csv", fixed.as_bytes()).await;
+    let id = upload_id(&r.location);
+    let p = app
+        .call("roster_preview", &format!("id={id}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(p["effects"], serde_json::json!(["1 đơn vị mới, 0 đơn vị thay đổi"]));
+    assert!(
+        agency::Entity::find()
+            .filter(agency::Column::Code.eq("GL-QLTT-D12"))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .is_none(),
+        "a preview writes nothing"
+    );
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&admin))
+        .await;
+    let d12 = agency::Entity::find()
+        .filter(agency::Column::Code.eq("GL-QLTT-D12"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("applied");
+    assert_eq!(d12.parent_id, Some(app.agency_id("GL-QLTT").await));
+    let p = app
+        .call("roster_preview", &format!("id={id}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(p["status"], "applied");
+    // The team manager of the Chi cục now sees the new team in their scope.
+    let tree = app.call("agencies", "", Some(&manager)).await.json();
+    assert!(tree.as_array().unwrap().iter().any(|a| a["code"] == "GL-QLTT-D12"));
+
+    // The same file again: no changes.
+    let r = upload_as(&app, &admin, "agencies", "don-vi.csv", fixed.as_bytes()).await;
+    let id = upload_id(&r.location);
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&admin))
+        .await;
+    let p = app
+        .call("roster_preview", &format!("id={id}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(p["status"], "nochange");
 }

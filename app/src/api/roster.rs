@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RosterPreview {
     pub id: i64,
+    /// `roster` (officials) or `agencies` (the agency tree).
+    pub kind: String,
     pub filename: String,
     /// `pending`, `applied` or `nochange`.
     pub status: String,
@@ -33,6 +35,26 @@ pub async fn check_roster_upload(id: i64) -> Result<RosterPreview, ApiError> {
     let Some(up) = roster::web::owned(&state, &user, id).await.map_err(guard::internal)? else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
+    if up.kind == "agencies" {
+        // Checked and tried in a transaction that is rolled back: the summary says what applying
+        // would do.
+        let (errors, would) = roster::import_agencies(&state.db, up.content.as_bytes(), false)
+            .await
+            .map_err(guard::internal)?;
+        return Ok(RosterPreview {
+            id: up.id,
+            kind: up.kind,
+            filename: up.filename,
+            status: up.status,
+            errors: errors.iter().map(|e| e.to_string()).collect(),
+            joiners: 0,
+            leavers: 0,
+            transfers: 0,
+            changes: 0,
+            effects: if errors.is_empty() { vec![would] } else { vec![] },
+            summary: up.summary,
+        });
+    }
     let plan = roster::plan(
         &state.db,
         up.content.as_bytes(),
@@ -43,6 +65,7 @@ pub async fn check_roster_upload(id: i64) -> Result<RosterPreview, ApiError> {
     .map_err(guard::internal)?;
     Ok(RosterPreview {
         id: up.id,
+        kind: up.kind,
         filename: up.filename,
         status: up.status,
         errors: plan.errors.iter().map(|e| e.to_string()).collect(),

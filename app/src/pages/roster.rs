@@ -3,7 +3,7 @@
 //! `ssr::roster::web`), so the whole flow works with JavaScript off.
 
 use crate::api::roster::{RosterPreview, check_roster_upload};
-use crate::components::session::RequireRole;
+use crate::components::session::{RequireRole, use_session};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
@@ -48,19 +48,51 @@ pub fn Roster() -> impl IntoView {
             <section class="card">
                 <form method="post" action="/roster/upload" enctype="multipart/form-data">
                     <label for="roster-file">{T::RosterFile.get(lang)}</label>
-                    <input id="roster-file" name="file" type="file" accept=".csv,text/csv,.xlsx,.xlsm,.xls,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required/>
+                    <input id="roster-file" name="file" type="file" accept=ACCEPT required/>
                     <p class="muted">{T::RosterColumns.get(lang)}</p>
                     <button type="submit" class="button primary">{T::CheckFile.get(lang)}</button>
                 </form>
             </section>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    use_session().user().await.filter(|u| u.role == Role::Admin).map(|_| view! { <AgencyUpload/> })
+                })}
+            </Suspense>
         </RequireRole>
     }
 }
 
+/// The agency tree from a file (admins only): the same check → preview → confirm flow.
+#[component]
+fn AgencyUpload() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! {
+        <section class="card">
+            <h2>{T::AgencyTree.get(lang)}</h2>
+            <form method="post" action="/roster/upload" enctype="multipart/form-data">
+                <input type="hidden" name="kind" value="agencies"/>
+                <label for="agency-file">{T::AgencyFile.get(lang)}</label>
+                <input id="agency-file" name="file" type="file" accept=ACCEPT required/>
+                <p class="muted">{T::AgencyColumns.get(lang)}</p>
+                <button type="submit" class="button">{T::CheckFile.get(lang)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// Files the upload forms accept: CSV and spreadsheets.
+const ACCEPT: &str =
+    ".csv,text/csv,.xlsx,.xlsm,.xls,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 #[component]
 fn Preview(p: RosterPreview) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let nothing = p.joiners + p.leavers + p.transfers + p.changes == 0;
+    let nothing = if p.kind == "agencies" {
+        p.effects.iter().all(|e| e.starts_with("không có thay đổi"))
+    } else {
+        p.joiners + p.leavers + p.transfers + p.changes == 0
+    };
+    let agencies = p.kind == "agencies";
     view! {
         <section class="card roster-preview">
             <h2>{p.filename.clone()}</h2>
@@ -77,6 +109,7 @@ fn Preview(p: RosterPreview) -> impl IntoView {
                 view! { <p class="alert info" role="status">{T::NoChanges.get(lang)}</p> }.into_any()
             } else {
                 view! {
+                    {(!agencies).then(|| view! {
                     <div class="stats">
                         <div class="stat"><span class="num">{p.joiners}</span><span>{T::Joiners.get(lang)}</span></div>
                         <div class="stat"><span class="num">{p.leavers}</span><span>{T::Leavers.get(lang)}</span></div>
@@ -84,6 +117,7 @@ fn Preview(p: RosterPreview) -> impl IntoView {
                         <div class="stat"><span class="num">{p.changes}</span><span>{T::Changes.get(lang)}</span></div>
                     </div>
                     <h3>{T::EffectOnCoverage.get(lang)}</h3>
+                    })}
                     <ul class="effects">{p.effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                     <form method="post" action="/roster/apply">
                         <input type="hidden" name="upload" value=p.id.to_string()/>

@@ -620,13 +620,30 @@ pub mod web {
             Err(r) => return *r,
         };
         let mut file: Option<(String, Vec<u8>)> = None;
+        let mut kind = "roster".to_string();
         while let Ok(Some(field)) = form.next_field().await {
+            if field.name() == Some("kind") {
+                kind = field.text().await.unwrap_or_default();
+                continue;
+            }
             if field.name() == Some("file") {
                 let name = field.file_name().unwrap_or("roster.csv").to_string();
                 match field.bytes().await {
                     Ok(b) if b.len() <= MAX_BYTES => file = Some((name, b.to_vec())),
                     _ => return Redirect::to("/roster?error=too_big").into_response(),
                 }
+            }
+        }
+        // The agency tree is the whole province's: admins only.
+        match kind.as_str() {
+            "roster" => {}
+            "agencies" if user.role == Role::Admin => {}
+            _ => {
+                return (
+                    StatusCode::FORBIDDEN,
+                    "Chỉ quản trị hệ thống được nhập danh mục đơn vị.",
+                )
+                    .into_response();
             }
         }
         let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
@@ -657,6 +674,7 @@ pub mod web {
             summary: Set(String::new()),
             created_at: Set(chrono::Utc::now()),
             applied_at: Set(None),
+            kind: Set(kind),
             ..Default::default()
         }
         .insert(&state.db)
@@ -704,17 +722,37 @@ pub mod web {
             }
         };
         let today = chrono::Utc::now().date_naive();
-        match super::apply(&state.db, up.content.as_bytes(), user.scope.as_ref(), today).await {
-            Ok((applied, plan)) => {
-                let status = match applied {
-                    super::Applied::Invalid(_) => "pending",
-                    super::Applied::NoChanges => "nochange",
-                    super::Applied::Done(..) => "applied",
-                };
+        let outcome = if up.kind == "agencies" {
+            super::import_agencies(&state.db, up.content.as_bytes(), true)
+                .await
+                .map(|(errors, summary)| {
+                    let status = if !errors.is_empty() {
+                        "pending"
+                    } else if summary.starts_with("không có thay đổi") {
+                        "nochange"
+                    } else {
+                        "applied"
+                    };
+                    (status, summary)
+                })
+        } else {
+            super::apply(&state.db, up.content.as_bytes(), user.scope.as_ref(), today)
+                .await
+                .map(|(applied, plan)| {
+                    let status = match applied {
+                        super::Applied::Invalid(_) => "pending",
+                        super::Applied::NoChanges => "nochange",
+                        super::Applied::Done(..) => "applied",
+                    };
+                    (status, plan.summary())
+                })
+        };
+        match outcome {
+            Ok((status, summary)) => {
                 let id = up.id;
                 let mut am: roster_upload::ActiveModel = up.into();
                 am.status = Set(status.into());
-                am.summary = Set(plan.summary());
+                am.summary = Set(summary);
                 am.applied_at = Set(Some(chrono::Utc::now()));
                 if let Err(e) = am.update(&state.db).await {
                     tracing::error!(error = %e, "roster upload status");

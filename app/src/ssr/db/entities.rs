@@ -324,6 +324,8 @@ pub mod roster_upload {
         pub summary: String,
         pub created_at: DateTimeUtc,
         pub applied_at: Option<DateTimeUtc>,
+        /// `roster` (officials) or `agencies` (the agency tree, admins only).
+        pub kind: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
