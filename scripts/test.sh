@@ -27,13 +27,18 @@ section "Content check: content/"
 target/release/taphuan content check content
 
 section "Unit and integration tests on SQLite"
-cargo test -p app -p server -p migrations --features app/ssr
+# Integration tests run one at a time. Each #[tokio::test] is its own tokio runtime, and with
+# several runtimes side by side in one test process a server-side page render was seen to wait
+# forever now and then (about one run in eight of the exam tests on 2 cores; never in 60 runs
+# one at a time, never in the server, which has one runtime). Each test is well under a second.
+cargo test -p app -p migrations --features app/ssr
+cargo test -p server --features app/ssr -- --test-threads=1
 
 section "Integration tests on PostgreSQL"
 eval "$(scripts/pg-test-cluster.sh)"
 trap 'scripts/pg-test-cluster.sh stop "$PG_TEST_DIR"' EXIT
 echo "PostgreSQL: $TEST_DATABASE_URL"
-cargo test -p server --features app/ssr --tests
+cargo test -p server --features app/ssr --tests -- --test-threads=1
 scripts/pg-test-cluster.sh stop "$PG_TEST_DIR"
 trap - EXIT
 unset TEST_DATABASE_URL
