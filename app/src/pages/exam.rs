@@ -154,7 +154,13 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
         .get("saved")
         .is_some();
     let draft = open.draft.clone();
-    let autosave = {
+    // On `change` (choices, selects, leaving a field) and on `input` (typing, so the last
+    // answer typed is kept even if the field is never left).
+    let on_change = {
+        let save_url = save_url.clone();
+        move |ev: leptos::ev::Event| autosave(ev, save_url.clone(), saved_at)
+    };
+    let on_input = {
         let save_url = save_url.clone();
         move |ev: leptos::ev::Event| autosave(ev, save_url.clone(), saved_at)
     };
@@ -182,7 +188,7 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
             <p class="muted draft-status" role="status" aria-live="polite">
                 {move || saved_at.get().map(|t| format!("{} {t}", T::DraftSavedAt.get(lang)))}
             </p>
-            <div class="exam-questions" on:change=autosave>
+            <div class="exam-questions" on:change=on_change on:input=on_input>
                 {open.questions.into_iter().map(|q| {
                     let prefix = format!("q{}", q.position);
                     let given: Vec<(String, String)> = draft
