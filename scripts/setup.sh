@@ -34,6 +34,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# cargo-deny: the licence, ban and source checks of the test command (its advisory database
+# lives on GitHub, which these machines cannot reach: see the README).
+CARGO_DENY_VERSION=0.18.9
+if $want_test && ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+  say "Installing cargo-deny $CARGO_DENY_VERSION (a few minutes, once per machine)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+fi
+
 # npm packages: Playwright (no browser download: Debian's Chromium is used) and binaryen's
 # wasm-opt for release builds (Debian's binaryen 108 breaks the release wasm in the browser).
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ]; then

@@ -20,6 +20,10 @@ cargo clippy -p app -p server -p migrations --features app/ssr --all-targets -- 
 section "Clippy: browser (hydrate, wasm32)"
 cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
+section "Dependencies: licences, bans and sources (cargo deny)"
+# Advisories are not checked here: their database is on GitHub, out of reach of these machines.
+cargo deny check licenses bans sources
+
 section "Build (release: server and wasm, as served)"
 cargo leptos build --release
 
@@ -32,7 +36,8 @@ section "Unit and integration tests on SQLite"
 # forever now and then (about one run in eight of the exam tests on 2 cores; never in 60 runs
 # one at a time, never in the server, which has one runtime). Each test is well under a second.
 cargo test -p app -p migrations --features app/ssr
-cargo test -p server --features app/ssr -- --test-threads=1
+# --show-output: the security suite prints the size of the access matrix it checked.
+cargo test -p server --features app/ssr -- --test-threads=1 --show-output
 
 section "Integration tests on PostgreSQL"
 eval "$(scripts/pg-test-cluster.sh)"

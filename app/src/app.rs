@@ -1,7 +1,7 @@
 //! The shell (the HTML document), `<App/>` and the route table. Nothing else lives here.
 
 use crate::components::layout::Layout;
-use crate::i18n::Lang;
+use crate::i18n::request_lang;
 use crate::pages;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -11,6 +11,15 @@ use leptos_router::{SsrMode, path};
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    // The page's Content-Security-Policy names the nonce Leptos put on its inline scripts.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(v) = http::HeaderValue::from_str(&crate::ssr::headers::page_policy(&nonce))
+    {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -26,30 +35,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
-    }
-}
-
-/// The interface language of this request: the `lang` cookie on the server, the document's
-/// `lang` attribute (which the server wrote) in the browser.
-pub fn request_lang() -> Lang {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(Lang::from_cookie_header)
-            })
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        leptos::prelude::document()
-            .document_element()
-            .and_then(|e| e.get_attribute("lang"))
-            .map(|l| Lang::parse(&l))
-            .unwrap_or_default()
     }
 }
 

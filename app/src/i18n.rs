@@ -37,6 +37,30 @@ impl Lang {
     }
 }
 
+/// The interface language of this request: the `lang` cookie on the server, the document's
+/// `lang` attribute (which the server wrote) in the browser.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Lang::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .map(|l| Lang::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
 macro_rules! messages {
     ($($key:ident => $vi:expr, $en:expr;)*) => {
         /// A piece of UI text. `get` picks the language.
@@ -61,6 +85,12 @@ messages! {
     Username => "Tên đăng nhập", "Username";
     Password => "Mật khẩu", "Password";
     WrongPassword => "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.";
+    TooManyAttempts => "Đăng nhập sai quá nhiều lần. Để bảo vệ tài khoản, vui lòng đợi", "Too many failed sign-ins. To protect the account, please wait";
+    ThenTryAgain => "rồi thử lại.", "and try again.";
+    Seconds => "giây", "seconds";
+    TooManyRequests => "Bạn đã tra cứu quá nhiều lần trong một phút. Vui lòng đợi một lát rồi thử lại.", "Too many look-ups in a minute. Please wait a moment and try again.";
+    HolderNeedsQr => "Họ tên và đơn vị của người được cấp chỉ hiện khi mở trang này từ mã QR trên chứng nhận.", "The holder's name and agency show only when this page is opened from the QR code on the certificate.";
+    ServerBusy => "Hệ thống đang bận. Vui lòng thử lại sau ít phút.", "The system is busy. Please try again in a few minutes.";
     SignInRequired => "Vui lòng đăng nhập để tiếp tục.", "Please sign in to continue.";
     SignedOut => "Bạn đã đăng xuất.", "You have signed out.";
     SignInTitle => "Đăng nhập vào Taphuan", "Sign in to Taphuan";
@@ -187,6 +217,21 @@ messages! {
     RosterErrors => "Tệp có lỗi nên chưa áp dụng gì. Sửa các dòng sau rồi tải lên lại:", "The file has errors, so nothing was applied. Fix these lines and upload again:";
     NoChanges => "Không có thay đổi: danh sách đã khớp với dữ liệu hiện có.", "No changes: the roster already matches.";
     RosterApplied => "Đã áp dụng danh sách.", "The roster was applied.";
+    ModeUpdate => "Cập nhật những người trong tệp", "Update the people in this file";
+    ModeUpdateHint => "Thêm cán bộ mới, điều chuyển và sửa thông tin; không ai bị coi là nghỉ vì vắng mặt trong tệp.", "Adds joiners, transfers and changes; nobody leaves for being absent from the file.";
+    ModeComplete => "Đây là danh sách đầy đủ của đơn vị", "This is the complete list of the unit";
+    ModeCompleteHint => "Cán bộ đang hoạt động của đơn vị mà không có trong tệp sẽ được ghi là nghỉ (lịch sử được giữ lại).", "Active officials of the unit missing from the file are recorded as leavers (their history is kept).";
+    ImportModeLegend => "Cách đọc tệp", "How to read the file";
+    ShowPreview => "Xem lại thay đổi", "Preview the changes";
+    UnitLabel => "Đơn vị", "Unit";
+    ActiveNow => "cán bộ đang hoạt động", "active officials";
+    ConfirmLeaversLead => "Tệp này sẽ ghi nhận nhiều người nghỉ (hơn 20 người hoặc hơn 10% đơn vị). Để xác nhận, nhập số người nghỉ:", "This file records many leavers (more than 20 people or more than 10 % of the unit). To confirm, type the number of leavers:";
+    ConfirmLeaversWrong => "Số người nghỉ nhập vào không khớp: không áp dụng gì. Kiểm tra lại danh sách người nghỉ bên dưới.", "The number typed does not match the leavers: nothing was applied. Check the leavers below.";
+    NumberOfLeavers => "Số người nghỉ", "Number of leavers";
+    CancelUpload => "Huỷ tệp này", "Discard this file";
+    UploadDiscarded => "Đã huỷ tệp: không áp dụng gì.", "File discarded: nothing was applied.";
+    FormulaWarnings => "Cảnh báo: ô có thể bị bảng tính hiểu là công thức", "Warning: cells a spreadsheet could run as formulas";
+    FileTooBig => "Tệp quá lớn (tối đa 8 MiB). Chia danh sách thành nhiều tệp, hoặc lưu dạng CSV.", "The file is too big (8 MiB at most). Split the list, or save it as CSV.";
     Joiners => "Cán bộ mới", "Joiners";
     Leavers => "Nghỉ hoặc chuyển khỏi phạm vi", "Leavers";
     Transfers => "Điều chuyển", "Transfers";

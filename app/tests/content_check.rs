@@ -1,8 +1,13 @@
 //! The content checker against small, realistic broken courses (one folder per kind of error
 //! under `tests/content-fixtures/`), each asserting the exact `file:line:col: … — …` line an
-//! author would see; plus rendering safety, normalisation and a never-panics property.
+//! author would see; plus rendering safety, normalisation and a never-panics property; and the
+//! shipped library's exams (issue 13): no exam question repeats a knowledge check of its course,
+//! every pool holds at least three times `draw` gradable questions, and at least half of each
+//! pool are case questions (`$CATEGORY: tinh-huong`).
 
-use app::domain::content::{Diagnostic, Library, Severity, SourceFile, fs::read_content_dir, load_library};
+use app::domain::content::{
+    Diagnostic, Item, Language, Library, Severity, SourceFile, fs::read_content_dir, load_library,
+};
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> Vec<SourceFile> {
@@ -315,6 +320,125 @@ fn the_shipped_library_has_no_errors() {
     let (_, diags) = load_library(&files);
     let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
     assert!(errors.is_empty(), "content/ has errors:\n{}", errors.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shipped library's exams (issue 13).
+
+/// The shipped library, `content/`, as the server loads it.
+fn shipped() -> Library {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../content"));
+    let files = read_content_dir(root).unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()));
+    let (library, _) = load_library(&files);
+    assert!(!library.courses.is_empty(), "content/ holds no course");
+    library
+}
+
+/// A question's text as a learner would recognise it: whitespace trimmed and collapsed, case
+/// ignored.
+fn recognisable(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A case question (câu hỏi tình huống): filed under `$CATEGORY: tinh-huong` (or a path ending
+/// in `/tinh-huong`) in exam.md.
+fn is_case_question(item: &Item) -> bool {
+    item.question
+        .category
+        .as_deref()
+        .map(str::trim)
+        .is_some_and(|c| c == "tinh-huong" || c.ends_with("/tinh-huong"))
+}
+
+#[test]
+fn no_exam_question_repeats_a_knowledge_check_of_its_course() {
+    let library = shipped();
+    let mut repeats = Vec::new();
+    for course in &library.courses {
+        let id = course.id.as_str();
+        // The Vietnamese exam against the Vietnamese lessons, then each translation likewise.
+        let translations = course.translations.iter().map(|t| (t.language, &t.lessons, &t.exam));
+        let sets = std::iter::once((Language::Vi, &course.lessons, &course.exam)).chain(translations);
+        for (language, lessons, exam) in sets {
+            let Some(exam) = exam else { continue };
+            let exam_file = match language {
+                Language::Vi => "exam.md",
+                Language::En => "exam.en.md",
+            };
+            for item in &exam.pool {
+                let text = recognisable(&item.question.text);
+                for lesson in lessons {
+                    for check in lesson.checks.iter().filter(|c| recognisable(&c.question.text) == text) {
+                        repeats.push(format!(
+                            "{id}/{exam_file}:{}: exam question `{}` repeats knowledge check `{}` at {}:{}: \"{}\"",
+                            item.question.line,
+                            item.name(),
+                            check.name(),
+                            lesson.file,
+                            check.question.line,
+                            item.question.text.trim()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        repeats.is_empty(),
+        "a learner has already answered these exam questions in a lesson — rewrite the exam \
+         question (another case, another figure), not just its wording:\n{}",
+        repeats.join("\n")
+    );
+}
+
+#[test]
+fn every_exam_pool_holds_at_least_three_times_draw_gradable_questions() {
+    let library = shipped();
+    let mut short = Vec::new();
+    for course in &library.courses {
+        let Some(exam) = &course.exam else { continue };
+        let draw = exam.settings.draw as usize;
+        let gradable = exam.pool.iter().filter(|i| i.question.is_gradable()).count();
+        if gradable < 3 * draw {
+            short.push(format!(
+                "{}/exam.md: `draw = {draw}` needs at least {} gradable questions in the pool, it holds \
+                 {gradable} — add {} question(s)",
+                course.id.as_str(),
+                3 * draw,
+                3 * draw - gradable
+            ));
+        }
+    }
+    assert!(
+        short.is_empty(),
+        "exam pools too small to draw varied attempts:\n{}",
+        short.join("\n")
+    );
+}
+
+#[test]
+fn at_least_half_of_every_exam_pool_are_case_questions() {
+    let library = shipped();
+    let mut few = Vec::new();
+    for course in &library.courses {
+        let Some(exam) = &course.exam else { continue };
+        let gradable: Vec<&Item> = exam.pool.iter().filter(|i| i.question.is_gradable()).collect();
+        let cases = gradable.iter().filter(|i| is_case_question(i)).count();
+        if 2 * cases < gradable.len() {
+            few.push(format!(
+                "{}/exam.md: {cases} of {} gradable questions are case questions — at least {} must be: \
+                 put case questions after a `$CATEGORY: tinh-huong` line",
+                course.id.as_str(),
+                gradable.len(),
+                gradable.len().div_ceil(2)
+            ));
+        }
+    }
+    assert!(
+        few.is_empty(),
+        "exam pools with too few case questions:\n{}",
+        few.join("\n")
+    );
 }
 
 /// Text that exercises the parsers' special characters.

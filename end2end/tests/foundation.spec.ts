@@ -68,3 +68,16 @@ test('a team manager sees only their team and is refused another agency', async 
   await expect(page.getByRole('alert')).toHaveText('Bạn không có quyền xem trang này.');
   await expect(page.getByRole('table', { name: 'Cán bộ' })).toHaveCount(0);
 });
+
+test('an image in a lesson loads from the course folder', async ({ page }, info) => {
+  await signIn(page, info, 'hocvien');
+  await open(page, info, '/courses/f-de-an-319-gia-lai/lessons/4');
+  const img = page.locator('article img[src$="moc-thoi-gian.svg"], main img[src$="moc-thoi-gian.svg"]').first();
+  await expect(img).toBeVisible();
+  // Loaded, not a broken-image box: the browser decoded it and knows its size.
+  await expect.poll(async () => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+  const src = await img.getAttribute('src');
+  const res = await page.request.get(src!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('image/svg+xml');
+});

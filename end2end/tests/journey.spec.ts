@@ -189,13 +189,13 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   if (jsOn(info)) expect(await marked()).toBe(1);
 
   // The certificate.
-  await page.getByRole('link', { name: /Xem chứng nhận GL-\d{4}-\d{6}/ }).click();
-  await expect(page).toHaveURL(/\/certificates\/GL-\d{4}-\d{6}$/);
+  await page.getByRole('link', { name: /Xem chứng nhận GL-\d{4}-[0-9A-Z]{5}-[0-9A-Z]{5}/ }).click();
+  await expect(page).toHaveURL(/\/certificates\/GL-\d{4}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
   await expect(page.getByRole('heading', { level: 1, name: 'GIẤY CHỨNG NHẬN' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Quét mã để kiểm tra tính hợp lệ' })).toBeVisible();
   await expect(page.locator('.cert-course')).not.toBeEmpty();
   const verifyUrl = await page.locator('a.verify-link').getAttribute('href');
-  expect(verifyUrl).toMatch(/\/verify\/GL-\d{4}-\d{6}\?t=/);
+  expect(verifyUrl).toMatch(/\/verify\/GL-\d{4}-[0-9A-Z]{5}-[0-9A-Z]{5}\?t=/);
 
   // The transcript lists it.
   await page.getByRole('link', { name: 'Bảng điểm' }).click();

@@ -53,10 +53,17 @@ enum Command {
         /// Apply the changes (without it: preview only).
         #[arg(long)]
         apply: bool,
-        /// The agency subtree the file is authoritative for (officials there who are missing
-        /// from the file leave); default: the agencies that appear in the file.
+        /// The agency subtree the file speaks for; default: the agencies that appear in the file.
         #[arg(long)]
         scope: Option<String>,
+        /// The file is the complete list of that unit: active officials there who are missing
+        /// from it leave. Without it, the file only adds and updates people.
+        #[arg(long)]
+        complete: bool,
+        /// With --complete: the number of leavers, to confirm when more than 20 people (or more
+        /// than 10 % of the unit) would leave.
+        #[arg(long)]
+        confirm_leavers: Option<usize>,
         /// The date transfers and leavers take effect (yyyy-mm-dd; default today).
         #[arg(long)]
         effective: Option<chrono::NaiveDate>,
@@ -183,10 +190,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             apply,
             scope,
+            complete,
+            confirm_leavers,
             effective,
         } => {
             let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
-            let code = import_roster(&db, &file, apply, scope.as_deref(), effective).await?;
+            let mode = if complete {
+                app::domain::roster::ImportMode::Complete
+            } else {
+                app::domain::roster::ImportMode::Update
+            };
+            let code = import_roster(&db, &file, apply, scope.as_deref(), effective, mode, confirm_leavers).await?;
             if code != 0 {
                 anyhow::bail!("the roster was not applied");
             }
@@ -336,6 +350,8 @@ pub async fn import_roster(
     apply: bool,
     scope: Option<&str>,
     effective: Option<chrono::NaiveDate>,
+    mode: app::domain::roster::ImportMode,
+    confirm_leavers: Option<usize>,
 ) -> anyhow::Result<i32> {
     use app::ssr::db::entities::agency;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -356,9 +372,21 @@ pub async fn import_roster(
         }
         None => None,
     };
-    let today = effective.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let today = effective.unwrap_or_else(app::ssr::clock::today);
+    let plan = app::ssr::roster::plan(db, &bytes, scope.as_ref(), today, mode).await?;
+    for w in &plan.warnings {
+        println!("{}: cảnh báo: {w}", file.display());
+    }
+    if apply && plan.needs_confirmation() && confirm_leavers != Some(plan.diff.leavers.len()) {
+        print!("{}", plan.summary());
+        println!(
+            "{} cán bộ sẽ nghỉ — nhiều hơn 20 người hoặc hơn 10% đơn vị: thêm --confirm-leavers {} để xác nhận",
+            plan.diff.leavers.len(),
+            plan.diff.leavers.len()
+        );
+        return Ok(1);
+    }
     if !apply {
-        let plan = app::ssr::roster::plan(db, &bytes, scope.as_ref(), today).await?;
         for e in &plan.errors {
             println!("{}: {e}", file.display());
         }
@@ -368,7 +396,7 @@ pub async fn import_roster(
         }
         return Ok(if plan.errors.is_empty() { 0 } else { 1 });
     }
-    let (applied, plan) = app::ssr::roster::apply(db, &bytes, scope.as_ref(), today).await?;
+    let (applied, plan) = app::ssr::roster::apply(db, &bytes, scope.as_ref(), today, mode).await?;
     for e in &plan.errors {
         println!("{}: {e}", file.display());
     }

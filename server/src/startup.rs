@@ -4,6 +4,7 @@
 use app::app::{App, shell};
 use app::ssr::{auth, config::Config, content::ContentStore, db, forms, state::AppState};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -39,6 +40,7 @@ fn default_options() -> LeptosOptions {
 
 /// Connects to the database, migrates it, and assembles the state.
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+    app::ssr::clock::set_zone(config.time_zone);
     let db = db::connect_migrated(&config.database_url, config.db_max_connections).await?;
     let watch = config.env == app::ssr::config::Environment::Development;
     let content = Arc::new(ContentStore::open(&config.content_dir, watch));
@@ -53,6 +55,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         config: Arc::new(config),
         leptos_options,
         content,
+        throttle: Default::default(),
     })
 }
 
@@ -68,8 +71,16 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(auth::set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/coverage/export/{file}", get(app::ssr::coverage::export::download))
-        .route("/roster/upload", post(app::ssr::roster::web::upload))
+        .route(
+            "/roster/upload",
+            // The roster's own limit (8 MiB) plus room for the multipart envelope; past it the
+            // page says "too big" rather than "missing".
+            post(app::ssr::roster::web::upload)
+                .layer(DefaultBodyLimit::max(app::ssr::roster::web::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/content/{course}/{*path}", get(app::ssr::content::asset))
         .route("/roster/apply", post(app::ssr::roster::web::apply))
+        .route("/roster/cancel", post(app::ssr::roster::web::cancel))
         .route("/programs/save", post(app::ssr::programs::web::save_form))
         .route("/people/{id}/exemptions", post(app::ssr::programs::web::exempt_form))
         .route(
@@ -90,6 +101,16 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(axum::middleware::from_fn(auth::same_origin_guard))
+        // Inside the layers below, so a refused cross-origin post is traced too; `route_layer`
+        // would miss the fallback's pages.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::telemetry::trace_request,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::ssr::headers::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -106,10 +127,14 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             let _ = tcp.set_nodelay(true);
         });
     tracing::info!("Taphuan is listening on http://{addr}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // The peer address reaches handlers as `ConnectInfo` (sign-in throttling, rate limits).
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -1,6 +1,11 @@
 //! `taphuan content check` as a trainer runs it: the shipped library passes, a broken course
-//! fails with `file:line:col` messages and a non-zero exit.
+//! fails with `file:line:col` messages and a non-zero exit. `taphuan content import-aiken` turns
+//! the project's own Aiken fixture into named GIFT that reads back the same; Moodle's own Aiken
+//! file is converted too when it is at hand (see `moodle_aiken_file`).
 
+use app::domain::aiken::parse_aiken;
+use app::domain::gift::parse_gift;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn check(dir: &str) -> (bool, String) {
@@ -35,18 +40,81 @@ fn a_broken_course_fails_with_every_problem_located() {
     assert!(out.contains("3 error(s)"), "{out}");
 }
 
-#[test]
-fn aiken_converts_to_named_gift() {
-    let file = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/fixtures/gift/moodle-questions.aiken.txt"
-    );
+fn import_aiken(file: &Path, prefix: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_taphuan"))
-        .args(["content", "import-aiken", file, "--prefix", "b-exam"])
+        .args(["content", "import-aiken"])
+        .arg(file)
+        .args(["--prefix", prefix])
         .output()
         .expect("run taphuan");
-    assert!(out.status.success());
-    let gift = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "import-aiken {} failed: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn aiken_converts_to_named_gift_that_reads_back_the_same() {
+    let file = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/tests/gift-fixtures/taphuan-questions.aiken.txt"
+    ));
+    let gift = import_aiken(file, "b-exam");
+    // Names are numbered from the prefix; GIFT's special characters are escaped.
+    assert!(
+        gift.contains(
+            "::b-exam-01:: Sàn giao dịch TMĐT phải gỡ bỏ hàng giả trong thời hạn nào kể từ khi \
+             nhận yêu cầu\\: {"
+        ),
+        "{gift}"
+    );
+    assert!(gift.contains("=24 giờ"), "{gift}");
+    assert!(gift.contains("::b-exam-04:: "), "{gift}");
+    // Read back, the GIFT holds the same questions with the same right answers.
+    let (aiken, errors) = parse_aiken(&std::fs::read_to_string(file).expect("read the Aiken fixture"));
+    assert!(errors.is_empty(), "{errors:?}");
+    let (back, errors) = parse_gift(&gift);
+    assert!(
+        errors.is_empty(),
+        "the printed GIFT must read without errors: {errors:?}\n{gift}"
+    );
+    let names: Vec<_> = back.iter().map(|q| q.name.as_deref().unwrap_or("-")).collect();
+    assert_eq!(names, ["b-exam-01", "b-exam-02", "b-exam-03", "b-exam-04"]);
+    for (a, b) in aiken.iter().zip(&back) {
+        assert_eq!((&a.text, &a.kind), (&b.text, &b.kind), "{gift}");
+    }
+}
+
+/// Moodle's own Aiken test file (GPL, not in the repository): in `TAPHUAN_MOODLE_FIXTURES`, or
+/// in `shared/fixtures/gift/` beside the repository. `None`, said on stderr, when not at hand.
+fn moodle_aiken_file() -> Option<PathBuf> {
+    let dir = std::env::var_os("TAPHUAN_MOODLE_FIXTURES")
+        .filter(|d| !d.is_empty())
+        .map_or_else(
+            || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/gift")),
+            PathBuf::from,
+        );
+    let path = dir.join("moodle-questions.aiken.txt");
+    if path.is_file() {
+        return Some(path);
+    }
+    eprintln!(
+        "SKIPPED: Moodle's fixture {} is not at hand, so its conversion was not checked \
+         (set TAPHUAN_MOODLE_FIXTURES to the folder that holds it to run it)",
+        path.display()
+    );
+    None
+}
+
+#[test]
+fn moodle_aiken_file_converts_to_named_gift() {
+    let Some(file) = moodle_aiken_file() else {
+        return;
+    };
+    let gift = import_aiken(&file, "b-exam");
     assert!(
         gift.contains("::b-exam-01:: The Moodle project was started by\\: {"),
         "{gift}"

@@ -117,15 +117,40 @@ fn right_answers(open: &serde_json::Value) -> String {
             "canary-short" => "CANARY-SHORT-7f3a9".to_string(),
             "canary-num" => "987654321".to_string(),
             "canary-tf" => "true".to_string(),
-            "canary-mc" => {
-                // Choices are shuffled; the right one is index 0 of the source.
-                "0".to_string()
-            }
+            "canary-mc" => choice_id(q, "Sàn giao dịch thương mại điện tử"),
             other => panic!("unexpected question {other}"),
         };
         form.push_str(&format!("&q{pos}={}", field));
     }
     form
+}
+
+/// The opaque id the page sends for the choice of question `q` that reads `text`.
+fn choice_id(q: &serde_json::Value, text: &str) -> String {
+    q["question"]["kind"]["choices"]
+        .as_array()
+        .expect("a choice question")
+        .iter()
+        .find(|c| c["text"] == text)
+        .and_then(|c| c["id"].as_str())
+        .unwrap_or_else(|| panic!("no choice {text:?} in {q}"))
+        .to_string()
+}
+
+/// The ids sent for the canary choice question, in the order shown.
+fn mc_ids(open: &serde_json::Value) -> Vec<String> {
+    let q = open["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "canary-mc")
+        .expect("the choice question is drawn (the pool is the draw)");
+    q["question"]["kind"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 async fn attempts_count(app: &TestApp, pid: i64) -> u64 {
@@ -547,5 +572,99 @@ async fn answers_saved_mid_exam_come_back_filled_in_and_count_only_when_submitte
         .unwrap();
     assert_eq!(a.passed, Some(true));
     assert!(!a.draft.unwrap_or_default().contains("zzz"));
+    std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test]
+async fn choice_values_are_opaque_per_attempt_and_a_source_position_scores_nothing() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let first = open_attempt(&app, &token).await;
+    let ids_first = mc_ids(&first);
+    // The page's radio values are these ids, not positions.
+    let page = app.get(&format!("/courses/{COURSE}/exam"), Some(&token)).await;
+    for id in &ids_first {
+        assert!(page.body.contains(&format!("value=\"{id}\"")), "{id} is a radio value");
+    }
+    assert!(
+        ids_first
+            .iter()
+            .all(|id| id.len() == 8 && id.parse::<usize>().map_or(true, |n| n > 9))
+    );
+    // "0" everywhere, as a position-guesser would answer: no credit at all.
+    let mut zeros = format!("attempt={}&seq={}", first["id"], first["seq"]);
+    for q in first["questions"].as_array().unwrap() {
+        zeros.push_str(&format!("&q{}=0", q["position"]));
+    }
+    app.post_form(&format!("/courses/{COURSE}/exam/submit"), &zeros, Some(&token))
+        .await;
+    let result = app
+        .call(
+            "attempt_result",
+            &format!("course={COURSE}&attempt={}", first["id"]),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(result["score"], 0, "{result}");
+    // A second attempt sends other values for the same question.
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let second = open_attempt(&app, &token).await;
+    assert_ne!(first["id"], second["id"]);
+    let ids_second = mc_ids(&second);
+    let a: std::collections::BTreeSet<_> = ids_first.iter().collect();
+    let b: std::collections::BTreeSet<_> = ids_second.iter().collect();
+    assert!(a.is_disjoint(&b), "{ids_first:?} vs {ids_second:?}");
+    std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test]
+async fn an_exam_passed_at_one_in_the_morning_in_vietnam_is_dated_that_day() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    // 01:00 on 2 December 2026 in Gia Lai is 18:00 on 1 December in UTC.
+    let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T18:00:00Z")
+        .unwrap()
+        .to_utc();
+    let _frozen = app::ssr::clock::freeze(at);
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    app.post_form(
+        &format!("/courses/{COURSE}/exam/submit"),
+        &right_answers(&open),
+        Some(&token),
+    )
+    .await;
+    let result = app
+        .call(
+            "attempt_result",
+            &format!("course={COURSE}&attempt={}", open["id"]),
+            Some(&token),
+        )
+        .await
+        .json();
+    let number = result["certificate"].as_str().expect("passed").to_string();
+    let cert = app
+        .call("certificate_page", &format!("number={number}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(cert["completed_on"], "02/12/2026", "{cert}");
+    assert!(number.starts_with("GL-2026-"));
+    let row = certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number.as_str()))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    // The validity runs from the Vietnamese date too.
+    if let Some(until) = row.valid_until {
+        assert_eq!(until.format("%d/%m").to_string(), "02/12", "{until}");
+    }
     std::fs::remove_dir_all(content).ok();
 }

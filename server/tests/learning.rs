@@ -94,45 +94,91 @@ async fn reading_lessons_records_progress_and_unlocks_the_exam() {
 
 #[tokio::test]
 async fn a_knowledge_check_is_graded_on_the_server_with_feedback_and_no_key_before() {
+    use app::domain::gift::QuestionKind;
     let app = TestApp::spawn().await;
     let token = app.sign_in_demo("hocvien").await;
-    // Lesson 1 of F: check 0 is "signed on which date?", the right answer (29/3/2023) is choice 0.
-    let before = app.get(&format!("/courses/{F}/lessons/1"), Some(&token)).await;
-    assert!(before.body.contains("Quyết định 319/QĐ-TTg được ký ngày nào?"));
-    assert!(
-        !before
-            .body
-            .contains("Phó Thủ tướng Trần Lưu Quang ký, hiệu lực từ ngày ký (S01, S02)")
-    );
-    let right = app
-        .get(&format!("/courses/{F}/lessons/1?kc=0&k0=0"), Some(&token))
-        .await;
-    assert!(right.body.contains("Chính xác!"), "right answer feedback");
-    assert!(
-        right
-            .body
-            .contains("Phó Thủ tướng Trần Lưu Quang ký, hiệu lực từ ngày ký (S01, S02)")
-    );
-    let wrong = app
-        .get(&format!("/courses/{F}/lessons/1?kc=0&k0=1"), Some(&token))
-        .await;
-    assert!(wrong.body.contains("Chưa đúng."));
-    // Numerical check 1: 100.
-    let r = app
-        .call(
-            "lesson_page",
-            &format!("course={F}&number=1&query=kc%3D1%26k1%3D100"),
+    // The first choice check of F's lessons, and its right and a wrong answer, from the files.
+    let loaded = app.state.content.get();
+    let course = loaded.library.course(F).unwrap();
+    let (lesson, index, right, wrong) = course
+        .lessons
+        .iter()
+        .flat_map(|l| l.checks.iter().enumerate().map(move |(i, c)| (l, i, c)))
+        .find_map(|(l, i, c)| match &c.question.kind {
+            QuestionKind::MultipleChoice { single: true, choices } => {
+                let right = choices.iter().find(|c| c.fraction >= 0.999)?;
+                let wrong = choices.iter().find(|c| c.fraction <= 0.0)?;
+                Some((l.number, i, right.clone(), wrong.clone()))
+            }
+            _ => None,
+        })
+        .expect("a single-choice knowledge check in course F");
+    let page = |query: String| {
+        let app = app.clone();
+        let token = token.clone();
+        async move {
+            let args = format!(
+                "course={F}&number={lesson}&query={}",
+                form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+            );
+            let r = app.call("lesson_page", &args, Some(&token)).await.json();
+            r["segments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find_map(|s| s["check"].as_object().filter(|c| c["index"] == index).cloned())
+                .unwrap()
+        }
+    };
+    // Before answering: the choices' texts, opaque ids, no feedback anywhere.
+    let before = page(String::new()).await;
+    let id_of = |text: &str| -> String {
+        before["question"]["kind"]["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["text"] == text)
+            .and_then(|c| c["id"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    let html = app.get(&format!("/courses/{F}/lessons/{lesson}"), Some(&token)).await;
+    assert!(html.body.contains(&right.text), "the choice is shown");
+    if let Some(fb) = right.feedback.as_deref().filter(|f| f.len() > 8) {
+        assert!(!html.body.contains(fb), "no feedback before answering");
+    }
+    let got = page(format!("kc={index}&k{index}={}", id_of(&right.text))).await;
+    assert_eq!(got["outcome"]["correct"], true, "{got:?}");
+    if let Some(fb) = right.feedback.as_deref() {
+        // The right choice's own feedback comes back after answering.
+        let shown: Vec<String> = serde_json::from_value(got["outcome"]["feedback"].clone()).unwrap();
+        assert!(shown.iter().any(|s| s == fb), "{shown:?} lacks {fb:?}");
+    }
+    let page_html = app
+        .get(
+            &format!(
+                "/courses/{F}/lessons/{lesson}?kc={index}&k{index}={}",
+                id_of(&right.text)
+            ),
             Some(&token),
         )
-        .await
-        .json();
-    let check = r["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|s| s["check"].as_object().filter(|c| c["index"] == 1).cloned())
-        .unwrap();
-    assert_eq!(check["outcome"]["correct"], true);
+        .await;
+    assert!(page_html.body.contains("Chính xác!"), "right answer feedback");
+    let got = page(format!("kc={index}&k{index}={}", id_of(&wrong.text))).await;
+    assert_eq!(got["outcome"]["correct"], false);
+    let page_html = app
+        .get(
+            &format!(
+                "/courses/{F}/lessons/{lesson}?kc={index}&k{index}={}",
+                id_of(&wrong.text)
+            ),
+            Some(&token),
+        )
+        .await;
+    assert!(page_html.body.contains("Chưa đúng."));
+    // A source position is not an answer.
+    let got = page(format!("kc={index}&k{index}=0")).await;
+    assert_eq!(got["outcome"]["correct"], false);
     // Knowledge checks are not exam attempts.
     let exam = app.call("exam_page", &format!("course={F}"), Some(&token)).await.json();
     assert_eq!(exam["attempts"].as_array().unwrap().len(), 0);

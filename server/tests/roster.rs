@@ -3,6 +3,8 @@
 //! transaction, and importing it again changes nothing.
 
 mod common;
+
+use app::domain::roster::ImportMode;
 use app::ssr::db::entities::{agency, membership, person};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -161,13 +163,26 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
     let corrected = messy.replace("GL-QLTT-D99", "GL-QLTT-D01").replace(";có lẽ", ";X");
     let r = upload(&app, &token, "danh-sach-sua.csv", corrected.as_bytes()).await;
     let id = upload_id(&r.location);
-    let preview = app
+    // Read as an update, nobody leaves; as the team's complete list, the missing official does.
+    let update = app
         .call("roster_preview", &format!("id={id}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(
+        (update["joiners"].as_u64(), update["leavers"].as_u64()),
+        (Some(3), Some(0)),
+        "{update}"
+    );
+    let preview = app
+        .call("roster_preview", &format!("id={id}&mode=complete"), Some(&token))
         .await
         .json();
     assert_eq!(preview["errors"].as_array().unwrap().len(), 0, "{preview}");
     assert_eq!(preview["joiners"], 3);
     assert_eq!(preview["leavers"], 1);
+    // One leaver in a team this small is more than 10 % of it: the number must be typed.
+    assert!(preview["active_in_unit"].as_u64().unwrap() < 10, "{preview}");
+    assert_eq!(preview["needs_confirmation"], true, "{preview}");
     assert_eq!(preview["transfers"], 0);
     assert_eq!(
         preview["changes"], 0,
@@ -185,7 +200,11 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
         "{effects:#?}"
     );
     let applied = app
-        .post_form("/roster/apply", &format!("upload={id}"), Some(&token))
+        .post_form(
+            "/roster/apply",
+            &format!("upload={id}&mode=complete&confirm=1"),
+            Some(&token),
+        )
         .await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER);
     assert_eq!(active_in(&app, "GL-QLTT-D01").await, before + 3 - 1);
@@ -365,7 +384,7 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
     .unwrap();
     let effective = chrono::NaiveDate::from_ymd_opt(2027, 1, 1);
     assert_eq!(
-        server::cli::import_roster(db, &roster, false, None, effective)
+        server::cli::import_roster(db, &roster, false, None, effective, ImportMode::Update, None)
             .await
             .unwrap(),
         0
@@ -373,7 +392,7 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
     let still = person::Entity::find_by_id(p.id).one(db).await.unwrap().unwrap();
     assert_eq!(still.agency_id, d2, "a preview writes nothing");
     assert_eq!(
-        server::cli::import_roster(db, &roster, true, None, effective)
+        server::cli::import_roster(db, &roster, true, None, effective, ImportMode::Update, None)
             .await
             .unwrap(),
         0
@@ -394,9 +413,15 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
     );
     // Idempotent: the same file again changes nothing (and the rest of team 2 did not leave:
     // without --scope the file speaks only for the agencies in it).
-    let plan = app::ssr::roster::plan(db, &std::fs::read(&roster).unwrap(), None, effective.unwrap())
-        .await
-        .unwrap();
+    let plan = app::ssr::roster::plan(
+        db,
+        &std::fs::read(&roster).unwrap(),
+        None,
+        effective.unwrap(),
+        ImportMode::Complete,
+    )
+    .await
+    .unwrap();
     assert!(plan.diff.is_empty(), "{:?}", plan.diff);
     assert!(plan.summary().contains("không có thay đổi"));
     // A file with errors exits 1 from the CLI.
@@ -406,7 +431,12 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
         "code,full name,agency code,position,enforcement\nGL1,A,NOPE,KSV,?\n",
     )
     .unwrap();
-    assert_eq!(server::cli::import_roster(db, &bad, true, None, None).await.unwrap(), 1);
+    assert_eq!(
+        server::cli::import_roster(db, &bad, true, None, None, ImportMode::Update, None)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 /// One cell of a test workbook.

@@ -23,9 +23,9 @@ pub struct AdminSummary {
 /// Counts and the account list (admin only).
 #[server(endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<AdminSummary, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::db::entities::{account, agency, person};
-    use crate::ssr::guard;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
     let (state, _) = guard::require(&[Role::Admin]).await?;
     let db = &state.db;

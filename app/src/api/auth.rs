@@ -27,8 +27,8 @@ pub struct SessionInfo {
 /// The signed-in user (if any) and whether this is a demo installation.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<SessionInfo, ApiError> {
-    let state = crate::ssr::guard::state()?;
-    let user = crate::ssr::guard::current_user().await?;
+    let state = crate::api::guard::state()?;
+    let user = crate::api::guard::current_user().await?;
     Ok(SessionInfo {
         user: user.map(|u| UserDto {
             username: u.username,

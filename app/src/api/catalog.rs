@@ -38,7 +38,7 @@ pub struct ContentStatus {
 #[server(endpoint = "courses")]
 pub async fn list_courses() -> Result<Vec<CourseSummary>, ApiError> {
     use crate::domain::identity::Role;
-    let (state, _) = crate::ssr::guard::require(&Role::ALL).await?;
+    let (state, _) = crate::api::guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
     Ok(loaded.library.courses.iter().map(summary::of).collect())
 }
@@ -47,7 +47,7 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, ApiError> {
 #[server(endpoint = "library_status")]
 pub async fn library_status() -> Result<ContentStatus, ApiError> {
     use crate::domain::identity::Role;
-    let (state, _) = crate::ssr::guard::require(&[Role::Trainer, Role::Admin]).await?;
+    let (state, _) = crate::api::guard::require(&[Role::Trainer, Role::Admin]).await?;
     let loaded = state.content.get();
     let mut diags: Vec<_> = loaded.diagnostics.iter().collect();
     diags.sort_by_key(|d| !d.is_error());

@@ -44,6 +44,9 @@ pub struct Verification {
     pub valid_until: Option<String>,
     /// `Some(true)` when a token was given and its signature and number match.
     pub token_ok: Option<bool>,
+    /// Whether the holder's name and agency are given: only with a genuine token (the QR code),
+    /// so a number alone tells a stranger nothing about who holds it.
+    pub holder_shown: bool,
 }
 
 /// One line of the transcript.
@@ -76,9 +79,9 @@ pub struct Transcript {
 /// My certificate (or, for a manager in scope or an admin, anyone's).
 #[server(endpoint = "certificate_page")]
 pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::certs::{CertClaims, ISSUER, qr_svg};
-    use crate::ssr::guard;
     let (state, user) = guard::require(&Role::ALL).await?;
     let found = server::load(&state, &number)
         .await
@@ -115,7 +118,7 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
         course_id: found.cert.course_id.clone(),
         course_title: found.course_title.clone(),
         score: found.completion.as_ref().and_then(|c| c.score_percent),
-        completed_on: super::learning::server::date(found.cert.issued_at.date_naive()),
+        completed_on: super::learning::server::date(crate::ssr::clock::date_of(found.cert.issued_at)),
         valid_until: found.cert.valid_until.map(super::learning::server::date),
         status: found.status(),
         qr_svg: qr_svg(&verify_url),
@@ -128,13 +131,26 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
 /// (from the QR code) also whether its signature is genuine and names this certificate.
 #[server(endpoint = "verify_certificate")]
 pub async fn verify_certificate(number: String, token: Option<String>) -> Result<Verification, ApiError> {
-    use crate::ssr::guard;
+    use crate::api::guard;
     let state = guard::state()?;
-    let number = number.trim().to_string();
+    // Public and anonymous: a client may look up only so many numbers a minute.
+    let parts: Option<http::request::Parts> = leptos_axum::extract().await.ok();
+    if !state
+        .throttle
+        .allow_lookup(parts.as_ref().and_then(|p| state.client_addr(p)))
+    {
+        return Err(guard::refuse(ApiError::TooManyRequests));
+    }
+    let number: String = number.trim().chars().take(64).collect();
     let found = server::load(&state, &number).await.map_err(guard::internal)?;
+    if found.is_none() {
+        // An unknown number is "not found", also in the HTTP status.
+        guard::refuse(ApiError::NotFound);
+    }
     let token_ok = token
         .filter(|t| !t.trim().is_empty())
         .map(|t| crate::ssr::certs::verify_token(state.certs.public_pem(), &t).is_ok_and(|c| c.sub == number));
+    let holder_shown = token_ok == Some(true);
     Ok(match found {
         None => Verification {
             number,
@@ -145,14 +161,24 @@ pub async fn verify_certificate(number: String, token: Option<String>) -> Result
             issued_on: String::new(),
             valid_until: None,
             token_ok,
+            holder_shown: false,
         },
         Some(f) => Verification {
             number,
             status: Some(f.status()),
-            full_name: f.person.full_name.clone(),
-            agency: f.agency.name.clone(),
+            full_name: if holder_shown {
+                f.person.full_name.clone()
+            } else {
+                String::new()
+            },
+            agency: if holder_shown {
+                f.agency.name.clone()
+            } else {
+                String::new()
+            },
+            holder_shown,
             course_title: f.course_title.clone(),
-            issued_on: super::learning::server::date(f.cert.issued_at.date_naive()),
+            issued_on: super::learning::server::date(crate::ssr::clock::date_of(f.cert.issued_at)),
             valid_until: f.cert.valid_until.map(super::learning::server::date),
             token_ok,
         },
@@ -162,8 +188,9 @@ pub async fn verify_certificate(number: String, token: Option<String>) -> Result
 /// My completions, scores and certificates.
 #[server(endpoint = "transcript")]
 pub async fn load_transcript() -> Result<Transcript, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{guard, learning};
+    use crate::ssr::learning;
     let (state, user) = guard::require(&Role::ALL).await?;
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let who = learning::learner(&state.db, pid)
@@ -177,7 +204,7 @@ pub async fn load_transcript() -> Result<Transcript, ApiError> {
         .await
         .map_err(guard::internal)?;
     let loaded = state.content.get();
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::ssr::clock::today();
     let date = super::learning::server::date;
     let rows = completions
         .iter()
@@ -191,7 +218,7 @@ pub async fn load_transcript() -> Result<Transcript, ApiError> {
                     .course(&c.course_id)
                     .map(|x| x.meta.title.clone())
                     .unwrap_or_else(|| c.course_id.clone()),
-                completed_on: date(c.completed_at.date_naive()),
+                completed_on: date(crate::ssr::clock::date_of(c.completed_at)),
                 score: c.score_percent,
                 source: c.source.clone(),
                 certificate: cert.map(|x| x.number.clone()),
@@ -231,7 +258,7 @@ mod server {
             CertStatus::of(
                 self.cert.valid_until,
                 self.cert.revoked_at.is_some(),
-                chrono::Utc::now().date_naive(),
+                crate::ssr::clock::today(),
             )
         }
     }

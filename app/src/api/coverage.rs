@@ -4,6 +4,7 @@
 
 use super::error::ApiError;
 use crate::domain::coverage::{Counts, Forecast, Rag, WeekPoint};
+pub use crate::domain::record::{CertificateDto, CourseStanding, PeriodDto, PersonRecord, ProgramStanding};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -107,90 +108,22 @@ pub struct MissingPage {
     pub exempt: Vec<ExemptPerson>,
 }
 
-/// A period of an official in an agency.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PeriodDto {
-    pub agency_name: String,
-    pub position: String,
-    pub enforcement: bool,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-}
-
-/// A course of a program for one official.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CourseStanding {
-    pub course_id: String,
-    pub title: String,
-    pub completed_on: Option<NaiveDate>,
-    pub certificate: Option<String>,
-    pub held: bool,
-}
-
-/// One program for one official.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProgramStanding {
-    pub program_id: i64,
-    pub program: String,
-    pub deadline: NaiveDate,
-    pub in_population: bool,
-    /// `covered`, `exempt` or `missing`
-    pub status: String,
-    pub exemption: Option<String>,
-    /// The exemption in force, which the viewer may withdraw.
-    pub exemption_id: Option<i64>,
-    pub courses: Vec<CourseStanding>,
-}
-
-/// A certificate, as the official's page lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CertificateDto {
-    pub number: String,
-    pub course: String,
-    pub issued_on: NaiveDate,
-    pub valid_until: Option<NaiveDate>,
-    pub revoked: bool,
-    pub revoked_on: Option<NaiveDate>,
-    pub revoked_reason: Option<String>,
-}
-
-/// Everything about one official's training.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PersonRecord {
-    pub id: i64,
-    pub code: String,
-    pub full_name: String,
-    pub agency_name: String,
-    pub position: String,
-    pub enforcement: bool,
-    pub active: bool,
-    pub programs: Vec<ProgramStanding>,
-    pub certificates: Vec<CertificateDto>,
-    pub history: Vec<PeriodDto>,
-    /// Every exemption of this official, in force or withdrawn, newest first.
-    pub exemptions: Vec<crate::api::programs::ExemptionDto>,
-    /// Whether the viewer may record and withdraw this official's exemptions.
-    pub can_manage: bool,
-}
-
-/// Reads `yyyy-mm-dd`; empty = today.
+/// Reads the "as of" a view was asked for (`domain::coverage::AsOf`); empty = today.
 pub fn parse_as_of(s: &str, today: NaiveDate) -> Result<NaiveDate, ApiError> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(today);
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| ApiError::Invalid(format!("\"{s}\": ngày không hợp lệ — ghi dạng yyyy-mm-dd")))
+    crate::domain::coverage::AsOf::parse(s, today)
+        .map(|a| a.0)
+        .map_err(|e| ApiError::Invalid(e.to_string()))
 }
 
 /// The dashboard: coverage of a program (default: the first) in the caller's scope, as of a
 /// date (default: today), with the burn-up and forecast.
 #[server(endpoint = "coverage")]
 pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<CoverageReport, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{coverage, guard};
+    use crate::ssr::coverage;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::ssr::clock::today();
     let as_of = parse_as_of(&as_of, today).map_err(guard::refuse)?;
     let programs = ssr_cov::programs(&state).await.map_err(guard::internal)?;
     let Some(p) = coverage::find_program(&state.db, program)
@@ -246,10 +179,11 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
 /// the caller's scope: 403, whether or not the agency exists.
 #[server(endpoint = "coverage_missing")]
 pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: String) -> Result<MissingPage, ApiError> {
+    use crate::api::guard;
     use crate::domain::coverage::Status;
     use crate::domain::identity::Role;
+    use crate::ssr::coverage;
     use crate::ssr::db::{entities::exemption, queries};
-    use crate::ssr::{coverage, guard};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let Some(agency) = queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
@@ -258,7 +192,7 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
     else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
-    let as_of = parse_as_of(&as_of, chrono::Utc::now().date_naive()).map_err(guard::refuse)?;
+    let as_of = parse_as_of(&as_of, crate::ssr::clock::today()).map_err(guard::refuse)?;
     let Some(p) = coverage::find_program(&state.db, program)
         .await
         .map_err(guard::internal)?
@@ -270,7 +204,7 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
         agency_name: agency.name.clone(),
         path: agency.path.clone(),
     };
-    let titles = ssr_cov::titles(&state);
+    let titles = crate::ssr::content::titles(&state);
     let snap = coverage::snapshot(&state.db, p, Some(&scope), as_of, false)
         .await
         .map_err(guard::internal)?;
@@ -288,7 +222,10 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
         .await
         .map_err(guard::internal)?
         .into_iter()
-        .filter(|e| e.created_at.date_naive() <= as_of && e.withdrawn_at.is_none_or(|w| as_of < w.date_naive()))
+        .filter(|e| {
+            crate::ssr::clock::date_of(e.created_at) <= as_of
+                && e.withdrawn_at.is_none_or(|w| as_of < crate::ssr::clock::date_of(w))
+        })
         .map(|e| (e.person_id, e))
         .collect();
     let mut missing = vec![];
@@ -341,8 +278,9 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
 /// to an admin, a manager whose subtree holds the official's current agency, and the official.
 #[server(endpoint = "person_record")]
 pub async fn get_person_record(id: i64) -> Result<PersonRecord, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{guard, people_record};
+    use crate::ssr::people_record;
     let (state, user) = guard::require(&Role::ALL).await?;
     match people_record::load(&state, &user, id).await.map_err(guard::internal)? {
         Some(r) => Ok(r),
@@ -358,18 +296,6 @@ pub(crate) mod ssr_cov {
     use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
     use std::collections::HashMap;
 
-    /// Course titles by id, from the current library.
-    pub fn titles(state: &AppState) -> HashMap<String, String> {
-        state
-            .content
-            .get()
-            .library
-            .courses
-            .iter()
-            .map(|c| (c.id.to_string(), c.meta.title.clone()))
-            .collect()
-    }
-
     /// The day of the program's latest change after its creation (revision 2 or later).
     pub async fn last_change(state: &AppState, program_id: i64) -> Result<Option<chrono::NaiveDate>, DbErr> {
         use crate::ssr::db::entities::program_revision;
@@ -379,7 +305,7 @@ pub(crate) mod ssr_cov {
             .order_by_desc(program_revision::Column::Revision)
             .one(&state.db)
             .await?
-            .map(|r| r.changed_at.date_naive()))
+            .map(|r| crate::ssr::clock::date_of(r.changed_at)))
     }
 
     /// The outreach checks both forms share: the agency is in the caller's scope and the kind
@@ -391,7 +317,7 @@ pub(crate) mod ssr_cov {
         kind: &str,
     ) -> Result<(), crate::api::error::ApiError> {
         use crate::api::error::ApiError;
-        use crate::ssr::guard;
+        use crate::api::guard;
         if crate::ssr::db::queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
             .await
             .map_err(guard::internal)?
@@ -409,7 +335,7 @@ pub(crate) mod ssr_cov {
 
     /// Every active program.
     pub async fn programs(state: &AppState) -> Result<Vec<ProgramDto>, DbErr> {
-        let titles = titles(state);
+        let titles = crate::ssr::content::titles(state);
         Ok(program::Entity::find()
             .filter(program::Column::Active.eq(true))
             .order_by_asc(program::Column::Id)
@@ -499,13 +425,13 @@ pub async fn record_outreach(
     title: String,
     reached: i64,
 ) -> Result<(), ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::db::entities::outreach_event;
-    use crate::ssr::guard;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     ssr_cov::outreach_target(&state, &user, agency_id, &kind).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::ssr::clock::today();
     let held_on = NaiveDate::parse_from_str(held_on.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| *d <= today)
@@ -531,7 +457,7 @@ pub async fn record_outreach(
         kind: Set(kind),
         title: Set(title),
         reached: Set(reached),
-        created_at: Set(chrono::Utc::now()),
+        created_at: Set(crate::ssr::clock::now()),
         ..Default::default()
     }
     .insert(&state.db)
@@ -550,9 +476,9 @@ pub async fn set_outreach_population(
     population: i64,
     source: String,
 ) -> Result<(), ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::db::entities::outreach_population;
-    use crate::ssr::guard;
     use sea_orm::sea_query::OnConflict;
     use sea_orm::{ActiveValue::Set, EntityTrait};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;

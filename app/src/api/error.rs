@@ -1,5 +1,5 @@
 //! The one error type of the API boundary. It carries only safe text: internal causes are logged
-//! on the server (`ssr::guard::internal`) and reach the browser as `Internal`.
+//! on the server (`api::guard::internal`) and reach the browser as `Internal`.
 
 use crate::i18n::{Lang, T};
 use leptos::server_fn::codec::JsonEncoding;
@@ -17,11 +17,17 @@ pub enum ApiError {
     /// Input that the person can correct; the text says how.
     #[error("{0}")]
     Invalid(String),
+    /// Too many requests from this client; try again later.
+    #[error("too many requests")]
+    TooManyRequests,
     #[error("internal error")]
     Internal,
     /// The call itself failed (network, encoding).
     #[error("request failed: {0}")]
     Transport(String),
+    /// The request could not be read as this function's arguments (a client's mistake, 400).
+    #[error("bad request")]
+    BadRequest,
 }
 
 impl ApiError {
@@ -32,6 +38,8 @@ impl ApiError {
             ApiError::Forbidden => 403,
             ApiError::NotFound => 404,
             ApiError::Invalid(_) => 422,
+            ApiError::TooManyRequests => 429,
+            ApiError::BadRequest => 400,
             ApiError::Internal | ApiError::Transport(_) => 500,
         }
     }
@@ -43,7 +51,8 @@ impl ApiError {
             ApiError::Forbidden => T::Forbidden.get(lang).into(),
             ApiError::NotFound => T::NotFoundBody.get(lang).into(),
             ApiError::Invalid(s) => s.clone(),
-            ApiError::Internal | ApiError::Transport(_) => T::ErrorGeneric.get(lang).into(),
+            ApiError::TooManyRequests => T::TooManyRequests.get(lang).into(),
+            ApiError::Internal | ApiError::Transport(_) | ApiError::BadRequest => T::ErrorGeneric.get(lang).into(),
         }
     }
 }
@@ -52,6 +61,17 @@ impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ApiError::Transport(value.to_string())
+        match value {
+            // Arguments the server could not read: the caller's mistake, and nothing of the
+            // parser's message is sent back.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                #[cfg(feature = "ssr")]
+                if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                    res.set_status(http::StatusCode::BAD_REQUEST);
+                }
+                ApiError::BadRequest
+            }
+            other => ApiError::Transport(other.to_string()),
+        }
     }
 }

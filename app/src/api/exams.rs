@@ -101,19 +101,19 @@ pub struct AttemptResult {
     pub certificate: Option<String>,
 }
 
-/// Vietnam's clock (UTC+7, no daylight saving), for times shown to officials.
+/// A time shown to officials, in the configured zone (`ssr::clock`).
 #[cfg(feature = "ssr")]
 pub(crate) fn local(t: chrono::DateTime<chrono::Utc>) -> String {
-    let tz = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-    t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
+    crate::ssr::clock::format_local(t)
 }
 
 /// The exam of a course as I see it now.
 #[server(endpoint = "exam_page")]
 pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
+    use crate::api::guard;
     use crate::domain::exam::Start;
     use crate::domain::identity::Role;
-    use crate::ssr::{attempts, guard};
+    use crate::ssr::attempts;
     let (state, user) = guard::require(&Role::ALL).await?;
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let loaded = state.content.get();
@@ -122,7 +122,7 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
         .course(&course)
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let exam = c.exam.as_ref().ok_or_else(|| guard::refuse(ApiError::NotFound))?;
-    let now = chrono::Utc::now();
+    let now = crate::ssr::clock::now();
     let facts = attempts::start_facts(&state.db, &state, pid, c, now)
         .await
         .map_err(guard::internal)?;
@@ -200,16 +200,16 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
 /// The result of one of my submitted attempts, with review when the course allows it.
 #[server(endpoint = "attempt_result")]
 pub async fn load_attempt_result(course: String, attempt: i64) -> Result<AttemptResult, ApiError> {
+    use crate::api::guard;
     use crate::domain::content::Review;
     use crate::domain::grading::{PublicKind, Response, public_view};
     use crate::domain::identity::Role;
     use crate::i18n::T;
     use crate::ssr::attempts::GradedItem;
     use crate::ssr::db::entities::{attempt as att, certificate, completion};
-    use crate::ssr::guard;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (state, user) = guard::require(&Role::ALL).await?;
-    let lang = crate::app::request_lang();
+    let lang = crate::i18n::request_lang();
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let a = att::Entity::find_by_id(attempt)
         .one(&state.db)
@@ -242,7 +242,8 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
                 let q = pool
                     .iter()
                     .find(|i| i.name() == g.name)
-                    .map(|i| public_view(&i.question));
+                    // Any key: only the server-side indices are read here.
+                    .map(|i| public_view(&i.question, 0));
                 let your_answer = match (&q, &g.response) {
                     (_, None) => String::new(),
                     (Some(q), Some(r)) => match (&q.kind, r) {

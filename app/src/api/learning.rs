@@ -132,8 +132,8 @@ pub struct LessonPage {
 /// My assigned courses with progress, and the catalogue.
 #[server(endpoint = "my_courses")]
 pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::guard;
     let (state, user) = guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
     let lib = &loaded.library;
@@ -149,7 +149,7 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
         });
     };
     let records = server::Records::load(&state.db, pid).await.map_err(guard::internal)?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::ssr::clock::today();
     let mut assigned = Vec::new();
     for a in &records.assignments {
         let Some(c) = lib.course(&a.course_id) else { continue };
@@ -181,15 +181,15 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
 /// One course: intro, lessons (with what I have read), exam entry, my progress.
 #[server(endpoint = "course_detail")]
 pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::guard;
     let (state, user) = guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
     let c = loaded
         .library
         .course(&course)
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::ssr::clock::today();
     let records = match user.person_id {
         Some(pid) => Some(server::Records::load(&state.db, pid).await.map_err(guard::internal)?),
         None => None,
@@ -226,10 +226,10 @@ pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
 /// (`kN…`, see `domain::exam`), check N is graded and its feedback returned.
 #[server(endpoint = "lesson_page")]
 pub async fn load_lesson(course: String, number: u32, query: String) -> Result<LessonPage, ApiError> {
+    use crate::api::guard;
     use crate::domain::exam::response_from_fields;
     use crate::domain::grading::{grade, public_view};
     use crate::domain::identity::Role;
-    use crate::ssr::guard;
     use std::collections::HashMap;
     let (state, user) = guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
@@ -260,7 +260,9 @@ pub async fn load_lesson(course: String, number: u32, query: String) -> Result<L
     for (i, item) in l.checks.iter().enumerate() {
         let marker = format!("<div class=\"kc\" data-check=\"{i}\"></div>");
         let Some(at) = rest.find(&marker) else { continue };
-        let view = public_view(&item.question);
+        // Knowledge checks earn nothing, but their choice ids are opaque all the same: keyed by
+        // the server's secret and the question's content hash, stable between render and check.
+        let view = public_view(&item.question, state.config.check_key(&item.hash));
         let prefix = format!("k{i}");
         let (outcome, given) = if answered == Some(i) {
             let given: Vec<(String, String)> = fields

@@ -1,5 +1,5 @@
 //! Server functions: Taphuan's public API. Each one authenticates and authorises on the server
-//! (through `ssr::guard`), takes typed input and returns a DTO defined beside it, never a
+//! (through `api::guard`, server-only), takes typed input and returns a DTO defined beside it, never a
 //! database entity. One file per resource.
 
 pub mod admin;
@@ -9,6 +9,8 @@ pub mod certificates;
 pub mod coverage;
 pub mod error;
 pub mod exams;
+#[cfg(feature = "ssr")]
+pub mod guard;
 pub mod learning;
 pub mod people;
 pub mod programs;

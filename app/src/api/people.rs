@@ -45,8 +45,9 @@ pub struct PeoplePage {
 /// The caller's agency subtree with headcounts, parents before children.
 #[server(endpoint = "agencies")]
 pub async fn agency_overview() -> Result<Vec<AgencyRow>, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{db::queries, guard};
+    use crate::ssr::db::queries;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let agencies = queries::agencies_in_scope(&state.db, user.scope.as_ref())
         .await
@@ -60,8 +61,9 @@ pub async fn agency_overview() -> Result<Vec<AgencyRow>, ApiError> {
 /// agency is inside the caller's scope. Outside it, the answer is 403, whether or not it exists.
 #[server(endpoint = "people")]
 pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<PeoplePage, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{db::queries, guard};
+    use crate::ssr::db::queries;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let Some(agency) = queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
         .await
@@ -113,9 +115,10 @@ pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<Pe
 /// One official, if the caller may see them (admin; manager of their agency; themself).
 #[server(endpoint = "person")]
 pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::db::entities::person;
-    use crate::ssr::{db::queries, guard};
+    use crate::ssr::db::queries;
     use sea_orm::EntityTrait;
     let (state, user) = guard::require(&Role::ALL).await?;
     let p = person::Entity::find_by_id(id)

@@ -4,6 +4,7 @@
 
 use super::error::ApiError;
 use crate::domain::program::{Change, Known, Problem, ProgramDraft};
+pub use crate::domain::record::ExemptionDto;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -44,23 +45,6 @@ pub struct RevisionDto {
     pub changes: Vec<Change>,
 }
 
-/// An exemption, in force or withdrawn.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExemptionDto {
-    pub id: i64,
-    pub program_id: i64,
-    pub program_name: String,
-    pub person_id: i64,
-    pub person_code: String,
-    pub person_name: String,
-    pub agency_name: String,
-    pub reason: String,
-    pub approved_by: String,
-    pub since: NaiveDate,
-    pub withdrawn_on: Option<NaiveDate>,
-    pub withdrawal_reason: Option<String>,
-}
-
 /// Everything the program page needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProgramEditor {
@@ -93,9 +77,10 @@ pub enum SaveOutcome {
 /// Every program (active first), with what the caller may do with it.
 #[server(endpoint = "programs")]
 pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::db::entities::{agency, program, program_revision};
-    use crate::ssr::{guard, programs};
+    use crate::ssr::programs;
     use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let db = &state.db;
@@ -106,7 +91,7 @@ pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
-    let exempt = ssr_programs::exemptions(&state, &user, None, None)
+    let exempt = crate::ssr::programs::exemptions(&state, &user, None, None)
         .await
         .map_err(guard::internal)?;
     let mut out = vec![];
@@ -149,10 +134,11 @@ pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
 /// its exemptions in the caller's scope.
 #[server(endpoint = "program_editor")]
 pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::db::entities::{agency, person, program};
     use crate::ssr::db::queries;
-    use crate::ssr::{guard, programs};
+    use crate::ssr::programs;
     use sea_orm::{EntityTrait, QuerySelect};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let db = &state.db;
@@ -212,7 +198,7 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
                 .unwrap_or_default(),
         ),
     };
-    let titles = crate::api::coverage::ssr_cov::titles(&state);
+    let titles = crate::ssr::content::titles(&state);
     let mut courses: Vec<(String, String)> = titles.into_iter().collect();
     courses.sort();
     let mut positions: Vec<String> = person::Entity::find()
@@ -226,23 +212,17 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
     positions.sort();
     let today = match &existing {
         Some(p) => Some(
-            crate::ssr::coverage::snapshot(
-                db,
-                p.clone(),
-                user.scope.as_ref(),
-                chrono::Utc::now().date_naive(),
-                false,
-            )
-            .await
-            .map_err(guard::internal)?
-            .overall,
+            crate::ssr::coverage::snapshot(db, p.clone(), user.scope.as_ref(), crate::ssr::clock::today(), false)
+                .await
+                .map_err(guard::internal)?
+                .overall,
         ),
         None => None,
     };
     let (history, exemptions) = match &existing {
         Some(p) => (
             ssr_programs::history(&state, p.id).await.map_err(guard::internal)?,
-            ssr_programs::exemptions(&state, &user, Some(p.id), None)
+            crate::ssr::programs::exemptions(&state, &user, Some(p.id), None)
                 .await
                 .map_err(guard::internal)?,
         ),
@@ -266,8 +246,9 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
 /// back as `Problems`, every one of them, each with its field.
 #[server(endpoint = "save_program", input = leptos::server_fn::codec::Json)]
 pub async fn save_program(id: Option<i64>, draft: ProgramDraft) -> Result<SaveOutcome, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{guard, programs};
+    use crate::ssr::programs;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     match programs::save(&state, &user, id, &draft).await {
         Ok(id) => Ok(SaveOutcome::Saved(id)),
@@ -285,8 +266,9 @@ pub async fn exempt_official(
     reason: String,
     approved_by: String,
 ) -> Result<i64, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{guard, programs};
+    use crate::ssr::programs;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     programs::exempt(&state, &user, program_id, person_id, &reason, &approved_by)
         .await
@@ -296,8 +278,9 @@ pub async fn exempt_official(
 /// Withdraws an exemption: the official is back in the program's base from today.
 #[server(endpoint = "withdraw_exemption")]
 pub async fn withdraw_exemption(exemption_id: i64, reason: String) -> Result<(), ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{guard, programs};
+    use crate::ssr::programs;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     programs::withdraw(&state, &user, exemption_id, &reason)
         .await
@@ -309,8 +292,9 @@ pub async fn withdraw_exemption(exemption_id: i64, reason: String) -> Result<(),
 /// verification reports it revoked.
 #[server(endpoint = "revoke_certificate")]
 pub async fn revoke_certificate(number: String, reason: String) -> Result<(), ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{guard, programs};
+    use crate::ssr::programs;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     programs::revoke(&state, &user, &number, &reason)
         .await
@@ -320,13 +304,13 @@ pub async fn revoke_certificate(number: String, reason: String) -> Result<(), Ap
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr_programs {
-    use super::{ExemptionDto, RevisionDto};
+    use super::RevisionDto;
     use crate::api::error::ApiError;
+    use crate::api::guard;
     use crate::domain::program::{ProgramSpec, diff};
     use crate::i18n::Lang;
-    use crate::ssr::auth::AuthUser;
-    use crate::ssr::db::entities::{agency, exemption, person, program, program_revision};
-    use crate::ssr::{guard, programs::Refusal, state::AppState};
+    use crate::ssr::db::entities::{agency, program_revision};
+    use crate::ssr::{programs::Refusal, state::AppState};
     use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
     use std::collections::HashMap;
 
@@ -351,7 +335,7 @@ pub(crate) mod ssr_programs {
             .into_iter()
             .map(|a| (a.id, a.name))
             .collect();
-        let titles = crate::api::coverage::ssr_cov::titles(state);
+        let titles = crate::ssr::content::titles(state);
         let revs = program_revision::Entity::find()
             .filter(program_revision::Column::ProgramId.eq(program_id))
             .order_by_asc(program_revision::Column::Revision)
@@ -383,64 +367,5 @@ pub(crate) mod ssr_programs {
         }
         out.reverse();
         Ok(out)
-    }
-
-    /// Exemptions (of one program, or all) of officials whose current agency is in the
-    /// caller's scope, newest first.
-    pub async fn exemptions(
-        state: &AppState,
-        user: &AuthUser,
-        program_id: Option<i64>,
-        person_id: Option<i64>,
-    ) -> Result<Vec<ExemptionDto>, DbErr> {
-        let db = &state.db;
-        let agencies: HashMap<i64, agency::Model> = crate::ssr::db::queries::agencies_in_scope(db, user.scope.as_ref())
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect();
-        let mut q = exemption::Entity::find();
-        if let Some(pid) = program_id {
-            q = q.filter(exemption::Column::ProgramId.eq(pid));
-        }
-        if let Some(pid) = person_id {
-            q = q.filter(exemption::Column::PersonId.eq(pid));
-        }
-        let rows = q.order_by_desc(exemption::Column::Id).all(db).await?;
-        let ids: Vec<i64> = rows.iter().map(|e| e.person_id).collect();
-        let people: HashMap<i64, person::Model> = person::Entity::find()
-            .filter(person::Column::Id.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let programs: HashMap<i64, String> = program::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
-        Ok(rows
-            .into_iter()
-            .filter_map(|e| {
-                let p = people.get(&e.person_id)?;
-                let a = agencies.get(&p.agency_id)?;
-                Some(ExemptionDto {
-                    id: e.id,
-                    program_id: e.program_id,
-                    program_name: programs.get(&e.program_id).cloned().unwrap_or_default(),
-                    person_id: p.id,
-                    person_code: p.code.clone(),
-                    person_name: p.full_name.clone(),
-                    agency_name: a.name.clone(),
-                    reason: e.reason,
-                    approved_by: e.approved_by,
-                    since: e.created_at.date_naive(),
-                    withdrawn_on: e.withdrawn_at.map(|w| w.date_naive()),
-                    withdrawal_reason: e.withdrawal_reason,
-                })
-            })
-            .collect())
     }
 }

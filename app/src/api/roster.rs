@@ -22,15 +22,28 @@ pub struct RosterPreview {
     pub changes: usize,
     /// One line per change with its effect on coverage.
     pub effects: Vec<String>,
+    /// The same lines grouped: (group key `joiners|leavers|transfers|changes`, lines).
+    pub groups: Vec<(String, Vec<String>)>,
     /// What was applied (after confirmation).
     pub summary: String,
+    /// `update` (joiners and changes only) or `complete` (the unit's whole list: leavers too).
+    pub mode: String,
+    /// The unit a complete list speaks for (the manager's scope, or "the agencies in the file").
+    pub unit: String,
+    /// Active officials of that unit today.
+    pub active_in_unit: usize,
+    /// Applying needs the number of leavers typed (more than 20, or more than 10 % of the unit).
+    pub needs_confirmation: bool,
+    /// Cells a spreadsheet would run as formulas.
+    pub warnings: Vec<String>,
 }
 
 /// The preview of upload `id` (the caller's own, or any for an admin).
 #[server(endpoint = "roster_preview")]
-pub async fn check_roster_upload(id: i64) -> Result<RosterPreview, ApiError> {
+pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<RosterPreview, ApiError> {
+    use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::{guard, roster};
+    use crate::ssr::roster;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let Some(up) = roster::web::owned(&state, &user, id).await.map_err(guard::internal)? else {
         return Err(guard::refuse(ApiError::Forbidden));
@@ -52,17 +65,36 @@ pub async fn check_roster_upload(id: i64) -> Result<RosterPreview, ApiError> {
             transfers: 0,
             changes: 0,
             effects: if errors.is_empty() { vec![would] } else { vec![] },
+            groups: vec![],
             summary: up.summary,
+            mode: String::new(),
+            unit: String::new(),
+            active_in_unit: 0,
+            needs_confirmation: false,
+            warnings: vec![],
         });
     }
+    let mode = crate::domain::roster::ImportMode::parse(mode.as_deref().unwrap_or(""));
     let plan = roster::plan(
         &state.db,
         up.content.as_bytes(),
         user.scope.as_ref(),
-        chrono::Utc::now().date_naive(),
+        crate::ssr::clock::today(),
+        mode,
     )
     .await
     .map_err(guard::internal)?;
+    let needs_confirmation = plan.needs_confirmation();
+    let g = plan.grouped;
+    let groups = [
+        ("joiners", g.joiners),
+        ("leavers", g.leavers),
+        ("transfers", g.transfers),
+        ("changes", g.changes),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     Ok(RosterPreview {
         id: up.id,
         kind: up.kind,
@@ -74,6 +106,16 @@ pub async fn check_roster_upload(id: i64) -> Result<RosterPreview, ApiError> {
         transfers: plan.diff.transfers.len(),
         changes: plan.diff.changes.len(),
         effects: plan.effects,
+        groups,
         summary: up.summary,
+        mode: mode.code().into(),
+        unit: user
+            .scope
+            .as_ref()
+            .map(|s| s.agency_name.clone())
+            .unwrap_or_else(|| "các đơn vị có trong tệp".into()),
+        active_in_unit: plan.active_in_unit,
+        needs_confirmation,
+        warnings: plan.warnings,
     })
 }

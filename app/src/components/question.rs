@@ -26,15 +26,15 @@ pub fn QuestionFields(
                 <div class="choices">
                     {choices.into_iter().map(|c| {
                         if single {
-                            let checked = chosen.as_deref() == Some(c.index.to_string().as_str());
+                            let checked = chosen.as_deref() == Some(c.id.as_str());
                             view! {
                                 <label class="choice">
-                                    <input type="radio" name=prefix.clone() value=c.index.to_string() checked=checked/>
+                                    <input type="radio" name=prefix.clone() value=c.id.clone() checked=checked/>
                                     <span>{c.text}</span>
                                 </label>
                             }.into_any()
                         } else {
-                            let field = format!("{prefix}_c{}", c.index);
+                            let field = format!("{prefix}_c{}", c.id);
                             let checked = has(&field).is_some();
                             view! {
                                 <label class="choice">
@@ -81,7 +81,7 @@ pub fn QuestionFields(
         PublicKind::Matching { left, right } => view! {
             <div class="matching">
                 {left.into_iter().map(|l| {
-                    let field = format!("{prefix}_m{}", l.index);
+                    let field = format!("{prefix}_m{}", l.id);
                     let chosen = has(&field);
                     view! {
                         <label class="match-row">
@@ -89,8 +89,8 @@ pub fn QuestionFields(
                             <select name=field>
                                 <option value="">{T::ChooseOne.get(lang)}</option>
                                 {right.iter().map(|r| {
-                                    let selected = chosen.as_deref() == Some(r.index.to_string().as_str());
-                                    view! { <option value=r.index.to_string() selected=selected>{r.text.clone()}</option> }
+                                    let selected = chosen.as_deref() == Some(r.id.as_str());
+                                    view! { <option value=r.id.clone() selected=selected>{r.text.clone()}</option> }
                                 }).collect_view()}
                             </select>
                         </label>

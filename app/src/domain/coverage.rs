@@ -455,6 +455,30 @@ fn ancestors_of(parent: &HashMap<i64, Option<i64>>, id: i64) -> impl Iterator<It
 }
 
 /// Whether an agency existed on `d`.
+/// The day a coverage view is computed for ("as of"): a date a person typed or the date picker
+/// sent (`dd/mm/yyyy`, `d/m/yyyy` or `yyyy-mm-dd`); empty means today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf(pub NaiveDate);
+
+/// An "as of" that is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\": ngày không hợp lệ — ghi dạng ngày/tháng/năm, ví dụ 31/12/2026")]
+pub struct AsOfError(pub String);
+
+impl AsOf {
+    /// Reads `s`; empty = `today`.
+    pub fn parse(s: &str, today: NaiveDate) -> Result<AsOf, AsOfError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(AsOf(today));
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+            .map(AsOf)
+            .map_err(|_| AsOfError(s.chars().take(40).collect()))
+    }
+}
+
 pub fn agency_valid_on(a: &Agency, d: NaiveDate) -> bool {
     a.valid_from.is_none_or(|f| f <= d) && a.valid_to.is_none_or(|t| d < t)
 }
@@ -871,5 +895,16 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    #[test]
+    fn as_of_reads_both_date_forms_and_says_how_to_write_one() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        assert_eq!(AsOf::parse("", today), Ok(AsOf(today)));
+        assert_eq!(AsOf::parse("2026-09-01", today), Ok(AsOf(d)));
+        assert_eq!(AsOf::parse(" 01/09/2026 ", today), Ok(AsOf(d)));
+        let e = AsOf::parse("tuần trước", today).unwrap_err();
+        assert!(e.to_string().contains("31/12/2026"), "{e}");
     }
 }

@@ -10,12 +10,15 @@
 //!
 //! | kind             | fields                                              |
 //! |------------------|-----------------------------------------------------|
-//! | single choice    | `q3` = choice index (radio buttons)                 |
-//! | multiple answer  | `q3_c<index>` = `on` for each ticked box            |
+//! | single choice    | `q3` = the choice's id (radio buttons)              |
+//! | multiple answer  | `q3_c<id>` = `on` for each ticked box               |
 //! | true/false       | `q3` = `true` or `false`                            |
 //! | short answer     | `q3` = text                                         |
 //! | numerical        | `q3` = number (`,` accepted as the decimal mark)    |
-//! | matching         | `q3_m<left index>` = right index (a `<select>`)     |
+//! | matching         | `q3_m<left id>` = right id (a `<select>`)           |
+//!
+//! Ids are opaque and drawn per attempt ([`choice_key`], `grading::public_view`): the form never
+//! carries a choice's position in the source, which would give the key away.
 //!
 //! # Time limit
 //!
@@ -161,6 +164,14 @@ pub fn answer_seed(attempt_seed: u64, position: usize) -> u64 {
     rng.next()
 }
 
+/// The key that draws the opaque choice ids of the question at `position` of an attempt (see
+/// `grading::public_view`). Derived from the attempt's secret seed, never sent to the browser,
+/// and distinct from [`answer_seed`] so the display order and the ids are independent.
+pub fn choice_key(attempt_seed: u64, position: usize) -> u64 {
+    let mut rng = SplitMix64(answer_seed(attempt_seed, position) ^ 0x5EED_C401_CE1D_5A17);
+    rng.next()
+}
+
 /// The score in whole percent (rounded down, so 79.9% never passes an 80% mark) of graded
 /// fractions; 0 for no questions.
 pub fn score_percent(fractions: &[f64]) -> u32 {
@@ -203,12 +214,18 @@ pub fn draft_fields(fields: &HashMap<String, String>, questions: usize) -> Vec<(
 pub fn response_from_fields(kind: &PublicKind, prefix: &str, fields: &HashMap<String, String>) -> Option<Response> {
     let value = fields.get(prefix).map(|s| s.trim()).filter(|s| !s.is_empty());
     match kind {
-        PublicKind::MultipleChoice { single: true, .. } => value?.parse().ok().map(|i| Response::Choice(vec![i])),
+        PublicKind::MultipleChoice { single: true, choices } => {
+            let value = value?;
+            choices
+                .iter()
+                .find(|c| c.id == value)
+                .map(|c| Response::Choice(vec![c.index]))
+        }
         PublicKind::MultipleChoice { single: false, choices } => {
             let picked: Vec<usize> = choices
                 .iter()
+                .filter(|c| fields.contains_key(&format!("{prefix}_c{}", c.id)))
                 .map(|c| c.index)
-                .filter(|i| fields.contains_key(&format!("{prefix}_c{i}")))
                 .collect();
             (!picked.is_empty()).then_some(Response::Choice(picked))
         }
@@ -219,12 +236,12 @@ pub fn response_from_fields(kind: &PublicKind, prefix: &str, fields: &HashMap<St
         },
         PublicKind::ShortAnswer => value.map(|v| Response::Text(v.to_string())),
         PublicKind::Numerical => value?.replace(',', ".").parse().ok().map(Response::Number),
-        PublicKind::Matching { left, .. } => {
+        PublicKind::Matching { left, right } => {
             let pairs: Vec<(usize, usize)> = left
                 .iter()
                 .filter_map(|l| {
-                    let v = fields.get(&format!("{prefix}_m{}", l.index))?;
-                    v.trim().parse().ok().map(|r| (l.index, r))
+                    let v = fields.get(&format!("{prefix}_m{}", l.id))?.trim();
+                    right.iter().find(|r| r.id == v).map(|r| (l.index, r.index))
                 })
                 .collect();
             (!pairs.is_empty()).then_some(Response::Matching(pairs))
@@ -384,29 +401,53 @@ mod tests {
         let src = "::a:: A {=x ~y ~z}\n\n::b:: B {~%50%x ~%50%y ~%-100%z}\n\n::c:: C {T}\n\n::d:: D {#135}\n\n::e:: E {=Quy Nhơn}\n\n::f:: F {=a -> 1 =b -> 2}";
         let (qs, errs) = parse_gift(src);
         assert!(errs.is_empty(), "{errs:?}");
+        let seed = 0xABCD_u64;
+        let views: Vec<PublicKind> = (0..qs.len())
+            .map(|i| public_view(&qs[i], choice_key(seed, i)).kind)
+            .collect();
+        // The form sends ids, found by the texts a learner reads.
+        let id = |i: usize, text: &str| -> String {
+            match &views[i] {
+                PublicKind::MultipleChoice { choices, .. } => {
+                    choices.iter().find(|c| c.text == text).unwrap().id.clone()
+                }
+                _ => panic!(),
+            }
+        };
+        let (left, right) = match &views[5] {
+            PublicKind::Matching { left, right } => (left.clone(), right.clone()),
+            _ => panic!(),
+        };
+        let m = |l: &str, r: &str| {
+            (
+                format!("q5_m{}", left.iter().find(|c| c.text == l).unwrap().id),
+                right.iter().find(|c| c.text == r).unwrap().id.clone(),
+            )
+        };
         let fields: HashMap<String, String> = [
-            ("q0", "0"),
-            ("q1_c0", "on"),
-            ("q1_c1", "on"),
-            ("q2", "true"),
-            ("q3", "135,0"),
-            ("q4", " quy nhơn "),
-            ("q5_m0", "0"),
-            ("q5_m1", "1"),
+            ("q0".to_string(), id(0, "x")),
+            (format!("q1_c{}", id(1, "x")), "on".into()),
+            (format!("q1_c{}", id(1, "y")), "on".into()),
+            ("q2".into(), "true".into()),
+            ("q3".into(), "135,0".into()),
+            ("q4".into(), " quy nhơn ".into()),
+            m("a", "1"),
+            m("b", "2"),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         for (i, q) in qs.iter().enumerate() {
-            let r = response_from_fields(&public_view(q).kind, &format!("q{i}"), &fields).expect("answered");
+            let r = response_from_fields(&views[i], &format!("q{i}"), &fields).expect("answered");
             assert!(grade(q, &r).correct, "{i}: {r:?}");
         }
         let empty = HashMap::new();
-        for (i, q) in qs.iter().enumerate() {
-            assert_eq!(
-                response_from_fields(&public_view(q).kind, &format!("q{i}"), &empty),
-                None
-            );
+        for (i, view) in views.iter().enumerate() {
+            assert_eq!(response_from_fields(view, &format!("q{i}"), &empty), None);
         }
+        // A source position instead of an id is not an answer; another attempt's ids neither.
+        let by_index: HashMap<String, String> = [("q0".to_string(), "0".to_string())].into_iter().collect();
+        assert_eq!(response_from_fields(&views[0], "q0", &by_index), None);
+        let other = public_view(&qs[0], choice_key(seed + 1, 0)).kind;
+        assert_eq!(response_from_fields(&other, "q0", &fields), None);
     }
 }

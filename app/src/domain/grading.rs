@@ -16,8 +16,10 @@
 //! | matching        | right pairs / pairs (extra distractor answers are not pairs)           |
 //! | essay, description | 0, never `correct`: not graded automatically                        |
 //!
-//! Indices in a [`Response`] are the [`Question`]'s own (source order); mapping a shuffled
-//! presentation back to them is the caller's job, helped by the `index` in [`PublicChoice`].
+//! Indices in a [`Response`] are the [`Question`]'s own (source order). The browser never sees
+//! them: each choice (and each matching item) goes out with an opaque id drawn from a per-attempt
+//! key ([`public_view`]), and the server maps the id back to the index. Authors tend to write the
+//! right answer first, so an index would give the key away even when the display is shuffled.
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
@@ -78,45 +80,40 @@ pub enum PublicKind {
     Description,
 }
 
-/// A text the learner may pick, with the index to send back in a [`Response`].
+/// A text the learner may pick. `id` is what the form sends back; `index` (the position in the
+/// question's own order) stays on the server: it is never serialized, so a browser holds 0 there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicChoice {
+    #[serde(skip)]
     pub index: usize,
+    /// Opaque, drawn from the view's key: differs between attempts, says nothing of the order.
+    pub id: String,
     pub text: String,
 }
 
-/// Everything a learner may see of `q` before answering.
-pub fn public_view(q: &Question) -> PublicQuestion {
+/// Everything a learner may see of `q` before answering. `key` draws the opaque ids of the
+/// choices: an attempt passes a secret derived from its seed ([`crate::domain::exam::choice_key`]),
+/// so the same question carries other ids in another attempt; grading the form needs the same key.
+pub fn public_view(q: &Question, key: u64) -> PublicQuestion {
     let kind = match &q.kind {
         QuestionKind::MultipleChoice { single, choices } => PublicKind::MultipleChoice {
             single: *single,
-            choices: choices
-                .iter()
-                .enumerate()
-                .map(|(index, c)| PublicChoice {
-                    index,
-                    text: c.text.clone(),
-                })
-                .collect(),
+            choices: with_ids(key, 1, choices.iter().map(|c| c.text.clone()).enumerate()),
         },
         QuestionKind::TrueFalse { .. } => PublicKind::TrueFalse,
         QuestionKind::ShortAnswer { .. } => PublicKind::ShortAnswer,
         QuestionKind::Numerical { .. } => PublicKind::Numerical,
         QuestionKind::Matching { pairs } => PublicKind::Matching {
-            left: pairs
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| !p.question.is_empty())
-                .map(|(index, p)| PublicChoice {
-                    index,
-                    text: p.question.clone(),
-                })
-                .collect(),
-            right: matching_answers(q)
-                .into_iter()
-                .enumerate()
-                .map(|(index, text)| PublicChoice { index, text })
-                .collect(),
+            left: with_ids(
+                key,
+                2,
+                pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| !p.question.is_empty())
+                    .map(|(index, p)| (index, p.question.clone())),
+            ),
+            right: with_ids(key, 3, matching_answers(q).into_iter().enumerate()),
         },
         QuestionKind::Essay => PublicKind::Essay,
         QuestionKind::Description => PublicKind::Description,
@@ -126,6 +123,24 @@ pub fn public_view(q: &Question) -> PublicQuestion {
         format: q.format,
         kind,
     }
+}
+
+/// Gives each `(index, text)` an id: 8 hex digits from a generator seeded by `key` and `salt`,
+/// distinct within the list. Without the key the ids are random numbers: neither their values
+/// nor their sorted order tell the source order.
+fn with_ids(key: u64, salt: u64, items: impl Iterator<Item = (usize, String)>) -> Vec<PublicChoice> {
+    let mut rng = SplitMix64(key ^ salt.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    let mut out: Vec<PublicChoice> = Vec::new();
+    for (index, text) in items {
+        let id = loop {
+            let id = format!("{:08x}", rng.next() as u32);
+            if !out.iter().any(|c| c.id == id) {
+                break id;
+            }
+        };
+        out.push(PublicChoice { index, id, text });
+    }
+    out
 }
 
 /// The distinct answers of a matching question, sorted by text: an order that says nothing
@@ -453,7 +468,7 @@ mod tests {
             "Q{T#fb-other#fb-right####general-fb}",
         ];
         for src in cases {
-            let json = serde_json::to_string(&public_view(&q(src))).unwrap();
+            let json = serde_json::to_string(&public_view(&q(src), 7)).unwrap();
             for leak in [
                 "fb-",
                 "general",
@@ -468,16 +483,16 @@ mod tests {
             }
         }
         // A short answer's text must not leak, a choice's text must be shown.
-        let json = serde_json::to_string(&public_view(&q("Q{=secret-right =%50%alt}"))).unwrap();
+        let json = serde_json::to_string(&public_view(&q("Q{=secret-right =%50%alt}"), 7)).unwrap();
         assert!(!json.contains("secret") && !json.contains("alt"), "{json}");
-        let json = serde_json::to_string(&public_view(&q("Q{=visible ~other}"))).unwrap();
+        let json = serde_json::to_string(&public_view(&q("Q{=visible ~other}"), 7)).unwrap();
         assert!(json.contains("visible"), "{json}");
     }
 
     #[test]
     fn matching_public_view_does_not_pair_left_and_right_by_index() {
         let question = q("Q{=z -> 1 =y -> 2 =x -> 3}");
-        let PublicKind::Matching { left, right } = public_view(&question).kind else {
+        let PublicKind::Matching { left, right } = public_view(&question, 7).kind else {
             panic!()
         };
         assert_eq!(left.iter().map(|c| c.index).collect::<Vec<_>>(), vec![0, 1, 2]);
@@ -492,9 +507,42 @@ mod tests {
     }
 
     #[test]
+    fn choice_ids_differ_between_keys_and_carry_no_source_order() {
+        let question = q("Q{=right ~b ~c ~d}");
+        let ids = |key: u64| -> Vec<String> {
+            let PublicKind::MultipleChoice { choices, .. } = public_view(&question, key).kind else {
+                panic!()
+            };
+            choices.into_iter().map(|c| c.id).collect()
+        };
+        assert_eq!(ids(11), ids(11), "the same key gives the same ids (grading needs them)");
+        assert_ne!(ids(11), ids(12));
+        // Over many keys, the right answer's id is the smallest about as often as any other:
+        // sorting the values sent says nothing about which one was written first.
+        let firsts = (0..400u64)
+            .filter(|&k| {
+                let v = ids(k);
+                v.iter().min() == Some(&v[0])
+            })
+            .count();
+        assert!(
+            (60..140).contains(&firsts),
+            "right answer's id smallest {firsts}/400 times"
+        );
+        // The index never leaves the server.
+        let json = serde_json::to_string(&public_view(&question, 11)).unwrap();
+        assert!(!json.contains("index"), "{json}");
+        let back: PublicQuestion = serde_json::from_str(&json).unwrap();
+        let PublicKind::MultipleChoice { choices, .. } = back.kind else {
+            panic!()
+        };
+        assert!(choices.iter().all(|c| c.index == 0));
+    }
+
+    #[test]
     fn shuffling_keeps_indices_and_is_reproducible() {
         let question = q("Q{=a ~b ~c ~d ~e ~f}");
-        let view = public_view(&question);
+        let view = public_view(&question, 7);
         let one = view.clone().shuffled(7);
         assert_eq!(one, view.clone().shuffled(7));
         let PublicKind::MultipleChoice { choices, .. } = one.kind else {

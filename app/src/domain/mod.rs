@@ -12,4 +12,6 @@ pub mod grading;
 pub mod identity;
 pub mod program;
 pub mod progress;
+pub mod record;
 pub mod roster;
+pub mod spreadsheet;

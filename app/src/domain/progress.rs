@@ -51,9 +51,16 @@ impl CertStatus {
     }
 }
 
-/// `GL-2026-000123`: province, year of issue, a serial unique across years.
-pub fn certificate_number(issued: NaiveDate, serial: i64) -> String {
-    format!("GL-{}-{serial:06}", issued.year())
+/// `GL-2026-K7M39-QX2PD`: province, year of issue, and 50 random bits in Crockford's base 32
+/// (no I, L, O, U: nothing to misread when a number is typed from paper), from `random`.
+/// Numbers are unguessable, so the public verify page cannot be walked to list every holder
+/// (sequential numbers once could). Older sequential numbers (`GL-2026-000123`) stay valid.
+pub fn certificate_number(issued: NaiveDate, random: u64) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let digits: String = (0..10)
+        .map(|i| ALPHABET[((random >> (5 * i)) & 31) as usize] as char)
+        .collect();
+    format!("GL-{}-{}-{}", issued.year(), &digits[..5], &digits[5..])
 }
 
 /// Why a certificate cannot be revoked.
@@ -133,6 +140,26 @@ mod tests {
         assert_eq!(CertStatus::of(until, false, d(2028, 11, 29)), CertStatus::Expired);
         assert_eq!(CertStatus::of(until, true, d(2027, 1, 1)), CertStatus::Revoked);
         assert_eq!(CertStatus::of(None, false, d(2100, 1, 1)), CertStatus::Valid);
-        assert_eq!(certificate_number(d(2026, 5, 1), 123), "GL-2026-000123");
+        let n = certificate_number(d(2026, 5, 1), 0x0123_4567_89AB_CDEF);
+        assert!(
+            n.starts_with("GL-2026-") && n.len() == "GL-2026-XXXXX-XXXXX".len(),
+            "{n}"
+        );
+        assert!(
+            n[8..]
+                .chars()
+                .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"ILOU".contains(c))),
+            "{n}"
+        );
+        // Neighbouring random values give unrelated-looking numbers; 50 bits are used.
+        assert_ne!(
+            certificate_number(d(2026, 5, 1), 1),
+            certificate_number(d(2026, 5, 1), 2)
+        );
+        assert_ne!(
+            certificate_number(d(2026, 5, 1), 1 << 49),
+            certificate_number(d(2026, 5, 1), 0),
+            "the 50th bit counts"
+        );
     }
 }

@@ -464,6 +464,66 @@ impl RosterDiff {
     }
 }
 
+/// How a roster file is read against the current roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ImportMode {
+    /// "Update these people" (the default): joiners, transfers and changes only. Nobody leaves
+    /// for being absent from the file (a row with an end date still ends that official's period).
+    #[default]
+    Update,
+    /// "This is the complete list for the unit": an active official of the unit who is missing
+    /// from the file leaves.
+    Complete,
+}
+
+impl ImportMode {
+    /// `complete` → [`ImportMode::Complete`]; anything else is the safe default.
+    pub fn parse(s: &str) -> ImportMode {
+        if s.trim().eq_ignore_ascii_case("complete") {
+            ImportMode::Complete
+        } else {
+            ImportMode::Update
+        }
+    }
+
+    /// The form value.
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportMode::Update => "update",
+            ImportMode::Complete => "complete",
+        }
+    }
+}
+
+/// Whether the leavers a file would make must be confirmed by typing their number: more than 20
+/// people, or more than 10 % of the active officials the file speaks for. One wrong file must not
+/// end the history of a whole Chi cục with one click.
+pub fn leavers_need_confirmation(leavers: usize, active_in_unit: usize) -> bool {
+    leavers > 20 || leavers * 10 > active_in_unit
+}
+
+/// Cells of valid rows that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR
+/// first): a warning at import, not an error (exports neutralise them, `domain::spreadsheet`).
+pub fn formula_warnings(rows: &[RosterRow]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in rows {
+        for (header, value) in [
+            ("mã cán bộ", &r.code),
+            ("họ và tên", &r.full_name),
+            ("chức vụ", &r.position),
+        ] {
+            if super::spreadsheet::runs_as_formula(value) {
+                out.push(format!(
+                    "dòng {} ({header}): \"{}\" bắt đầu bằng ký tự mà bảng tính hiểu là công thức — kiểm tra lại; khi xuất CSV, Taphuan thêm dấu ' ở đầu để bảng tính không chạy nó",
+                    r.line,
+                    value.chars().take(40).collect::<String>()
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Compares a valid file with the current roster. `covered_agencies`: the agencies this file
 /// is authoritative for — an active official there who is not in the file is a leaver.
 pub fn diff(current: &[Current], rows: &[RosterRow], covered_agencies: &HashSet<String>) -> RosterDiff {
@@ -870,5 +930,19 @@ mod tests {
         assert_eq!(rows[1].merged_into.as_deref(), Some("GL-QLTT-D12"));
         let (_, errors) = parse_agencies(b"code,name,parent\nA,a,B\nB,b,A\n", &known);
         assert_eq!(errors.len(), 2, "{errors:?}");
+    }
+
+    #[test]
+    fn many_leavers_must_be_confirmed() {
+        assert!(!leavers_need_confirmation(0, 0));
+        assert!(!leavers_need_confirmation(1, 20), "5 % of a team");
+        assert!(!leavers_need_confirmation(2, 20), "10 % exactly");
+        assert!(leavers_need_confirmation(3, 20), "15 % of a team");
+        assert!(leavers_need_confirmation(21, 10_000), "more than 20 people");
+        assert!(!leavers_need_confirmation(20, 10_000));
+        assert!(leavers_need_confirmation(143, 145), "a two-row file for a Chi cục");
+        assert_eq!(ImportMode::parse("complete"), ImportMode::Complete);
+        assert_eq!(ImportMode::parse(""), ImportMode::Update);
+        assert_eq!(ImportMode::parse("anything"), ImportMode::Update);
     }
 }

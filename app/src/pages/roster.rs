@@ -15,27 +15,37 @@ pub fn Roster() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let query = use_query_map();
     let upload = move || query.read().get("upload").and_then(|s| s.parse::<i64>().ok());
+    let mode = move || query.read().get("mode");
     let error = move || query.read().get("error");
-    let preview = Resource::new(upload, |id| async move {
-        match id {
-            Some(id) => check_roster_upload(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let discarded = move || query.read().get("discarded").is_some();
+    let preview = Resource::new(
+        move || (upload(), mode()),
+        |(id, mode)| async move {
+            match id {
+                Some(id) => check_roster_upload(id, mode).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text=T::NavRoster.get(lang)/>
         <RequireRole roles=&[Role::Manager, Role::Admin]>
             <h1>{T::NavRoster.get(lang)}</h1>
             <p class="lead">{T::RosterLead.get(lang)}</p>
             {move || error().map(|e| {
-                let text = if e == "excel" {
-                    let detail = query.read().get("detail").unwrap_or_default();
-                    format!("{} {detail}", T::ExcelUnreadable.get(lang))
-                } else {
-                    T::UploadMissing.get(lang).to_string()
+                let text = match e.as_str() {
+                    "excel" => {
+                        let detail = query.read().get("detail").unwrap_or_default();
+                        format!("{} {detail}", T::ExcelUnreadable.get(lang))
+                    }
+                    "confirm" => T::ConfirmLeaversWrong.get(lang).to_string(),
+                    "too_big" => T::FileTooBig.get(lang).to_string(),
+                    "internal" => T::ErrorGeneric.get(lang).to_string(),
+                    _ => T::UploadMissing.get(lang).to_string(),
                 };
                 view! { <p class="alert error" role="alert">{text}</p> }
             })}
+            {move || discarded().then(|| view! { <p class="alert info" role="status">{T::UploadDiscarded.get(lang)}</p> })}
             <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
                 {move || Suspend::new(async move {
                     match preview.await {
@@ -93,36 +103,110 @@ fn Preview(p: RosterPreview) -> impl IntoView {
         p.joiners + p.leavers + p.transfers + p.changes == 0
     };
     let agencies = p.kind == "agencies";
+    let pending = p.status == "pending";
+    let id = p.id.to_string();
+    let complete = p.mode == "complete";
+    let cancel = {
+        let id = id.clone();
+        move || {
+            view! {
+                <form method="post" action="/roster/cancel" class="inline">
+                    <input type="hidden" name="upload" value=id.clone()/>
+                    <button type="submit" class="button">{T::CancelUpload.get(lang)}</button>
+                </form>
+            }
+        }
+    };
+    // The mode switch: a GET form back to this page, so the preview is recomputed (JavaScript off too).
+    let mode_switch = (!agencies && pending && p.errors.is_empty()).then(|| {
+        let id = id.clone();
+        view! {
+            <form method="get" action="/roster" class="mode-switch">
+                <input type="hidden" name="upload" value=id/>
+                <fieldset>
+                    <legend>{T::ImportModeLegend.get(lang)}</legend>
+                    <label class="choice">
+                        <input type="radio" name="mode" value="update" checked=!complete/>
+                        <span><strong>{T::ModeUpdate.get(lang)}</strong>" — "{T::ModeUpdateHint.get(lang)}</span>
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="mode" value="complete" checked=complete/>
+                        <span>
+                            <strong>{T::ModeComplete.get(lang)}</strong>" ("{p.unit.clone()}", "{p.active_in_unit}" "{T::ActiveNow.get(lang)}") — "
+                            {T::ModeCompleteHint.get(lang)}
+                        </span>
+                    </label>
+                </fieldset>
+                <button type="submit" class="button">{T::ShowPreview.get(lang)}</button>
+            </form>
+        }
+    });
+    let groups = p.groups.clone();
+    let warnings = p.warnings.clone();
     view! {
         <section class="card roster-preview">
             <h2>{p.filename.clone()}</h2>
+            {mode_switch}
+            {(!warnings.is_empty()).then(|| view! {
+                <div class="alert warn" role="status">
+                    <p>{T::FormulaWarnings.get(lang)}</p>
+                    <ul class="diag">{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                </div>
+            })}
             {if !p.errors.is_empty() {
                 view! {
                     <div class="alert error" role="alert">
                         <p>{T::RosterErrors.get(lang)}</p>
                         <ul class="diag">{p.errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                     </div>
+                    {pending.then(cancel.clone())}
                 }.into_any()
             } else if p.status == "applied" {
                 view! { <p class="alert ok" role="status">{T::RosterApplied.get(lang)}</p><pre class="diag">{p.summary}</pre> }.into_any()
+            } else if !pending {
+                view! { <pre class="diag">{p.summary}</pre> }.into_any()
             } else if nothing {
-                view! { <p class="alert info" role="status">{T::NoChanges.get(lang)}</p> }.into_any()
+                view! { <p class="alert info" role="status">{T::NoChanges.get(lang)}</p>{cancel()} }.into_any()
             } else {
+                let confirm = p.needs_confirmation.then(|| view! {
+                    <p class="alert warn">{T::ConfirmLeaversLead.get(lang)}</p>
+                    <label for="confirm-leavers">{T::NumberOfLeavers.get(lang)}</label>
+                    <input id="confirm-leavers" name="confirm" type="text" inputmode="numeric" autocomplete="off" required/>
+                });
                 view! {
-                    {(!agencies).then(|| view! {
-                    <div class="stats">
-                        <div class="stat"><span class="num">{p.joiners}</span><span>{T::Joiners.get(lang)}</span></div>
-                        <div class="stat"><span class="num">{p.leavers}</span><span>{T::Leavers.get(lang)}</span></div>
-                        <div class="stat"><span class="num">{p.transfers}</span><span>{T::Transfers.get(lang)}</span></div>
-                        <div class="stat"><span class="num">{p.changes}</span><span>{T::Changes.get(lang)}</span></div>
+                    {if agencies {
+                        view! { <ul class="effects">{p.effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul> }.into_any()
+                    } else {
+                        view! {
+                            <h3>{T::EffectOnCoverage.get(lang)}</h3>
+                            <div class="groups">
+                                {groups.into_iter().filter(|(_, lines)| !lines.is_empty()).map(|(key, lines)| {
+                                    let title = match key.as_str() {
+                                        "joiners" => T::Joiners,
+                                        "leavers" => T::Leavers,
+                                        "transfers" => T::Transfers,
+                                        _ => T::Changes,
+                                    };
+                                    let n = lines.len();
+                                    view! {
+                                        <details class=format!("group group-{key}") data-group=key.clone()>
+                                            <summary><span class="num">{n}</span>" "{title.get(lang)}</summary>
+                                            <ul class="effects">{lines.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                                        </details>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    }}
+                    <div class="actions">
+                        <form method="post" action="/roster/apply" class="inline">
+                            <input type="hidden" name="upload" value=id.clone()/>
+                            <input type="hidden" name="mode" value=p.mode.clone()/>
+                            {confirm}
+                            <button type="submit" class="button primary">{T::ApplyChanges.get(lang)}</button>
+                        </form>
+                        {cancel()}
                     </div>
-                    <h3>{T::EffectOnCoverage.get(lang)}</h3>
-                    })}
-                    <ul class="effects">{p.effects.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
-                    <form method="post" action="/roster/apply">
-                        <input type="hidden" name="upload" value=p.id.to_string()/>
-                        <button type="submit" class="button primary">{T::ApplyChanges.get(lang)}</button>
-                    </form>
                 }.into_any()
             }}
         </section>

@@ -35,12 +35,15 @@ pub fn Verify() -> impl IntoView {
                                 <p>{T::CertNo.get(lang)}" "<span class="cert-number">{v.number.clone()}</span></p>
                                 <p role="status" class="verdict"><span class=status_class(s)>{status_text(s, lang)}</span></p>
                                 <dl class="cert-facts">
-                                    <div><dt>{T::FullName.get(lang)}</dt><dd>{v.full_name.clone()}</dd></div>
-                                    <div><dt>{T::Agency.get(lang)}</dt><dd>{v.agency.clone()}</dd></div>
+                                    {v.holder_shown.then(|| view! {
+                                        <div><dt>{T::FullName.get(lang)}</dt><dd>{v.full_name.clone()}</dd></div>
+                                        <div><dt>{T::Agency.get(lang)}</dt><dd>{v.agency.clone()}</dd></div>
+                                    })}
                                     <div><dt>{T::Course.get(lang)}</dt><dd>{v.course_title.clone()}</dd></div>
                                     <div><dt>{T::IssuedOn.get(lang)}</dt><dd>{v.issued_on.clone()}</dd></div>
                                     <div><dt>{T::ValidUntil.get(lang)}</dt><dd>{v.valid_until.clone().unwrap_or_else(|| T::NoExpiry.get(lang).to_string())}</dd></div>
                                 </dl>
+                                {(!v.holder_shown).then(|| view! { <p class="muted">{T::HolderNeedsQr.get(lang)}</p> })}
                                 {v.token_ok.map(|ok| if ok {
                                     view! { <p class="alert ok">{T::SignatureOk.get(lang)}</p> }.into_any()
                                 } else {

@@ -18,7 +18,8 @@ use super::db::write_tx;
 use super::state::AppState;
 use crate::domain::content::{Course, Item};
 use crate::domain::exam::{
-    Limits, PastAttempt, Refusal, Start, answer_seed, decide_start, draw, on_time, response_from_fields, score_percent,
+    Limits, PastAttempt, Refusal, Start, answer_seed, choice_key, decide_start, draw, on_time, response_from_fields,
+    score_percent,
 };
 use crate::domain::grading::{PublicQuestion, Response, grade, public_view};
 use crate::domain::progress::reopened;
@@ -73,7 +74,7 @@ pub fn public_questions(course: &Course, a: &attempt::Model) -> Vec<(usize, Stri
         .enumerate()
         .filter_map(|(pos, name)| {
             let item = find(&exam.pool, &name)?;
-            let view = public_view(&item.question);
+            let view = public_view(&item.question, choice_key(a.seed as u64, pos));
             let view = if exam.settings.shuffle_answers {
                 view.shuffled(answer_seed(a.seed as u64, pos))
             } else {
@@ -152,7 +153,7 @@ pub async fn start_facts(
         .order_by_desc(certificate::Column::Id)
         .one(db)
         .await?;
-    let certified_and_current = cert.is_some_and(|c| !reopened(c.valid_until, now.date_naive()));
+    let certified_and_current = cert.is_some_and(|c| !reopened(c.valid_until, crate::ssr::clock::date_of(now)));
     let read = lesson_progress::Entity::find()
         .filter(lesson_progress::Column::PersonId.eq(person_id))
         .filter(lesson_progress::Column::CourseId.eq(course_id))
@@ -192,7 +193,7 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
     let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
     // A lost race on PostgreSQL's unique index is retried; the retry sees the winner's row.
     for _ in 0..8 {
-        let now = Utc::now();
+        let now = crate::ssr::clock::now();
         let tx = state.db.begin_with_options(write_tx()).await?;
         close_expired(&tx, person_id, course_id, now).await?;
         let facts = start_facts(&tx, state, person_id, course, now).await?;
@@ -290,7 +291,7 @@ pub async fn save_draft(
             attempt::Column::Draft,
             Expr::value(serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())),
         )
-        .col_expr(attempt::Column::DraftSavedAt, Expr::value(Utc::now()))
+        .col_expr(attempt::Column::DraftSavedAt, Expr::value(crate::ssr::clock::now()))
         .filter(attempt::Column::Id.eq(a.id))
         .filter(attempt::Column::SubmittedAt.is_null())
         .exec(&state.db)
@@ -309,7 +310,7 @@ pub async fn submit(
     fields: &HashMap<String, String>,
 ) -> Result<attempt::Model, AttemptError> {
     let loaded = state.content.get();
-    let now = Utc::now();
+    let now = crate::ssr::clock::now();
     let tx = state.db.begin_with_options(write_tx()).await?;
     let a = attempt::Entity::find_by_id(attempt_id)
         .one(&tx)
@@ -340,7 +341,11 @@ pub async fn submit(
         let response = if late {
             None
         } else {
-            response_from_fields(&public_view(q).kind, &format!("q{pos}"), fields)
+            response_from_fields(
+                &public_view(q, choice_key(a.seed as u64, pos)).kind,
+                &format!("q{pos}"),
+                fields,
+            )
         };
         let g = response.as_ref().map(|r| grade(q, r));
         graded.push(GradedItem {

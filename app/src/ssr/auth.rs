@@ -7,6 +7,7 @@
 //! multi-node deployment refuses the token at once: no in-memory session state.
 
 use super::db::entities::{account, agency, person};
+use super::redirect::local_path;
 use super::state::AppState;
 use crate::domain::identity::{Role, Username};
 use argon2::Argon2;
@@ -60,10 +61,52 @@ pub struct Scope {
     pub path: String,
 }
 
+/// How many argon2id hashes may run at once: one per core. Each takes about 19 MiB and tens of
+/// milliseconds of CPU; without a bound, a burst of anonymous sign-ins took the server to gigabytes.
+fn hashing() -> &'static tokio::sync::Semaphore {
+    static S: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    S.get_or_init(|| tokio::sync::Semaphore::new(hashing_slots()))
+}
+
+/// How long a sign-in waits for a free hashing slot before it is told to try again.
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Every hashing slot stayed busy for [`HASHING_WAIT`]: the server is overloaded.
+#[derive(Debug, thiserror::Error)]
+#[error("the server is busy hashing passwords")]
+pub struct Busy;
+
+/// Hashes running now, and the most ever seen at once (for the test that bounds them).
+static HASHING_NOW: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static HASHING_PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The most argon2id hashes that ran at the same time since the process started.
+pub fn hashing_peak() -> usize {
+    HASHING_PEAK.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// How many hashes may run at once (one per core).
+pub fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).max(1)
+}
+
+async fn with_hashing_slot<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    use std::sync::atomic::Ordering;
+    let _permit = tokio::time::timeout(HASHING_WAIT, hashing().acquire())
+        .await
+        .map_err(|_| Busy)?
+        .map_err(|_| Busy)?;
+    let now = HASHING_NOW.fetch_add(1, Ordering::SeqCst) + 1;
+    HASHING_PEAK.fetch_max(now, Ordering::SeqCst);
+    let out = tokio::task::spawn_blocking(f).await.map_err(|_| Busy);
+    HASHING_NOW.fetch_sub(1, Ordering::SeqCst);
+    out
+}
+
 /// Hashes a password with argon2id on the blocking pool (hashing takes tens of milliseconds
-/// of CPU and must not stall the async workers serving other people).
+/// of CPU and must not stall the async workers serving other people), one per core at most.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
+    with_hashing_slot(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -73,10 +116,11 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
     .await?
 }
 
-/// Checks a password against a stored hash, on the blocking pool. A missing account is checked
-/// against a fixed dummy hash so the response time does not reveal which usernames exist.
-pub async fn verify_password(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Checks a password against a stored hash, on the blocking pool, one per core at most. A
+/// missing account is checked against a fixed dummy hash so the response time does not reveal
+/// which usernames exist.
+pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, Busy> {
+    with_hashing_slot(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
@@ -84,7 +128,6 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
         Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
     })
     .await
-    .unwrap_or(false)
 }
 
 fn dummy_hash() -> &'static str {
@@ -200,20 +243,29 @@ pub struct SignInForm {
     pub next: String,
 }
 
-/// Only same-site relative paths are followed after sign-in (no open redirects).
-fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
-}
-
 /// `POST /auth/sign-in`: checks the password; on success sets the session cookie and sends the
-/// person to their role's home (or `next`); on failure back to the form with one clear message.
-pub async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>) -> Response {
-    let fail = || {
-        let next = safe_next(&form.next)
-            .map(|n| format!("&next={}", urlencode(n)))
-            .unwrap_or_default();
-        Redirect::to(&format!("/sign-in?error=credentials{next}")).into_response()
-    };
+/// person to their role's home (or `next`, if it is a path of this site); on failure back to the
+/// form with one clear message. Failed attempts back off per account name and per client address
+/// (`ssr::throttle`); while one is backing off the form says how long to wait, and nothing is
+/// hashed, whether or not the account exists.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    parts: http::request::Parts,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let next = local_path(&form.next)
+        .map(|n| format!("&next={}", urlencode(&n)))
+        .unwrap_or_default();
+    let back = |error: &str| Redirect::to(&format!("/sign-in?error={error}{next}")).into_response();
+    let waiting = |wait: i64| Redirect::to(&format!("/sign-in?error=throttled&wait={wait}{next}")).into_response();
+    // The name as typed, escaped: a newline in it must not forge a log line.
+    let typed = form.username.trim().chars().take(64).collect::<String>();
+    let typed = typed.escape_debug();
+    let keys = super::throttle::sign_in_keys(&form.username, state.client_addr(&parts));
+    if let Err(wait) = state.throttle.check(&keys) {
+        tracing::warn!(username = %typed, wait, "sign-in refused: backing off");
+        return waiting(wait);
+    }
     let acc = match Username::parse(&form.username) {
         Ok(u) => account::Entity::find()
             .filter_by_username(u.as_str())
@@ -224,11 +276,19 @@ pub async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>
         Err(_) => None,
     };
     let stored = acc.as_ref().filter(|a| !a.disabled).map(|a| a.password_hash.clone());
-    let ok = verify_password(form.password.clone(), stored).await;
-    let Some(acc) = acc.filter(|_| ok) else {
-        tracing::info!(username = %form.username.trim(), "sign-in refused");
-        return fail();
+    let ok = match verify_password(form.password.clone(), stored).await {
+        Ok(ok) => ok,
+        Err(Busy) => {
+            tracing::warn!("sign-in refused: every hashing slot busy");
+            return back("busy");
+        }
     };
+    let Some(acc) = acc.filter(|_| ok) else {
+        let wait = state.throttle.fail(&keys);
+        tracing::info!(username = %typed, wait, "sign-in refused");
+        return if wait > 0 { waiting(wait) } else { back("credentials") };
+    };
+    state.throttle.succeed(&keys);
     let role = Role::parse(&acc.role).unwrap_or(Role::Learner);
     let token = issue_token(
         &state.config.jwt_secret,
@@ -236,7 +296,7 @@ pub async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>
         acc.token_version,
         state.config.session_hours,
     );
-    let to = safe_next(&form.next).unwrap_or(role.home_path()).to_string();
+    let to = local_path(&form.next).unwrap_or_else(|| role.home_path().to_string());
     tracing::info!(account = acc.id, role = %role, "signed in");
     (
         [(
@@ -279,7 +339,7 @@ pub async fn set_language(axum::extract::Path(code): axum::extract::Path<String>
                 .map(|i| &r[i + 3..])
                 .and_then(|r| r.find('/').map(|j| r[j..].to_string()))
         })
-        .filter(|p| safe_next(p).is_some())
+        .and_then(|p| local_path(&p))
         .unwrap_or_else(|| "/".into());
     (
         [(
@@ -379,12 +439,5 @@ mod tests {
         let mut h2 = HeaderMap::new();
         h2.insert("sec-fetch-site", "cross-site".parse().unwrap());
         assert!(is_cross_origin(&h2));
-    }
-
-    #[test]
-    fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next("/coverage"), Some("/coverage"));
-        assert_eq!(safe_next("//evil.example"), None);
-        assert_eq!(safe_next("https://evil.example"), None);
     }
 }

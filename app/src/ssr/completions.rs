@@ -31,7 +31,7 @@ pub async fn record_completion(
     tx: &impl ConnectionTrait,
     c: NewCompletion<'_>,
 ) -> Result<(completion::Model, certificate::Model), DbErr> {
-    let now = Utc::now();
+    let now = crate::ssr::clock::now();
     let done = completion::ActiveModel {
         person_id: Set(c.person_id),
         course_id: Set(c.course_id.to_string()),
@@ -48,11 +48,11 @@ pub async fn record_completion(
     // Coverage credits move in the same transaction: the dashboard never disagrees with the
     // completions it is computed from.
     super::coverage::on_completion(tx, &done).await?;
-    let day = c.completed_at.date_naive();
-    // The completion id is unique, so the number derived from it is too: no second round trip
-    // to reserve a serial.
+    let day = crate::ssr::clock::date_of(c.completed_at);
+    // 50 random bits: unguessable, and a collision (unique index) is as likely as winning a
+    // lottery twice; it would fail the transaction rather than issue a duplicate.
     let cert = certificate::ActiveModel {
-        number: Set(certificate_number(day, done.id)),
+        number: Set(certificate_number(day, rand::random())),
         person_id: Set(c.person_id),
         course_id: Set(c.course_id.to_string()),
         completion_id: Set(done.id),

@@ -38,6 +38,11 @@ pub struct Config {
     /// The address people reach the site at, for the verify link in a certificate's QR code
     /// (`https://taphuan.example`); `None` = taken from the request's Host header.
     pub public_url: Option<String>,
+    /// The zone every date a person sees or a record carries is computed in (`ssr::clock`).
+    pub time_zone: chrono::FixedOffset,
+    /// Read the client's address from `X-Forwarded-For`'s last hop (behind a reverse proxy)
+    /// instead of the TCP peer, for sign-in throttling and rate limits.
+    pub trust_forwarded_for: bool,
     /// TEST/DEV ONLY: replaces every exam's cooldown after a failed attempt (0 = none), so a
     /// browser test can fail and retry at once. Never set it in production.
     pub exam_cooldown_override_minutes: Option<u32>,
@@ -50,6 +55,10 @@ pub enum ConfigError {
     MissingSecret,
     #[error("TAPHUAN_JWT_SECRET is too short: use at least 32 bytes (e.g. `openssl rand -hex 32`)")]
     ShortSecret,
+    #[error(
+        "TAPHUAN_PUBLIC_URL must be set when TAPHUAN_ENV=production (e.g. https://taphuan.gialai.gov.vn): certificate verify links must not follow a request's Host header"
+    )]
+    MissingPublicUrl,
     #[error("{key} has an invalid value {value:?}: {hint}")]
     Invalid {
         key: &'static str,
@@ -151,11 +160,31 @@ impl Config {
                 "TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES is set in production: exam cooldowns are overridden"
             );
         }
+        let public_url = get("TAPHUAN_PUBLIC_URL")
+            .map(|s| s.trim().trim_end_matches('/').to_string())
+            .filter(|s| !s.is_empty());
+        match &public_url {
+            Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
+                return Err(ConfigError::Invalid {
+                    key: "TAPHUAN_PUBLIC_URL",
+                    value: u.clone(),
+                    hint: "write the full address, e.g. https://taphuan.gialai.gov.vn",
+                });
+            }
+            None if production => return Err(ConfigError::MissingPublicUrl),
+            _ => {}
+        }
+        let zone_name = get("TAPHUAN_TIME_ZONE").unwrap_or_default();
+        let time_zone = super::clock::parse_zone(&zone_name).ok_or_else(|| ConfigError::Invalid {
+            key: "TAPHUAN_TIME_ZONE",
+            value: zone_name.clone(),
+            hint: "use Asia/Ho_Chi_Minh (the default), UTC, or an offset such as +07:00",
+        })?;
         Ok(Config {
             cert_private_key_pem,
-            public_url: get("TAPHUAN_PUBLIC_URL")
-                .map(|s| s.trim().trim_end_matches('/').to_string())
-                .filter(|s| !s.is_empty()),
+            public_url,
+            time_zone,
+            trust_forwarded_for: bool_of("TAPHUAN_TRUST_FORWARDED_FOR", false)?,
             exam_cooldown_override_minutes,
             env,
             database_url,
@@ -185,8 +214,56 @@ impl Config {
             demo_banner: true,
             cert_private_key_pem: super::certs::generate_private_pem(),
             public_url: None,
+            time_zone: super::clock::parse_zone("").expect("the default zone"),
+            trust_forwarded_for: false,
             exam_cooldown_override_minutes: None,
         }
+    }
+
+    /// The key that draws the opaque choice ids of a lesson's knowledge check (see
+    /// `domain::grading::public_view`): from the signing secret and the question's content hash,
+    /// so it is the same when the page is drawn and when the check is answered, on every node.
+    pub fn check_key(&self, question_hash: &str) -> u64 {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"taphuan-check-ids\0");
+        h.update(&self.jwt_secret);
+        h.update(question_hash.as_bytes());
+        let d = h.finalize();
+        u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
+    }
+}
+
+/// Makes an existing secret file readable by its owner only (files written by older versions).
+fn restrict(path: &Path) {
+    #[cfg(unix)]
+    if let Err(e) = std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600)) {
+        tracing::warn!(error = %e, path = %path.display(), "cannot make a secret file private");
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Writes a secret file readable by its owner only (0600 on Unix): the development signing
+/// secret and certificate key must not be world-readable.
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)?;
+        // An older file keeps its mode on open: set it again.
+        std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        f.write_all(contents.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::write(path, contents)
     }
 }
 
@@ -218,13 +295,14 @@ fn dev_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
     if let Ok(existing) = std::fs::read_to_string(&path)
         && existing.trim().len() >= 32
     {
+        restrict(&path);
         return Ok(existing.trim().as_bytes().to_vec());
     }
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret = hex::encode(bytes);
-    std::fs::write(&path, &secret).map_err(io)?;
+    write_private(&path, &secret).map_err(io)?;
     Ok(secret.into_bytes())
 }
 
@@ -240,10 +318,11 @@ fn dev_cert_key(data_dir: &Path) -> Result<String, ConfigError> {
     if let Ok(existing) = std::fs::read_to_string(&path)
         && existing.contains("PRIVATE KEY")
     {
+        restrict(&path);
         return Ok(existing);
     }
     let pem = super::certs::generate_private_pem();
-    std::fs::write(&path, &pem).map_err(io)?;
+    write_private(&path, &pem).map_err(io)?;
     if let Ok(public) = super::certs::public_pem_from_private(&pem) {
         std::fs::write(data_dir.join("cert-key.pub.pem"), public).map_err(io)?;
     }
@@ -275,13 +354,24 @@ mod tests {
             cfg(&[("TAPHUAN_ENV", "production"), ("TAPHUAN_JWT_SECRET", &"x".repeat(40))]),
             Err(ConfigError::MissingCertKey)
         ));
+        // Verify links must not follow a request's Host header in production.
+        assert!(matches!(
+            cfg(&[
+                ("TAPHUAN_ENV", "production"),
+                ("TAPHUAN_JWT_SECRET", &"x".repeat(40)),
+                ("TAPHUAN_CERT_PRIVATE_KEY_PEM", &key),
+            ]),
+            Err(ConfigError::MissingPublicUrl)
+        ));
         let ok = cfg(&[
             ("TAPHUAN_ENV", "production"),
             ("TAPHUAN_JWT_SECRET", &"x".repeat(40)),
             ("TAPHUAN_CERT_PRIVATE_KEY_PEM", &key),
+            ("TAPHUAN_PUBLIC_URL", "https://taphuan.example/"),
         ])
         .unwrap();
         assert!(ok.cookie_secure && !ok.seed_demo);
+        assert_eq!(ok.public_url.as_deref(), Some("https://taphuan.example"));
     }
 
     #[test]
@@ -292,6 +382,12 @@ mod tests {
         let b = cfg(&[("TAPHUAN_DATA_DIR", &d)]).unwrap();
         assert_eq!(a.jwt_secret, b.jwt_secret);
         assert!(a.jwt_secret.len() >= 32);
+        #[cfg(unix)]
+        for f in ["dev-secret", "cert-key.pem"] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{f} must be readable by its owner only");
+        }
         assert!(a.database_url.starts_with("sqlite://"));
         std::fs::remove_dir_all(dir).ok();
     }
@@ -304,6 +400,12 @@ mod tests {
         ])
         .unwrap_err();
         assert!(e.to_string().contains("TAPHUAN_SESSION_HOURS"));
+        let e = cfg(&[
+            ("TAPHUAN_TIME_ZONE", "Mars/Olympus"),
+            ("TAPHUAN_JWT_SECRET", &"x".repeat(40)),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("TAPHUAN_TIME_ZONE"));
         assert_eq!(redact_url("postgres://u:p@h/db"), "postgres://***@h/db");
     }
 }

@@ -133,7 +133,7 @@ fn fingerprint(dir: &Path) -> Fingerprint {
 pub async fn record_versions(db: &impl ConnectionTrait, library: &Library) -> Result<usize, DbErr> {
     use super::db::entities::content_version as cv;
     use sea_orm::ActiveValue::Set;
-    let now = chrono::Utc::now();
+    let now = crate::ssr::clock::now();
     let mut rows = Vec::new();
     let mut push = |kind: &str, course: &str, key: String, hash: &str, title: &str| {
         rows.push(cv::ActiveModel {
@@ -175,4 +175,78 @@ pub async fn record_versions(db: &impl ConnectionTrait, library: &Library) -> Re
             .await?;
     }
     Ok(n)
+}
+
+/// `GET /content/{course}/{*path}`: an asset of a course (an image in a lesson, a PDF), as the
+/// authoring contract promises. Only a path the loader listed as the course's asset is served,
+/// so `..`, absolute paths and `.md` sources cannot be reached; the ETag is the file's content
+/// hash, so a browser revalidates cheaply and a changed file is never served stale. A served
+/// file runs nothing: `headers::security_headers` gives it a sandboxing policy (an SVG opened
+/// directly cannot run script).
+pub async fn asset(
+    axum::extract::State(state): axum::extract::State<super::state::AppState>,
+    axum::extract::Path((course, path)): axum::extract::Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let loaded = state.content.get();
+    let Some(hash) = loaded
+        .library
+        .course(&course)
+        .and_then(|c| c.assets.get(&path))
+        .cloned()
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"{}\"", &hash[..32.min(hash.len())]);
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    // The path is one the loader read from this very folder; joined under it, never resolved.
+    let file = state.content.dir().join(&course).join(&path);
+    let bytes = match tokio::fs::read(&file).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, file = %file.display(), "a listed content asset cannot be read");
+            return StatusCode::NOT_FOUND.into_response();
+        }
+    };
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let mime = match ext.as_str() {
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    // A day, then revalidated by ETag (the URL has no hash in it; the content may change).
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    res
+}
+
+/// Course titles by id, from the current library.
+pub fn titles(state: &super::state::AppState) -> std::collections::HashMap<String, String> {
+    state
+        .content
+        .get()
+        .library
+        .courses
+        .iter()
+        .map(|c| (c.id.to_string(), c.meta.title.clone()))
+        .collect()
 }

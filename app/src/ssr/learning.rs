@@ -92,7 +92,7 @@ pub async fn mark_read(
         course_id: Set(course_id.to_string()),
         lesson_number: Set(i32::try_from(number).unwrap_or(i32::MAX)),
         lesson_hash: Set(hash.to_string()),
-        read_at: Set(chrono::Utc::now()),
+        read_at: Set(crate::ssr::clock::now()),
         ..Default::default()
     };
     lesson_progress::Entity::insert(row)

@@ -5,9 +5,9 @@
 use super::auth::AuthUser;
 use super::db::entities::{agency, certificate, membership, person, program};
 use super::state::AppState;
-use crate::api::coverage::{CertificateDto, CourseStanding, PeriodDto, PersonRecord, ProgramStanding};
 use crate::domain::coverage::{Index, Status};
 use crate::domain::identity::Role;
+use crate::domain::record::{CertificateDto, CourseStanding, PeriodDto, PersonRecord, ProgramStanding};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -43,9 +43,9 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
         .order_by_asc(certificate::Column::IssuedAt)
         .all(db)
         .await?;
-    let titles = crate::api::coverage::ssr_cov::titles(state);
+    let titles = crate::ssr::content::titles(state);
     let title = |c: &str| titles.get(c).cloned().unwrap_or_else(|| c.to_string());
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::ssr::clock::today();
     let mut programs = vec![];
     for prog in program::Entity::find()
         .filter(program::Column::Active.eq(true))
@@ -83,7 +83,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
                     credits
                         .iter()
                         .find(|x| &x.course_id == c)
-                        .map(|x| x.first_completed_at.date_naive())
+                        .map(|x| crate::ssr::clock::date_of(x.first_completed_at))
                 }),
                 certificate: certs
                     .iter()
@@ -110,7 +110,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
         });
     }
     let can_manage = matches!(user.role, Role::Manager | Role::Admin) && user.person_id != Some(p.id);
-    let exemptions = crate::api::programs::ssr_programs::exemptions(state, user, None, Some(p.id)).await?;
+    let exemptions = crate::ssr::programs::exemptions(state, user, None, Some(p.id)).await?;
     Ok(Some(PersonRecord {
         id: p.id,
         code: p.code,
@@ -125,10 +125,10 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
             .map(|c| CertificateDto {
                 number: c.number.clone(),
                 course: title(&c.course_id),
-                issued_on: c.issued_at.date_naive(),
+                issued_on: crate::ssr::clock::date_of(c.issued_at),
                 valid_until: c.valid_until,
                 revoked: c.revoked_at.is_some(),
-                revoked_on: c.revoked_at.map(|r| r.date_naive()),
+                revoked_on: c.revoked_at.map(crate::ssr::clock::date_of),
                 revoked_reason: c.revoked_reason.clone(),
             })
             .collect(),

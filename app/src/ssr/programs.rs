@@ -127,7 +127,7 @@ pub async fn record_revision(
     program_revision::ActiveModel {
         program_id: Set(program_id),
         revision: Set(revision),
-        changed_at: Set(chrono::Utc::now()),
+        changed_at: Set(crate::ssr::clock::now()),
         changed_by: Set(by.map(|b| b.0)),
         changed_by_name: Set(by.map_or("hệ thống".to_string(), |b| b.1.to_string())),
         reason: Set(reason.to_string()),
@@ -175,7 +175,7 @@ pub async fn save(state: &AppState, user: &AuthUser, id: Option<i64>, draft: &Pr
                 deadline: Set(spec.deadline),
                 metric: Set(spec.metric.clone()),
                 active: Set(spec.active),
-                created_at: Set(chrono::Utc::now()),
+                created_at: Set(crate::ssr::clock::now()),
                 ..Default::default()
             }
             .insert(&tx)
@@ -269,7 +269,7 @@ pub async fn exempt(
     let rule = super::coverage::rule_of(&prog);
     let facts = super::coverage::load_facts_for(&tx, &rule, prog.id, Some(who.id)).await?;
     let ix = Index::new(&rule, &facts);
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::ssr::clock::today();
     if ix.population_membership(who.id, today).is_none() {
         return Err(Refusal::Exemption(ExemptionProblem::NotInPopulation));
     }
@@ -281,7 +281,7 @@ pub async fn exempt(
         person_id: Set(who.id),
         reason: Set(reason),
         approved_by: Set(approved_by),
-        created_at: Set(chrono::Utc::now()),
+        created_at: Set(crate::ssr::clock::now()),
         recorded_by: Set(Some(user.account_id)),
         withdrawn_at: Set(None),
         withdrawn_by: Set(None),
@@ -326,7 +326,7 @@ pub async fn withdraw(state: &AppState, user: &AuthUser, exemption_id: i64, reas
         .0;
     let person_id = e.person_id;
     let mut am: exemption::ActiveModel = e.into();
-    am.withdrawn_at = Set(Some(chrono::Utc::now()));
+    am.withdrawn_at = Set(Some(crate::ssr::clock::now()));
     am.withdrawn_by = Set(Some(user.account_id));
     am.withdrawal_reason = Set(Some(reason));
     am.update(&tx).await?;
@@ -358,12 +358,74 @@ pub async fn revoke(state: &AppState, user: &AuthUser, number: &str, reason: &st
     let reason = crate::domain::progress::check_revocation(reason).map_err(Refusal::Revocation)?;
     let person_id = cert.person_id;
     let mut am: certificate::ActiveModel = cert.into();
-    am.revoked_at = Set(Some(chrono::Utc::now()));
+    am.revoked_at = Set(Some(crate::ssr::clock::now()));
     am.revoked_reason = Set(Some(reason));
     am.revoked_by = Set(Some(user.account_id));
     am.update(&tx).await?;
     tx.commit().await?;
     Ok(person_id)
+}
+
+/// Exemptions (of one program, or all) of officials whose current agency is in the
+/// caller's scope, newest first.
+pub async fn exemptions(
+    state: &crate::ssr::state::AppState,
+    user: &crate::ssr::auth::AuthUser,
+    program_id: Option<i64>,
+    person_id: Option<i64>,
+) -> Result<Vec<crate::domain::record::ExemptionDto>, sea_orm::DbErr> {
+    let db = &state.db;
+    let agencies: std::collections::HashMap<i64, crate::ssr::db::entities::agency::Model> =
+        crate::ssr::db::queries::agencies_in_scope(db, user.scope.as_ref())
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+    use crate::ssr::db::entities::{exemption, person, program};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mut q = exemption::Entity::find();
+    if let Some(pid) = program_id {
+        q = q.filter(exemption::Column::ProgramId.eq(pid));
+    }
+    if let Some(pid) = person_id {
+        q = q.filter(exemption::Column::PersonId.eq(pid));
+    }
+    let rows = q.order_by_desc(exemption::Column::Id).all(db).await?;
+    let ids: Vec<i64> = rows.iter().map(|e| e.person_id).collect();
+    let people: std::collections::HashMap<i64, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let programs: std::collections::HashMap<i64, String> = program::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|e| {
+            let p = people.get(&e.person_id)?;
+            let a = agencies.get(&p.agency_id)?;
+            Some(crate::domain::record::ExemptionDto {
+                id: e.id,
+                program_id: e.program_id,
+                program_name: programs.get(&e.program_id).cloned().unwrap_or_default(),
+                person_id: p.id,
+                person_code: p.code.clone(),
+                person_name: p.full_name.clone(),
+                agency_name: a.name.clone(),
+                reason: e.reason,
+                approved_by: e.approved_by,
+                since: crate::ssr::clock::date_of(e.created_at),
+                withdrawn_on: e.withdrawn_at.map(crate::ssr::clock::date_of),
+                withdrawal_reason: e.withdrawal_reason,
+            })
+        })
+        .collect())
 }
 
 /// The browser's forms for programs and exemptions: plain form POSTs answered with a redirect,
@@ -481,6 +543,11 @@ pub mod web {
         headers: HeaderMap,
         Form(f): Form<RevokeForm>,
     ) -> Response {
+        // Sign-in first: who holds a certificate is nobody's business before that.
+        let user = match signed_in(&state, &headers, "/").await {
+            Ok(u) => u,
+            Err(r) => return *r,
+        };
         let owner = match crate::ssr::db::entities::certificate::Entity::find()
             .filter(crate::ssr::db::entities::certificate::Column::Number.eq(number.as_str()))
             .one(&state.db)
@@ -491,10 +558,6 @@ pub mod web {
             Err(e) => return refused(Refusal::Db(e), "/"),
         };
         let back = format!("/people/{owner}");
-        let user = match signed_in(&state, &headers, &back).await {
-            Ok(u) => u,
-            Err(r) => return *r,
-        };
         match super::revoke(&state, &user, &number, &f.reason).await {
             Ok(_) => Redirect::to(&format!("{back}?revoked=1")).into_response(),
             Err(Refusal::Revocation(p)) => {
@@ -520,12 +583,8 @@ pub mod web {
         headers: HeaderMap,
         Form(f): Form<WithdrawForm>,
     ) -> Response {
-        // Only a local path: never an open redirect.
-        let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
-            f.back.clone()
-        } else {
-            "/programs".to_string()
-        };
+        // Only a path of this site, as a browser reads it: never an open redirect.
+        let back = crate::ssr::redirect::local_path(&f.back).unwrap_or_else(|| "/programs".to_string());
         let user = match signed_in(&state, &headers, &back).await {
             Ok(u) => u,
             Err(r) => return *r,

@@ -10,7 +10,7 @@
 use super::auth::Scope;
 use super::db::entities::{agency, membership, person, program};
 use crate::domain::coverage::{Index, Status};
-use crate::domain::roster::{self, Current, FileError, RosterDiff, RosterRow};
+use crate::domain::roster::{self, Current, FileError, ImportMode, RosterDiff, RosterRow};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
@@ -26,8 +26,46 @@ pub struct Plan {
     pub errors: Vec<FileError>,
     pub rows: Vec<RosterRow>,
     pub diff: RosterDiff,
-    /// One line per change: what it does to each program's coverage.
+    /// One line per change: what it does to each program's coverage (joiners, leavers,
+    /// transfers, changes, in that order).
     pub effects: Vec<String>,
+    /// The same lines by group.
+    pub grouped: Effects,
+    pub mode: ImportMode,
+    /// Active officials the file speaks for (the unit, for a complete list): the base of the
+    /// "more than 10 % leave" rule.
+    pub active_in_unit: usize,
+    /// Cells a spreadsheet would run as formulas (warnings, not errors).
+    pub warnings: Vec<String>,
+}
+
+/// Effect lines by kind of change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Effects {
+    pub joiners: Vec<String>,
+    pub leavers: Vec<String>,
+    pub transfers: Vec<String>,
+    pub changes: Vec<String>,
+}
+
+impl Plan {
+    fn refused(errors: Vec<FileError>, mode: ImportMode) -> Plan {
+        Plan {
+            errors,
+            rows: vec![],
+            diff: RosterDiff::default(),
+            effects: vec![],
+            grouped: Effects::default(),
+            mode,
+            active_in_unit: 0,
+            warnings: vec![],
+        }
+    }
+
+    /// Whether applying needs the number of leavers typed to confirm.
+    pub fn needs_confirmation(&self) -> bool {
+        roster::leavers_need_confirmation(self.diff.leavers.len(), self.active_in_unit)
+    }
 }
 
 impl Plan {
@@ -99,12 +137,14 @@ pub async fn current(db: &impl ConnectionTrait) -> Result<Vec<Current>, DbErr> {
         .collect())
 }
 
-/// Checks a roster file and computes its diff and effects, without writing anything.
+/// Checks a roster file and computes its diff and effects, without writing anything. In
+/// [`ImportMode::Update`] nobody leaves for being absent from the file.
 pub async fn plan(
     db: &impl ConnectionTrait,
     bytes: &[u8],
     scope: Option<&Scope>,
     today: NaiveDate,
+    mode: ImportMode,
 ) -> Result<Plan, DbErr> {
     let agencies = agency_codes(db).await?;
     let known: HashSet<String> = agencies.keys().cloned().collect();
@@ -117,18 +157,19 @@ pub async fn plan(
     });
     let (rows, errors) = roster::parse_roster(bytes, &known, allowed.as_ref());
     if !errors.is_empty() {
-        return Ok(Plan {
-            errors,
-            rows: vec![],
-            diff: RosterDiff::default(),
-            effects: vec![],
-        });
+        return Ok(Plan::refused(errors, mode));
     }
-    let authoritative: HashSet<String> = match &allowed {
+    let unit: HashSet<String> = match &allowed {
         Some(a) => a.clone(),
         None => rows.iter().map(|r| r.agency_code.clone()).collect(),
     };
-    let diff = roster::diff(&current(db).await?, &rows, &authoritative);
+    let now = current(db).await?;
+    let active_in_unit = now.iter().filter(|c| c.active && unit.contains(&c.agency_code)).count();
+    let authoritative = match mode {
+        ImportMode::Complete => unit,
+        ImportMode::Update => HashSet::new(),
+    };
+    let diff = roster::diff(&now, &rows, &authoritative);
     // A manager may not pull an official out of another agency's subtree (or take back one who
     // left from elsewhere): that official is not theirs to move.
     if let Some(allowed) = &allowed {
@@ -158,20 +199,25 @@ pub async fn plan(
                 })
                 .collect();
             errors.sort_by_key(|e| e.line);
-            return Ok(Plan {
-                errors,
-                rows: vec![],
-                diff: RosterDiff::default(),
-                effects: vec![],
-            });
+            return Ok(Plan::refused(errors, mode));
         }
     }
-    let effects = effects(db, &diff, &agencies, today).await?;
+    let grouped = effects(db, &diff, &agencies, today).await?;
+    let effects = [&grouped.joiners, &grouped.leavers, &grouped.transfers, &grouped.changes]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let warnings = roster::formula_warnings(&rows);
     Ok(Plan {
         errors,
         rows,
         diff,
         effects,
+        grouped,
+        mode,
+        active_in_unit,
+        warnings,
     })
 }
 
@@ -181,8 +227,7 @@ async fn effects(
     diff: &RosterDiff,
     agencies: &HashMap<String, agency::Model>,
     today: NaiveDate,
-) -> Result<Vec<String>, DbErr> {
-    let mut out = vec![];
+) -> Result<Effects, DbErr> {
     let programs = program::Entity::find()
         .filter(program::Column::Active.eq(true))
         .all(db)
@@ -196,7 +241,7 @@ async fn effects(
     let indexes: Vec<(&String, Index<'_>)> = prepared.iter().map(|(c, r, f)| (c, Index::new(r, f))).collect();
     let id_of = |code: &str| agencies.get(code).map(|a| a.id).unwrap_or(-1);
     let word = |covered: bool| if covered { "đã đạt" } else { "chưa đạt" };
-    let mut describe = |who: String, before: Option<i64>, after: Option<(i64, &str, bool)>| {
+    let describe = |who: String, before: Option<i64>, after: Option<(i64, &str, bool)>| -> String {
         let mut parts = vec![];
         for (code, ix) in &indexes {
             let was = before.is_some_and(|pid| ix.population_membership(pid, today).is_some());
@@ -214,35 +259,36 @@ async fn effects(
         } else {
             parts.join("; ")
         };
-        out.push(format!("{who} → {tail}"));
+        format!("{who} → {tail}")
     };
+    let mut out = Effects::default();
     for (pid, r) in &diff.joiners {
-        describe(
+        out.joiners.push(describe(
             format!("Mới: {} {} ({})", r.code, r.full_name, r.agency_code),
             *pid,
             Some((id_of(&r.agency_code), &r.position, r.enforcement)),
-        );
+        ));
     }
     for l in &diff.leavers {
-        describe(
+        out.leavers.push(describe(
             format!("Nghỉ: {} {} ({})", l.code, l.full_name, l.agency_code),
             Some(l.person_id),
             None,
-        );
+        ));
     }
     for (pid, from, r) in &diff.transfers {
-        describe(
+        out.transfers.push(describe(
             format!("Điều chuyển: {} {} ({from} → {})", r.code, r.full_name, r.agency_code),
             Some(*pid),
             Some((id_of(&r.agency_code), &r.position, r.enforcement)),
-        );
+        ));
     }
     for (pid, fields, r) in &diff.changes {
-        describe(
+        out.changes.push(describe(
             format!("Thay đổi {}: {} {}", fields.join(", "), r.code, r.full_name),
             Some(*pid),
             Some((id_of(&r.agency_code), &r.position, r.enforcement)),
-        );
+        ));
     }
     Ok(out)
 }
@@ -264,9 +310,10 @@ pub async fn apply(
     bytes: &[u8],
     scope: Option<&Scope>,
     effective: NaiveDate,
+    mode: ImportMode,
 ) -> Result<(Applied, Plan), DbErr> {
     let tx = db.begin_with_options(super::db::write_tx()).await?;
-    let plan = plan(&tx, bytes, scope, effective).await?;
+    let plan = plan(&tx, bytes, scope, effective, mode).await?;
     if !plan.errors.is_empty() {
         tx.rollback().await?;
         return Ok((Applied::Invalid(plan.errors.len()), plan));
@@ -276,7 +323,7 @@ pub async fn apply(
         return Ok((Applied::NoChanges, plan));
     }
     let agencies = agency_codes(&tx).await?;
-    let now = chrono::Utc::now();
+    let now = crate::ssr::clock::now();
     let id_of = |code: &str| {
         agencies
             .get(code)
@@ -433,7 +480,7 @@ pub async fn import_agencies(
     }
     let mut new = 0;
     let mut changed = 0;
-    let now = chrono::Utc::now();
+    let now = crate::ssr::clock::now();
     // Pass 1: create or update names and dates; pass 2: links (targets may be new).
     for r in &rows {
         match existing.get(&r.code) {
@@ -534,59 +581,157 @@ pub fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
-/// A roster or agency file as the checker reads it: CSV text as is; a spreadsheet's first
-/// worksheet turned into CSV with one line per sheet row and one field per sheet column, so
-/// `dòng L, cột C` in an error is row L and column C of the sheet. Dates become `dd/mm/yyyy`,
-/// whole numbers lose Excel's `.0`, booleans become có/không, line breaks inside a cell become
-/// spaces. An unreadable spreadsheet is an error in words.
+/// The largest sheet a roster or agency file may use: rows and columns (a province's roster is a
+/// few thousand rows and a dozen columns). A cell beyond them is refused before anything is
+/// allocated for it: one cell at XFD1048576 once made the reader allocate rows × columns.
+pub const MAX_SHEET_ROWS: u32 = 200_000;
+/// See [`MAX_SHEET_ROWS`].
+pub const MAX_SHEET_COLS: u32 = 64;
+/// Non-empty cells read from a sheet at most.
+const MAX_SHEET_CELLS: usize = 2_000_000;
+/// What a spreadsheet may unpack to, all parts together (measured while unpacking, not taken
+/// from the zip's own header, which can lie), and how many parts it may have.
+const MAX_UNZIPPED_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_ZIP_ENTRIES: usize = 2_000;
+
+/// A roster or agency file as the checker reads it: CSV text as is; an Excel workbook's (.xlsx)
+/// first worksheet turned into CSV with one line per sheet row and one field per sheet column,
+/// so `dòng L, cột C` in an error is row L and column C of the sheet. Dates become
+/// `dd/mm/yyyy`, whole numbers lose Excel's `.0`, booleans become có/không, line breaks inside a
+/// cell become spaces. An unreadable or oversized spreadsheet is an error in words.
+///
+/// Bounded in memory and time: the zip is unpacked once into a sink to measure it (at most
+/// [`MAX_UNZIPPED_BYTES`]), and the sheet is streamed cell by cell, refused at the first cell
+/// outside [`MAX_SHEET_ROWS`] × [`MAX_SHEET_COLS`]. Old .xls and OpenDocument .ods files are
+/// refused with a hint: their readers expand repeated and declared ranges before any check can run.
+/// CPU-bound: call it off the async workers (`spawn_blocking`).
 pub fn file_text(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
-    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    use calamine::{DataRef, Reader, Xlsx};
     if !is_spreadsheet(&bytes) {
         return Ok(bytes);
     }
-    let unreadable =
-        |e: &dyn std::fmt::Display| format!("không đọc được tệp Excel ({e}) — lưu lại dưới dạng .xlsx, hoặc CSV UTF-8");
-    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let range = match book.worksheet_range_at(0) {
-        Some(r) => r.map_err(|e| unreadable(&e))?,
-        None => return Err("tệp Excel không có trang tính nào — danh sách phải ở trang tính đầu tiên".into()),
+    let resave = "mở tệp bằng Excel và lưu lại dạng .xlsx (Excel Workbook), hoặc dạng CSV UTF-8";
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(format!("tệp Excel 97–2003 (.xls) không được nhận — {resave}"));
+    }
+    measure_zip(&bytes)?;
+    if zip_holds(&bytes, "mimetype") && !zip_holds(&bytes, "xl/workbook.xml") {
+        return Err(format!("tệp OpenDocument (.ods) không được nhận — {resave}"));
+    }
+    let unreadable = |e: &dyn std::fmt::Display| format!("không đọc được tệp Excel ({e}) — {resave}");
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let Some(first) = book.sheet_names().first().cloned() else {
+        return Err("tệp Excel không có trang tính nào — danh sách phải ở trang tính đầu tiên".into());
     };
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    let mut out = "\n".repeat(row0 as usize);
+    let mut reader = book.worksheet_cells_reader(&first).map_err(|e| unreadable(&e))?;
+    // (row, column, text) of every non-empty cell, in the order the sheet stores them.
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+        let (r, c) = cell.get_position();
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) => s.replace(['\r', '\n'], " "),
+            DataRef::SharedString(s) => s.replace(['\r', '\n'], " "),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Bool(true) => "có".into(),
+            DataRef::Bool(false) => "không".into(),
+            DataRef::DateTime(d) => d
+                .as_datetime()
+                .map(|t| t.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|| d.as_f64().to_string()),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::Error(e) => format!("#{e:?}"),
+        };
+        if text.is_empty() {
+            continue;
+        }
+        if r >= MAX_SHEET_ROWS || c >= MAX_SHEET_COLS {
+            return Err(format!(
+                "trang tính có dữ liệu ở ô {}, ngoài giới hạn của một danh sách ({MAX_SHEET_ROWS} dòng, {MAX_SHEET_COLS} cột) — xoá các ô thừa ở cuối trang tính, hoặc lưu danh sách dạng CSV UTF-8",
+                cell_name(r, c)
+            ));
+        }
+        if cells.len() >= MAX_SHEET_CELLS {
+            return Err(format!(
+                "trang tính có hơn {MAX_SHEET_CELLS} ô có dữ liệu — chia danh sách thành nhiều tệp"
+            ));
+        }
+        cells.push((r, c, text));
+    }
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(vec![]);
-    for row in range.rows() {
-        let mut cells: Vec<String> = std::iter::repeat_n(String::new(), col0 as usize).collect();
-        cells.extend(row.iter().map(|c| {
-            match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.replace(['\r', '\n'], " "),
-                Data::Int(i) => i.to_string(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Bool(true) => "có".into(),
-                Data::Bool(false) => "không".into(),
-                Data::DateTime(d) => d
-                    .as_datetime()
-                    .map(|t| t.format("%d/%m/%Y").to_string())
-                    .unwrap_or_else(|| d.as_f64().to_string()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("#{e:?}"),
-            }
-        }));
-        while cells.last().is_some_and(|c| c.is_empty()) {
-            cells.pop();
+    let first_row = cells.first().map_or(0, |(r, _, _)| *r);
+    let last_row = cells.last().map_or(0, |(r, _, _)| *r);
+    // Empty rows above the data are bare line ends (skipped by the reader, counted in line numbers).
+    let mut out = "\n".repeat(first_row as usize).into_bytes();
+    let mut at = 0;
+    for row in first_row..=last_row {
+        let mut fields: Vec<String> = Vec::new();
+        while at < cells.len() && cells[at].0 == row {
+            let (_, c, text) = &mut cells[at];
+            fields.resize(*c as usize, String::new());
+            fields.push(std::mem::take(text));
+            at += 1;
         }
-        if cells.is_empty() {
+        if fields.is_empty() {
             // One empty field: csv writes `""`, which keeps the line and reads back as blank.
-            cells.push(String::new());
+            fields.push(String::new());
         }
-        w.write_record(&cells).map_err(|e| e.to_string())?;
+        w.write_record(&fields).map_err(|e| e.to_string())?;
     }
-    out.push_str(&String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).unwrap_or_default());
-    Ok(out.into_bytes())
+    out.extend(w.into_inner().map_err(|e| e.to_string())?);
+    Ok(out)
+}
+
+/// `A1`-style name of a zero-based cell position, as Excel shows it.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8(letters).unwrap_or_default(), row + 1)
+}
+
+/// Unpacks every part of a zip into a sink, counting the bytes that really come out, and refuses
+/// the file past [`MAX_ZIP_ENTRIES`] parts or [`MAX_UNZIPPED_BYTES`] (a zip bomb).
+fn measure_zip(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let damaged = |e: &dyn std::fmt::Display| {
+        format!("tệp Excel bị hỏng ({e}) — mở tệp bằng Excel và lưu lại dạng .xlsx, hoặc dạng CSV UTF-8")
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| damaged(&e))?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(format!("tệp Excel có {} phần, quá nhiều cho một danh sách", zip.len()));
+    }
+    let too_big = || {
+        format!(
+            "tệp Excel giải nén ra hơn {} MiB, quá lớn cho một danh sách — xoá các trang tính, hình ảnh không cần thiết, hoặc lưu dạng CSV UTF-8",
+            MAX_UNZIPPED_BYTES / (1024 * 1024)
+        )
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| damaged(&e))?;
+        let budget = MAX_UNZIPPED_BYTES - total;
+        let n = std::io::copy(&mut entry.take(budget + 1), &mut std::io::sink()).map_err(|e| damaged(&e))?;
+        total += n;
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(too_big());
+        }
+    }
+    Ok(())
+}
+
+fn zip_holds(bytes: &[u8], name: &str) -> bool {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok_and(|mut z| z.by_name(name).is_ok())
 }
 
 pub mod web {
@@ -621,7 +766,19 @@ pub mod web {
         };
         let mut file: Option<(String, Vec<u8>)> = None;
         let mut kind = "roster".to_string();
-        while let Ok(Some(field)) = form.next_field().await {
+        loop {
+            let field = match form.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                // Past the route's body limit the stream fails: say the file is too big, not missing.
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Redirect::to("/roster?error=too_big").into_response();
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "unreadable roster upload");
+                    return Redirect::to("/roster?error=empty").into_response();
+                }
+            };
             if field.name() == Some("kind") {
                 kind = field.text().await.unwrap_or_default();
                 continue;
@@ -650,7 +807,11 @@ pub mod web {
             return Redirect::to("/roster?error=empty").into_response();
         };
         // A spreadsheet is stored as the CSV it reads as (same lines and columns).
-        let bytes = match super::file_text(bytes) {
+        // Reading a workbook is CPU work: off the async workers.
+        let read = tokio::task::spawn_blocking(move || super::file_text(bytes))
+            .await
+            .unwrap_or_else(|_| Err("không đọc được tệp — lưu lại dạng .xlsx, hoặc CSV UTF-8".into()));
+        let bytes = match read {
             Ok(b) => b,
             Err(e) => {
                 let q: String = form_urlencoded::byte_serialize(e.as_bytes()).collect();
@@ -672,7 +833,7 @@ pub mod web {
             content: Set(content),
             status: Set("pending".into()),
             summary: Set(String::new()),
-            created_at: Set(chrono::Utc::now()),
+            created_at: Set(crate::ssr::clock::now()),
             applied_at: Set(None),
             kind: Set(kind),
             ..Default::default()
@@ -692,6 +853,46 @@ pub mod web {
     #[derive(serde::Deserialize)]
     pub struct ApplyForm {
         pub upload: i64,
+        /// `update` (default) or `complete` (see `domain::roster::ImportMode`).
+        #[serde(default)]
+        pub mode: String,
+        /// The number of leavers, typed by the manager when the preview asks for it.
+        #[serde(default)]
+        pub confirm: String,
+    }
+
+    /// The form of `POST /roster/cancel`.
+    #[derive(serde::Deserialize)]
+    pub struct CancelForm {
+        pub upload: i64,
+    }
+
+    /// `POST /roster/cancel`: discards a pending upload (its content is dropped; the row stays
+    /// as a record that a file was uploaded and discarded).
+    pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<CancelForm>) -> Response {
+        let user = match importer(&state, &headers).await {
+            Ok(u) => u,
+            Err(r) => return *r,
+        };
+        match owned(&state, &user, f.upload).await {
+            Ok(Some(u)) if u.status == "pending" => {
+                let mut am: roster_upload::ActiveModel = u.into();
+                am.status = Set("discarded".into());
+                am.content = Set(String::new());
+                am.summary = Set("Đã huỷ, không áp dụng gì.".into());
+                if let Err(e) = am.update(&state.db).await {
+                    tracing::error!(error = %e, "roster upload discard");
+                    return Redirect::to("/roster?error=internal").into_response();
+                }
+                Redirect::to("/roster?discarded=1").into_response()
+            }
+            Ok(Some(u)) => Redirect::to(&format!("/roster?upload={}", u.id)).into_response(),
+            Ok(None) => (StatusCode::FORBIDDEN, "Bạn không có quyền với tệp này.").into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "roster upload lookup");
+                Redirect::to("/roster?error=internal").into_response()
+            }
+        }
     }
 
     /// The upload if `user` may use it.
@@ -721,7 +922,22 @@ pub mod web {
                 return Redirect::to("/roster?error=internal").into_response();
             }
         };
-        let today = chrono::Utc::now().date_naive();
+        let today = crate::ssr::clock::today();
+        let mode = crate::domain::roster::ImportMode::parse(&f.mode);
+        let back = format!("/roster?upload={}&mode={}", up.id, mode.code());
+        if up.kind != "agencies" {
+            // Many leavers: the manager must have typed their number (checked on a fresh plan).
+            let plan = match super::plan(&state.db, up.content.as_bytes(), user.scope.as_ref(), today, mode).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::error!(error = %e, "roster plan failed");
+                    return Redirect::to(&format!("{back}&error=internal")).into_response();
+                }
+            };
+            if plan.needs_confirmation() && f.confirm.trim().parse::<usize>().ok() != Some(plan.diff.leavers.len()) {
+                return Redirect::to(&format!("{back}&error=confirm")).into_response();
+            }
+        }
         let outcome = if up.kind == "agencies" {
             super::import_agencies(&state.db, up.content.as_bytes(), true)
                 .await
@@ -736,7 +952,7 @@ pub mod web {
                     (status, summary)
                 })
         } else {
-            super::apply(&state.db, up.content.as_bytes(), user.scope.as_ref(), today)
+            super::apply(&state.db, up.content.as_bytes(), user.scope.as_ref(), today, mode)
                 .await
                 .map(|(applied, plan)| {
                     let status = match applied {
@@ -753,11 +969,11 @@ pub mod web {
                 let mut am: roster_upload::ActiveModel = up.into();
                 am.status = Set(status.into());
                 am.summary = Set(summary);
-                am.applied_at = Set(Some(chrono::Utc::now()));
+                am.applied_at = Set(Some(crate::ssr::clock::now()));
                 if let Err(e) = am.update(&state.db).await {
                     tracing::error!(error = %e, "roster upload status");
                 }
-                Redirect::to(&format!("/roster?upload={id}")).into_response()
+                Redirect::to(&format!("/roster?upload={id}&mode={}", mode.code())).into_response()
             }
             Err(e) => {
                 tracing::error!(error = %e, "roster apply failed");

@@ -221,7 +221,10 @@ pub async fn seed_training(
     let certs: Vec<certificate::ActiveModel> = done
         .iter()
         .map(|c| certificate::ActiveModel {
-            number: Set(format!("GL-{}-{:06}", c.completed_at.format("%Y"), c.id)),
+            number: Set(crate::domain::progress::certificate_number(
+                c.completed_at.date_naive(),
+                rand::random(),
+            )),
             person_id: Set(c.person_id),
             course_id: Set(c.course_id.clone()),
             completion_id: Set(c.id),

@@ -19,6 +19,31 @@ pub struct AppState {
     pub content: Arc<ContentStore>,
     /// Signs certificate tokens (Ed25519) and holds the public key to publish.
     pub certs: Arc<CertSigner>,
+    /// Sign-in back-off and public look-up limits (in memory, per node).
+    pub throttle: Arc<super::throttle::Throttle>,
+}
+
+impl AppState {
+    /// The client's address: the TCP peer (`ConnectInfo`), or with `TAPHUAN_TRUST_FORWARDED_FOR`
+    /// the last address in `X-Forwarded-For` (the one the reverse proxy itself appended).
+    pub fn client_addr(&self, parts: &http::request::Parts) -> Option<std::net::IpAddr> {
+        if self.config.trust_forwarded_for
+            && let Some(ip) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|s| s.trim().parse().ok())
+                .next_back()
+        {
+            return Some(ip);
+        }
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

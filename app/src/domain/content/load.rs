@@ -11,6 +11,7 @@
 //! <root>/<course-id>/course.md            required
 //! <root>/<course-id>/NN-slug.md           lessons, NN = 01, 02, … contiguous and unique
 //! <root>/<course-id>/exam.md              optional
+//! <root>/<course-id>/REVIEW.md            ignored (the course's written review, for trainers)
 //! <root>/<course-id>/{course,exam,NN-slug}.en.md   English twins of existing Vietnamese files
 //! <root>/<course-id>/**/<not .md>         assets (images, PDFs), served under /content/<id>/
 //! ```
@@ -238,10 +239,18 @@ struct Folder {
     hashed: Vec<(String, Vec<u8>)>,
 }
 
+/// A course folder's review notes (`content/<course>/REVIEW.md`): ignored by the loader.
+pub const REVIEW_FILE: &str = "REVIEW.md";
+
 fn sort_folder(dir: &str, files: &[(&str, &SourceFile)], out: &mut Vec<Diagnostic>) -> Folder {
     let mut f = Folder::default();
     for &(inner, src) in files {
         let file = format!("{dir}/{inner}");
+        // The course's written review (sources checked, what to re-check when the law changes)
+        // is for trainers and reviewers, not learners: neither loaded, served nor hashed.
+        if inner == REVIEW_FILE {
+            continue;
+        }
         if !inner.ends_with(".md") {
             f.assets.insert(inner.to_owned());
             f.hashed.push((inner.to_owned(), src.bytes.clone()));
@@ -571,6 +580,12 @@ fn load_course(dir: &str, files: &[(&str, &SourceFile)], out: &mut Vec<Diagnosti
     let course_page = course?;
     let meta = course_page.meta?;
     let hash = sha256_parts(folder.hashed.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+    let assets: BTreeMap<String, String> = folder
+        .hashed
+        .iter()
+        .filter(|(p, _)| folder.assets.contains(p))
+        .map(|(p, b)| (p.clone(), sha256_hex(b)))
+        .collect();
     let to_lessons = |pages: Vec<Page<LessonMeta>>| -> Vec<Lesson> {
         pages
             .into_iter()
@@ -630,6 +645,7 @@ fn load_course(dir: &str, files: &[(&str, &SourceFile)], out: &mut Vec<Diagnosti
         exam: exam_model,
         translations,
         hash,
+        assets,
     })
 }
 

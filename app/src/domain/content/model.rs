@@ -284,6 +284,10 @@ pub struct Course {
     pub translations: Vec<Translation>,
     /// SHA-256 (hex) over every file of the course, paths included.
     pub hash: String,
+    /// The course's assets (images, PDFs): path inside the folder → SHA-256 (hex) of the bytes.
+    /// Only these are served under `/content/<id>/`, so no other path can be reached.
+    #[serde(default)]
+    pub assets: std::collections::BTreeMap<String, String>,
 }
 
 impl Course {

@@ -32,7 +32,8 @@ pub enum Cell {
 impl Cell {
     fn csv(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            // Names and codes come from uploaded rosters: never let a spreadsheet run one.
+            Cell::Text(s) => crate::domain::spreadsheet::neutralise(s).into_owned(),
             Cell::Num(n) if n.fract() == 0.0 => format!("{}", *n as i64),
             Cell::Num(n) => format!("{n:.1}"),
         }
@@ -257,8 +258,8 @@ async fn build(
         },
         None => user.scope.clone(),
     };
-    let today = chrono::Utc::now().date_naive();
-    let Ok(as_of) = crate::api::coverage::parse_as_of(&q.as_of, today) else {
+    let today = crate::ssr::clock::today();
+    let Ok(crate::domain::coverage::AsOf(as_of)) = crate::domain::coverage::AsOf::parse(&q.as_of, today) else {
         return Ok(Some(
             (StatusCode::UNPROCESSABLE_ENTITY, "Ngày không hợp lệ.").into_response(),
         ));
@@ -272,7 +273,7 @@ async fn build(
     } else {
         let ids: Vec<i64> = snap.statuses.iter().map(|s| s.person_id).collect();
         let people = super::people_by_id(db, &ids).await?;
-        matrix_table(&snap, &people, &crate::api::coverage::ssr_cov::titles(state))
+        matrix_table(&snap, &people, &crate::ssr::content::titles(state))
     };
     let title = format!(
         "{} — {} — đến ngày {}",

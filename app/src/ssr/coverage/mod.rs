@@ -171,7 +171,7 @@ pub async fn load_facts_within(
             .map(|c| cov::Credit {
                 person_id: c.person_id,
                 course_id: c.course_id,
-                completed_on: c.first_completed_at.date_naive(),
+                completed_on: crate::ssr::clock::date_of(c.first_completed_at),
             })
             .collect(),
         Metric::ValidAtDeadline => vec![],
@@ -212,9 +212,9 @@ pub async fn load_facts_within(
                     |(person_id, course_id, issued, valid_until, revoked)| cov::Certificate {
                         person_id,
                         course_id,
-                        issued_on: issued.date_naive(),
+                        issued_on: crate::ssr::clock::date_of(issued),
                         valid_until,
-                        revoked_on: revoked.map(|r| r.date_naive()),
+                        revoked_on: revoked.map(crate::ssr::clock::date_of),
                     },
                 )
                 .collect()
@@ -232,8 +232,8 @@ pub async fn load_facts_within(
         .into_iter()
         .map(|e| cov::Exemption {
             person_id: e.person_id,
-            since: e.created_at.date_naive(),
-            until: e.withdrawn_at.map(|w| w.date_naive()),
+            since: crate::ssr::clock::date_of(e.created_at),
+            until: e.withdrawn_at.map(crate::ssr::clock::date_of),
         })
         .collect();
     Ok(Facts {

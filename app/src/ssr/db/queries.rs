@@ -92,7 +92,14 @@ pub async fn people_page(
                 .add(person::Column::Code.contains(search)),
         );
     }
+    let per_page = per_page.clamp(1, 500);
     let paginator = q.order_by_asc(person::Column::FullName).paginate(db, per_page);
     let total = paginator.num_items().await?;
+    // A page past the end is empty; a huge page number must not overflow `page × per_page`
+    // (it once panicked a request).
+    let last = total.div_ceil(per_page);
+    if page >= last.max(1) && page > 0 {
+        return Ok((Vec::new(), total));
+    }
     Ok((paginator.fetch_page(page).await?, total))
 }

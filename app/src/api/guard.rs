@@ -1,11 +1,11 @@
-//! Authorisation for server functions. Every server function starts with one of these calls:
+//! Authorisation for server functions (server-only). Every server function starts with one of these calls:
 //! it resolves the signed-in user from the request's cookie (on the server, every time), checks
 //! the role, and sets the HTTP status of a refusal (401/403) so clients and tests see it.
 
-use super::auth::{AuthUser, user_from_headers};
-use super::state::AppState;
-use crate::api::error::ApiError;
+use super::error::ApiError;
 use crate::domain::identity::Role;
+use crate::ssr::auth::{AuthUser, user_from_headers};
+use crate::ssr::state::AppState;
 use leptos::prelude::*;
 
 /// The request's state, or an internal error if the server was wired without it.
