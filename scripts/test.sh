@@ -15,6 +15,9 @@ section() { printf '\n======== %s ========\n' "$*"; }
 section "Formatting"
 cargo fmt --all --check
 
+section "Layers: every crate:: import points down"
+scripts/check-layers.sh
+
 section "Clippy: server (ssr)"
 cargo clippy -p app -p server -p migrations --features app/ssr --all-targets -- -D warnings
 section "Clippy: browser (hydrate, wasm32)"

@@ -376,7 +376,7 @@ fn no_exam_question_repeats_a_knowledge_check_of_its_course() {
                             check.name(),
                             lesson.file,
                             check.question.line,
-                            item.question.text.trim()
+                            item.question.text.split_whitespace().collect::<Vec<_>>().join(" ")
                         ));
                     }
                 }

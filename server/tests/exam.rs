@@ -668,3 +668,85 @@ async fn an_exam_passed_at_one_in_the_morning_in_vietnam_is_dated_that_day() {
     }
     std::fs::remove_dir_all(content).ok();
 }
+
+/// A writer that keeps what the log says, for the test below.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn a_damaged_attempt_row_is_an_error_logged_with_its_request_not_a_silent_zero() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let id = open["id"].as_i64().unwrap();
+    // Someone (or a disk) damages the stored question list.
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let row = attempt::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: attempt::ActiveModel = row.into();
+    am.questions = Set("[\"canary-mc\", oops".into());
+    am.update(&app.state.db).await.unwrap();
+
+    let log = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(log.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    // The exam page: an error, not an empty exam; nothing of the cause reaches the browser.
+    let r = app.call("exam_page", &format!("course={COURSE}"), Some(&token)).await;
+    assert_eq!(r.status, 500, "{}", r.body);
+    assert!(!r.body.contains("oops") && !r.body.contains("damaged"), "{}", r.body);
+    // Submitting: refused with an error, not graded as 0.
+    let form = format!("attempt={id}&seq=1&q0=x");
+    let s = app
+        .post_form(&format!("/courses/{COURSE}/exam/submit"), &form, Some(&token))
+        .await;
+    assert_eq!(s.status, 500, "{:?} {}", s.location, s.body);
+    let after = attempt::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        after.submitted_at.is_none() && after.score_percent.is_none(),
+        "not graded as 0"
+    );
+    // The log names the damaged row, inside the request's span.
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("damaged row: attempts.questions") && l.contains("route=/api/exam_page")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("damaged row") && l.contains("exam/submit")),
+        "{text}"
+    );
+    std::fs::remove_dir_all(content).ok();
+}

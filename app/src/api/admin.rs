@@ -22,6 +22,10 @@ pub struct AdminSummary {
 
 /// Counts and the account list (admin only).
 #[server(endpoint = "admin_overview")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "admin_overview"))
+)]
 pub async fn admin_overview() -> Result<AdminSummary, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;

@@ -26,6 +26,10 @@ pub struct SessionInfo {
 
 /// The signed-in user (if any) and whether this is a demo installation.
 #[server(endpoint = "whoami")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "whoami"))
+)]
 pub async fn whoami() -> Result<SessionInfo, ApiError> {
     let state = crate::api::guard::state()?;
     let user = crate::api::guard::current_user().await?;

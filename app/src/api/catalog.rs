@@ -36,6 +36,10 @@ pub struct ContentStatus {
 
 /// Every course in the library (any signed-in person).
 #[server(endpoint = "courses")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "courses"))
+)]
 pub async fn list_courses() -> Result<Vec<CourseSummary>, ApiError> {
     use crate::domain::identity::Role;
     let (state, _) = crate::api::guard::require(&Role::ALL).await?;
@@ -45,6 +49,10 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, ApiError> {
 
 /// The library with its checker diagnostics (trainers and admins).
 #[server(endpoint = "library_status")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "library_status"))
+)]
 pub async fn library_status() -> Result<ContentStatus, ApiError> {
     use crate::domain::identity::Role;
     let (state, _) = crate::api::guard::require(&[Role::Trainer, Role::Admin]).await?;

@@ -78,6 +78,10 @@ pub struct Transcript {
 
 /// My certificate (or, for a manager in scope or an admin, anyone's).
 #[server(endpoint = "certificate_page")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "certificate_page"))
+)]
 pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -130,6 +134,10 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
 /// Anyone, signed in or not: is certificate `number` valid, expired or revoked? With `token`
 /// (from the QR code) also whether its signature is genuine and names this certificate.
 #[server(endpoint = "verify_certificate")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "verify_certificate"))
+)]
 pub async fn verify_certificate(number: String, token: Option<String>) -> Result<Verification, ApiError> {
     use crate::api::guard;
     let state = guard::state()?;
@@ -187,6 +195,10 @@ pub async fn verify_certificate(number: String, token: Option<String>) -> Result
 
 /// My completions, scores and certificates.
 #[server(endpoint = "transcript")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "transcript"))
+)]
 pub async fn load_transcript() -> Result<Transcript, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;

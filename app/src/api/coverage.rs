@@ -118,6 +118,10 @@ pub fn parse_as_of(s: &str, today: NaiveDate) -> Result<NaiveDate, ApiError> {
 /// The dashboard: coverage of a program (default: the first) in the caller's scope, as of a
 /// date (default: today), with the burn-up and forecast.
 #[server(endpoint = "coverage")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "coverage"))
+)]
 pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<CoverageReport, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -178,20 +182,19 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
 /// The officials of an agency subtree not yet covered on a date, and those exempted. Outside
 /// the caller's scope: 403, whether or not the agency exists.
 #[server(endpoint = "coverage_missing")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "coverage_missing"))
+)]
 pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: String) -> Result<MissingPage, ApiError> {
     use crate::api::guard;
     use crate::domain::coverage::Status;
     use crate::domain::identity::Role;
     use crate::ssr::coverage;
-    use crate::ssr::db::{entities::exemption, queries};
+    use crate::ssr::db::entities::exemption;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    let Some(agency) = queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
-        .await
-        .map_err(guard::internal)?
-    else {
-        return Err(guard::refuse(ApiError::Forbidden));
-    };
+    let agency = guard::agency_in_scope(&state, &user, agency_id).await?;
     let as_of = parse_as_of(&as_of, crate::ssr::clock::today()).map_err(guard::refuse)?;
     let Some(p) = coverage::find_program(&state.db, program)
         .await
@@ -277,6 +280,10 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
 /// One official's training record: programs, courses, certificates, agency history. Visible
 /// to an admin, a manager whose subtree holds the official's current agency, and the official.
 #[server(endpoint = "person_record")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "person_record"))
+)]
 pub async fn get_person_record(id: i64) -> Result<PersonRecord, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -318,13 +325,7 @@ pub(crate) mod ssr_cov {
     ) -> Result<(), crate::api::error::ApiError> {
         use crate::api::error::ApiError;
         use crate::api::guard;
-        if crate::ssr::db::queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
-            .await
-            .map_err(guard::internal)?
-            .is_none()
-        {
-            return Err(guard::refuse(ApiError::Forbidden));
-        }
+        guard::agency_in_scope(state, user, agency_id).await?;
         if kind != "sellers" && kind != "consumers" {
             return Err(guard::refuse(ApiError::Invalid(
                 "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
@@ -336,23 +337,25 @@ pub(crate) mod ssr_cov {
     /// Every active program.
     pub async fn programs(state: &AppState) -> Result<Vec<ProgramDto>, DbErr> {
         let titles = crate::ssr::content::titles(state);
-        Ok(program::Entity::find()
+        let rows = program::Entity::find()
             .filter(program::Column::Active.eq(true))
             .order_by_asc(program::Column::Id)
             .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|p| ProgramDto {
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for p in rows {
+            let courses = p
+                .course_list()?
+                .into_iter()
+                .map(|c| {
+                    let t = titles.get(&c).cloned().unwrap_or_else(|| c.clone());
+                    (c, t)
+                })
+                .collect();
+            out.push(ProgramDto {
                 id: p.id,
-                courses: p
-                    .course_list()
-                    .into_iter()
-                    .map(|c| {
-                        let t = titles.get(&c).cloned().unwrap_or_else(|| c.clone());
-                        (c, t)
-                    })
-                    .collect(),
-                positions: p.position_list(),
+                courses,
+                positions: p.position_list()?,
                 code: p.code,
                 name: p.name,
                 description: p.description,
@@ -361,8 +364,9 @@ pub(crate) mod ssr_cov {
                 rule: p.course_rule,
                 metric: p.metric,
                 enforcement_only: p.enforcement_only,
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     }
 
     /// Outreach per agency of the subtree (agencies with events or a known population).
@@ -418,6 +422,10 @@ pub(crate) mod ssr_cov {
 /// Records an outreach event (a session for sellers on platforms, or a consumer campaign) for
 /// an agency in the caller's scope.
 #[server(endpoint = "record_outreach")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "record_outreach"))
+)]
 pub async fn record_outreach(
     agency_id: i64,
     held_on: String,
@@ -470,6 +478,10 @@ pub async fn record_outreach(
 /// denominator outreach is shown against (replaces the previous figure; `source` says where it
 /// comes from, e.g. "Sở Công Thương, 10/2026").
 #[server(endpoint = "set_outreach_population")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "set_outreach_population"))
+)]
 pub async fn set_outreach_population(
     agency_id: i64,
     kind: String,

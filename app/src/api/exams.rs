@@ -109,6 +109,10 @@ pub(crate) fn local(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// The exam of a course as I see it now.
 #[server(endpoint = "exam_page")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "exam_page"))
+)]
 pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
     use crate::api::guard;
     use crate::domain::exam::Start;
@@ -136,27 +140,28 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
     let (open, refusal) = match &facts.decision {
         Start::Resume { attempt_no } => {
             let a = facts.cycle.iter().find(|a| a.attempt_no == *attempt_no as i32);
-            let open = a.map(|a| OpenAttempt {
-                id: a.id,
-                number: a.attempt_no,
-                seq: a.submit_seq.unwrap_or(0) + 1,
-                deadline: a.deadline.map(local),
-                seconds_left: a.deadline.map(|d| (d - now).num_seconds().max(0)),
-                draft: a
-                    .draft
-                    .as_deref()
-                    .and_then(|d| serde_json::from_str(d).ok())
-                    .unwrap_or_default(),
-                draft_saved_at: a.draft_saved_at.map(local),
-                questions: attempts::public_questions(c, a)
-                    .into_iter()
-                    .map(|(position, name, question)| ExamQuestion {
-                        position,
-                        name,
-                        question,
-                    })
-                    .collect(),
-            });
+            // A damaged attempt row is an error (logged with this request), never an empty exam.
+            let open = match a {
+                None => None,
+                Some(a) => Some(OpenAttempt {
+                    id: a.id,
+                    number: a.attempt_no,
+                    seq: a.submit_seq.unwrap_or(0) + 1,
+                    deadline: a.deadline.map(local),
+                    seconds_left: a.deadline.map(|d| (d - now).num_seconds().max(0)),
+                    draft: a.draft_fields().map_err(guard::internal)?,
+                    draft_saved_at: a.draft_saved_at.map(local),
+                    questions: attempts::public_questions(c, a)
+                        .map_err(guard::internal)?
+                        .into_iter()
+                        .map(|(position, name, question)| ExamQuestion {
+                            position,
+                            name,
+                            question,
+                        })
+                        .collect(),
+                }),
+            };
             (open, None)
         }
         Start::New { .. } => (None, None),
@@ -199,6 +204,10 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
 
 /// The result of one of my submitted attempts, with review when the course allows it.
 #[server(endpoint = "attempt_result")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "attempt_result"))
+)]
 pub async fn load_attempt_result(course: String, attempt: i64) -> Result<AttemptResult, ApiError> {
     use crate::api::guard;
     use crate::domain::content::Review;
@@ -228,11 +237,7 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
         Some(Review::AfterPass) => passed,
         _ => false,
     };
-    let graded: Vec<GradedItem> = a
-        .result
-        .as_deref()
-        .and_then(|r| serde_json::from_str(r).ok())
-        .unwrap_or_default();
+    let graded: Vec<GradedItem> = a.graded().map_err(guard::internal)?.unwrap_or_default();
     let review = review_allowed.then(|| {
         let pool = c.exam.as_ref().map(|e| e.pool.as_slice()).unwrap_or_default();
         graded

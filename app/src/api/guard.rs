@@ -49,3 +49,24 @@ pub fn internal(e: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %e, "internal error in a server function");
     refuse(ApiError::Internal)
 }
+
+/// The agency `id` if it lies in the caller's subtree (the admin's is everything): the one scope
+/// check of the server functions. Out of scope, or unknown, is 403.
+pub async fn agency_in_scope(
+    state: &AppState,
+    user: &AuthUser,
+    id: i64,
+) -> Result<crate::ssr::db::entities::agency::Model, ApiError> {
+    let scope = if user.role == Role::Admin {
+        None
+    } else {
+        user.scope.as_ref()
+    };
+    if user.role != Role::Admin && scope.is_none() {
+        return Err(refuse(ApiError::Forbidden));
+    }
+    crate::ssr::db::queries::agency_in_scope(&state.db, scope, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| refuse(ApiError::Forbidden))
+}

@@ -131,6 +131,10 @@ pub struct LessonPage {
 
 /// My assigned courses with progress, and the catalogue.
 #[server(endpoint = "my_courses")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "my_courses"))
+)]
 pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -180,6 +184,10 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
 
 /// One course: intro, lessons (with what I have read), exam entry, my progress.
 #[server(endpoint = "course_detail")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "course_detail"))
+)]
 pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -225,6 +233,10 @@ pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
 /// One lesson. `query` is the page's query string: when it holds `kc=N` and answer fields
 /// (`kN…`, see `domain::exam`), check N is graded and its feedback returned.
 #[server(endpoint = "lesson_page")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "lesson_page"))
+)]
 pub async fn load_lesson(course: String, number: u32, query: String) -> Result<LessonPage, ApiError> {
     use crate::api::guard;
     use crate::domain::exam::response_from_fields;

@@ -44,6 +44,10 @@ pub struct PeoplePage {
 
 /// The caller's agency subtree with headcounts, parents before children.
 #[server(endpoint = "agencies")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "agencies"))
+)]
 pub async fn agency_overview() -> Result<Vec<AgencyRow>, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -60,17 +64,16 @@ pub async fn agency_overview() -> Result<Vec<AgencyRow>, ApiError> {
 /// One page (50 a page) of the active officials of an agency and its sub-agencies, if the
 /// agency is inside the caller's scope. Outside it, the answer is 403, whether or not it exists.
 #[server(endpoint = "people")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "people"))
+)]
 pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<PeoplePage, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::db::queries;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    let Some(agency) = queries::agency_in_scope(&state.db, user.scope.as_ref(), agency_id)
-        .await
-        .map_err(guard::internal)?
-    else {
-        return Err(guard::refuse(ApiError::Forbidden));
-    };
+    let agency = guard::agency_in_scope(&state, &user, agency_id).await?;
     const PER_PAGE: u64 = 50;
     let (people, total) = queries::people_page(&state.db, &agency, true, &search, page, PER_PAGE)
         .await
@@ -114,6 +117,10 @@ pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<Pe
 
 /// One official, if the caller may see them (admin; manager of their agency; themself).
 #[server(endpoint = "person")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "person"))
+)]
 pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;

@@ -76,6 +76,10 @@ pub enum SaveOutcome {
 
 /// Every program (active first), with what the caller may do with it.
 #[server(endpoint = "programs")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "programs"))
+)]
 pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -113,7 +117,7 @@ pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
             root_name: names.get(&p.root_agency_id).cloned().unwrap_or_default(),
             deadline: p.deadline,
             threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
-            courses: p.course_list().len(),
+            courses: p.course_list().map_err(guard::internal)?.len(),
             active: p.active,
             can_edit: programs::may_edit(db, &user, p.root_agency_id)
                 .await
@@ -133,6 +137,10 @@ pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
 /// A program for the program page (`id` None: a blank one to create), with its history and
 /// its exemptions in the caller's scope.
 #[server(endpoint = "program_editor")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "program_editor"))
+)]
 pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -189,7 +197,7 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
             .map_err(guard::internal)?,
     };
     let draft = match &existing {
-        Some(p) => ProgramDraft::from_spec(&programs::spec_of(p)),
+        Some(p) => ProgramDraft::from_spec(&programs::spec_of(p).map_err(guard::internal)?),
         None => ProgramDraft::blank(
             user.scope
                 .as_ref()
@@ -245,6 +253,10 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
 /// Creates (`id` None) or changes a program. A draft with problems changes nothing and comes
 /// back as `Problems`, every one of them, each with its field.
 #[server(endpoint = "save_program", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "save_program"))
+)]
 pub async fn save_program(id: Option<i64>, draft: ProgramDraft) -> Result<SaveOutcome, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -260,6 +272,10 @@ pub async fn save_program(id: Option<i64>, draft: ProgramDraft) -> Result<SaveOu
 /// Records that an official is exempt from a program (reason and approver required); returns
 /// the exemption's id.
 #[server(endpoint = "exempt_official")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "exempt_official"))
+)]
 pub async fn exempt_official(
     program_id: i64,
     person_id: i64,
@@ -277,6 +293,10 @@ pub async fn exempt_official(
 
 /// Withdraws an exemption: the official is back in the program's base from today.
 #[server(endpoint = "withdraw_exemption")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "withdraw_exemption"))
+)]
 pub async fn withdraw_exemption(exemption_id: i64, reason: String) -> Result<(), ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
@@ -291,6 +311,10 @@ pub async fn withdraw_exemption(exemption_id: i64, reason: String) -> Result<(),
 /// Revokes a certificate (reason required): it stops counting for coverage from today and
 /// verification reports it revoked.
 #[server(endpoint = "revoke_certificate")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "revoke_certificate"))
+)]
 pub async fn revoke_certificate(number: String, reason: String) -> Result<(), ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;

@@ -40,6 +40,10 @@ pub struct RosterPreview {
 
 /// The preview of upload `id` (the caller's own, or any for an admin).
 #[server(endpoint = "roster_preview")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "roster_preview"))
+)]
 pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<RosterPreview, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;

@@ -172,6 +172,73 @@ pub fn choice_key(attempt_seed: u64, position: usize) -> u64 {
     rng.next()
 }
 
+/// One graded question of a submitted attempt, kept for review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradedItem {
+    pub name: String,
+    pub fraction: f64,
+    pub correct: bool,
+    pub feedback: Vec<String>,
+    pub response: Option<super::grading::Response>,
+}
+
+/// What grading a whole attempt gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptOutcome {
+    pub items: Vec<GradedItem>,
+    pub score: u32,
+    pub passed: bool,
+}
+
+/// Grades a submitted attempt: the drawn `questions` (name, and the question if it is still in
+/// the pool), in presentation order, against the form `fields`, with the choice ids drawn from
+/// `seed` ([`choice_key`]). A `late` submission's answers are not read: every question scores 0.
+/// A question removed from the pool since the attempt started earns nothing.
+pub fn grade_attempt(
+    questions: &[(String, Option<&super::gift::Question>)],
+    seed: u64,
+    fields: &HashMap<String, String>,
+    late: bool,
+    pass_mark: u32,
+) -> AttemptOutcome {
+    use super::grading::{grade, public_view};
+    let items: Vec<GradedItem> = questions
+        .iter()
+        .enumerate()
+        .map(|(pos, (name, q))| {
+            let Some(q) = q else {
+                return GradedItem {
+                    name: name.clone(),
+                    fraction: 0.0,
+                    correct: false,
+                    feedback: vec![],
+                    response: None,
+                };
+            };
+            let response = if late {
+                None
+            } else {
+                response_from_fields(&public_view(q, choice_key(seed, pos)).kind, &format!("q{pos}"), fields)
+            };
+            let g = response.as_ref().map(|r| grade(q, r));
+            GradedItem {
+                name: name.clone(),
+                fraction: g.as_ref().map_or(0.0, |g| g.fraction),
+                correct: g.as_ref().is_some_and(|g| g.correct),
+                feedback: g.map(|g| g.feedback).unwrap_or_default(),
+                response,
+            }
+        })
+        .collect();
+    let fractions: Vec<f64> = items.iter().map(|g| g.fraction).collect();
+    let score = score_percent(&fractions);
+    AttemptOutcome {
+        items,
+        score,
+        passed: score >= pass_mark,
+    }
+}
+
 /// The score in whole percent (rounded down, so 79.9% never passes an 80% mark) of graded
 /// fractions; 0 for no questions.
 pub fn score_percent(fractions: &[f64]) -> u32 {
@@ -449,5 +516,30 @@ mod tests {
         assert_eq!(response_from_fields(&views[0], "q0", &by_index), None);
         let other = public_view(&qs[0], choice_key(seed + 1, 0)).kind;
         assert_eq!(response_from_fields(&other, "q0", &fields), None);
+    }
+
+    #[test]
+    fn an_attempt_is_graded_whole_late_answers_are_not_read_and_removed_questions_earn_nothing() {
+        let (qs, errs) = parse_gift("::a:: A {=x ~y}\n\n::b:: B {T}");
+        assert!(errs.is_empty());
+        let seed = 77;
+        let id_x = match public_view(&qs[0], choice_key(seed, 0)).kind {
+            PublicKind::MultipleChoice { choices, .. } => choices.into_iter().find(|c| c.text == "x").unwrap().id,
+            _ => panic!(),
+        };
+        let fields: HashMap<String, String> = [("q0".to_string(), id_x), ("q1".to_string(), "true".to_string())]
+            .into_iter()
+            .collect();
+        let drawn = vec![("a".to_string(), Some(&qs[0])), ("b".to_string(), Some(&qs[1]))];
+        let on_time = grade_attempt(&drawn, seed, &fields, false, 80);
+        assert_eq!((on_time.score, on_time.passed), (100, true));
+        assert!(on_time.items.iter().all(|i| i.correct && i.response.is_some()));
+        let late = grade_attempt(&drawn, seed, &fields, true, 80);
+        assert_eq!((late.score, late.passed), (0, false));
+        assert!(late.items.iter().all(|i| i.response.is_none()));
+        let removed = vec![("a".to_string(), Some(&qs[0])), ("gone".to_string(), None)];
+        let half = grade_attempt(&removed, seed, &fields, false, 80);
+        assert_eq!((half.score, half.passed), (50, false));
+        assert_eq!(half.items[1].name, "gone");
     }
 }

@@ -25,7 +25,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
 /// One problem in a file, at a line (1 = the header) and a column (1-based; 0 = whole line).
@@ -146,21 +146,131 @@ enum Col {
     End,
 }
 
-const ROSTER_COLUMNS: &[(Col, bool, &[&str])] = &[
-    (Col::Code, true, &["ma can bo", "ma", "code", "official code", "ma cb"]),
-    (Col::Name, true, &["ho va ten", "ho ten", "full name", "name", "ten"]),
-    (Col::Agency, true, &["ma don vi", "don vi", "agency code", "agency"]),
-    (Col::Position, true, &["chuc vu", "position"]),
-    (
-        Col::Enforcement,
-        true,
-        &["nhiem vu thuc thi", "thuc thi", "enforcement", "enforcement duty"],
-    ),
-    (Col::Email, false, &["email", "thu dien tu", "e-mail"]),
-    (Col::Phone, false, &["dien thoai", "so dien thoai", "phone", "sdt"]),
-    (Col::Start, false, &["ngay bat dau", "tu ngay", "start date", "start"]),
-    (Col::End, false, &["ngay ket thuc", "den ngay", "end date", "end"]),
+/// A column a file may have: its key, whether it is required, its name as people write it
+/// (used in messages), and the header spellings accepted after [`fold`].
+struct ColumnSpec<K> {
+    key: K,
+    required: bool,
+    label: &'static str,
+    names: &'static [&'static str],
+}
+
+const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
+    ColumnSpec {
+        key: Col::Code,
+        required: true,
+        label: "mã cán bộ",
+        names: &["ma can bo", "ma", "code", "official code", "ma cb"],
+    },
+    ColumnSpec {
+        key: Col::Name,
+        required: true,
+        label: "họ và tên",
+        names: &["ho va ten", "ho ten", "full name", "name", "ten"],
+    },
+    ColumnSpec {
+        key: Col::Agency,
+        required: true,
+        label: "mã đơn vị",
+        names: &["ma don vi", "don vi", "agency code", "agency"],
+    },
+    ColumnSpec {
+        key: Col::Position,
+        required: true,
+        label: "chức vụ",
+        names: &["chuc vu", "position"],
+    },
+    ColumnSpec {
+        key: Col::Enforcement,
+        required: true,
+        label: "nhiệm vụ thực thi",
+        names: &["nhiem vu thuc thi", "thuc thi", "enforcement", "enforcement duty"],
+    },
+    ColumnSpec {
+        key: Col::Email,
+        required: false,
+        label: "email",
+        names: &["email", "thu dien tu", "e-mail"],
+    },
+    ColumnSpec {
+        key: Col::Phone,
+        required: false,
+        label: "điện thoại",
+        names: &["dien thoai", "so dien thoai", "phone", "sdt"],
+    },
+    ColumnSpec {
+        key: Col::Start,
+        required: false,
+        label: "ngày bắt đầu",
+        names: &["ngay bat dau", "tu ngay", "start date", "start"],
+    },
+    ColumnSpec {
+        key: Col::End,
+        required: false,
+        label: "ngày kết thúc",
+        names: &["ngay ket thuc", "den ngay", "end date", "end"],
+    },
 ];
+
+/// The one header mapper of roster and agency files. Blank header cells are skipped; a header
+/// that matches no known column, a column given twice and a required column missing are
+/// errors at the header line, named as people write them. An empty file is an error too.
+fn map_header<K: Copy + Eq + std::hash::Hash>(
+    recs: &[(usize, Vec<String>)],
+    specs: &[ColumnSpec<K>],
+) -> Result<(usize, HashMap<K, usize>), Vec<FileError>> {
+    let known = specs.iter().map(|s| s.label).collect::<Vec<_>>().join(", ");
+    let Some((hline, header)) = recs.first() else {
+        return Err(vec![FileError {
+            line: 1,
+            column: 0,
+            header: String::new(),
+            what: "tệp rỗng".into(),
+            hint: format!("dòng đầu là tên cột: {known}"),
+        }]);
+    };
+    let mut errors = vec![];
+    let mut cols: HashMap<K, usize> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        let f = fold(h);
+        if f.is_empty() {
+            continue;
+        }
+        match specs.iter().find(|s| s.names.contains(&f.as_str())) {
+            Some(s) if cols.contains_key(&s.key) => errors.push(FileError {
+                line: *hline,
+                column: i + 1,
+                header: h.clone(),
+                what: "cột bị lặp".into(),
+                hint: "mỗi cột chỉ xuất hiện một lần".into(),
+            }),
+            Some(s) => {
+                cols.insert(s.key, i);
+            }
+            None => errors.push(FileError {
+                line: *hline,
+                column: i + 1,
+                header: h.clone(),
+                what: format!("không nhận ra tên cột \"{h}\""),
+                hint: format!("dùng: {known}"),
+            }),
+        }
+    }
+    for s in specs.iter().filter(|s| s.required && !cols.contains_key(&s.key)) {
+        errors.push(FileError {
+            line: *hline,
+            column: 0,
+            header: String::new(),
+            what: format!("thiếu cột \"{}\"", s.label),
+            hint: format!("thêm cột \"{}\" vào dòng tiêu đề", s.label),
+        });
+    }
+    if errors.is_empty() {
+        Ok((*hline, cols))
+    } else {
+        Err(errors)
+    }
+}
 
 /// Reads CSV records with their line numbers (1 = header).
 fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FileError> {
@@ -217,66 +327,12 @@ pub fn parse_roster(
         Ok(r) => r,
         Err(e) => return (vec![], vec![e]),
     };
-    let Some((hline, header)) = recs.first() else {
-        return (
-            vec![],
-            vec![FileError {
-                line: 1,
-                column: 0,
-                header: String::new(),
-                what: "tệp rỗng".into(),
-                hint: "dòng đầu là tên cột: mã cán bộ; họ và tên; mã đơn vị; chức vụ; nhiệm vụ thực thi".into(),
-            }],
-        );
+    let (_, cols) = match map_header(&recs, ROSTER_COLUMNS) {
+        Ok(c) => c,
+        Err(errors) => return (vec![], errors),
     };
+    let header = &recs[0].1;
     let mut errors = vec![];
-    let mut cols: HashMap<Col, usize> = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        let f = fold(h);
-        if f.is_empty() {
-            continue;
-        }
-        match ROSTER_COLUMNS.iter().find(|(_, _, names)| names.contains(&f.as_str())) {
-            Some((c, _, _)) if cols.contains_key(c) => errors.push(FileError {
-                line: *hline,
-                column: i + 1,
-                header: h.clone(),
-                what: "cột bị lặp".into(),
-                hint: "mỗi cột chỉ xuất hiện một lần".into(),
-            }),
-            Some((c, _, _)) => {
-                cols.insert(*c, i);
-            }
-            None => errors.push(FileError {
-                line: *hline,
-                column: i + 1,
-                header: h.clone(),
-                what: format!("không nhận ra tên cột \"{h}\""),
-                hint: "dùng: mã cán bộ, họ và tên, mã đơn vị, chức vụ, nhiệm vụ thực thi, email, điện thoại, ngày bắt đầu, ngày kết thúc".into(),
-            }),
-        }
-    }
-    for (c, required, _) in ROSTER_COLUMNS {
-        if *required && !cols.contains_key(c) {
-            let name = match c {
-                Col::Code => "mã cán bộ",
-                Col::Name => "họ và tên",
-                Col::Agency => "mã đơn vị",
-                Col::Position => "chức vụ",
-                _ => "nhiệm vụ thực thi",
-            };
-            errors.push(FileError {
-                line: *hline,
-                column: 0,
-                header: String::new(),
-                what: format!("thiếu cột \"{name}\""),
-                hint: format!("thêm cột \"{name}\" vào dòng tiêu đề"),
-            });
-        }
-    }
-    if !errors.is_empty() {
-        return (vec![], errors);
-    }
     let mut rows = vec![];
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (line, cells) in &recs[1..] {
@@ -600,17 +656,43 @@ pub struct AgencyRow {
     pub merged_into: Option<String>,
 }
 
-const AGENCY_COLUMNS: &[(&str, bool, &[&str])] = &[
-    ("code", true, &["ma don vi", "ma", "code", "agency code"]),
-    ("name", true, &["ten don vi", "ten", "name"]),
-    (
-        "parent",
-        false,
-        &["ma don vi cap tren", "don vi cap tren", "parent code", "parent"],
-    ),
-    ("from", false, &["hieu luc tu", "tu ngay", "valid from"]),
-    ("to", false, &["hieu luc den", "den ngay", "valid to"]),
-    ("merged", false, &["sap nhap vao", "hop nhat vao", "merged into"]),
+const AGENCY_COLUMNS: &[ColumnSpec<&str>] = &[
+    ColumnSpec {
+        key: "code",
+        required: true,
+        label: "mã đơn vị",
+        names: &["ma don vi", "ma", "code", "agency code"],
+    },
+    ColumnSpec {
+        key: "name",
+        required: true,
+        label: "tên đơn vị",
+        names: &["ten don vi", "ten", "name"],
+    },
+    ColumnSpec {
+        key: "parent",
+        required: false,
+        label: "mã đơn vị cấp trên",
+        names: &["ma don vi cap tren", "don vi cap tren", "parent code", "parent"],
+    },
+    ColumnSpec {
+        key: "from",
+        required: false,
+        label: "hiệu lực từ",
+        names: &["hieu luc tu", "tu ngay", "valid from"],
+    },
+    ColumnSpec {
+        key: "to",
+        required: false,
+        label: "hiệu lực đến",
+        names: &["hieu luc den", "den ngay", "valid to"],
+    },
+    ColumnSpec {
+        key: "merged",
+        required: false,
+        label: "sáp nhập vào",
+        names: &["sap nhap vao", "hop nhat vao", "merged into"],
+    },
 ];
 
 /// Parses an agency file (code, name, parent code, valid-from, valid-to, merged-into). Parents
@@ -624,40 +706,12 @@ pub fn parse_agencies(bytes: &[u8], known: &HashSet<String>) -> (Vec<AgencyRow>,
         Ok(r) => r,
         Err(e) => return (vec![], vec![e]),
     };
-    let Some((hline, header)) = recs.first() else {
-        return (vec![], vec![]);
+    let cols = match map_header(&recs, AGENCY_COLUMNS) {
+        Ok((_, c)) => c,
+        Err(errors) => return (vec![], errors),
     };
+    let header = &recs[0].1;
     let mut errors = vec![];
-    let mut cols: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, h) in header.iter().enumerate() {
-        let f = fold(h);
-        match AGENCY_COLUMNS.iter().find(|(_, _, n)| n.contains(&f.as_str())) {
-            Some((k, _, _)) => {
-                cols.insert(k, i);
-            }
-            None => errors.push(FileError {
-                line: *hline,
-                column: i + 1,
-                header: h.clone(),
-                what: format!("không nhận ra tên cột \"{h}\""),
-                hint: "dùng: mã đơn vị, tên đơn vị, mã đơn vị cấp trên, hiệu lực từ, hiệu lực đến, sáp nhập vào".into(),
-            }),
-        }
-    }
-    for (k, req, names) in AGENCY_COLUMNS {
-        if *req && !cols.contains_key(k) {
-            errors.push(FileError {
-                line: *hline,
-                column: 0,
-                header: String::new(),
-                what: format!("thiếu cột \"{}\"", names[0]),
-                hint: format!("thêm cột \"{}\"", names[0]),
-            });
-        }
-    }
-    if !errors.is_empty() {
-        return (vec![], errors);
-    }
     let in_file: HashSet<String> = recs[1..]
         .iter()
         .filter_map(|(_, c)| c.get(cols["code"]).map(|s| clean_text(s).to_uppercase()))
@@ -944,5 +998,32 @@ mod tests {
         assert_eq!(ImportMode::parse("complete"), ImportMode::Complete);
         assert_eq!(ImportMode::parse(""), ImportMode::Update);
         assert_eq!(ImportMode::parse("anything"), ImportMode::Update);
+    }
+
+    #[test]
+    fn agency_files_read_their_header_like_rosters_do() {
+        let known = HashSet::new();
+        // Repeated column: an error at that column, as for rosters (the agency reader once let
+        // the second silently win).
+        let (_, errs) = parse_agencies("ma don vi,ten don vi,ma don vi\nA,An,B\n".as_bytes(), &known);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            (errs[0].line, errs[0].column, errs[0].what.as_str()),
+            (1, 3, "cột bị lặp")
+        );
+        // A blank header cell (a trailing separator from Excel) is not an unknown column.
+        let (rows, errs) = parse_agencies("ma don vi,ten don vi,\nA,An,\n".as_bytes(), &known);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(rows.len(), 1);
+        // An empty file is an error, not "nothing to do".
+        let (_, errs) = parse_agencies(b"", &known);
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].what, "tệp rỗng");
+        // A missing column is named as people write it.
+        let (_, errs) = parse_agencies("ma don vi\nA\n".as_bytes(), &known);
+        assert_eq!(errs[0].what, "thiếu cột \"tên đơn vị\"");
+        // The roster reader gives the same answers through the same mapper.
+        let (_, errs) = parse_roster(b"", &known, None);
+        assert_eq!(errs[0].what, "tệp rỗng");
     }
 }

@@ -150,7 +150,7 @@ fn Preview(p: RosterPreview) -> impl IntoView {
             {(!warnings.is_empty()).then(|| view! {
                 <div class="alert warn" role="status">
                     <p>{T::FormulaWarnings.get(lang)}</p>
-                    <ul class="diag">{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                    <ul class="warnings">{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
                 </div>
             })}
             {if !p.errors.is_empty() {

@@ -18,10 +18,9 @@ use super::db::write_tx;
 use super::state::AppState;
 use crate::domain::content::{Course, Item};
 use crate::domain::exam::{
-    Limits, PastAttempt, Refusal, Start, answer_seed, choice_key, decide_start, draw, on_time, response_from_fields,
-    score_percent,
+    Limits, PastAttempt, Refusal, Start, answer_seed, choice_key, decide_start, draw, grade_attempt, on_time,
 };
-use crate::domain::grading::{PublicQuestion, Response, grade, public_view};
+use crate::domain::grading::{PublicQuestion, Response, public_view};
 use crate::domain::progress::reopened;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -29,7 +28,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, SqlErr, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Why an exam action failed.
@@ -43,15 +41,8 @@ pub enum AttemptError {
     Db(#[from] DbErr),
 }
 
-/// One graded question of a submitted attempt, kept for review.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GradedItem {
-    pub name: String,
-    pub fraction: f64,
-    pub correct: bool,
-    pub feedback: Vec<String>,
-    pub response: Option<Response>,
-}
+/// One graded question of a submitted attempt (the domain's, kept in `attempts.result`).
+pub use crate::domain::exam::GradedItem;
 
 /// The limits that apply, after the operator's test/dev cooldown override.
 pub fn limits(state: &AppState, course: &Course) -> Option<Limits> {
@@ -67,9 +58,12 @@ pub fn limits(state: &AppState, course: &Course) -> Option<Limits> {
 
 /// The attempt as a public question list: (position, name, key-free view), in presentation
 /// order, answers shuffled from the attempt's seed when the exam says so.
-pub fn public_questions(course: &Course, a: &attempt::Model) -> Vec<(usize, String, PublicQuestion)> {
-    let Some(exam) = &course.exam else { return vec![] };
-    a.question_names()
+pub fn public_questions(
+    course: &Course,
+    a: &attempt::Model,
+) -> Result<Vec<(usize, String, PublicQuestion)>, super::db::entities::CorruptRow> {
+    let Some(exam) = &course.exam else { return Ok(vec![]) };
+    Ok(a.question_names()?
         .into_iter()
         .enumerate()
         .filter_map(|(pos, name)| {
@@ -82,7 +76,7 @@ pub fn public_questions(course: &Course, a: &attempt::Model) -> Vec<(usize, Stri
             };
             Some((pos, name, view))
         })
-        .collect()
+        .collect())
 }
 
 fn find<'a>(pool: &'a [Item], name: &str) -> Option<&'a Item> {
@@ -285,7 +279,7 @@ pub async fn save_draft(
     if a.submitted_at.is_some() {
         return Ok(a);
     }
-    let kept = crate::domain::exam::draft_fields(fields, a.question_names().len());
+    let kept = crate::domain::exam::draft_fields(fields, a.question_names().map_err(DbErr::from)?.len());
     attempt::Entity::update_many()
         .col_expr(
             attempt::Column::Draft,
@@ -324,41 +318,24 @@ pub async fn submit(
     let course = loaded.library.course(&a.course_id).ok_or(AttemptError::NotFound)?;
     let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
     let late = !on_time(a.deadline, now);
-    let mut graded = Vec::new();
-    for (pos, name) in a.question_names().into_iter().enumerate() {
-        // A question removed from the pool since the attempt started earns nothing.
-        let Some(item) = find(&exam.pool, &name) else {
-            graded.push(GradedItem {
-                name,
-                fraction: 0.0,
-                correct: false,
-                feedback: vec![],
-                response: None,
-            });
-            continue;
-        };
-        let q = &item.question;
-        let response = if late {
-            None
-        } else {
-            response_from_fields(
-                &public_view(q, choice_key(a.seed as u64, pos)).kind,
-                &format!("q{pos}"),
-                fields,
-            )
-        };
-        let g = response.as_ref().map(|r| grade(q, r));
-        graded.push(GradedItem {
-            name,
-            fraction: g.as_ref().map_or(0.0, |g| g.fraction),
-            correct: g.as_ref().is_some_and(|g| g.correct),
-            feedback: g.map(|g| g.feedback).unwrap_or_default(),
-            response,
-        });
-    }
-    let fractions: Vec<f64> = graded.iter().map(|g| g.fraction).collect();
-    let score = score_percent(&fractions);
-    let passed = score >= u32::from(course.exam_pass_mark().percent());
+    // Load → grade (pure, `domain::exam::grade_attempt`) → write.
+    let drawn: Vec<(String, Option<&crate::domain::gift::Question>)> = a
+        .question_names()
+        .map_err(DbErr::from)?
+        .into_iter()
+        .map(|name| {
+            let q = find(&exam.pool, &name).map(|i| &i.question);
+            (name, q)
+        })
+        .collect();
+    let outcome = grade_attempt(
+        &drawn,
+        a.seed as u64,
+        fields,
+        late,
+        u32::from(course.exam_pass_mark().percent()),
+    );
+    let (graded, score, passed) = (outcome.items, outcome.score, outcome.passed);
     let submitted_at = if late { a.deadline.unwrap_or(now) } else { now };
     let responses: HashMap<String, Option<Response>> =
         graded.iter().map(|g| (g.name.clone(), g.response.clone())).collect();

@@ -248,6 +248,7 @@ pub struct SignInForm {
 /// form with one clear message. Failed attempts back off per account name and per client address
 /// (`ssr::throttle`); while one is backing off the form says how long to wait, and nothing is
 /// hashed, whether or not the account exists.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "sign_in"))]
 pub async fn sign_in(
     State(state): State<AppState>,
     parts: http::request::Parts,
@@ -310,6 +311,7 @@ pub async fn sign_in(
 
 /// `POST /auth/sign-out`: invalidates every token of the account (version bump) and clears the
 /// cookie. Works whether or not the token was still valid.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "sign_out"))]
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(user) = user_from_headers(&state, &headers).await
         && let Ok(Some(acc)) = account::Entity::find_by_id(user.account_id).one(&state.db).await
@@ -329,6 +331,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
 }
 
 /// `GET /lang/{code}`: remembers the interface language and goes back where the person was.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "set_language"))]
 pub async fn set_language(axum::extract::Path(code): axum::extract::Path<String>, headers: HeaderMap) -> Response {
     let lang = crate::i18n::Lang::parse(&code);
     let back = headers

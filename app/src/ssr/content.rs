@@ -183,6 +183,7 @@ pub async fn record_versions(db: &impl ConnectionTrait, library: &Library) -> Re
 /// hash, so a browser revalidates cheaply and a changed file is never served stale. A served
 /// file runs nothing: `headers::security_headers` gives it a sandboxing policy (an SVG opened
 /// directly cannot run script).
+#[tracing::instrument(name = "form", skip_all, fields(handler = "asset"))]
 pub async fn asset(
     axum::extract::State(state): axum::extract::State<super::state::AppState>,
     axum::extract::Path((course, path)): axum::extract::Path<(String, String)>,

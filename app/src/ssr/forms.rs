@@ -36,6 +36,7 @@ fn internal(e: impl std::fmt::Display) -> Response {
 }
 
 /// `POST /courses/{course}/lessons/{n}/read`
+#[tracing::instrument(name = "form", skip_all, fields(handler = "mark_read"))]
 pub async fn mark_read(
     State(state): State<AppState>,
     Path((course_id, number)): Path<(String, u32)>,
@@ -65,6 +66,7 @@ pub async fn mark_read(
 }
 
 /// `POST /courses/{course}/exam/start`
+#[tracing::instrument(name = "form", skip_all, fields(handler = "start_exam"))]
 pub async fn start_exam(State(state): State<AppState>, Path(course_id): Path<String>, headers: HeaderMap) -> Response {
     let exam_page = format!("/courses/{course_id}/exam");
     let pid = match person(&state, &headers, &exam_page).await {
@@ -96,6 +98,7 @@ async fn attempt_form(
 }
 
 /// `POST /courses/{course}/exam/submit` with `attempt`, `seq` and the answer fields.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "submit_exam"))]
 pub async fn submit_exam(
     State(state): State<AppState>,
     Path(course_id): Path<String>,
@@ -121,6 +124,7 @@ pub async fn submit_exam(
 /// `POST /courses/{course}/exam/save`: keeps the answers so far (the exam form's fields).
 /// The page's autosave sends `X-Taphuan-Autosave: 1` and gets 204; the "save for later"
 /// button (JavaScript off) goes back to the exam page, which fills the answers in.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "save_exam_draft"))]
 pub async fn save_exam_draft(
     State(state): State<AppState>,
     Path(course_id): Path<String>,
@@ -147,6 +151,7 @@ pub async fn save_exam_draft(
 }
 
 /// `GET /.well-known/taphuan-cert-key.pem`: anyone may fetch it to check certificates offline.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "cert_public_key"))]
 pub async fn cert_public_key(State(state): State<AppState>) -> Response {
     (
         [

@@ -40,21 +40,22 @@ pub async fn assigned(db: &impl ConnectionTrait, who: &Learner) -> Result<Vec<As
         .into_iter()
         .map(|a| (a.id, a.path))
         .collect();
-    let rules: Vec<ProgramRule> = programs
-        .iter()
-        .filter_map(|p| {
-            Some(ProgramRule {
-                code: p.code.clone(),
-                name: p.name.clone(),
-                root_path: roots.get(&p.root_agency_id)?.clone(),
-                positions: p.position_list(),
-                enforcement_only: p.enforcement_only,
-                course_ids: p.course_list(),
-                deadline: p.deadline,
-                active: p.active,
-            })
-        })
-        .collect();
+    let mut rules: Vec<ProgramRule> = Vec::with_capacity(programs.len());
+    for p in &programs {
+        let Some(root_path) = roots.get(&p.root_agency_id) else {
+            continue;
+        };
+        rules.push(ProgramRule {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            root_path: root_path.clone(),
+            positions: p.position_list()?,
+            enforcement_only: p.enforcement_only,
+            course_ids: p.course_list()?,
+            deadline: p.deadline,
+            active: p.active,
+        });
+    }
     let official = Official {
         agency_path: who.agency.path.clone(),
         position: who.person.position.clone(),

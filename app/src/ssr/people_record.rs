@@ -53,7 +53,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
         .all(db)
         .await?
     {
-        let rule = super::coverage::rule_of(&prog);
+        let rule = super::coverage::rule_of(&prog)?;
         // Only this official's facts (agencies stay whole for the tree).
         let facts = super::coverage::load_facts_for(db, &rule, prog.id, Some(p.id)).await?;
         let ix = Index::new(&rule, &facts);

@@ -40,21 +40,21 @@ impl From<DbErr> for Refusal {
 }
 
 /// The rule a program row holds.
-pub fn spec_of(p: &program::Model) -> ProgramSpec {
-    ProgramSpec {
+pub fn spec_of(p: &program::Model) -> Result<ProgramSpec, super::db::entities::CorruptRow> {
+    Ok(ProgramSpec {
         code: p.code.clone(),
         name: p.name.clone(),
         description: p.description.clone(),
         root_agency_id: p.root_agency_id,
-        positions: p.position_list(),
+        positions: p.position_list()?,
         enforcement_only: p.enforcement_only,
-        courses: p.course_list(),
+        courses: p.course_list()?,
         rule: p.course_rule.clone(),
         threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
         deadline: p.deadline,
         metric: p.metric.clone(),
         active: p.active,
-    }
+    })
 }
 
 fn json(v: &[String]) -> String {
@@ -189,7 +189,7 @@ pub async fn save(state: &AppState, user: &AuthUser, id: Option<i64>, draft: &Pr
             row.id
         }
         Some(old) => {
-            let before = spec_of(&old);
+            let before = spec_of(&old).map_err(DbErr::from)?;
             // A program from before revisions were kept gets its old state as revision 1, so
             // the history shows what changed.
             if next_revision(&tx, old.id).await? == 1 {
@@ -266,7 +266,7 @@ pub async fn exempt(
         return Err(Refusal::Exemption(ExemptionProblem::OwnRecord));
     }
     let (reason, approved_by) = rules::check_exemption(reason, approved_by).map_err(|p| Refusal::Exemption(p[0]))?;
-    let rule = super::coverage::rule_of(&prog);
+    let rule = super::coverage::rule_of(&prog).map_err(DbErr::from)?;
     let facts = super::coverage::load_facts_for(&tx, &rule, prog.id, Some(who.id)).await?;
     let ix = Index::new(&rule, &facts);
     let today = crate::ssr::clock::today();
@@ -473,6 +473,7 @@ pub mod web {
     }
 
     /// `POST /programs/save`: the program form (`id` empty for a new one).
+    #[tracing::instrument(name = "form", skip_all, fields(handler = "save_form"))]
     pub async fn save_form(
         State(state): State<AppState>,
         headers: HeaderMap,
@@ -512,6 +513,7 @@ pub mod web {
     }
 
     /// `POST /people/{id}/exemptions`.
+    #[tracing::instrument(name = "form", skip_all, fields(handler = "exempt_form"))]
     pub async fn exempt_form(
         State(state): State<AppState>,
         Path(person_id): Path<i64>,
@@ -537,6 +539,7 @@ pub mod web {
     }
 
     /// `POST /certificates/{number}/revoke`: back to the official's record.
+    #[tracing::instrument(name = "form", skip_all, fields(handler = "revoke_form"))]
     pub async fn revoke_form(
         State(state): State<AppState>,
         Path(number): Path<String>,
@@ -577,6 +580,7 @@ pub mod web {
     }
 
     /// `POST /exemptions/{id}/withdraw`.
+    #[tracing::instrument(name = "form", skip_all, fields(handler = "withdraw_form"))]
     pub async fn withdraw_form(
         State(state): State<AppState>,
         Path(id): Path<i64>,

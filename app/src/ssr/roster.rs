@@ -234,7 +234,7 @@ async fn effects(
         .await?;
     let mut prepared = vec![];
     for p in &programs {
-        let rule = super::coverage::rule_of(p);
+        let rule = super::coverage::rule_of(p)?;
         let facts = super::coverage::load_facts(db, &rule, p.id).await?;
         prepared.push((p.code.clone(), rule, facts));
     }
@@ -335,26 +335,8 @@ pub async fn apply(
         let start = r.start_date.or(Some(effective));
         let agency_id = id_of(&r.agency_code)?;
         let pid = match existing {
-            Some(pid) => {
-                let p = person::Entity::find_by_id(*pid)
-                    .one(&tx)
-                    .await?
-                    .ok_or_else(|| DbErr::RecordNotFound("person".into()))?;
-                let mut am: person::ActiveModel = p.into();
-                am.full_name = Set(r.full_name.clone());
-                am.agency_id = Set(agency_id);
-                am.position = Set(r.position.clone());
-                am.enforcement = Set(r.enforcement);
-                am.active = Set(true);
-                am.end_date = Set(None);
-                if r.email.is_some() {
-                    am.email = Set(r.email.clone());
-                }
-                if r.phone.is_some() {
-                    am.phone = Set(r.phone.clone());
-                }
-                am.update(&tx).await?.id
-            }
+            // A former official coming back: the same record, active again.
+            Some(pid) => update_person(&tx, *pid, agency_id, r, true).await?,
             None => {
                 person::ActiveModel {
                     code: Set(r.code.clone()),
@@ -393,7 +375,7 @@ pub async fn apply(
         let agency_id = id_of(&r.agency_code)?;
         close_periods(&tx, *pid, effective).await?;
         open_period(&tx, *pid, agency_id, r, Some(effective), now).await?;
-        update_person(&tx, *pid, agency_id, r).await?;
+        update_person(&tx, *pid, agency_id, r, false).await?;
     }
     for (pid, fields, r) in &d.changes {
         let agency_id = id_of(&r.agency_code)?;
@@ -402,14 +384,23 @@ pub async fn apply(
             close_periods(&tx, *pid, effective).await?;
             open_period(&tx, *pid, agency_id, r, Some(effective), now).await?;
         }
-        update_person(&tx, *pid, agency_id, r).await?;
+        update_person(&tx, *pid, agency_id, r, false).await?;
     }
     tx.commit().await?;
     let counts = (d.joiners.len(), d.leavers.len(), d.transfers.len(), d.changes.len());
     Ok((Applied::Done(counts.0, counts.1, counts.2, counts.3), plan))
 }
 
-async fn update_person(db: &impl ConnectionTrait, pid: i64, agency_id: i64, r: &RosterRow) -> Result<(), DbErr> {
+/// Writes a roster row onto an existing official (the one place that does): name, agency,
+/// position, duty, and e-mail/phone where the file has them; `reactivate` for a returning
+/// official. Returns the person's id.
+async fn update_person(
+    db: &impl ConnectionTrait,
+    pid: i64,
+    agency_id: i64,
+    r: &RosterRow,
+    reactivate: bool,
+) -> Result<i64, DbErr> {
     let p = person::Entity::find_by_id(pid)
         .one(db)
         .await?
@@ -419,14 +410,17 @@ async fn update_person(db: &impl ConnectionTrait, pid: i64, agency_id: i64, r: &
     am.agency_id = Set(agency_id);
     am.position = Set(r.position.clone());
     am.enforcement = Set(r.enforcement);
+    if reactivate {
+        am.active = Set(true);
+        am.end_date = Set(None);
+    }
     if r.email.is_some() {
         am.email = Set(r.email.clone());
     }
     if r.phone.is_some() {
         am.phone = Set(r.phone.clone());
     }
-    am.update(db).await?;
-    Ok(())
+    Ok(am.update(db).await?.id)
 }
 
 async fn open_period(
@@ -759,6 +753,7 @@ pub mod web {
     }
 
     /// `POST /roster/upload`.
+    #[tracing::instrument(name = "form", skip_all, fields(handler = "upload"))]
     pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut form: Multipart) -> Response {
         let user = match importer(&state, &headers).await {
             Ok(u) => u,
@@ -869,6 +864,7 @@ pub mod web {
 
     /// `POST /roster/cancel`: discards a pending upload (its content is dropped; the row stays
     /// as a record that a file was uploaded and discarded).
+    #[tracing::instrument(name = "form", skip_all, fields(handler = "cancel"))]
     pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<CancelForm>) -> Response {
         let user = match importer(&state, &headers).await {
             Ok(u) => u,
@@ -908,6 +904,7 @@ pub mod web {
     }
 
     /// `POST /roster/apply`.
+    #[tracing::instrument(name = "form", skip_all, fields(handler = "apply"))]
     pub async fn apply(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<ApplyForm>) -> Response {
         let user = match importer(&state, &headers).await {
             Ok(u) => u,

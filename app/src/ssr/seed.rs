@@ -390,7 +390,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
         .insert(&tx)
         .await?;
-        let spec = super::programs::spec_of(&row);
+        let spec = super::programs::spec_of(&row)?;
         super::programs::record_revision(&tx, row.id, &spec, None, "Khởi tạo từ dữ liệu minh hoạ").await?;
     }
     super::seed_history::seed_training(&tx, &ids, &seeded, learner, now).await?;

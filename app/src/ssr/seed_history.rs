@@ -155,12 +155,14 @@ pub async fn seed_training(
     let core = programs
         .iter()
         .find(|p| p.code == "DA319-THUCTHI-2026")
-        .map(|p| (p.id, p.course_list()))
+        .map(|p| p.course_list().map(|c| (p.id, c)))
+        .transpose()?
         .unwrap_or_default();
     let overview = programs
         .iter()
         .find(|p| p.code == "DA319-TONGQUAN-2026")
         .map(|p| p.course_list())
+        .transpose()?
         .unwrap_or_default();
     let start = now - Duration::weeks(20);
     let when = |rng: &mut StdRng| -> DateTime<Utc> { start + Duration::minutes(rng.gen_range(0..20 * 7 * 24 * 60)) };

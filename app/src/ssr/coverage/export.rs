@@ -211,6 +211,7 @@ pub struct ExportQuery {
 }
 
 /// `GET /coverage/export/{file}`: `agencies.csv`, `agencies.xlsx`, `matrix.csv`, `matrix.xlsx`.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "download"))]
 pub async fn download(
     State(state): State<AppState>,
     Path(file): Path<String>,

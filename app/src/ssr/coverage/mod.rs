@@ -71,17 +71,17 @@ pub async fn rebuild_credits(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 }
 
 /// A program's rule from its row (unknown rule/metric strings fall back to the strict reading).
-pub fn rule_of(p: &program::Model) -> ProgramRule {
-    ProgramRule {
+pub fn rule_of(p: &program::Model) -> Result<ProgramRule, super::db::entities::CorruptRow> {
+    Ok(ProgramRule {
         root_agency_id: p.root_agency_id,
-        positions: p.position_list(),
+        positions: p.position_list()?,
         enforcement_only: p.enforcement_only,
-        courses: p.course_list(),
+        courses: p.course_list()?,
         rule: CourseRule::parse(&p.course_rule).unwrap_or(CourseRule::All),
         threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
         deadline: p.deadline,
         metric: Metric::parse(&p.metric).unwrap_or(Metric::ValidAtDeadline),
-    }
+    })
 }
 
 /// Loads everything coverage reads for a program.
@@ -283,7 +283,7 @@ pub async fn snapshot(
     as_of: NaiveDate,
     with_series: bool,
 ) -> Result<Snapshot, DbErr> {
-    let rule = rule_of(&program);
+    let rule = rule_of(&program)?;
     let root_id = scope.map(|s| s.agency_id).unwrap_or(program.root_agency_id);
     let root = agency::Entity::find_by_id(root_id)
         .one(db)

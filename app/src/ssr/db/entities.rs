@@ -1,6 +1,38 @@
 //! sea-orm entities for the tables the app reads and writes. Migrations do not use these (they
 //! have their own `Iden`s), so entities can evolve without rewriting history.
 
+/// A stored JSON column that does not parse: a damaged row. It is reported (logged with the
+/// request that met it, and a 500 to the caller), never read as an empty default.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("damaged row: {table}.{column} of id {id} is not valid JSON ({error})")]
+pub struct CorruptRow {
+    pub table: &'static str,
+    pub id: i64,
+    pub column: &'static str,
+    pub error: String,
+}
+
+impl From<CorruptRow> for sea_orm::DbErr {
+    fn from(c: CorruptRow) -> Self {
+        sea_orm::DbErr::Custom(c.to_string())
+    }
+}
+
+/// Reads a JSON column of row `id`.
+pub fn json_column<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    id: i64,
+    column: &'static str,
+    text: &str,
+) -> Result<T, CorruptRow> {
+    serde_json::from_str(text).map_err(|e| CorruptRow {
+        table,
+        id,
+        column,
+        error: e.to_string(),
+    })
+}
+
 pub mod agency {
     use sea_orm::entity::prelude::*;
 
@@ -139,13 +171,14 @@ pub mod program {
     impl ActiveModelBehavior for ActiveModel {}
 
     impl Model {
-        /// The positions of the population (empty = every position).
-        pub fn position_list(&self) -> Vec<String> {
-            serde_json::from_str(&self.positions).unwrap_or_default()
+        /// The positions of the population (empty = every position). A damaged column is an
+        /// error: read as empty it would silently widen the population to every position.
+        pub fn position_list(&self) -> Result<Vec<String>, super::CorruptRow> {
+            super::json_column("programs", self.id, "positions", &self.positions)
         }
         /// The required course ids.
-        pub fn course_list(&self) -> Vec<String> {
-            serde_json::from_str(&self.course_ids).unwrap_or_default()
+        pub fn course_list(&self) -> Result<Vec<String>, super::CorruptRow> {
+            super::json_column("programs", self.id, "course_ids", &self.course_ids)
         }
     }
 }
@@ -438,9 +471,24 @@ pub mod attempt {
     impl ActiveModelBehavior for ActiveModel {}
 
     impl Model {
-        /// The drawn question names, in presentation order.
-        pub fn question_names(&self) -> Vec<String> {
-            serde_json::from_str(&self.questions).unwrap_or_default()
+        /// The drawn question names, in presentation order. A damaged column is an error, never
+        /// an empty attempt (which would grade as 0 with no trace).
+        pub fn question_names(&self) -> Result<Vec<String>, super::CorruptRow> {
+            super::json_column("attempts", self.id, "questions", &self.questions)
+        }
+        /// The graded questions of a submitted attempt (`None` before submission).
+        pub fn graded<T: serde::de::DeserializeOwned>(&self) -> Result<Option<Vec<T>>, super::CorruptRow> {
+            self.result
+                .as_deref()
+                .map(|r| super::json_column("attempts", self.id, "result", r))
+                .transpose()
+        }
+        /// The answers saved so far (form fields) of an open attempt.
+        pub fn draft_fields(&self) -> Result<Vec<(String, String)>, super::CorruptRow> {
+            match self.draft.as_deref() {
+                None => Ok(Vec::new()),
+                Some(d) => super::json_column("attempts", self.id, "draft", d),
+            }
         }
     }
 }
