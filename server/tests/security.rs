@@ -1389,6 +1389,16 @@ async fn responses_carry_security_headers_and_signed_in_pages_are_not_cached() {
         body.contains(&format!("nonce=\"{nonce}\"")),
         "the page's scripts carry the policy's nonce"
     );
+    // The page a router form fetches after its redirect (Accept: application/json) is private
+    // and revalidated, not no-store (see headers.rs: an unread no-store body holds a connection).
+    let follow = Request::get("/learn")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, format!("{}={t}", app::ssr::auth::COOKIE))
+        .body(Body::empty())
+        .unwrap();
+    let r = app.router.clone().oneshot_raw(follow).await;
+    assert_eq!(r.headers().get(header::CACHE_CONTROL).unwrap(), "private, no-cache");
     // API answers are never cached; an asset gets the sandboxing policy.
     let r = app.router.clone().oneshot_raw(api_request("whoami")).await;
     assert_eq!(r.headers().get(header::CACHE_CONTROL).unwrap(), "no-store");
@@ -1677,4 +1687,49 @@ async fn a_burst_of_sign_ins_hashes_at_most_one_password_per_core() {
         "{peak} hashes ran at once on {} slots",
         app::ssr::auth::hashing_slots()
     );
+}
+
+/// Keeps what the log says (for the log-forging test).
+#[derive(Clone, Default)]
+struct LogBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuf {
+    type Writer = LogBuf;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn a_newline_in_a_username_cannot_forge_a_log_line() {
+    let app = TestApp::spawn().await;
+    let log = LogBuf::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(log.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let forged = "nobody\n2026-12-02T00:00:00Z  INFO signed in account=1 role=admin";
+    let body = format!(
+        "username={}&password=x",
+        form_urlencoded::byte_serialize(forged.as_bytes()).collect::<String>()
+    );
+    app.post_form("/auth/sign-in", &body, None).await;
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("sign-in refused"), "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("2026-12-02T00:00:00Z")),
+        "a forged line appeared in the log:\n{text}"
+    );
+    assert!(text.contains("nobody\\n2026"), "the name is logged escaped: {text}");
 }
