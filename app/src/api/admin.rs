@@ -33,24 +33,21 @@ pub async fn admin_overview() -> Result<AdminSummary, ApiError> {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
     let (state, _) = guard::require(&[Role::Admin]).await?;
     let db = &state.db;
-    let agencies = agency::Entity::find().all(db).await.map_err(guard::internal)?;
+    let agencies = agency::Entity::find().all(db).await?;
     let names: std::collections::HashMap<i64, String> = agencies.iter().map(|a| (a.id, a.name.clone())).collect();
     let people = person::Entity::find()
         .filter(person::Column::Active.eq(true))
         .count(db)
-        .await
-        .map_err(guard::internal)?;
+        .await?;
     let enforcement = person::Entity::find()
         .filter(person::Column::Active.eq(true))
         .filter(person::Column::Enforcement.eq(true))
         .count(db)
-        .await
-        .map_err(guard::internal)?;
+        .await?;
     let accounts = account::Entity::find()
         .order_by_asc(account::Column::Username)
         .all(db)
-        .await
-        .map_err(guard::internal)?
+        .await?
         .into_iter()
         .filter_map(|a| {
             Some(AccountDto {

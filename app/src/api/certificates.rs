@@ -88,8 +88,7 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
     use crate::ssr::certs::{CertClaims, ISSUER, qr_svg};
     let (state, user) = guard::require(&Role::ALL).await?;
     let found = server::load(&state, &number)
-        .await
-        .map_err(guard::internal)?
+        .await?
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let allowed = match user.role {
         Role::Admin => true,
@@ -150,7 +149,7 @@ pub async fn verify_certificate(number: String, token: Option<String>) -> Result
         return Err(guard::refuse(ApiError::TooManyRequests));
     }
     let number: String = number.trim().chars().take(64).collect();
-    let found = server::load(&state, &number).await.map_err(guard::internal)?;
+    let found = server::load(&state, &number).await?;
     if found.is_none() {
         // An unknown number is "not found", also in the HTTP status.
         guard::refuse(ApiError::NotFound);
@@ -206,15 +205,10 @@ pub async fn load_transcript() -> Result<Transcript, ApiError> {
     let (state, user) = guard::require(&Role::ALL).await?;
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let who = learning::learner(&state.db, pid)
-        .await
-        .map_err(guard::internal)?
+        .await?
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
-    let completions = learning::completions_of(&state.db, pid)
-        .await
-        .map_err(guard::internal)?;
-    let certs = learning::certificates_of(&state.db, pid)
-        .await
-        .map_err(guard::internal)?;
+    let completions = learning::completions_of(&state.db, pid).await?;
+    let certs = learning::certificates_of(&state.db, pid).await?;
     let loaded = state.content.get();
     let today = crate::ssr::clock::today();
     let date = super::learning::server::date;

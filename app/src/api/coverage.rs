@@ -129,20 +129,14 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let today = crate::ssr::clock::today();
     let as_of = parse_as_of(&as_of, today).map_err(guard::refuse)?;
-    let programs = ssr_cov::programs(&state).await.map_err(guard::internal)?;
-    let Some(p) = coverage::find_program(&state.db, program)
-        .await
-        .map_err(guard::internal)?
-    else {
+    let programs = ssr_cov::programs(&state).await?;
+    let Some(p) = coverage::find_program(&state.db, program).await? else {
         return Err(guard::refuse(ApiError::NotFound));
     };
-    let snap = coverage::snapshot(&state.db, p, user.scope.as_ref(), as_of, true)
-        .await
-        .map_err(guard::internal)?;
-    let outreach = ssr_cov::outreach(&state, &snap.root).await.map_err(guard::internal)?;
+    let snap = coverage::snapshot(&state.db, p, user.scope.as_ref(), as_of, true).await?;
+    let outreach = ssr_cov::outreach(&state, &snap.root).await?;
     let rule_changed_after = ssr_cov::last_change(&state, snap.program.id)
-        .await
-        .map_err(guard::internal)?
+        .await?
         .filter(|d| *d > as_of);
     let program = programs
         .iter()
@@ -196,10 +190,7 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let agency = guard::agency_in_scope(&state, &user, agency_id).await?;
     let as_of = parse_as_of(&as_of, crate::ssr::clock::today()).map_err(guard::refuse)?;
-    let Some(p) = coverage::find_program(&state.db, program)
-        .await
-        .map_err(guard::internal)?
-    else {
+    let Some(p) = coverage::find_program(&state.db, program).await? else {
         return Err(guard::refuse(ApiError::NotFound));
     };
     let scope = crate::ssr::auth::Scope {
@@ -208,11 +199,9 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
         path: agency.path.clone(),
     };
     let titles = crate::ssr::content::titles(&state);
-    let snap = coverage::snapshot(&state.db, p, Some(&scope), as_of, false)
-        .await
-        .map_err(guard::internal)?;
+    let snap = coverage::snapshot(&state.db, p, Some(&scope), as_of, false).await?;
     let ids: Vec<i64> = snap.statuses.iter().map(|s| s.person_id).collect();
-    let people = coverage::people_by_id(&state.db, &ids).await.map_err(guard::internal)?;
+    let people = coverage::people_by_id(&state.db, &ids).await?;
     let names: std::collections::HashMap<i64, String> = snap
         .lines
         .iter()
@@ -222,8 +211,7 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
     let exemptions: std::collections::HashMap<i64, exemption::Model> = exemption::Entity::find()
         .filter(exemption::Column::ProgramId.eq(snap.program.id))
         .all(&state.db)
-        .await
-        .map_err(guard::internal)?
+        .await?
         .into_iter()
         .filter(|e| {
             crate::ssr::clock::date_of(e.created_at) <= as_of
@@ -289,7 +277,7 @@ pub async fn get_person_record(id: i64) -> Result<PersonRecord, ApiError> {
     use crate::domain::identity::Role;
     use crate::ssr::people_record;
     let (state, user) = guard::require(&Role::ALL).await?;
-    match people_record::load(&state, &user, id).await.map_err(guard::internal)? {
+    match people_record::load(&state, &user, id).await? {
         Some(r) => Ok(r),
         None => Err(guard::refuse(ApiError::Forbidden)),
     }
@@ -469,8 +457,7 @@ pub async fn record_outreach(
         ..Default::default()
     }
     .insert(&state.db)
-    .await
-    .map_err(guard::internal)?;
+    .await?;
     Ok(())
 }
 
@@ -522,7 +509,6 @@ pub async fn set_outreach_population(
             .to_owned(),
     )
     .exec_without_returning(&state.db)
-    .await
-    .map_err(guard::internal)?;
+    .await?;
     Ok(())
 }

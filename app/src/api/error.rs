@@ -75,3 +75,20 @@ impl FromServerFnError for ApiError {
         }
     }
 }
+
+/// A database error inside a server function: logged once (inside the request's span) and sent
+/// as the generic `Internal`, with status 500. This is what `?` does with a `DbErr`.
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        super::guard::internal(e)
+    }
+}
+
+/// A damaged stored row: the same as a database error.
+#[cfg(feature = "ssr")]
+impl From<crate::ssr::db::entities::CorruptRow> for ApiError {
+    fn from(e: crate::ssr::db::entities::CorruptRow) -> Self {
+        super::guard::internal(e)
+    }
+}

@@ -130,12 +130,8 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
     let facts = attempts::start_facts(&state.db, &state, pid, c, now)
         .await
         .map_err(guard::internal)?;
-    let all = crate::ssr::learning::attempts_of(&state.db, pid)
-        .await
-        .map_err(guard::internal)?;
-    let certificate = crate::ssr::learning::certificates_of(&state.db, pid)
-        .await
-        .map_err(guard::internal)?;
+    let all = crate::ssr::learning::attempts_of(&state.db, pid).await?;
+    let certificate = crate::ssr::learning::certificates_of(&state.db, pid).await?;
     let certificate = crate::ssr::learning::current_certificate(&certificate, c.id.as_str()).map(|x| x.number.clone());
     let (open, refusal) = match &facts.decision {
         Start::Resume { attempt_no } => {
@@ -149,10 +145,9 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
                     seq: a.submit_seq.unwrap_or(0) + 1,
                     deadline: a.deadline.map(local),
                     seconds_left: a.deadline.map(|d| (d - now).num_seconds().max(0)),
-                    draft: a.draft_fields().map_err(guard::internal)?,
+                    draft: a.draft_fields()?,
                     draft_saved_at: a.draft_saved_at.map(local),
-                    questions: attempts::public_questions(c, a)
-                        .map_err(guard::internal)?
+                    questions: attempts::public_questions(c, a)?
                         .into_iter()
                         .map(|(position, name, question)| ExamQuestion {
                             position,
@@ -222,8 +217,7 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let a = att::Entity::find_by_id(attempt)
         .one(&state.db)
-        .await
-        .map_err(guard::internal)?
+        .await?
         .filter(|a| a.person_id == pid && a.course_id == course && a.submitted_at.is_some())
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let loaded = state.content.get();
@@ -237,7 +231,7 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
         Some(Review::AfterPass) => passed,
         _ => false,
     };
-    let graded: Vec<GradedItem> = a.graded().map_err(guard::internal)?.unwrap_or_default();
+    let graded: Vec<GradedItem> = a.graded()?.unwrap_or_default();
     let review = review_allowed.then(|| {
         let pool = c.exam.as_ref().map(|e| e.pool.as_slice()).unwrap_or_default();
         graded
@@ -288,14 +282,12 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
     let certificate = match completion::Entity::find()
         .filter(completion::Column::AttemptId.eq(a.id))
         .one(&state.db)
-        .await
-        .map_err(guard::internal)?
+        .await?
     {
         Some(done) => certificate::Entity::find()
             .filter(certificate::Column::CompletionId.eq(done.id))
             .one(&state.db)
-            .await
-            .map_err(guard::internal)?
+            .await?
             .map(|c| c.number),
         None => None,
     };

@@ -152,7 +152,7 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
             learner: false,
         });
     };
-    let records = server::Records::load(&state.db, pid).await.map_err(guard::internal)?;
+    let records = server::Records::load(&state.db, pid).await?;
     let today = crate::ssr::clock::today();
     let mut assigned = Vec::new();
     for a in &records.assignments {
@@ -199,7 +199,7 @@ pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let today = crate::ssr::clock::today();
     let records = match user.person_id {
-        Some(pid) => Some(server::Records::load(&state.db, pid).await.map_err(guard::internal)?),
+        Some(pid) => Some(server::Records::load(&state.db, pid).await?),
         None => None,
     };
     let read = records.as_ref().map(|r| r.read_in(c.id.as_str())).unwrap_or_default();
@@ -256,8 +256,7 @@ pub async fn load_lesson(course: String, number: u32, query: String) -> Result<L
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let read = match user.person_id {
         Some(pid) => crate::ssr::learning::lessons_read(&state.db, pid)
-            .await
-            .map_err(guard::internal)?
+            .await?
             .get(c.id.as_str())
             .is_some_and(|v| v.contains(&number)),
         None => false,

@@ -53,11 +53,9 @@ pub async fn agency_overview() -> Result<Vec<AgencyRow>, ApiError> {
     use crate::domain::identity::Role;
     use crate::ssr::db::queries;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    let agencies = queries::agencies_in_scope(&state.db, user.scope.as_ref())
-        .await
-        .map_err(guard::internal)?;
+    let agencies = queries::agencies_in_scope(&state.db, user.scope.as_ref()).await?;
     let ids: Vec<i64> = agencies.iter().map(|a| a.id).collect();
-    let counts = queries::people_counts(&state.db, &ids).await.map_err(guard::internal)?;
+    let counts = queries::people_counts(&state.db, &ids).await?;
     Ok(ssr_rows::rows(&agencies, &counts))
 }
 
@@ -75,9 +73,7 @@ pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<Pe
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let agency = guard::agency_in_scope(&state, &user, agency_id).await?;
     const PER_PAGE: u64 = 50;
-    let (people, total) = queries::people_page(&state.db, &agency, true, &search, page, PER_PAGE)
-        .await
-        .map_err(guard::internal)?;
+    let (people, total) = queries::people_page(&state.db, &agency, true, &search, page, PER_PAGE).await?;
     let subtree = queries::agencies_in_scope(
         &state.db,
         Some(&crate::ssr::auth::Scope {
@@ -86,11 +82,10 @@ pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<Pe
             path: agency.path.clone(),
         }),
     )
-    .await
-    .map_err(guard::internal)?;
+    .await?;
     let names: std::collections::HashMap<i64, String> = subtree.iter().map(|a| (a.id, a.name.clone())).collect();
     let ids: Vec<i64> = subtree.iter().map(|a| a.id).collect();
-    let counts = queries::people_counts(&state.db, &ids).await.map_err(guard::internal)?;
+    let counts = queries::people_counts(&state.db, &ids).await?;
     let row = ssr_rows::rows(&subtree, &counts)
         .into_iter()
         .next()
@@ -128,10 +123,7 @@ pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
     use crate::ssr::db::queries;
     use sea_orm::EntityTrait;
     let (state, user) = guard::require(&Role::ALL).await?;
-    let p = person::Entity::find_by_id(id)
-        .one(&state.db)
-        .await
-        .map_err(guard::internal)?;
+    let p = person::Entity::find_by_id(id).one(&state.db).await?;
     let Some(p) = p else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
@@ -140,8 +132,7 @@ pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
         Role::Manager => queries::agency_in_scope(&state.db, user.scope.as_ref(), p.agency_id).await,
         _ if user.person_id == Some(p.id) => queries::agency_in_scope(&state.db, None, p.agency_id).await,
         _ => Ok(None),
-    }
-    .map_err(guard::internal)?;
+    }?;
     let Some(agency) = agency else {
         return Err(guard::refuse(ApiError::Forbidden));
     };

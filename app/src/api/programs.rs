@@ -90,38 +90,31 @@ pub async fn list_programs() -> Result<Vec<ProgramRow>, ApiError> {
     let db = &state.db;
     let names: std::collections::HashMap<i64, String> = agency::Entity::find()
         .all(db)
-        .await
-        .map_err(guard::internal)?
+        .await?
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
-    let exempt = crate::ssr::programs::exemptions(&state, &user, None, None)
-        .await
-        .map_err(guard::internal)?;
+    let exempt = crate::ssr::programs::exemptions(&state, &user, None, None).await?;
     let mut out = vec![];
     for p in program::Entity::find()
         .order_by_desc(program::Column::Active)
         .order_by_asc(program::Column::Id)
         .all(db)
-        .await
-        .map_err(guard::internal)?
+        .await?
     {
         use sea_orm::{ColumnTrait, QueryFilter};
         let revisions = program_revision::Entity::find()
             .filter(program_revision::Column::ProgramId.eq(p.id))
             .count(db)
-            .await
-            .map_err(guard::internal)?;
+            .await?;
         out.push(ProgramRow {
             id: p.id,
             root_name: names.get(&p.root_agency_id).cloned().unwrap_or_default(),
             deadline: p.deadline,
             threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
-            courses: p.course_list().map_err(guard::internal)?.len(),
+            courses: p.course_list()?.len(),
             active: p.active,
-            can_edit: programs::may_edit(db, &user, p.root_agency_id)
-                .await
-                .map_err(guard::internal)?,
+            can_edit: programs::may_edit(db, &user, p.root_agency_id).await?,
             exempt: exempt
                 .iter()
                 .filter(|e| e.program_id == p.id && e.withdrawn_on.is_none())
@@ -152,14 +145,12 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
     let db = &state.db;
     let existing = match id {
         None => None,
-        Some(id) => match program::Entity::find_by_id(id).one(db).await.map_err(guard::internal)? {
+        Some(id) => match program::Entity::find_by_id(id).one(db).await? {
             Some(p) => Some(p),
             None => return Err(guard::refuse(ApiError::NotFound)),
         },
     };
-    let scoped = queries::agencies_in_scope(db, user.scope.as_ref())
-        .await
-        .map_err(guard::internal)?;
+    let scoped = queries::agencies_in_scope(db, user.scope.as_ref()).await?;
     let base_depth = scoped.first().map_or(0, |a| a.path.matches('/').count());
     let mut agencies: Vec<AgencyOption> = scoped
         .iter()
@@ -173,10 +164,7 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
     // A target rooted above the viewer's scope is shown (read-only) with its real root.
     if let Some(p) = &existing
         && !agencies.iter().any(|a| a.id == p.root_agency_id)
-        && let Some(root) = agency::Entity::find_by_id(p.root_agency_id)
-            .one(db)
-            .await
-            .map_err(guard::internal)?
+        && let Some(root) = agency::Entity::find_by_id(p.root_agency_id).one(db).await?
     {
         agencies.insert(
             0,
@@ -187,17 +175,13 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
             },
         );
     }
-    let known = programs::known(db, &state, &user, existing.as_ref())
-        .await
-        .map_err(guard::internal)?;
+    let known = programs::known(db, &state, &user, existing.as_ref()).await?;
     let can_edit = match &existing {
         None => true,
-        Some(p) => programs::may_edit(db, &user, p.root_agency_id)
-            .await
-            .map_err(guard::internal)?,
+        Some(p) => programs::may_edit(db, &user, p.root_agency_id).await?,
     };
     let draft = match &existing {
-        Some(p) => ProgramDraft::from_spec(&programs::spec_of(p).map_err(guard::internal)?),
+        Some(p) => ProgramDraft::from_spec(&programs::spec_of(p)?),
         None => ProgramDraft::blank(
             user.scope
                 .as_ref()
@@ -215,24 +199,20 @@ pub async fn load_program(id: Option<i64>) -> Result<ProgramEditor, ApiError> {
         .distinct()
         .into_tuple::<String>()
         .all(db)
-        .await
-        .map_err(guard::internal)?;
+        .await?;
     positions.sort();
     let today = match &existing {
         Some(p) => Some(
             crate::ssr::coverage::snapshot(db, p.clone(), user.scope.as_ref(), crate::ssr::clock::today(), false)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .overall,
         ),
         None => None,
     };
     let (history, exemptions) = match &existing {
         Some(p) => (
-            ssr_programs::history(&state, p.id).await.map_err(guard::internal)?,
-            crate::ssr::programs::exemptions(&state, &user, Some(p.id), None)
-                .await
-                .map_err(guard::internal)?,
+            ssr_programs::history(&state, p.id).await?,
+            crate::ssr::programs::exemptions(&state, &user, Some(p.id), None).await?,
         ),
         None => (vec![], vec![]),
     };

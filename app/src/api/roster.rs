@@ -49,15 +49,13 @@ pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<Roster
     use crate::domain::identity::Role;
     use crate::ssr::roster;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    let Some(up) = roster::web::owned(&state, &user, id).await.map_err(guard::internal)? else {
+    let Some(up) = roster::web::owned(&state, &user, id).await? else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
     if up.kind == "agencies" {
         // Checked and tried in a transaction that is rolled back: the summary says what applying
         // would do.
-        let (errors, would) = roster::import_agencies(&state.db, up.content.as_bytes(), false)
-            .await
-            .map_err(guard::internal)?;
+        let (errors, would) = roster::import_agencies(&state.db, up.content.as_bytes(), false).await?;
         return Ok(RosterPreview {
             id: up.id,
             kind: up.kind,
@@ -86,8 +84,7 @@ pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<Roster
         crate::ssr::clock::today(),
         mode,
     )
-    .await
-    .map_err(guard::internal)?;
+    .await?;
     let needs_confirmation = plan.needs_confirmation();
     let g = plan.grouped;
     let groups = [
