@@ -1,6 +1,7 @@
 //! `/admin`: the administrator's overview of agencies, officials and accounts.
 
 use crate::api::admin::admin_overview;
+use crate::components::loaded::Loaded;
 use crate::components::session::{RequireRole, role_label};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -25,11 +26,7 @@ fn AdminBody() -> impl IntoView {
     view! {
         <h1>{T::NavAdmin.get(lang)}</h1>
         <p class="lead">{T::AdminLead.get(lang)}</p>
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
-                    Ok(o) => view! {
+        <Loaded resource=data view=move |o| view! {
                         <div class="stats">
                             <div class="stat"><span class="num">{o.agencies}</span><span>{T::Agencies.get(lang)}</span></div>
                             <div class="stat"><span class="num">{o.people}</span><span>{T::People.get(lang)}</span></div>
@@ -48,9 +45,6 @@ fn AdminBody() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }/>
     }
 }

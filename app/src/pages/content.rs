@@ -3,6 +3,7 @@
 
 use crate::api::catalog::library_status;
 use crate::components::course_card::CourseCard;
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -27,11 +28,7 @@ fn ContentBody() -> impl IntoView {
     view! {
         <h1>{T::NavContent.get(lang)}</h1>
         <p class="lead">{T::ContentLead.get(lang)}</p>
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match status.await {
-                    Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
-                    Ok(s) => view! {
+        <Loaded resource=status view=move |s| view! {
                         <h2>{T::ContentProblems.get(lang)}</h2>
                         {if s.diagnostics.is_empty() {
                             view! { <p class="alert ok">{T::NoProblems.get(lang)}</p> }.into_any()
@@ -46,9 +43,6 @@ fn ContentBody() -> impl IntoView {
                         <div class="courses">
                             {s.courses.into_iter().map(|c| view! { <CourseCard course=c show_version=true/> }).collect_view()}
                         </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }/>
     }
 }

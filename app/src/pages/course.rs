@@ -2,6 +2,7 @@
 //! resume, my exam status and certificate, and the way into the exam.
 
 use crate::api::learning::load_course;
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -26,11 +27,7 @@ fn CourseBody() -> impl IntoView {
     let course = move || params.read().get("course").unwrap_or_default();
     let detail = Resource::new(course, load_course);
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    Ok(d) => {
+        <Loaded resource=detail view=move |d| {
                         let id = d.summary.id.clone();
                         let resume = d.progress.as_ref().and_then(|p| p.resume);
                         let started = d.progress.as_ref().is_some_and(|p| p.lessons_read > 0);
@@ -95,9 +92,6 @@ fn CourseBody() -> impl IntoView {
                             </div>
                             <section class="card prose" inner_html=d.intro_html.clone()></section>
                         }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                    }/>
     }
 }

@@ -302,7 +302,7 @@ fn Dashboard(
                     </ActionForm>
                     {move || record.value().get().map(|r| match r {
                         Ok(()) => view! { <p class="alert ok" role="status">{T::Saved.get(lang)}</p> }.into_any(),
-                        Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
+                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
                     })}
                 </details>
                 <details class="record-outreach">
@@ -333,7 +333,7 @@ fn Dashboard(
                     </ActionForm>
                     {move || population.value().get().map(|r| match r {
                         Ok(()) => view! { <p class="alert ok" role="status">{T::Saved.get(lang)}</p> }.into_any(),
-                        Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
+                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
                     })}
                 </details>
             </section>

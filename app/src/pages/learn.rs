@@ -3,6 +3,7 @@
 
 use crate::api::learning::{AssignedCourse, ExamStatus, Progress, load_my_courses};
 use crate::components::course_card::CourseCard;
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -27,11 +28,7 @@ fn LearnBody() -> impl IntoView {
     view! {
         <h1>{T::WelcomeLearner.get(lang)}</h1>
         <p class="lead">{T::LearnLead.get(lang)}</p>
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match courses.await {
-                    Err(e) => view! { <p class="alert error">{e.message(lang)}</p> }.into_any(),
-                    Ok(my) => view! {
+        <Loaded resource=courses view=move |my| view! {
                         {(!my.learner).then(|| view! { <p class="alert">{T::NotALearner.get(lang)}</p> })}
                         {my.learner.then(|| view! {
                             <section aria-labelledby="assigned">
@@ -52,10 +49,7 @@ fn LearnBody() -> impl IntoView {
                         <div class="courses">
                             {my.others.into_iter().map(|(c, _)| view! { <CourseCard course=c/> }).collect_view()}
                         </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }/>
     }
 }
 

@@ -1,6 +1,7 @@
 //! `/transcript`: my completions, scores and certificates, printable.
 
 use crate::api::certificates::load_transcript;
+use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -24,11 +25,7 @@ fn TranscriptBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let t = Resource::new(|| (), |_| load_transcript());
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match t.await {
-                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    Ok(t) => view! {
+        <Loaded resource=t view=move |t| view! {
                         <article class="transcript">
                             <h1>{T::TranscriptTitle.get(lang)}</h1>
                             <p class="lead"><strong>{t.full_name.clone()}</strong>" ("<code>{t.code.clone()}</code>") — "{t.position.clone()}", "{t.agency.clone()}</p>
@@ -64,9 +61,6 @@ fn TranscriptBody() -> impl IntoView {
                             }}
                             <p class="muted">{T::PrintedOn.get(lang)}": "{t.today.clone()}" · "{T::PrintHint.get(lang)}</p>
                         </article>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }/>
     }
 }

@@ -3,6 +3,7 @@
 //! genuine and names this certificate.
 
 use crate::api::certificates::verify_certificate;
+use crate::components::loaded::Loaded;
 use crate::i18n::{Lang, T};
 use crate::pages::certificate::{status_class, status_text};
 use leptos::prelude::*;
@@ -19,11 +20,7 @@ pub fn Verify() -> impl IntoView {
     view! {
         <Title text=T::VerifyTitle.get(lang)/>
         <h1>{T::VerifyTitle.get(lang)}</h1>
-        <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
-            {move || Suspend::new(async move {
-                match result.await {
-                    Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    Ok(v) => match v.status {
+        <Loaded resource=result view=move |v| match v.status {
                         None => view! {
                             <section class="card narrow">
                                 <p class="cert-number">{v.number.clone()}</p>
@@ -51,9 +48,6 @@ pub fn Verify() -> impl IntoView {
                                 })}
                             </section>
                         }.into_any(),
-                    },
-                }
-            })}
-        </Suspense>
+                    }/>
     }
 }
