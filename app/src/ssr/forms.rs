@@ -1,6 +1,7 @@
 //! The learner's state-changing forms as plain axum routes: each takes an HTML form POST and
 //! answers with a redirect (post/redirect/get), so everything works with JavaScript off and a
-//! refresh never resubmits. The cross-origin guard in `auth` already covers these routes.
+//! refresh never resubmits. The cross-origin guard in `auth` already covers these routes. Who is
+//! asking comes from the one extractor, `ssr::web::SignedIn`; refusals are `ssr::web::WebError`.
 //!
 //! | route                                   | does                                        |
 //! |-----------------------------------------|---------------------------------------------|
@@ -11,28 +12,22 @@
 //! | `GET /.well-known/taphuan-cert-key.pem` | the public key that verifies certificates   |
 
 use super::attempts::{self, AttemptError};
-use super::auth::user_from_headers;
 use super::learning;
 use super::state::AppState;
+use super::web::{SignedIn, WebError};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 
-/// The signed-in official's person id, or the response to send instead (sign in first; an
-/// account without a person on the roster cannot learn).
-async fn person(state: &AppState, headers: &HeaderMap, back: &str) -> Result<i64, Box<Response>> {
-    match user_from_headers(state, headers).await {
-        None => Err(Box::new(Redirect::to(&format!("/sign-in?next={back}")).into_response())),
-        Some(u) => u.person_id.ok_or_else(|| {
-            Box::new((StatusCode::FORBIDDEN, "Tài khoản này không gắn với cán bộ nào.").into_response())
-        }),
+impl From<AttemptError> for WebError {
+    fn from(e: AttemptError) -> Self {
+        match e {
+            AttemptError::NotFound => WebError::NotFound,
+            AttemptError::Refused(_) => WebError::Forbidden("Bạn chưa thể làm bài kiểm tra này."),
+            AttemptError::Db(e) => WebError::internal(e),
+        }
     }
-}
-
-fn internal(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "internal error in a form handler");
-    (StatusCode::INTERNAL_SERVER_ERROR, "Đã có lỗi xảy ra. Vui lòng thử lại.").into_response()
 }
 
 /// `POST /courses/{course}/lessons/{n}/read`
@@ -40,60 +35,49 @@ fn internal(e: impl std::fmt::Display) -> Response {
 pub async fn mark_read(
     State(state): State<AppState>,
     Path((course_id, number)): Path<(String, u32)>,
-    headers: HeaderMap,
-) -> Response {
-    let here = format!("/courses/{course_id}/lessons/{number}");
-    let pid = match person(&state, &headers, &here).await {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
+    signed: SignedIn,
+) -> Result<Response, WebError> {
+    let pid = signed.person()?;
     let loaded = state.content.get();
-    let Some(course) = loaded.library.course(&course_id) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let Some(lesson) = course.lessons.iter().find(|l| l.number == number) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    if let Err(e) = learning::mark_read(&state.db, pid, &course_id, number, &lesson.hash).await {
-        return internal(e);
-    }
+    let course = loaded.library.course(&course_id).ok_or(WebError::NotFound)?;
+    let lesson = course
+        .lessons
+        .iter()
+        .find(|l| l.number == number)
+        .ok_or(WebError::NotFound)?;
+    learning::mark_read(&state.db, pid, &course_id, number, &lesson.hash).await?;
     let next = if course.lessons.iter().any(|l| l.number == number + 1) {
         format!("/courses/{course_id}/lessons/{}", number + 1)
     } else {
         format!("/courses/{course_id}?read=all")
     };
-    Redirect::to(&next).into_response()
+    Ok(Redirect::to(&next).into_response())
 }
 
 /// `POST /courses/{course}/exam/start`
 #[tracing::instrument(name = "form", skip_all, fields(handler = "start_exam"))]
-pub async fn start_exam(State(state): State<AppState>, Path(course_id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn start_exam(
+    State(state): State<AppState>,
+    Path(course_id): Path<String>,
+    signed: SignedIn,
+) -> Result<Response, WebError> {
     let exam_page = format!("/courses/{course_id}/exam");
-    let pid = match person(&state, &headers, &exam_page).await {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
+    let pid = signed.person()?;
     match attempts::start(&state, pid, &course_id).await {
-        Ok(_) => Redirect::to(&exam_page).into_response(),
+        Ok(_) => Ok(Redirect::to(&exam_page).into_response()),
         // The exam page explains the refusal (it recomputes it from the same rules).
-        Err(AttemptError::Refused(_)) => Redirect::to(&format!("{exam_page}?refused=1")).into_response(),
-        Err(AttemptError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(AttemptError::Db(e)) => internal(e),
+        Err(AttemptError::Refused(_)) => Err(WebError::Redirect(format!("{exam_page}?refused=1"))),
+        Err(e) => Err(e.into()),
     }
 }
 
-/// The signed-in learner and the attempt an exam form names, or the response to send instead.
-async fn attempt_form(
-    state: &AppState,
-    headers: &HeaderMap,
-    exam_page: &str,
-    fields: &HashMap<String, String>,
-) -> Result<(i64, i64), Box<Response>> {
-    let pid = person(state, headers, exam_page).await?;
+/// The official and the attempt a submit or save form names.
+fn attempt_form(signed: &SignedIn, fields: &HashMap<String, String>) -> Result<(i64, i64), WebError> {
+    let pid = signed.person()?;
     let attempt_id = fields
         .get("attempt")
         .and_then(|s| s.parse::<i64>().ok())
-        .ok_or_else(|| Box::new((StatusCode::UNPROCESSABLE_ENTITY, "attempt is missing").into_response()))?;
+        .ok_or(WebError::Unprocessable("attempt is missing"))?;
     Ok((pid, attempt_id))
 }
 
@@ -102,22 +86,19 @@ async fn attempt_form(
 pub async fn submit_exam(
     State(state): State<AppState>,
     Path(course_id): Path<String>,
-    headers: HeaderMap,
+    signed: SignedIn,
     Form(fields): Form<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, WebError> {
     let exam_page = format!("/courses/{course_id}/exam");
-    let (pid, attempt_id) = match attempt_form(&state, &headers, &exam_page, &fields).await {
-        Ok(x) => x,
-        Err(r) => return *r,
-    };
+    let (pid, attempt_id) = attempt_form(&signed, &fields)?;
     let seq = fields.get("seq").and_then(|s| s.parse::<i32>().ok()).unwrap_or(1);
     match attempts::submit(&state, pid, attempt_id, seq, &fields).await {
         Ok(a) if a.course_id == course_id => {
-            Redirect::to(&format!("/courses/{course_id}/exam/attempts/{}", a.id)).into_response()
+            Ok(Redirect::to(&format!("/courses/{course_id}/exam/attempts/{}", a.id)).into_response())
         }
-        Ok(_) | Err(AttemptError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(AttemptError::Refused(_)) => Redirect::to(&exam_page).into_response(),
-        Err(AttemptError::Db(e)) => internal(e),
+        Ok(_) => Err(WebError::NotFound),
+        Err(AttemptError::Refused(_)) => Err(WebError::Redirect(exam_page)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -129,24 +110,22 @@ pub async fn save_exam_draft(
     State(state): State<AppState>,
     Path(course_id): Path<String>,
     headers: HeaderMap,
+    signed: SignedIn,
     Form(fields): Form<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, WebError> {
     let exam_page = format!("/courses/{course_id}/exam");
-    let (pid, attempt_id) = match attempt_form(&state, &headers, &exam_page, &fields).await {
-        Ok(x) => x,
-        Err(r) => return *r,
-    };
+    let (pid, attempt_id) = attempt_form(&signed, &fields)?;
     match attempts::save_draft(&state, pid, attempt_id, &fields).await {
         Ok(a) if a.course_id == course_id => {
             if headers.contains_key("x-taphuan-autosave") {
-                StatusCode::NO_CONTENT.into_response()
+                Ok(StatusCode::NO_CONTENT.into_response())
             } else {
-                Redirect::to(&format!("{exam_page}?saved=1")).into_response()
+                Ok(Redirect::to(&format!("{exam_page}?saved=1")).into_response())
             }
         }
-        Ok(_) | Err(AttemptError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(AttemptError::Refused(_)) => Redirect::to(&exam_page).into_response(),
-        Err(AttemptError::Db(e)) => internal(e),
+        Ok(_) => Err(WebError::NotFound),
+        Err(AttemptError::Refused(_)) => Err(WebError::Redirect(exam_page)),
+        Err(e) => Err(e.into()),
     }
 }
 

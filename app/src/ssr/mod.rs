@@ -21,3 +21,4 @@ pub mod seed;
 mod seed_history;
 pub mod state;
 pub mod throttle;
+pub mod web;

@@ -441,18 +441,12 @@ pub async fn exemptions(
 pub mod web {
     use super::{Refusal, exempt, save, withdraw};
     use crate::domain::program::ProgramDraft;
-    use crate::ssr::auth::{AuthUser, user_from_headers};
     use crate::ssr::state::AppState;
+    use crate::ssr::web::SignedIn;
     use axum::extract::{Form, Path, State};
-    use axum::http::{HeaderMap, StatusCode};
+    use axum::http::StatusCode;
     use axum::response::{IntoResponse, Redirect, Response};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-    async fn signed_in(state: &AppState, headers: &HeaderMap, back: &str) -> Result<AuthUser, Box<Response>> {
-        user_from_headers(state, headers)
-            .await
-            .ok_or_else(|| Box::new(Redirect::to(&format!("/sign-in?next={back}")).into_response()))
-    }
 
     fn refused(r: Refusal, back: &str) -> Response {
         match r {
@@ -476,7 +470,7 @@ pub mod web {
     #[tracing::instrument(name = "form", skip_all, fields(handler = "save_form"))]
     pub async fn save_form(
         State(state): State<AppState>,
-        headers: HeaderMap,
+        SignedIn(user): SignedIn,
         Form(pairs): Form<Vec<(String, String)>>,
     ) -> Response {
         let id = pairs
@@ -484,10 +478,6 @@ pub mod web {
             .find(|(k, _)| k == "id")
             .and_then(|(_, v)| v.trim().parse::<i64>().ok());
         let form_page = id.map_or("/programs/new".to_string(), |id| format!("/programs/{id}"));
-        let user = match signed_in(&state, &headers, &form_page).await {
-            Ok(u) => u,
-            Err(r) => return *r,
-        };
         let draft = ProgramDraft::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         match save(&state, &user, id, &draft).await {
             Ok(id) => Redirect::to(&format!("/programs/{id}?saved=1")).into_response(),
@@ -517,14 +507,10 @@ pub mod web {
     pub async fn exempt_form(
         State(state): State<AppState>,
         Path(person_id): Path<i64>,
-        headers: HeaderMap,
+        SignedIn(user): SignedIn,
         Form(f): Form<ExemptForm>,
     ) -> Response {
         let page = format!("/people/{person_id}");
-        let user = match signed_in(&state, &headers, &page).await {
-            Ok(u) => u,
-            Err(r) => return *r,
-        };
         let back = format!("{page}?program={}", f.program_id);
         match exempt(&state, &user, f.program_id, person_id, &f.reason, &f.approved_by).await {
             Ok(_) => Redirect::to(&format!("{back}&exempted=1")).into_response(),
@@ -543,14 +529,10 @@ pub mod web {
     pub async fn revoke_form(
         State(state): State<AppState>,
         Path(number): Path<String>,
-        headers: HeaderMap,
+        SignedIn(user): SignedIn,
         Form(f): Form<RevokeForm>,
     ) -> Response {
-        // Sign-in first: who holds a certificate is nobody's business before that.
-        let user = match signed_in(&state, &headers, "/").await {
-            Ok(u) => u,
-            Err(r) => return *r,
-        };
+        // Signed in first (the extractor): who holds a certificate is nobody's business before.
         let owner = match crate::ssr::db::entities::certificate::Entity::find()
             .filter(crate::ssr::db::entities::certificate::Column::Number.eq(number.as_str()))
             .one(&state.db)
@@ -584,15 +566,11 @@ pub mod web {
     pub async fn withdraw_form(
         State(state): State<AppState>,
         Path(id): Path<i64>,
-        headers: HeaderMap,
+        SignedIn(user): SignedIn,
         Form(f): Form<WithdrawForm>,
     ) -> Response {
         // Only a path of this site, as a browser reads it: never an open redirect.
         let back = crate::ssr::redirect::local_path(&f.back).unwrap_or_else(|| "/programs".to_string());
-        let user = match signed_in(&state, &headers, &back).await {
-            Ok(u) => u,
-            Err(r) => return *r,
-        };
         match withdraw(&state, &user, id, &f.reason).await {
             Ok(_) => Redirect::to(&with_query(&back, "withdrawn=1")).into_response(),
             Err(r) => refused(r, &back),

@@ -732,9 +732,10 @@ pub mod web {
     use super::super::db::entities::roster_upload;
     use super::super::state::AppState;
     use crate::domain::identity::Role;
-    use crate::ssr::auth::{AuthUser, user_from_headers};
+    use crate::ssr::auth::AuthUser;
+    use crate::ssr::web::SignedIn;
     use axum::extract::{Form, Multipart, State};
-    use axum::http::{HeaderMap, StatusCode};
+    use axum::http::StatusCode;
     use axum::response::{IntoResponse, Redirect, Response};
     use sea_orm::ActiveValue::Set;
     use sea_orm::{ActiveModelTrait, EntityTrait};
@@ -742,22 +743,17 @@ pub mod web {
     /// Largest accepted roster file.
     pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 
-    async fn importer(state: &AppState, headers: &HeaderMap) -> Result<AuthUser, Box<Response>> {
-        match user_from_headers(state, headers).await {
-            None => Err(Box::new(Redirect::to("/sign-in?next=/roster").into_response())),
-            Some(u) if matches!(u.role, Role::Manager | Role::Admin) => Ok(u),
-            Some(_) => Err(Box::new(
-                (StatusCode::FORBIDDEN, "Bạn không có quyền nhập danh sách.").into_response(),
-            )),
-        }
+    /// Roster files are for managers and the admin.
+    fn importer(signed: SignedIn) -> Result<AuthUser, crate::ssr::web::WebError> {
+        signed.with_role(&[Role::Manager, Role::Admin], "Bạn không có quyền nhập danh sách.")
     }
 
     /// `POST /roster/upload`.
     #[tracing::instrument(name = "form", skip_all, fields(handler = "upload"))]
-    pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut form: Multipart) -> Response {
-        let user = match importer(&state, &headers).await {
+    pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut form: Multipart) -> Response {
+        let user = match importer(signed) {
             Ok(u) => u,
-            Err(r) => return *r,
+            Err(e) => return e.into_response(),
         };
         let mut file: Option<(String, Vec<u8>)> = None;
         let mut kind = "roster".to_string();
@@ -865,10 +861,10 @@ pub mod web {
     /// `POST /roster/cancel`: discards a pending upload (its content is dropped; the row stays
     /// as a record that a file was uploaded and discarded).
     #[tracing::instrument(name = "form", skip_all, fields(handler = "cancel"))]
-    pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<CancelForm>) -> Response {
-        let user = match importer(&state, &headers).await {
+    pub async fn cancel(State(state): State<AppState>, signed: SignedIn, Form(f): Form<CancelForm>) -> Response {
+        let user = match importer(signed) {
             Ok(u) => u,
-            Err(r) => return *r,
+            Err(e) => return e.into_response(),
         };
         match owned(&state, &user, f.upload).await {
             Ok(Some(u)) if u.status == "pending" => {
@@ -905,10 +901,10 @@ pub mod web {
 
     /// `POST /roster/apply`.
     #[tracing::instrument(name = "form", skip_all, fields(handler = "apply"))]
-    pub async fn apply(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<ApplyForm>) -> Response {
-        let user = match importer(&state, &headers).await {
+    pub async fn apply(State(state): State<AppState>, signed: SignedIn, Form(f): Form<ApplyForm>) -> Response {
+        let user = match importer(signed) {
             Ok(u) => u,
-            Err(r) => return *r,
+            Err(e) => return e.into_response(),
         };
         let up = match owned(&state, &user, f.upload).await {
             Ok(Some(u)) if u.status == "pending" => u,

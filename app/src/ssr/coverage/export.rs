@@ -7,10 +7,10 @@
 use super::Snapshot;
 use crate::domain::coverage::{Index, Status};
 use crate::domain::identity::Role;
-use crate::ssr::auth::{Scope, user_from_headers};
+use crate::ssr::auth::Scope;
 use crate::ssr::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -216,11 +216,8 @@ pub async fn download(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(q): Query<ExportQuery>,
-    headers: HeaderMap,
+    crate::ssr::web::SignedIn(user): crate::ssr::web::SignedIn,
 ) -> Response {
-    let Some(user) = user_from_headers(&state, &headers).await else {
-        return (StatusCode::UNAUTHORIZED, "Vui lòng đăng nhập.").into_response();
-    };
     if !matches!(user.role, Role::Manager | Role::Admin) {
         return (StatusCode::FORBIDDEN, "Bạn không có quyền tải tệp này.").into_response();
     }
