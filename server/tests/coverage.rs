@@ -491,7 +491,10 @@ async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_da
     // Signed out, a download link leads to the sign-in page, which comes back to it.
     let r = app.get("/coverage/export/matrix.xlsx", None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location.as_deref(), Some("/sign-in?next=%2Fcoverage%2Fexport%2Fmatrix.xlsx"));
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/sign-in?next=%2Fcoverage%2Fexport%2Fmatrix.xlsx")
+    );
 }
 
 fn want_line(m: &HashMap<i64, (u64, u64, u64)>, id: i64) -> (u64, u64, u64) {
