@@ -5,9 +5,8 @@
 //! - **Always**, over the project's own fixtures in `tests/gift-fixtures/`: GIFT and Aiken files
 //!   written for Taphuan (not copied from Moodle) that together use every construct the reader
 //!   supports. Their expected lines are what Moodle's parser gives for them.
-//! - **When at hand**, over Moodle's own test files as well (GPL, so not in this repository): in
-//!   `../shared/fixtures/gift/` beside the repository, or in the folder named by
-//!   `TAPHUAN_MOODLE_FIXTURES`. Without them those tests print that they are skipped and pass.
+//! - **Always**, over Moodle's own test files too, kept unchanged in `tests/gift-fixtures/moodle/`
+//!   (GPL-3.0, with their origin in that folder's README).
 //!
 //! Plus a property test: the readers never panic, whatever they are given.
 
@@ -15,17 +14,13 @@ use app::domain::aiken::parse_aiken;
 use app::domain::gift::{Question, QuestionKind, TextFormat, parse_gift, parse_gift_at};
 use app::domain::grading::{Response, grade, public_view};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The project's own fixtures: part of the repository, so these tests always run.
 const OWN_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gift-fixtures");
 
-/// Names a folder holding Moodle's own GIFT/Aiken test files (see `MOODLE_BESIDE`).
-const MOODLE_ENV: &str = "TAPHUAN_MOODLE_FIXTURES";
-
-/// Where Moodle's files are looked for when `TAPHUAN_MOODLE_FIXTURES` is not set: `shared/`
-/// beside the workspace root.
-const MOODLE_BESIDE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/gift");
+/// Moodle's own test files, copied unchanged (see the folder's README).
+const MOODLE_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gift-fixtures/moodle");
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
@@ -36,22 +31,9 @@ fn own(name: &str) -> String {
     read(&Path::new(OWN_FIXTURES).join(name))
 }
 
-/// One of Moodle's own test files, or `None` — said plainly on stderr — when it is not at hand,
-/// so that a fresh clone passes without them.
-fn moodle(name: &str) -> Option<String> {
-    let dir = std::env::var_os(MOODLE_ENV)
-        .filter(|d| !d.is_empty())
-        .map_or_else(|| PathBuf::from(MOODLE_BESIDE), PathBuf::from);
-    let path = dir.join(name);
-    if path.is_file() {
-        return Some(read(&path));
-    }
-    eprintln!(
-        "SKIPPED: Moodle's fixture {} is not at hand, so the conformance check over Moodle's own \
-         files did not run (set {MOODLE_ENV} to the folder that holds them to run it)",
-        path.display()
-    );
-    None
+/// One of Moodle's own test files.
+fn moodle(name: &str) -> String {
+    read(&Path::new(MOODLE_FIXTURES).join(name))
 }
 
 fn num(v: f64) -> String {
@@ -492,9 +474,7 @@ fn own_fixtures_use_every_construct_of_the_format() {
 
 #[test]
 fn moodle_questions_gift_reads_as_giftformat_test_expects() {
-    let Some(src) = moodle("moodle-questions.gift.txt") else {
-        return;
-    };
+    let src = moodle("moodle-questions.gift.txt");
     // Expectations from giftformat_test.php (test_import_essay, _match, _multichoice,
     // _multichoice_multi, _numerical, _shortanswer, _truefalse, _truefalse_true_answer1/2).
     // Two blocks end in a stray `}";`: Moodle reads the text after the brace as a missing-word
@@ -544,9 +524,7 @@ fn moodle_questions_gift_reads_as_giftformat_test_expects() {
 
 #[test]
 fn moodle_questions_in_category_gift_puts_every_question_in_the_category() {
-    let Some(src) = moodle("moodle-questions-in-category.gift.txt") else {
-        return;
-    };
+    let src = moodle("moodle-questions-in-category.gift.txt");
     let qs = assert_reads_as(
         "moodle-questions-in-category.gift.txt",
         &src,
@@ -577,9 +555,7 @@ fn moodle_questions_in_category_gift_puts_every_question_in_the_category() {
 
 #[test]
 fn moodle_examples_gift_reads_every_construct() {
-    let Some(src) = moodle("moodle-examples.gift.txt") else {
-        return;
-    };
+    let src = moodle("moodle-examples.gift.txt");
     let qs = assert_reads_as(
         "moodle-examples.gift.txt",
         &src,
@@ -665,9 +641,7 @@ fn moodle_examples_gift_reads_every_construct() {
 
 #[test]
 fn moodle_questions_aiken_reads_two_single_answer_questions() {
-    let Some(src) = moodle("moodle-questions.aiken.txt") else {
-        return;
-    };
+    let src = moodle("moodle-questions.aiken.txt");
     let (qs, errors) = parse_aiken(&src);
     assert!(errors.is_empty(), "{errors:#?}");
     let got: Vec<String> = qs.iter().map(describe).collect();

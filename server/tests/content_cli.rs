@@ -88,32 +88,17 @@ fn aiken_converts_to_named_gift_that_reads_back_the_same() {
     }
 }
 
-/// Moodle's own Aiken test file (GPL, not in the repository): in `TAPHUAN_MOODLE_FIXTURES`, or
-/// in `shared/fixtures/gift/` beside the repository. `None`, said on stderr, when not at hand.
-fn moodle_aiken_file() -> Option<PathBuf> {
-    let dir = std::env::var_os("TAPHUAN_MOODLE_FIXTURES")
-        .filter(|d| !d.is_empty())
-        .map_or_else(
-            || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/gift")),
-            PathBuf::from,
-        );
-    let path = dir.join("moodle-questions.aiken.txt");
-    if path.is_file() {
-        return Some(path);
-    }
-    eprintln!(
-        "SKIPPED: Moodle's fixture {} is not at hand, so its conversion was not checked \
-         (set TAPHUAN_MOODLE_FIXTURES to the folder that holds it to run it)",
-        path.display()
-    );
-    None
+/// Moodle's own Aiken test file, kept unchanged in the repository (see its folder's README).
+fn moodle_aiken_file() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/tests/gift-fixtures/moodle/moodle-questions.aiken.txt"
+    ))
 }
 
 #[test]
 fn moodle_aiken_file_converts_to_named_gift() {
-    let Some(file) = moodle_aiken_file() else {
-        return;
-    };
+    let file = moodle_aiken_file();
     let gift = import_aiken(&file, "b-exam");
     assert!(
         gift.contains("::b-exam-01:: The Moodle project was started by\\: {"),
