@@ -669,27 +669,6 @@ async fn an_exam_passed_at_one_in_the_morning_in_vietnam_is_dated_that_day() {
     std::fs::remove_dir_all(content).ok();
 }
 
-/// A writer that keeps what the log says, for the test below.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn a_damaged_attempt_row_is_an_error_logged_with_its_request_not_a_silent_zero() {
     let content = canary_content();
@@ -710,13 +689,8 @@ async fn a_damaged_attempt_row_is_an_error_logged_with_its_request_not_a_silent_
     am.questions = Set("[\"canary-mc\", oops".into());
     am.update(&app.state.db).await.unwrap();
 
-    let log = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(log.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = common::LogCapture::default();
+    let _guard = tracing::subscriber::set_default(log.subscriber());
     // The exam page: an error, not an empty exam; nothing of the cause reaches the browser.
     let r = app.call("exam_page", &format!("course={COURSE}"), Some(&token)).await;
     assert_eq!(r.status, 500, "{}", r.body);
@@ -737,7 +711,7 @@ async fn a_damaged_attempt_row_is_an_error_logged_with_its_request_not_a_silent_
         "not graded as 0"
     );
     // The log names the damaged row, inside the request's span.
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(
         text.lines()
             .any(|l| l.contains("damaged row: attempts.questions") && l.contains("route=/api/exam_page")),

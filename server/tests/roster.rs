@@ -6,37 +6,17 @@ mod common;
 
 use app::domain::roster::ImportMode;
 use app::ssr::db::entities::{agency, membership, person};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use common::TestApp;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use unicode_normalization::UnicodeNormalization;
 
 async fn upload(app: &TestApp, token: &str, filename: &str, bytes: &[u8]) -> common::Resp {
-    upload_as(app, token, "roster", filename, bytes).await
+    app.upload(token, "roster", filename, bytes).await
 }
 
-/// The upload form with its hidden `kind` field (`roster` or `agencies`).
 async fn upload_as(app: &TestApp, token: &str, kind: &str, filename: &str, bytes: &[u8]) -> common::Resp {
-    let boundary = "----taphuan-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post("/roster/upload")
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::ORIGIN, "http://127.0.0.1:3000")
-        .header(header::COOKIE, format!("{}={token}", app::ssr::auth::COOKIE))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    app.send(req).await
+    app.upload(token, kind, filename, bytes).await
 }
 
 /// The current roster of team 1 as `;`-separated lines with NFD names and mixed-case flags.

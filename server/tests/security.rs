@@ -791,24 +791,7 @@ async fn upload_fields(app: &TestApp, token: Option<&str>, path: &str) -> Resp {
 }
 
 async fn upload(app: &TestApp, token: &str, filename: &str, bytes: &[u8]) -> Resp {
-    let boundary = "----taphuan-security-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post("/roster/upload")
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::ORIGIN, "http://127.0.0.1:3000")
-        .header(header::COOKIE, format!("{}={token}", app::ssr::auth::COOKIE))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    app.send(req).await
+    app.upload(token, "roster", filename, bytes).await
 }
 
 /// Whether a response refuses the caller: 401/403, a "not found" that hides a foreign object,
@@ -1689,43 +1672,18 @@ async fn a_burst_of_sign_ins_hashes_at_most_one_password_per_core() {
     );
 }
 
-/// Keeps what the log says (for the log-forging test).
-#[derive(Clone, Default)]
-struct LogBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogBuf {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuf {
-    type Writer = LogBuf;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn a_newline_in_a_username_cannot_forge_a_log_line() {
     let app = TestApp::spawn().await;
-    let log = LogBuf::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(log.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = common::LogCapture::default();
+    let _guard = tracing::subscriber::set_default(log.subscriber());
     let forged = "nobody\n2026-12-02T00:00:00Z  INFO signed in account=1 role=admin";
     let body = format!(
         "username={}&password=x",
         form_urlencoded::byte_serialize(forged.as_bytes()).collect::<String>()
     );
     app.post_form("/auth/sign-in", &body, None).await;
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(text.contains("sign-in refused"), "{text}");
     assert!(
         !text.lines().any(|l| l.starts_with("2026-12-02T00:00:00Z")),

@@ -186,6 +186,28 @@ impl TestApp {
             .await
     }
 
+    /// The roster page's upload form (multipart: the hidden `kind`, `roster` or `agencies`, and
+    /// the file), as the browser posts it.
+    pub async fn upload(&self, token: &str, kind: &str, filename: &str, bytes: &[u8]) -> Resp {
+        let boundary = "----taphuan-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let b = Request::post("/roster/upload")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, "http://127.0.0.1:3000")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
+        self.send(Self::with_cookie(b, Some(token)).body(Body::from(body)).unwrap())
+            .await
+    }
+
     /// Signs in through the real form endpoint; returns the session token.
     pub async fn sign_in(&self, username: &str, password: &str) -> Option<String> {
         let r = self
@@ -215,5 +237,43 @@ impl TestApp {
             .unwrap()
             .unwrap()
             .id
+    }
+}
+
+/// What the log says while a test runs: install with
+/// `tracing::subscriber::set_default(LogCapture::subscriber(&log))`.
+#[derive(Clone, Default)]
+pub struct LogCapture(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    /// A plain-text subscriber at INFO writing here.
+    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync {
+        tracing_subscriber::fmt()
+            .with_writer(self.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish()
+    }
+
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
+    type Writer = LogCapture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
     }
 }
