@@ -429,3 +429,9 @@ mod tests {
         assert_eq!(T::SignIn.get(Lang::En), "Sign in");
     }
 }
+
+/// A date as Vietnamese documents write it, `dd/mm/yyyy` (also in English mode: the documents
+/// these dates end up on are Vietnamese).
+pub fn fmt_date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}

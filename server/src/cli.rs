@@ -209,7 +209,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportAgencies { file, apply } => {
             let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
             let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            let bytes = app::ssr::roster::file_text(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let bytes = app::ssr::roster::spreadsheet::file_text(bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let (errors, summary) = app::ssr::roster::import_agencies(&db, &bytes, apply).await?;
             for e in &errors {
                 println!("{}: {e}", file.display());
@@ -356,7 +357,8 @@ pub async fn import_roster(
     use app::ssr::db::entities::agency;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-    let bytes = app::ssr::roster::file_text(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let bytes =
+        app::ssr::roster::spreadsheet::file_text(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let scope = match scope {
         Some(code) => {
             let a = agency::Entity::find()

@@ -1,5 +1,6 @@
 //! Programs (targets) and exemptions written from the web, through the real router: the form
-//! routes the browser posts to (JavaScript off and on) and the server functions of the API.
+//! routes the browser posts to (JavaScript off and on; there is no other way to change them)
+//! and the server functions that read them back.
 //! Every test runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
 
 mod common;
@@ -34,6 +35,33 @@ async fn da319(app: &TestApp) -> program::Model {
 
 async fn program_count(app: &TestApp) -> u64 {
     program::Entity::find().count(&app.state.db).await.unwrap()
+}
+
+/// The program form, filled in with `draft` (as the page renders it) and posted.
+async fn save(app: &TestApp, token: &str, id: i64, draft: &Value) -> common::Resp {
+    let d: app::domain::program::ProgramDraft = serde_json::from_value(draft.clone()).unwrap();
+    let mut fields = vec![("id".to_string(), id.to_string())];
+    fields.extend(d.to_pairs().into_iter().map(|(k, v)| (k.to_string(), v)));
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    app.post_form("/programs/save", &body, Some(token)).await
+}
+
+/// The exemption form on an official's record, posted.
+async fn exempt(app: &TestApp, token: &str, program: i64, who: i64, reason: &str, approver: &str) -> common::Resp {
+    app.post_form(
+        &format!("/people/{who}/exemptions"),
+        &format!(
+            "program_id={program}&reason={}&approved_by={}",
+            enc(reason),
+            enc(approver)
+        ),
+        Some(token),
+    )
+    .await
 }
 
 async fn coverage(app: &TestApp, token: &str, program: i64, as_of: &str) -> Value {
@@ -146,41 +174,31 @@ async fn a_draft_with_problems_changes_nothing_and_comes_back_with_every_field()
     assert!(b.contains("value=\"Chỉ tiêu thử\""), "name kept");
     assert!(b.contains("aria-invalid=\"true\""));
 
-    // The API answers the same draft with the same problems, by field.
+    // An empty form: every problem at once, each beside its field, and still nothing saved.
     let r = app
-        .call_json(
-            "save_program",
-            &json!({"id": null, "draft": {
-                "code": "", "name": "", "description": "", "root_agency_id": "1",
-                "positions": [], "enforcement_only": true, "courses": [],
-                "rule": "all", "threshold_percent": "abc", "deadline": "", "metric": "x",
-                "active": true, "reason": ""
-            }}),
+        .post_form(
+            "/programs/save",
+            &form(&[
+                ("id", ""),
+                ("root_agency_id", "1"),
+                ("threshold_percent", "abc"),
+                ("metric", "x"),
+            ]),
             Some(&manager),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let problems = r.json()["Problems"].as_array().cloned().unwrap_or_default();
-    let names: Vec<String> = problems
-        .iter()
-        .map(|p| match p {
-            Value::String(s) => s.clone(),
-            Value::Object(o) => o.keys().next().unwrap().clone(),
-            _ => String::new(),
-        })
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "CodeMissing",
-            "NameMissing",
-            "RootNotAllowed",
-            "NoCourse",
-            "ThresholdNotNumber",
-            "DeadlineFormat",
-            "Metric"
-        ],
-        "GL-UBND (id 1) is outside quanly's subtree"
+    let page = app.get(r.location.as_deref().unwrap(), Some(&manager)).await;
+    for (field, said) in [
+        ("code", "Ghi mã chỉ tiêu"),
+        ("name", "Ghi tên"),
+        ("threshold", "abc"),
+        ("deadline", "yyyy-mm-dd"),
+    ] {
+        assert!(page.body.contains(said), "{field}: {said}");
+    }
+    assert!(
+        page.body.matches("aria-invalid=\"true\"").count() >= 5,
+        "code, name, root (GL-UBND is outside quanly's subtree), courses, threshold, deadline are marked"
     );
     assert_eq!(program_count(&app).await, before);
 }
@@ -194,15 +212,15 @@ async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
     assert_eq!(ed.status, StatusCode::OK, "{}", ed.body);
     let mut draft = ed.json()["draft"].clone();
     draft["threshold_percent"] = json!("95");
-    let r = app
-        .call_json("save_program", &json!({"id": p.id, "draft": draft}), Some(&admin))
-        .await;
-    assert_eq!(r.json(), json!({"Problems": ["ReasonMissing"]}));
+    let r = save(&app, &admin, p.id, &draft).await;
+    let back = r.location.unwrap();
+    assert!(back.starts_with(&format!("/programs/{}?check=1&", p.id)), "{back}");
+    let page = app.get(&back, Some(&admin)).await;
+    assert!(page.body.contains("Ghi lý do thay đổi"), "the reason is asked for");
+    assert_eq!(da319(&app).await.threshold_percent, 100, "nothing saved without it");
     draft["reason"] = json!("Theo KH 1122/KH-UBND: 95% trong năm 2026");
-    let r = app
-        .call_json("save_program", &json!({"id": p.id, "draft": draft}), Some(&admin))
-        .await;
-    assert_eq!(r.json(), json!({"Saved": p.id}));
+    let r = save(&app, &admin, p.id, &draft).await;
+    assert_eq!(r.location, Some(format!("/programs/{}?saved=1", p.id)));
     let c = coverage(&app, &admin, p.id, "").await;
     assert_eq!(c["program"]["threshold_percent"], 95);
     assert_eq!(
@@ -228,10 +246,8 @@ async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
         json!([{"field": "Threshold", "before": "100%", "after": "95%"}])
     );
     // Saving the same again changes nothing and adds no revision.
-    let r = app
-        .call_json("save_program", &json!({"id": p.id, "draft": draft}), Some(&admin))
-        .await;
-    assert_eq!(r.json(), json!({"Saved": p.id}));
+    let r = save(&app, &admin, p.id, &draft).await;
+    assert_eq!(r.location, Some(format!("/programs/{}?saved=1", p.id)));
     let n = program_revision::Entity::find()
         .filter(program_revision::Column::ProgramId.eq(p.id))
         .count(&app.state.db)
@@ -252,9 +268,7 @@ async fn nobody_changes_a_target_above_their_level() {
     let mut draft = ed.json()["draft"].clone();
     draft["threshold_percent"] = json!("10");
     draft["reason"] = json!("thử");
-    let r = app
-        .call_json("save_program", &json!({"id": p.id, "draft": draft}), Some(&team))
-        .await;
+    let r = save(&app, &team, p.id, &draft).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let body = form(&[("id", &p.id.to_string()), ("threshold_percent", "10"), ("reason", "x")]);
     let r = app.post_form("/programs/save", &body, Some(&team)).await;
@@ -297,17 +311,18 @@ async fn an_exemption_leaves_the_base_from_today_and_a_withdrawal_brings_them_ba
     let today0 = coverage(&app, &manager, p.id, "").await["overall"].clone();
     let past0 = coverage(&app, &manager, p.id, &yesterday).await["overall"].clone();
 
-    // Reason and approver are both required; nothing is written without them.
-    let r = app
-        .call(
-            "exempt_official",
-            &format!("program_id={}&person_id={who}&reason=&approved_by=", p.id),
-            Some(&manager),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("Ghi lý do miễn trừ"), "{}", r.body);
-    // The browser's form (JavaScript off) comes back to the record with the problem.
+    // Reason and approver are both required; nothing is written without them, and the form
+    // comes back to the record with the problem.
+    let r = exempt(&app, &manager, p.id, who, "", "").await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/people/{who}?program={}&error=reason", p.id).as_str())
+    );
+    let page = app.get(r.location.as_deref().unwrap(), Some(&manager)).await;
+    assert!(
+        page.body.contains("Ghi lý do miễn trừ"),
+        "the problem is shown on the record"
+    );
     let r = app
         .post_form(
             &format!("/people/{who}/exemptions"),
@@ -370,16 +385,12 @@ async fn an_exemption_leaves_the_base_from_today_and_a_withdrawal_brings_them_ba
         .cloned()
         .unwrap();
     assert_eq!(listed["approved_by"], "Chi cục trưởng — QĐ 15/QĐ-CCQLTT");
-    // Twice is refused.
-    let r = app
-        .call(
-            "exempt_official",
-            &format!("program_id={}&person_id={who}&reason=x&approved_by=y", p.id),
-            Some(&manager),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("đã được miễn trừ"), "{}", r.body);
+    // Twice is refused, in words on the record.
+    let r = exempt(&app, &manager, p.id, who, "x", "y").await;
+    let back = r.location.unwrap();
+    assert!(back.ends_with("&error=already"), "{back}");
+    let page = app.get(&back, Some(&manager)).await;
+    assert!(page.body.contains("đã được miễn trừ"), "shown on the record");
 
     // Withdrawn: back in the base today; the row stays as history.
     let ex = exemption::Entity::find()
@@ -413,14 +424,8 @@ async fn an_exemption_leaves_the_base_from_today_and_a_withdrawal_brings_them_ba
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].withdrawal_reason.as_deref(), Some("Đã đi làm lại"));
     // …and may be exempted again later (a new row).
-    let r = app
-        .call(
-            "exempt_official",
-            &format!("program_id={}&person_id={who}&reason=x&approved_by=y", p.id),
-            Some(&manager),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = exempt(&app, &manager, p.id, who, "x", "y").await;
+    assert!(r.location.unwrap().ends_with("&exempted=1"));
     // The record lists both, in force and withdrawn.
     let rec = app
         .call("person_record", &format!("id={who}"), Some(&manager))
@@ -448,21 +453,7 @@ async fn exemptions_are_refused_outside_the_subtree_for_oneself_and_outside_the_
         .as_i64()
         .unwrap();
     let team = app.sign_in_demo("quanly.doi1").await;
-    let r = app
-        .call(
-            "exempt_official",
-            &format!("program_id={}&person_id={other}&reason=x&approved_by=y", p.id),
-            Some(&team),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = app
-        .post_form(
-            &format!("/people/{other}/exemptions"),
-            &format!("program_id={}&reason=x&approved_by=y", p.id),
-            Some(&team),
-        )
-        .await;
+    let r = exempt(&app, &team, p.id, other, "x", "y").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(
         exemption::Entity::find()
@@ -474,13 +465,7 @@ async fn exemptions_are_refused_outside_the_subtree_for_oneself_and_outside_the_
     );
     // A learner cannot exempt anyone, themself included.
     let learner = app.sign_in_demo("hocvien").await;
-    let r = app
-        .call(
-            "exempt_official",
-            &format!("program_id={}&person_id={who}&reason=x&approved_by=y", p.id),
-            Some(&learner),
-        )
-        .await;
+    let r = exempt(&app, &learner, p.id, who, "x", "y").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Someone outside the population (no enforcement duty): nothing to exempt.
     use app::ssr::db::entities::person;
@@ -492,15 +477,11 @@ async fn exemptions_are_refused_outside_the_subtree_for_oneself_and_outside_the_
         .await
         .unwrap()
         .expect("the demo has officials without an enforcement duty");
-    let r = app
-        .call(
-            "exempt_official",
-            &format!("program_id={}&person_id={}&reason=x&approved_by=y", p.id, ne.id),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("không thuộc đối tượng"), "{}", r.body);
+    let r = exempt(&app, &admin, p.id, ne.id, "x", "y").await;
+    let back = r.location.unwrap();
+    assert!(back.ends_with("&error=not-in-population"), "{back}");
+    let page = app.get(&back, Some(&admin)).await;
+    assert!(page.body.contains("không thuộc đối tượng"), "shown on the record");
 }
 
 #[tokio::test]
@@ -546,11 +527,7 @@ async fn a_revoked_certificate_stops_counting_from_today_and_verifies_as_revoked
     );
     let learner = app.sign_in_demo("hocvien").await;
     let r = app
-        .call(
-            "revoke_certificate",
-            &format!("number={number}&reason=x"),
-            Some(&learner),
-        )
+        .post_form(&format!("/certificates/{number}/revoke"), "reason=x", Some(&learner))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
@@ -585,16 +562,14 @@ async fn a_revoked_certificate_stops_counting_from_today_and_verifies_as_revoked
         .unwrap()
         .unwrap();
     assert!(row.revoked_by.is_some());
-    // Twice is refused, in words.
+    // Twice is refused, in words on the record.
     let r = app
-        .call(
-            "revoke_certificate",
-            &format!("number={number}&reason=x"),
-            Some(&manager),
-        )
+        .post_form(&format!("/certificates/{number}/revoke"), "reason=x", Some(&manager))
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("đã bị thu hồi"), "{}", r.body);
+    let back = r.location.unwrap();
+    assert!(back.contains("revoke_error="), "{back}");
+    let page = app.get(&back, Some(&manager)).await;
+    assert!(page.body.contains("đã bị thu hồi"), "shown on the record");
 }
 
 #[tokio::test]
@@ -617,14 +592,6 @@ async fn a_manager_cannot_revoke_outside_their_subtree() {
         .unwrap()
         .expect("Đội 2 holds certificates in the demo");
     let team1 = app.sign_in_demo("quanly.doi1").await;
-    let r = app
-        .call(
-            "revoke_certificate",
-            &format!("number={}&reason=x", cert.number),
-            Some(&team1),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let r = app
         .post_form(
             &format!("/certificates/{}/revoke", cert.number),

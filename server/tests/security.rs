@@ -304,69 +304,6 @@ fn server_fn_rules() -> BTreeMap<&'static str, Rule> {
             },
         },
     );
-    m.insert(
-        "save_program",
-        Rule {
-            // Changed only by a manager of the target's root (a team manager may not change the
-            // province's target), or the admin. An empty draft is refused after the check (422).
-            expect: |w, t| match (w, t) {
-                (Who::Admin, _) => Allow,
-                (Who::TeamManager | Who::ChiCucManager, Target::Own) => Allow,
-                _ => Deny,
-            },
-            args: |f, t| {
-                let id = if t == Target::Own { f.team1_program } else { f.province_program };
-                // A well-formed but empty draft: a permitted caller is told what is missing (422).
-                format!(
-                    "{{\"id\":{id},\"draft\":{{\"code\":\"\",\"name\":\"\",\"description\":\"\",\"root_agency_id\":\"\",\"positions\":[],\"enforcement_only\":false,\"courses\":[],\"rule\":\"\",\"threshold_percent\":\"\",\"deadline\":\"\",\"metric\":\"\",\"active\":false,\"reason\":\"\"}}}}"
-                )
-            },
-        },
-    );
-    m.insert(
-        "exempt_official",
-        Rule {
-            expect: scoped,
-            args: |f, t| {
-                let p = if t == Target::Own {
-                    f.team1_person
-                } else {
-                    f.police_person
-                };
-                format!("program_id={}&person_id={p}&reason=&approved_by=", f.province_program)
-            },
-        },
-    );
-    m.insert(
-        "withdraw_exemption",
-        Rule {
-            expect: scoped,
-            args: |f, t| {
-                let e = if t == Target::Own {
-                    f.team1_exemption
-                } else {
-                    f.police_exemption
-                };
-                format!("exemption_id={e}&reason=")
-            },
-        },
-    );
-    m.insert(
-        "revoke_certificate",
-        Rule {
-            expect: scoped,
-            args: |f, t| {
-                format!(
-                    "number={}&reason=",
-                    if t == Target::Own {
-                        &f.team1_cert
-                    } else {
-                        &f.police_cert
-                    }
-                )
-            },
-        },
-    );
     for ep in ["record_outreach", "set_outreach_population"] {
         m.insert(
             ep,

@@ -29,39 +29,23 @@ pub struct AdminSummary {
 pub async fn admin_overview() -> Result<AdminSummary, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::db::entities::{account, agency, person};
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
     let (state, _) = guard::require(&[Role::Admin]).await?;
-    let db = &state.db;
-    let agencies = agency::Entity::find().all(db).await?;
-    let names: std::collections::HashMap<i64, String> = agencies.iter().map(|a| (a.id, a.name.clone())).collect();
-    let people = person::Entity::find()
-        .filter(person::Column::Active.eq(true))
-        .count(db)
-        .await?;
-    let enforcement = person::Entity::find()
-        .filter(person::Column::Active.eq(true))
-        .filter(person::Column::Enforcement.eq(true))
-        .count(db)
-        .await?;
-    let accounts = account::Entity::find()
-        .order_by_asc(account::Column::Username)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|a| {
-            Some(AccountDto {
-                role: Role::parse(&a.role)?,
-                scope_name: a.scope_agency_id.and_then(|id| names.get(&id).cloned()),
-                username: a.username,
-                disabled: a.disabled,
-            })
-        })
-        .collect();
+    let o = crate::ssr::accounts::overview(&state.db).await?;
     Ok(AdminSummary {
-        agencies: agencies.len() as u64,
-        people,
-        enforcement,
-        accounts,
+        agencies: o.agencies,
+        people: o.people,
+        enforcement: o.enforcement,
+        accounts: o
+            .accounts
+            .into_iter()
+            .filter_map(|(a, scope_name)| {
+                Some(AccountDto {
+                    role: Role::parse(&a.role)?,
+                    scope_name,
+                    username: a.username,
+                    disabled: a.disabled,
+                })
+            })
+            .collect(),
     })
 }

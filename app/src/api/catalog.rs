@@ -44,7 +44,7 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, ApiError> {
     use crate::domain::identity::Role;
     let (state, _) = crate::api::guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
-    Ok(loaded.library.courses.iter().map(summary::of).collect())
+    Ok(loaded.library.courses.iter().map(CourseSummary::from).collect())
 }
 
 /// The library with its checker diagnostics (trainers and admins).
@@ -60,18 +60,15 @@ pub async fn library_status() -> Result<ContentStatus, ApiError> {
     let mut diags: Vec<_> = loaded.diagnostics.iter().collect();
     diags.sort_by_key(|d| !d.is_error());
     Ok(ContentStatus {
-        courses: loaded.library.courses.iter().map(summary::of).collect(),
+        courses: loaded.library.courses.iter().map(CourseSummary::from).collect(),
         diagnostics: diags.iter().map(|d| d.to_string()).collect(),
         errors: loaded.error_count(),
     })
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) mod summary {
-    use super::CourseSummary;
-    use crate::domain::content::Course;
-
-    pub fn of(c: &Course) -> CourseSummary {
+/// A course of the library as the catalogue lists it.
+impl From<&crate::domain::content::Course> for CourseSummary {
+    fn from(c: &crate::domain::content::Course) -> CourseSummary {
         CourseSummary {
             id: c.id.as_str().to_string(),
             title: c.meta.title.clone(),

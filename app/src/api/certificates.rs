@@ -87,7 +87,7 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
     use crate::domain::identity::Role;
     use crate::ssr::certs::{CertClaims, ISSUER, qr_svg};
     let (state, user) = guard::require(&Role::ALL).await?;
-    let found = server::load(&state, &number)
+    let found = crate::ssr::certs::find(&state, &number)
         .await?
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let allowed = match user.role {
@@ -111,7 +111,7 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
         until: found.cert.valid_until.map(|d| d.format("%Y-%m-%d").to_string()),
     };
     let token = state.certs.sign(&claims);
-    let base = server::base_url(&state).await;
+    let base = crate::ssr::certs::base_url(&state).await;
     let verify_url = format!("{base}/verify/{}?t={token}", found.cert.number);
     Ok(CertificatePage {
         number: found.cert.number.clone(),
@@ -121,8 +121,8 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
         course_id: found.cert.course_id.clone(),
         course_title: found.course_title.clone(),
         score: found.completion.as_ref().and_then(|c| c.score_percent),
-        completed_on: super::learning::server::date(crate::ssr::clock::date_of(found.cert.issued_at)),
-        valid_until: found.cert.valid_until.map(super::learning::server::date),
+        completed_on: crate::i18n::fmt_date(crate::ssr::clock::date_of(found.cert.issued_at)),
+        valid_until: found.cert.valid_until.map(crate::i18n::fmt_date),
         status: found.status(),
         qr_svg: qr_svg(&verify_url),
         verify_url,
@@ -149,7 +149,7 @@ pub async fn verify_certificate(number: String, token: Option<String>) -> Result
         return Err(guard::refuse(ApiError::TooManyRequests));
     }
     let number: String = number.trim().chars().take(64).collect();
-    let found = server::load(&state, &number).await?;
+    let found = crate::ssr::certs::find(&state, &number).await?;
     if found.is_none() {
         // An unknown number is "not found", also in the HTTP status.
         guard::refuse(ApiError::NotFound);
@@ -185,8 +185,8 @@ pub async fn verify_certificate(number: String, token: Option<String>) -> Result
             },
             holder_shown,
             course_title: f.course_title.clone(),
-            issued_on: super::learning::server::date(crate::ssr::clock::date_of(f.cert.issued_at)),
-            valid_until: f.cert.valid_until.map(super::learning::server::date),
+            issued_on: crate::i18n::fmt_date(crate::ssr::clock::date_of(f.cert.issued_at)),
+            valid_until: f.cert.valid_until.map(crate::i18n::fmt_date),
             token_ok,
         },
     })
@@ -211,7 +211,7 @@ pub async fn load_transcript() -> Result<Transcript, ApiError> {
     let certs = learning::certificates_of(&state.db, pid).await?;
     let loaded = state.content.get();
     let today = crate::ssr::clock::today();
-    let date = super::learning::server::date;
+    let date = crate::i18n::fmt_date;
     let rows = completions
         .iter()
         .rev()
@@ -242,83 +242,4 @@ pub async fn load_transcript() -> Result<Transcript, ApiError> {
         rows,
         today: date(today),
     })
-}
-
-#[cfg(feature = "ssr")]
-mod server {
-    use crate::domain::progress::CertStatus;
-    use crate::ssr::db::entities::{agency, certificate, completion, person};
-    use crate::ssr::state::AppState;
-    use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
-
-    pub struct Found {
-        pub cert: certificate::Model,
-        pub completion: Option<completion::Model>,
-        pub person: person::Model,
-        pub agency: agency::Model,
-        pub course_title: String,
-    }
-
-    impl Found {
-        pub fn status(&self) -> CertStatus {
-            CertStatus::of(
-                self.cert.valid_until,
-                self.cert.revoked_at.is_some(),
-                crate::ssr::clock::today(),
-            )
-        }
-    }
-
-    /// The certificate with this number and what it is about.
-    pub async fn load(state: &AppState, number: &str) -> Result<Option<Found>, DbErr> {
-        let Some(cert) = certificate::Entity::find()
-            .filter(certificate::Column::Number.eq(number))
-            .one(&state.db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let completion = completion::Entity::find_by_id(cert.completion_id)
-            .one(&state.db)
-            .await?;
-        let Some(person) = person::Entity::find_by_id(cert.person_id).one(&state.db).await? else {
-            return Ok(None);
-        };
-        let Some(agency) = agency::Entity::find_by_id(person.agency_id).one(&state.db).await? else {
-            return Ok(None);
-        };
-        let course_title = state
-            .content
-            .get()
-            .library
-            .course(&cert.course_id)
-            .map(|c| c.meta.title.clone())
-            .unwrap_or_else(|| cert.course_id.clone());
-        Ok(Some(Found {
-            cert,
-            completion,
-            person,
-            agency,
-            course_title,
-        }))
-    }
-
-    /// Where the site is reached: `TAPHUAN_PUBLIC_URL`, else this request's Host.
-    pub async fn base_url(state: &AppState) -> String {
-        if let Some(u) = &state.config.public_url {
-            return u.clone();
-        }
-        let host = leptos_axum::extract::<http::request::Parts>()
-            .await
-            .ok()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .map(String::from)
-            })
-            .unwrap_or_else(|| state.leptos_options.site_addr.to_string());
-        let scheme = if state.config.cookie_secure { "https" } else { "http" };
-        format!("{scheme}://{host}")
-    }
 }

@@ -3,30 +3,13 @@
 //! manager their subtree (checked on the server, by the agency's materialised path).
 
 use super::error::ApiError;
+pub use crate::domain::coverage::OutreachLine;
 use crate::domain::coverage::{Counts, Forecast, Rag, WeekPoint};
+pub use crate::domain::program::ProgramDto;
 pub use crate::domain::record::{CertificateDto, CourseStanding, PeriodDto, PersonRecord, ProgramStanding};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// A program as the picker and the headline show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProgramDto {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub description: String,
-    pub deadline: NaiveDate,
-    pub threshold_percent: u32,
-    /// (course id, title)
-    pub courses: Vec<(String, String)>,
-    /// `all` or `any`
-    pub rule: String,
-    /// `valid_at_deadline` or `ever_completed`
-    pub metric: String,
-    pub enforcement_only: bool,
-    pub positions: Vec<String>,
-}
 
 /// One agency of the dashboard, with its subtree's counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,19 +43,6 @@ pub struct CoverageReport {
     /// When the program's rule was last changed, if that was after `as_of` (figures are always
     /// computed with the rule in force today; the page says so).
     pub rule_changed_after: Option<NaiveDate>,
-}
-
-/// Outreach (the plan's other two 100 % targets) for an agency subtree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutreachLine {
-    pub agency_name: String,
-    /// `sellers` or `consumers`
-    pub kind: String,
-    pub events: u64,
-    pub reached: i64,
-    pub population: Option<i64>,
-    /// Where the known population comes from.
-    pub source: Option<String>,
 }
 
 /// An official not yet covered.
@@ -129,13 +99,13 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let today = crate::ssr::clock::today();
     let as_of = parse_as_of(&as_of, today).map_err(guard::refuse)?;
-    let programs = ssr_cov::programs(&state).await?;
+    let programs = crate::ssr::coverage::outreach::programs(&state).await?;
     let Some(p) = coverage::find_program(&state.db, program).await? else {
         return Err(guard::refuse(ApiError::NotFound));
     };
     let snap = coverage::snapshot(&state.db, p, user.scope.as_ref(), as_of, true).await?;
-    let outreach = ssr_cov::outreach(&state, &snap.root).await?;
-    let rule_changed_after = ssr_cov::last_change(&state, snap.program.id)
+    let outreach = crate::ssr::coverage::outreach::lines(&state, &snap.root).await?;
+    let rule_changed_after = crate::ssr::programs::read::last_change(&state.db, snap.program.id)
         .await?
         .filter(|d| *d > as_of);
     let program = programs
@@ -185,8 +155,6 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
     use crate::domain::coverage::Status;
     use crate::domain::identity::Role;
     use crate::ssr::coverage;
-    use crate::ssr::db::entities::exemption;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let agency = guard::agency_in_scope(&state, &user, agency_id).await?;
     let as_of = parse_as_of(&as_of, crate::ssr::clock::today()).map_err(guard::refuse)?;
@@ -208,17 +176,7 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
         .map(|l| (l.agency.id, l.agency.name.clone()))
         .collect();
     // The exemption in force on the date (a later withdrawal does not change the past).
-    let exemptions: std::collections::HashMap<i64, exemption::Model> = exemption::Entity::find()
-        .filter(exemption::Column::ProgramId.eq(snap.program.id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .filter(|e| {
-            crate::ssr::clock::date_of(e.created_at) <= as_of
-                && e.withdrawn_at.is_none_or(|w| as_of < crate::ssr::clock::date_of(w))
-        })
-        .map(|e| (e.person_id, e))
-        .collect();
+    let exemptions = coverage::exemptions_on(&state.db, snap.program.id, as_of).await?;
     let mut missing = vec![];
     let mut exempt = vec![];
     for s in &snap.statuses {
@@ -283,128 +241,23 @@ pub async fn get_person_record(id: i64) -> Result<PersonRecord, ApiError> {
     }
 }
 
+/// The outreach checks both forms share: the agency is in the caller's scope and the kind is
+/// one of the two audiences.
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr_cov {
-    use super::{OutreachLine, ProgramDto};
-    use crate::ssr::db::entities::{agency, outreach_event, outreach_population, program};
-    use crate::ssr::state::AppState;
-    use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
-    use std::collections::HashMap;
-
-    /// The day of the program's latest change after its creation (revision 2 or later).
-    pub async fn last_change(state: &AppState, program_id: i64) -> Result<Option<chrono::NaiveDate>, DbErr> {
-        use crate::ssr::db::entities::program_revision;
-        Ok(program_revision::Entity::find()
-            .filter(program_revision::Column::ProgramId.eq(program_id))
-            .filter(program_revision::Column::Revision.gt(1))
-            .order_by_desc(program_revision::Column::Revision)
-            .one(&state.db)
-            .await?
-            .map(|r| crate::ssr::clock::date_of(r.changed_at)))
+async fn outreach_target(
+    state: &crate::ssr::state::AppState,
+    user: &crate::ssr::auth::AuthUser,
+    agency_id: i64,
+    kind: &str,
+) -> Result<(), ApiError> {
+    use crate::api::guard;
+    guard::agency_in_scope(state, user, agency_id).await?;
+    if kind != "sellers" && kind != "consumers" {
+        return Err(guard::refuse(ApiError::Invalid(
+            "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
+        )));
     }
-
-    /// The outreach checks both forms share: the agency is in the caller's scope and the kind
-    /// is one of the two audiences.
-    pub async fn outreach_target(
-        state: &AppState,
-        user: &crate::ssr::auth::AuthUser,
-        agency_id: i64,
-        kind: &str,
-    ) -> Result<(), crate::api::error::ApiError> {
-        use crate::api::error::ApiError;
-        use crate::api::guard;
-        guard::agency_in_scope(state, user, agency_id).await?;
-        if kind != "sellers" && kind != "consumers" {
-            return Err(guard::refuse(ApiError::Invalid(
-                "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
-            )));
-        }
-        Ok(())
-    }
-
-    /// Every active program.
-    pub async fn programs(state: &AppState) -> Result<Vec<ProgramDto>, DbErr> {
-        let titles = crate::ssr::content::titles(state);
-        let rows = program::Entity::find()
-            .filter(program::Column::Active.eq(true))
-            .order_by_asc(program::Column::Id)
-            .all(&state.db)
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for p in rows {
-            let courses = p
-                .course_list()?
-                .into_iter()
-                .map(|c| {
-                    let t = titles.get(&c).cloned().unwrap_or_else(|| c.clone());
-                    (c, t)
-                })
-                .collect();
-            out.push(ProgramDto {
-                id: p.id,
-                courses,
-                positions: p.position_list()?,
-                code: p.code,
-                name: p.name,
-                description: p.description,
-                deadline: p.deadline,
-                threshold_percent: p.threshold_percent.clamp(0, 100) as u32,
-                rule: p.course_rule,
-                metric: p.metric,
-                enforcement_only: p.enforcement_only,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Outreach per agency of the subtree (agencies with events or a known population).
-    pub async fn outreach(state: &AppState, root: &agency::Model) -> Result<Vec<OutreachLine>, DbErr> {
-        let agencies: HashMap<i64, String> = agency::Entity::find()
-            .filter(agency::Column::Path.starts_with(&root.path))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.name))
-            .collect();
-        let ids: Vec<i64> = agencies.keys().copied().collect();
-        let events = outreach_event::Entity::find()
-            .filter(outreach_event::Column::AgencyId.is_in(ids.clone()))
-            .all(&state.db)
-            .await?;
-        let pops = outreach_population::Entity::find()
-            .filter(outreach_population::Column::AgencyId.is_in(ids))
-            .all(&state.db)
-            .await?;
-        let mut lines: std::collections::BTreeMap<(String, String), OutreachLine> = Default::default();
-        for p in pops {
-            let name = agencies.get(&p.agency_id).cloned().unwrap_or_default();
-            lines.insert(
-                (name.clone(), p.kind.clone()),
-                OutreachLine {
-                    agency_name: name,
-                    kind: p.kind,
-                    events: 0,
-                    reached: 0,
-                    population: Some(p.population),
-                    source: Some(p.source),
-                },
-            );
-        }
-        for e in events {
-            let name = agencies.get(&e.agency_id).cloned().unwrap_or_default();
-            let l = lines.entry((name.clone(), e.kind.clone())).or_insert(OutreachLine {
-                agency_name: name,
-                kind: e.kind,
-                events: 0,
-                reached: 0,
-                population: None,
-                source: None,
-            });
-            l.events += 1;
-            l.reached += e.reached;
-        }
-        Ok(lines.into_values().collect())
-    }
+    Ok(())
 }
 
 /// Records an outreach event (a session for sellers on platforms, or a consumer campaign) for
@@ -423,10 +276,8 @@ pub async fn record_outreach(
 ) -> Result<(), ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::db::entities::outreach_event;
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    ssr_cov::outreach_target(&state, &user, agency_id, &kind).await?;
+    outreach_target(&state, &user, agency_id, &kind).await?;
     let today = crate::ssr::clock::today();
     let held_on = NaiveDate::parse_from_str(held_on.trim(), "%Y-%m-%d")
         .ok()
@@ -447,17 +298,7 @@ pub async fn record_outreach(
             "Số lượt tiếp cận phải từ 0 đến 10 000 000.".into(),
         )));
     }
-    outreach_event::ActiveModel {
-        agency_id: Set(agency_id),
-        held_on: Set(held_on),
-        kind: Set(kind),
-        title: Set(title),
-        reached: Set(reached),
-        created_at: Set(crate::ssr::clock::now()),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await?;
+    crate::ssr::coverage::outreach::record(&state.db, agency_id, held_on, kind, title, reached).await?;
     Ok(())
 }
 
@@ -477,11 +318,8 @@ pub async fn set_outreach_population(
 ) -> Result<(), ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::db::entities::outreach_population;
-    use sea_orm::sea_query::OnConflict;
-    use sea_orm::{ActiveValue::Set, EntityTrait};
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    ssr_cov::outreach_target(&state, &user, agency_id, &kind).await?;
+    outreach_target(&state, &user, agency_id, &kind).await?;
     if !(1..=100_000_000).contains(&population) {
         return Err(guard::refuse(ApiError::Invalid(
             "Tổng số phải từ 1 đến 100 000 000.".into(),
@@ -493,22 +331,6 @@ pub async fn set_outreach_population(
             "Ghi nguồn số liệu (tối đa 200 ký tự), ví dụ \"Sở Công Thương, 10/2026\".".into(),
         )));
     }
-    outreach_population::Entity::insert(outreach_population::ActiveModel {
-        agency_id: Set(agency_id),
-        kind: Set(kind),
-        population: Set(population),
-        source: Set(source),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([outreach_population::Column::AgencyId, outreach_population::Column::Kind])
-            .update_columns([
-                outreach_population::Column::Population,
-                outreach_population::Column::Source,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(&state.db)
-    .await?;
+    crate::ssr::coverage::outreach::set_population(&state.db, agency_id, kind, population, source).await?;
     Ok(())
 }

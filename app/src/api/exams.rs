@@ -206,19 +206,15 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
 pub async fn load_attempt_result(course: String, attempt: i64) -> Result<AttemptResult, ApiError> {
     use crate::api::guard;
     use crate::domain::content::Review;
+    use crate::domain::exam::GradedItem;
     use crate::domain::grading::{PublicKind, Response, public_view};
     use crate::domain::identity::Role;
     use crate::i18n::T;
-    use crate::ssr::attempts::GradedItem;
-    use crate::ssr::db::entities::{attempt as att, certificate, completion};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (state, user) = guard::require(&Role::ALL).await?;
     let lang = crate::i18n::request_lang();
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
-    let a = att::Entity::find_by_id(attempt)
-        .one(&state.db)
+    let a = crate::ssr::attempts::submitted(&state.db, pid, &course, attempt)
         .await?
-        .filter(|a| a.person_id == pid && a.course_id == course && a.submitted_at.is_some())
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let loaded = state.content.get();
     let c = loaded
@@ -279,18 +275,7 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
             })
             .collect()
     });
-    let certificate = match completion::Entity::find()
-        .filter(completion::Column::AttemptId.eq(a.id))
-        .one(&state.db)
-        .await?
-    {
-        Some(done) => certificate::Entity::find()
-            .filter(certificate::Column::CompletionId.eq(done.id))
-            .one(&state.db)
-            .await?
-            .map(|c| c.number),
-        None => None,
-    };
+    let certificate = crate::ssr::attempts::certificate_earned(&state.db, a.id).await?;
     Ok(AttemptResult {
         course_id: c.id.as_str().to_string(),
         course_title: c.meta.title.clone(),

@@ -7,35 +7,9 @@ use super::catalog::CourseSummary;
 use super::error::ApiError;
 use crate::domain::content::Heading;
 use crate::domain::grading::PublicQuestion;
+pub use crate::domain::progress::{ExamStatus, Progress};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// Where a learner stands with one course.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Progress {
-    pub lessons_read: usize,
-    pub lessons_total: usize,
-    pub exam: ExamStatus,
-    /// Number of the current certificate, if any.
-    pub certificate: Option<String>,
-    /// `dd/mm/yyyy`; `None` = never expires (or no certificate).
-    pub valid_until: Option<String>,
-    pub complete: bool,
-    /// Certified, but inside the recertification window (or expired): the course is open again.
-    pub recertify: bool,
-    /// The first unread lesson, to resume at.
-    pub resume: Option<u32>,
-}
-
-/// The exam part of a learner's progress.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum ExamStatus {
-    NoExam,
-    NotTaken,
-    InProgress,
-    Failed { best: u32, attempts: u32 },
-    Passed { score: u32 },
-}
 
 /// A course I must take.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,22 +118,18 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
     let Some(pid) = user.person_id else {
         return Ok(MyCourses {
             assigned: vec![],
-            others: lib
-                .courses
-                .iter()
-                .map(|c| (super::catalog::summary::of(c), None))
-                .collect(),
+            others: lib.courses.iter().map(|c| (CourseSummary::from(c), None)).collect(),
             learner: false,
         });
     };
-    let records = server::Records::load(&state.db, pid).await?;
+    let records = crate::ssr::learning::Records::load(&state.db, pid).await?;
     let today = crate::ssr::clock::today();
     let mut assigned = Vec::new();
     for a in &records.assignments {
         let Some(c) = lib.course(&a.course_id) else { continue };
         assigned.push(AssignedCourse {
-            course: super::catalog::summary::of(c),
-            due: server::date(a.due),
+            course: CourseSummary::from(c),
+            due: crate::i18n::fmt_date(a.due),
             overdue: a.due < today,
             programs: a.programs.clone(),
             progress: records.progress(c, today),
@@ -172,7 +142,7 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
         .map(|c| {
             let p = records.progress(c, today);
             let started = p.lessons_read > 0 || p.exam != ExamStatus::NotTaken;
-            (super::catalog::summary::of(c), started.then_some(p))
+            (CourseSummary::from(c), started.then_some(p))
         })
         .collect();
     Ok(MyCourses {
@@ -199,12 +169,12 @@ pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let today = crate::ssr::clock::today();
     let records = match user.person_id {
-        Some(pid) => Some(server::Records::load(&state.db, pid).await?),
+        Some(pid) => Some(crate::ssr::learning::Records::load(&state.db, pid).await?),
         None => None,
     };
     let read = records.as_ref().map(|r| r.read_in(c.id.as_str())).unwrap_or_default();
     Ok(CourseDetail {
-        summary: super::catalog::summary::of(c),
+        summary: CourseSummary::from(c),
         intro_html: c.intro_html.clone(),
         lessons: c
             .lessons
@@ -225,7 +195,7 @@ pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
             r.assignments
                 .iter()
                 .find(|a| a.course_id == c.id.as_str())
-                .map(|a| server::date(a.due))
+                .map(|a| crate::i18n::fmt_date(a.due))
         }),
     })
 }
@@ -337,107 +307,4 @@ pub async fn load_lesson(course: String, number: u32, query: String) -> Result<L
         read,
         learner: user.person_id.is_some(),
     })
-}
-
-/// Server-side helpers shared by the learning, exam and certificate endpoints.
-#[cfg(feature = "ssr")]
-pub(crate) mod server {
-    use super::{ExamStatus, Progress};
-    use crate::domain::assignment::Assignment;
-    use crate::domain::content::Course;
-    use crate::domain::progress::{is_complete, reopened};
-    use crate::ssr::db::entities::{attempt, certificate, completion};
-    use crate::ssr::learning;
-    use chrono::NaiveDate;
-    use sea_orm::{ConnectionTrait, DbErr};
-    use std::collections::HashMap;
-
-    /// `dd/mm/yyyy`, as Vietnamese documents write dates.
-    pub fn date(d: NaiveDate) -> String {
-        d.format("%d/%m/%Y").to_string()
-    }
-
-    /// Everything about one official's learning, loaded once per request.
-    pub struct Records {
-        pub assignments: Vec<Assignment>,
-        pub read: HashMap<String, Vec<u32>>,
-        pub attempts: Vec<attempt::Model>,
-        pub completions: Vec<completion::Model>,
-        pub certificates: Vec<certificate::Model>,
-    }
-
-    impl Records {
-        pub async fn load(db: &impl ConnectionTrait, person_id: i64) -> Result<Records, DbErr> {
-            let assignments = match learning::learner(db, person_id).await? {
-                Some(l) => learning::assigned(db, &l).await?,
-                None => vec![],
-            };
-            Ok(Records {
-                assignments,
-                read: learning::lessons_read(db, person_id).await?,
-                attempts: learning::attempts_of(db, person_id).await?,
-                completions: learning::completions_of(db, person_id).await?,
-                certificates: learning::certificates_of(db, person_id).await?,
-            })
-        }
-
-        pub fn read_in(&self, course_id: &str) -> Vec<u32> {
-            self.read.get(course_id).cloned().unwrap_or_default()
-        }
-
-        /// Progress in `c` on `today`.
-        pub fn progress(&self, c: &Course, today: NaiveDate) -> Progress {
-            let id = c.id.as_str();
-            let read = self.read_in(id);
-            let lessons_read = c.lessons.iter().filter(|l| read.contains(&l.number)).count();
-            let cert = learning::current_certificate(&self.certificates, id);
-            let last_completion = self
-                .completions
-                .iter()
-                .filter(|x| x.course_id == id)
-                .map(|x| x.completed_at)
-                .max();
-            // Attempts of the current cycle (since the last completion).
-            let cycle: Vec<&attempt::Model> = self
-                .attempts
-                .iter()
-                .filter(|a| a.course_id == id && last_completion.is_none_or(|t| a.started_at > t))
-                .collect();
-            let recertify = cert.is_some_and(|c| reopened(c.valid_until, today));
-            let exam = if c.exam.is_none() {
-                ExamStatus::NoExam
-            } else if let (Some(cert), false) = (cert, recertify) {
-                let score = self
-                    .completions
-                    .iter()
-                    .find(|x| x.id == cert.completion_id)
-                    .and_then(|x| x.score_percent)
-                    .unwrap_or(0);
-                ExamStatus::Passed { score: score as u32 }
-            } else if cycle.iter().any(|a| a.submitted_at.is_none()) {
-                ExamStatus::InProgress
-            } else if cycle.is_empty() {
-                ExamStatus::NotTaken
-            } else {
-                ExamStatus::Failed {
-                    best: cycle.iter().filter_map(|a| a.score_percent).max().unwrap_or(0) as u32,
-                    attempts: cycle.len() as u32,
-                }
-            };
-            let passed = matches!(exam, ExamStatus::Passed { .. });
-            Progress {
-                lessons_read,
-                lessons_total: c.lessons.len(),
-                // A certificate is only ever issued on completion; without an exam, reading
-                // every lesson is completion enough.
-                complete: (cert.is_some() && !recertify)
-                    || (c.exam.is_none() && is_complete(lessons_read, c.lessons.len(), passed, false)),
-                exam,
-                certificate: cert.map(|c| c.number.clone()),
-                valid_until: cert.and_then(|c| c.valid_until).map(date),
-                recertify,
-                resume: c.lessons.iter().map(|l| l.number).find(|n| !read.contains(n)),
-            }
-        }
-    }
 }

@@ -56,7 +56,7 @@ pub async fn agency_overview() -> Result<Vec<AgencyRow>, ApiError> {
     let agencies = queries::agencies_in_scope(&state.db, user.scope.as_ref()).await?;
     let ids: Vec<i64> = agencies.iter().map(|a| a.id).collect();
     let counts = queries::people_counts(&state.db, &ids).await?;
-    Ok(ssr_rows::rows(&agencies, &counts))
+    Ok(agency_rows(&agencies, &counts))
 }
 
 /// One page (50 a page) of the active officials of an agency and its sub-agencies, if the
@@ -86,7 +86,7 @@ pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<Pe
     let names: std::collections::HashMap<i64, String> = subtree.iter().map(|a| (a.id, a.name.clone())).collect();
     let ids: Vec<i64> = subtree.iter().map(|a| a.id).collect();
     let counts = queries::people_counts(&state.db, &ids).await?;
-    let row = ssr_rows::rows(&subtree, &counts)
+    let row = agency_rows(&subtree, &counts)
         .into_iter()
         .next()
         .ok_or(ApiError::NotFound)?;
@@ -119,11 +119,9 @@ pub async fn list_people(agency_id: i64, search: String, page: u64) -> Result<Pe
 pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::db::entities::person;
     use crate::ssr::db::queries;
-    use sea_orm::EntityTrait;
     let (state, user) = guard::require(&Role::ALL).await?;
-    let p = person::Entity::find_by_id(id).one(&state.db).await?;
+    let p = queries::person(&state.db, id).await?;
     let Some(p) = p else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
@@ -147,45 +145,42 @@ pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
     })
 }
 
+/// Agencies as rows, with direct counts and counts rolled up the tree (via each agency's path).
 #[cfg(feature = "ssr")]
-mod ssr_rows {
-    use super::AgencyRow;
-    use crate::ssr::db::{entities::agency, queries::AgencyCount};
-    use std::collections::HashMap;
-
-    /// Rows with direct counts and counts rolled up the tree (via each agency's path).
-    pub fn rows(agencies: &[agency::Model], counts: &[AgencyCount]) -> Vec<AgencyRow> {
-        let direct: HashMap<i64, (i64, i64)> = counts
-            .iter()
-            .map(|c| (c.agency_id, (c.people, c.enforcement)))
-            .collect();
-        let base_depth = agencies.iter().map(|a| a.path.matches('/').count()).min().unwrap_or(0);
-        let mut totals: HashMap<i64, (i64, i64)> = HashMap::new();
-        for a in agencies {
-            let (p, e) = direct.get(&a.id).copied().unwrap_or_default();
-            for anc in a.path.split('/').filter_map(|s| s.parse::<i64>().ok()) {
-                let t = totals.entry(anc).or_default();
-                t.0 += p;
-                t.1 += e;
-            }
+fn agency_rows(
+    agencies: &[crate::ssr::db::entities::agency::Model],
+    counts: &[crate::ssr::db::queries::AgencyCount],
+) -> Vec<AgencyRow> {
+    let direct: std::collections::HashMap<i64, (i64, i64)> = counts
+        .iter()
+        .map(|c| (c.agency_id, (c.people, c.enforcement)))
+        .collect();
+    let base_depth = agencies.iter().map(|a| a.path.matches('/').count()).min().unwrap_or(0);
+    let mut totals: std::collections::HashMap<i64, (i64, i64)> = std::collections::HashMap::new();
+    for a in agencies {
+        let (p, e) = direct.get(&a.id).copied().unwrap_or_default();
+        for anc in a.path.split('/').filter_map(|s| s.parse::<i64>().ok()) {
+            let t = totals.entry(anc).or_default();
+            t.0 += p;
+            t.1 += e;
         }
-        agencies
-            .iter()
-            .map(|a| {
-                let (people, enforcement) = direct.get(&a.id).copied().unwrap_or_default();
-                let (people_total, enforcement_total) = totals.get(&a.id).copied().unwrap_or_default();
-                AgencyRow {
-                    id: a.id,
-                    code: a.code.clone(),
-                    name: a.name.clone(),
-                    kind: a.kind.clone(),
-                    depth: a.path.matches('/').count() - base_depth,
-                    people,
-                    enforcement,
-                    people_total,
-                    enforcement_total,
-                }
-            })
-            .collect()
     }
+    agencies
+        .iter()
+        .map(|a| {
+            let (people, enforcement) = direct.get(&a.id).copied().unwrap_or_default();
+            let (people_total, enforcement_total) = totals.get(&a.id).copied().unwrap_or_default();
+            AgencyRow {
+                id: a.id,
+                code: a.code.clone(),
+                name: a.name.clone(),
+                kind: a.kind.clone(),
+                depth: a.path.matches('/').count() - base_depth,
+                people,
+                enforcement,
+                people_total,
+                enforcement_total,
+            }
+        })
+        .collect()
 }

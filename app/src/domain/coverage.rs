@@ -24,6 +24,19 @@ use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// Outreach (the plan's other two 100 % targets) for an agency subtree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutreachLine {
+    pub agency_name: String,
+    /// `sellers` or `consumers`
+    pub kind: String,
+    pub events: u64,
+    pub reached: i64,
+    pub population: Option<i64>,
+    /// Where the known population comes from.
+    pub source: Option<String>,
+}
+
 /// How the required courses combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CourseRule {

@@ -14,6 +14,83 @@ pub const RULES: [&str; 2] = ["all", "any"];
 /// The two ways a course counts.
 pub const METRICS: [&str; 2] = ["valid_at_deadline", "ever_completed"];
 
+/// A program as the picker and the headline show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgramDto {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub deadline: NaiveDate,
+    pub threshold_percent: u32,
+    /// (course id, title)
+    pub courses: Vec<(String, String)>,
+    /// `all` or `any`
+    pub rule: String,
+    /// `valid_at_deadline` or `ever_completed`
+    pub metric: String,
+    pub enforcement_only: bool,
+    pub positions: Vec<String>,
+}
+
+/// A program in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgramRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub root_name: String,
+    pub deadline: NaiveDate,
+    pub threshold_percent: u32,
+    pub courses: usize,
+    pub active: bool,
+    pub can_edit: bool,
+    /// Exemptions in force, within the caller's scope.
+    pub exempt: u64,
+    pub revisions: u64,
+}
+
+/// A choice of agency for the program's root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgencyOption {
+    pub id: i64,
+    pub name: String,
+    pub depth: usize,
+}
+
+/// One revision in a program's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisionDto {
+    pub revision: i32,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub reason: String,
+    /// Empty for the first revision (the program as created).
+    pub changes: Vec<Change>,
+}
+
+/// Everything the program page needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgramEditor {
+    /// None for a new program.
+    pub id: Option<i64>,
+    pub can_edit: bool,
+    /// The saved program (or a new program's starting point).
+    pub draft: ProgramDraft,
+    /// What the checker knows (the page checks a returned draft with the same rules).
+    pub known: Known,
+    pub agencies: Vec<AgencyOption>,
+    /// (id, title) of the library's courses.
+    pub courses: Vec<(String, String)>,
+    /// Positions on the roster, for the population's checkboxes.
+    pub positions: Vec<String>,
+    pub history: Vec<RevisionDto>,
+    /// Within the caller's scope, newest first.
+    pub exemptions: Vec<crate::domain::record::ExemptionDto>,
+    /// Today's counts in the caller's scope under the saved rule (None for a new program).
+    pub today: Option<crate::domain::coverage::Counts>,
+}
+
 /// A program's rule, checked. What the `programs` row holds and each revision records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramSpec {

@@ -8,6 +8,33 @@ use serde::{Deserialize, Serialize};
 /// Days before expiry when a course reopens for recertification.
 pub const RECERT_WINDOW_DAYS: i64 = 60;
 
+/// Where a learner stands with one course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub lessons_read: usize,
+    pub lessons_total: usize,
+    pub exam: ExamStatus,
+    /// Number of the current certificate, if any.
+    pub certificate: Option<String>,
+    /// `dd/mm/yyyy`; `None` = never expires (or no certificate).
+    pub valid_until: Option<String>,
+    pub complete: bool,
+    /// Certified, but inside the recertification window (or expired): the course is open again.
+    pub recertify: bool,
+    /// The first unread lesson, to resume at.
+    pub resume: Option<u32>,
+}
+
+/// The exam part of a learner's progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ExamStatus {
+    NoExam,
+    NotTaken,
+    InProgress,
+    Failed { best: u32, attempts: u32 },
+    Passed { score: u32 },
+}
+
 /// A course is complete when every lesson is read and the exam passed (a course without an
 /// exam: when every lesson is read).
 pub fn is_complete(lessons_read: usize, lessons_total: usize, exam_passed: bool, has_exam: bool) -> bool {

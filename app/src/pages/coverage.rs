@@ -38,10 +38,7 @@ pub fn fmt_pct(lang: Lang, p: f64) -> String {
     }
 }
 
-/// `dd/mm/yyyy`.
-pub fn fmt_date(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
+pub use crate::i18n::fmt_date;
 
 /// The label of a RAG rating.
 pub fn rag_label(r: Rag, lang: Lang) -> &'static str {

@@ -48,7 +48,16 @@ fn Record(r: PersonRecord) -> impl IntoView {
     let person_id = r.id;
     let back = format!("/people/{}", r.id);
     let exemptions = r.exemptions.clone();
+    // A problem is shown beside the exemption form of its program; when that form is not shown
+    // (already exempt, not in the population), at the top of the page instead.
+    let form_shown = |pid: i64| {
+        r.programs
+            .iter()
+            .any(|p| p.program_id == pid && can_manage && p.in_population && p.exemption_id.is_none())
+    };
+    let top_problem = problem.filter(|_| !for_program.is_some_and(form_shown));
     view! {
+        {top_problem.map(|e| view! { <p class="alert error" role="alert">{e.message(lang)}</p> })}
         {withdrawn.then(|| view! { <p class="alert ok" role="status">{T::ExemptionWithdrawn.get(lang)}</p> })}
         {revoked.then(|| view! { <p class="alert ok" role="status">{T::CertificateRevoked.get(lang)}</p> })}
         {revoke_error.map(|e| view! { <p class="alert error" role="alert">{e.message(lang)}</p> })}

@@ -396,3 +396,32 @@ pub async fn submit(
         .await?
         .ok_or(AttemptError::NotFound)
 }
+/// `person_id`'s submitted attempt `id` at `course_id`; `None` for anyone else's, another
+/// course's or one still open.
+pub async fn submitted(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: &str,
+    id: i64,
+) -> Result<Option<attempt::Model>, DbErr> {
+    Ok(attempt::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|a| a.person_id == person_id && a.course_id == course_id && a.submitted_at.is_some()))
+}
+
+/// The number of the certificate an attempt earned, if it completed the course.
+pub async fn certificate_earned(db: &impl ConnectionTrait, attempt_id: i64) -> Result<Option<String>, DbErr> {
+    let Some(done) = completion::Entity::find()
+        .filter(completion::Column::AttemptId.eq(attempt_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::CompletionId.eq(done.id))
+        .one(db)
+        .await?
+        .map(|c| c.number))
+}

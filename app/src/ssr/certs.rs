@@ -145,6 +145,84 @@ pub fn qr_svg(data: &str) -> String {
     }
 }
 
+// ---- Finding a certificate by number (the certificate page, the public verification) ----
+
+use crate::domain::progress::CertStatus;
+use crate::ssr::db::entities::{agency, certificate, completion, person};
+use crate::ssr::state::AppState;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+
+pub struct Found {
+    pub cert: certificate::Model,
+    pub completion: Option<completion::Model>,
+    pub person: person::Model,
+    pub agency: agency::Model,
+    pub course_title: String,
+}
+
+impl Found {
+    pub fn status(&self) -> CertStatus {
+        CertStatus::of(
+            self.cert.valid_until,
+            self.cert.revoked_at.is_some(),
+            crate::ssr::clock::today(),
+        )
+    }
+}
+
+/// The certificate with this number and what it is about.
+pub async fn find(state: &AppState, number: &str) -> Result<Option<Found>, DbErr> {
+    let Some(cert) = certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let completion = completion::Entity::find_by_id(cert.completion_id)
+        .one(&state.db)
+        .await?;
+    let Some(person) = person::Entity::find_by_id(cert.person_id).one(&state.db).await? else {
+        return Ok(None);
+    };
+    let Some(agency) = agency::Entity::find_by_id(person.agency_id).one(&state.db).await? else {
+        return Ok(None);
+    };
+    let course_title = state
+        .content
+        .get()
+        .library
+        .course(&cert.course_id)
+        .map(|c| c.meta.title.clone())
+        .unwrap_or_else(|| cert.course_id.clone());
+    Ok(Some(Found {
+        cert,
+        completion,
+        person,
+        agency,
+        course_title,
+    }))
+}
+
+/// Where the site is reached: `TAPHUAN_PUBLIC_URL`, else this request's Host.
+pub async fn base_url(state: &AppState) -> String {
+    if let Some(u) = &state.config.public_url {
+        return u.clone();
+    }
+    let host = leptos_axum::extract::<http::request::Parts>()
+        .await
+        .ok()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(String::from)
+        })
+        .unwrap_or_else(|| state.leptos_options.site_addr.to_string());
+    let scheme = if state.config.cookie_secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,9 @@
 
 use super::db::entities::{agency, attempt, certificate, completion, lesson_progress, person, program};
 use crate::domain::assignment::{Assignment, Official, ProgramRule, assignments};
+use crate::domain::content::Course;
+use crate::domain::progress::{ExamStatus, Progress, is_complete, reopened};
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -140,4 +143,88 @@ pub fn current_certificate<'a>(certs: &'a [certificate::Model], course_id: &str)
         .iter()
         .filter(|c| c.course_id == course_id && c.revoked_at.is_none())
         .max_by_key(|c| c.id)
+}
+
+/// Everything about one official's learning, loaded once per request.
+pub struct Records {
+    pub assignments: Vec<Assignment>,
+    pub read: HashMap<String, Vec<u32>>,
+    pub attempts: Vec<attempt::Model>,
+    pub completions: Vec<completion::Model>,
+    pub certificates: Vec<certificate::Model>,
+}
+
+impl Records {
+    pub async fn load(db: &impl ConnectionTrait, person_id: i64) -> Result<Records, DbErr> {
+        let assignments = match learner(db, person_id).await? {
+            Some(l) => assigned(db, &l).await?,
+            None => vec![],
+        };
+        Ok(Records {
+            assignments,
+            read: lessons_read(db, person_id).await?,
+            attempts: attempts_of(db, person_id).await?,
+            completions: completions_of(db, person_id).await?,
+            certificates: certificates_of(db, person_id).await?,
+        })
+    }
+
+    pub fn read_in(&self, course_id: &str) -> Vec<u32> {
+        self.read.get(course_id).cloned().unwrap_or_default()
+    }
+
+    /// Progress in `c` on `today`.
+    pub fn progress(&self, c: &Course, today: NaiveDate) -> Progress {
+        let id = c.id.as_str();
+        let read = self.read_in(id);
+        let lessons_read = c.lessons.iter().filter(|l| read.contains(&l.number)).count();
+        let cert = current_certificate(&self.certificates, id);
+        let last_completion = self
+            .completions
+            .iter()
+            .filter(|x| x.course_id == id)
+            .map(|x| x.completed_at)
+            .max();
+        // Attempts of the current cycle (since the last completion).
+        let cycle: Vec<&attempt::Model> = self
+            .attempts
+            .iter()
+            .filter(|a| a.course_id == id && last_completion.is_none_or(|t| a.started_at > t))
+            .collect();
+        let recertify = cert.is_some_and(|c| reopened(c.valid_until, today));
+        let exam = if c.exam.is_none() {
+            ExamStatus::NoExam
+        } else if let (Some(cert), false) = (cert, recertify) {
+            let score = self
+                .completions
+                .iter()
+                .find(|x| x.id == cert.completion_id)
+                .and_then(|x| x.score_percent)
+                .unwrap_or(0);
+            ExamStatus::Passed { score: score as u32 }
+        } else if cycle.iter().any(|a| a.submitted_at.is_none()) {
+            ExamStatus::InProgress
+        } else if cycle.is_empty() {
+            ExamStatus::NotTaken
+        } else {
+            ExamStatus::Failed {
+                best: cycle.iter().filter_map(|a| a.score_percent).max().unwrap_or(0) as u32,
+                attempts: cycle.len() as u32,
+            }
+        };
+        let passed = matches!(exam, ExamStatus::Passed { .. });
+        Progress {
+            lessons_read,
+            lessons_total: c.lessons.len(),
+            // A certificate is only ever issued on completion; without an exam, reading
+            // every lesson is completion enough.
+            complete: (cert.is_some() && !recertify)
+                || (c.exam.is_none() && is_complete(lessons_read, c.lessons.len(), passed, false)),
+            exam,
+            certificate: cert.map(|c| c.number.clone()),
+            valid_until: cert.and_then(|c| c.valid_until).map(crate::i18n::fmt_date),
+            recertify,
+            resume: c.lessons.iter().map(|l| l.number).find(|n| !read.contains(n)),
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Server-only plumbing used by the server functions in `api/`: configuration, state, the
 //! database, authentication, the content catalogue and the demo seed. Compiled only with `ssr`.
 
+pub mod accounts;
 pub mod attempts;
 pub mod auth;
 pub mod certs;

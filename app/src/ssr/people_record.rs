@@ -3,7 +3,7 @@
 //! official's current agency; the official themself.
 
 use super::auth::AuthUser;
-use super::db::entities::{agency, certificate, membership, person, program};
+use super::db::entities::{certificate, membership, person, program};
 use super::state::AppState;
 use crate::domain::coverage::{Index, Status};
 use crate::domain::identity::Role;
@@ -26,12 +26,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
     let Some(current) = super::db::queries::agency_in_scope(db, scope, p.agency_id).await? else {
         return Ok(None);
     };
-    let names: HashMap<i64, String> = agency::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
+    let names = crate::ssr::db::queries::agency_names(db).await?;
     let periods = membership::Entity::find()
         .filter(membership::Column::PersonId.eq(p.id))
         .order_by_asc(membership::Column::ValidFrom)

@@ -10,6 +10,7 @@
 //! [`rebuild_credits`] recomputes the table from scratch (tests compare the two).
 
 pub mod export;
+pub mod outreach;
 
 use super::db::entities::{agency, certificate, completion, course_credit, exemption, membership, person, program};
 use crate::domain::coverage::{
@@ -458,4 +459,22 @@ pub fn tree_order(agencies: Vec<agency::Model>) -> Vec<agency::Model> {
         out.push(a);
     }
     out
+}
+
+/// The exemption of each official from `program_id` in force on `as_of` (recorded on or
+/// before it and not withdrawn by then: a later withdrawal does not change the past).
+pub async fn exemptions_on(
+    db: &impl ConnectionTrait,
+    program_id: i64,
+    as_of: NaiveDate,
+) -> Result<HashMap<i64, exemption::Model>, DbErr> {
+    use crate::ssr::clock::date_of;
+    Ok(exemption::Entity::find()
+        .filter(exemption::Column::ProgramId.eq(program_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|e| date_of(e.created_at) <= as_of && e.withdrawn_at.is_none_or(|w| as_of < date_of(w)))
+        .map(|e| (e.person_id, e))
+        .collect())
 }

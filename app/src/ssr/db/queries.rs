@@ -9,6 +9,21 @@ use sea_orm::{
     QuerySelect,
 };
 
+/// Every agency's name by id (closed and merged ones too: history names them).
+pub async fn agency_names(db: &impl ConnectionTrait) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    Ok(agency::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect())
+}
+
+/// The official with this id, if any.
+pub async fn person(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find_by_id(id).one(db).await
+}
+
 /// Agencies inside `scope` (all of them for `None`) in tree order: parents before children,
 /// siblings by id (so "Đội số 2" comes before "Đội số 10", which text order of paths would not do).
 pub async fn agencies_in_scope(db: &impl ConnectionTrait, scope: Option<&Scope>) -> Result<Vec<agency::Model>, DbErr> {
