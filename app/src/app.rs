@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                     <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=pages::sign_in::SignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/activate") view=pages::activate::Activate ssr=SsrMode::Async/>
                     <Route path=path!("/learn") view=pages::learn::Learn ssr=SsrMode::Async/>
                     <Route path=path!("/content") view=pages::content::ContentLibrary ssr=SsrMode::Async/>
                     <Route path=path!("/coverage") view=pages::coverage::Coverage ssr=SsrMode::Async/>

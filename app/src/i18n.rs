@@ -414,6 +414,26 @@ messages! {
     AgencyColumns => "Cột: mã đơn vị, tên đơn vị, mã đơn vị cấp trên; không bắt buộc: hiệu lực từ, hiệu lực đến (dd/mm/yyyy), sáp nhập vào (mã đơn vị). Đơn vị đổi tên, sáp nhập hay giải thể giữ lại lịch sử của mình.", "Columns: agency code, name, parent code; optional: valid from, valid to (dd/mm/yyyy), merged into (agency code). Renamed, merged or closed agencies keep their history.";
     Before => "Trước", "Before";
     After => "Sau", "After";
+    ActivateTitle => "Kích hoạt tài khoản", "Activate your account";
+    ActivateLead => "Lần đầu đăng nhập, hoặc vừa được cấp mã đặt lại mật khẩu: nhập tên đăng nhập và mã trên phiếu, rồi tự đặt mật khẩu của mình.", "Signing in for the first time, or given a reset code: enter your username and the code on your slip, then choose your own password.";
+    OneTimeCode => "Mã trên phiếu", "Code from your slip";
+    OneTimeCodeHint => "12 ký tự, ví dụ 7KQ2-MX9D-41TB (không phân biệt chữ hoa, chữ thường).", "12 characters, e.g. 7KQ2-MX9D-41TB (upper or lower case).";
+    NewPassword => "Mật khẩu mới", "New password";
+    NewPasswordHint => "Ít nhất 8 ký tự, không cần ký tự đặc biệt. Một câu ngắn dễ nhớ là mật khẩu tốt. Được dán từ trình quản lý mật khẩu.", "At least 8 characters; no special characters needed. A short sentence you remember makes a good password. Pasting is fine.";
+    ShowPassword => "Hiện mật khẩu", "Show password";
+    SetPasswordAndSignIn => "Đặt mật khẩu và đăng nhập", "Set password and sign in";
+    BadCode => "Tên đăng nhập hoặc mã không đúng, mã đã dùng hoặc đã hết hạn. Xin người quản lý đơn vị cấp mã mới nếu cần.", "Wrong username or code, or the code was used or has expired. Ask your unit's manager for a new code if needed.";
+    FirstSignIn => "Lần đầu đăng nhập hoặc có mã đặt lại mật khẩu?", "First sign-in, or have a reset code?";
+    ActivateLink => "Kích hoạt tài khoản", "Activate your account";
+    CodesTitle => "Mã kích hoạt cho cán bộ", "Activation codes for officials";
+    CodesLead => "Mỗi cán bộ trong danh sách có một tài khoản (tên đăng nhập là mã cán bộ). Người chưa tự đặt mật khẩu cần mã kích hoạt: in phiếu A4 để phát tận tay, hoặc tải XLSX. Mỗi lần in là cấp mã mới; phiếu in trước không còn dùng được.", "Every official on the roster has an account (the username is the official's code). Those who have not chosen a password need an activation code: print A4 slips to hand out, or download XLSX. Each printing issues new codes; earlier sheets stop working.";
+    CodesUnit => "Đơn vị", "Unit";
+    PrintSlips => "In phiếu mã (A4)", "Print code slips (A4)";
+    DownloadCodes => "Tải XLSX", "Download XLSX";
+    ResetCode => "Cấp mã đặt lại mật khẩu", "Issue a password-reset code";
+    ResetCodeHint => "Cán bộ quên mật khẩu: cấp một mã dùng một lần để tự đặt mật khẩu mới. Mọi phiên đăng nhập cũ của người này kết thúc ngay.", "For an official who forgot their password: a one-time code to choose a new one. Every session of theirs ends at once.";
+    AccountsMade => "tài khoản mới", "new accounts";
+    AccountsUntouched => "Tài khoản không gắn cán bộ, giữ nguyên", "Accounts without an official, left as they are";
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod m20261128_000006_program_editing;
 mod m20261128_000007_certificate_revocation;
 mod m20261128_000008_attempt_drafts;
 mod m20261128_000009_upload_kind;
+mod m20261202_000010_account_codes;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_certificate_revocation::Migration),
             Box::new(m20261128_000008_attempt_drafts::Migration),
             Box::new(m20261128_000009_upload_kind::Migration),
+            Box::new(m20261202_000010_account_codes::Migration),
         ]
     }
 }

@@ -429,6 +429,42 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
         );
     }
     m.insert(
+        "/auth/activate",
+        RouteRule {
+            // Anyone may try a code (throttled like sign-in); a wrong one changes nothing.
+            expect: public,
+            request: |_, _| ("POST", "/auth/activate".into(), "username=x&code=y&password=z".into()),
+        },
+    );
+    m.insert(
+        "/accounts/codes",
+        RouteRule {
+            expect: scoped,
+            request: |f, t| {
+                let a = if t == Target::Own {
+                    f.team1_agency
+                } else {
+                    f.police_agency
+                };
+                ("POST", "/accounts/codes".into(), format!("agency_id={a}&format=print"))
+            },
+        },
+    );
+    m.insert(
+        "/people/{id}/reset-code",
+        RouteRule {
+            expect: scoped,
+            request: |f, t| {
+                let p = if t == Target::Own {
+                    f.team1_person
+                } else {
+                    f.police_person
+                };
+                ("POST", format!("/people/{p}/reset-code"), String::new())
+            },
+        },
+    );
+    m.insert(
         "/programs/save",
         RouteRule {
             expect: |w, t| match (w, t) {

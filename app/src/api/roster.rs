@@ -36,6 +36,10 @@ pub struct RosterPreview {
     pub needs_confirmation: bool,
     /// Cells a spreadsheet would run as formulas.
     pub warnings: Vec<String>,
+    /// Officials who get an account (sign-in name = their code) on applying.
+    pub accounts_new: usize,
+    /// Accounts without an official in the unit (managers, trainers…): left as they are.
+    pub accounts_untouched: Vec<String>,
 }
 
 /// The preview of upload `id` (the caller's own, or any for an admin).
@@ -74,6 +78,8 @@ pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<Roster
             active_in_unit: 0,
             needs_confirmation: false,
             warnings: vec![],
+            accounts_new: 0,
+            accounts_untouched: vec![],
         });
     }
     let mode = crate::domain::roster::ImportMode::parse(mode.as_deref().unwrap_or(""));
@@ -118,5 +124,7 @@ pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<Roster
         active_in_unit: plan.active_in_unit,
         needs_confirmation,
         warnings: plan.warnings,
+        accounts_new: plan.accounts_new,
+        accounts_untouched: plan.accounts_untouched,
     })
 }

@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod chart;
 pub mod content;
 pub mod coverage;
+pub mod credentials;
 pub mod exam;
 pub mod gift;
 pub mod grading;

@@ -1,5 +1,6 @@
 //! One route component per file.
 
+pub mod activate;
 pub mod admin;
 pub mod certificate;
 pub mod content;

@@ -45,6 +45,7 @@ fn Record(r: PersonRecord) -> impl IntoView {
     let revoke_error = q.get("revoke_error").and_then(|c| RevocationProblem::from_code(&c));
     let problem = q.get("error").and_then(|c| ExemptionProblem::from_code(&c));
     let can_manage = r.can_manage;
+    let active = r.active;
     let person_id = r.id;
     let back = format!("/people/{}", r.id);
     let exemptions = r.exemptions.clone();
@@ -206,5 +207,14 @@ fn Record(r: PersonRecord) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        {(can_manage && active).then(|| view! {
+            <section class="card" id="password-help">
+                <h2>{T::ResetCode.get(lang)}</h2>
+                <p class="muted">{T::ResetCodeHint.get(lang)}</p>
+                <form method="post" action=format!("/people/{person_id}/reset-code")>
+                    <button type="submit" class="button">{T::ResetCode.get(lang)}</button>
+                </form>
+            </section>
+        })}
     }
 }

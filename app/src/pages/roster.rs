@@ -63,12 +63,46 @@ pub fn Roster() -> impl IntoView {
                     <button type="submit" class="button primary">{T::CheckFile.get(lang)}</button>
                 </form>
             </section>
+            <CodesCard/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     use_session().user().await.filter(|u| u.role == Role::Admin).map(|_| view! { <AgencyUpload/> })
                 })}
             </Suspense>
         </RequireRole>
+    }
+}
+
+/// Activation codes for the officials of a unit who have not chosen a password yet: A4 slips
+/// or XLSX, issued by a form post (the codes are shown once, in its answer).
+#[component]
+fn CodesCard() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let units = Resource::new(|| (), |_| crate::api::people::agency_overview());
+    view! {
+        <section class="card" id="codes">
+            <h2>{T::CodesTitle.get(lang)}</h2>
+            <p class="muted">{T::CodesLead.get(lang)}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    units.await.ok().map(|rows| view! {
+                        <form method="post" action="/accounts/codes">
+                            <label for="codes-unit">{T::CodesUnit.get(lang)}</label>
+                            <select id="codes-unit" name="agency_id">
+                                {rows.into_iter().map(|a| {
+                                    let label = format!("{}{}", "\u{2003}".repeat(a.depth), a.name);
+                                    view! { <option value=a.id.to_string()>{label}</option> }
+                                }).collect_view()}
+                            </select>
+                            <div class="actions">
+                                <button type="submit" name="format" value="print" class="button primary">{T::PrintSlips.get(lang)}</button>
+                                <button type="submit" name="format" value="xlsx" class="button">{T::DownloadCodes.get(lang)}</button>
+                            </div>
+                        </form>
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }
 
@@ -100,7 +134,7 @@ fn Preview(p: RosterPreview) -> impl IntoView {
     let nothing = if p.kind == "agencies" {
         p.effects.iter().all(|e| e.starts_with("không có thay đổi"))
     } else {
-        p.joiners + p.leavers + p.transfers + p.changes == 0
+        p.joiners + p.leavers + p.transfers + p.changes + p.accounts_new == 0
     };
     let agencies = p.kind == "agencies";
     let pending = p.status == "pending";
@@ -143,6 +177,17 @@ fn Preview(p: RosterPreview) -> impl IntoView {
     });
     let groups = p.groups.clone();
     let warnings = p.warnings.clone();
+    let accounts = (!agencies && pending && p.errors.is_empty() && !nothing).then(|| {
+        let untouched = p.accounts_untouched.clone();
+        view! {
+            <p class="accounts-plan" role="status">
+                <span class="num">{p.accounts_new}</span>" "{T::AccountsMade.get(lang)}
+                {(!untouched.is_empty()).then(|| view! {
+                    " · "{T::AccountsUntouched.get(lang)}": "{untouched.join(", ")}
+                })}
+            </p>
+        }
+    });
     view! {
         <section class="card roster-preview">
             <h2>{p.filename.clone()}</h2>
@@ -198,6 +243,7 @@ fn Preview(p: RosterPreview) -> impl IntoView {
                             </div>
                         }.into_any()
                     }}
+                    {accounts}
                     <div class="actions">
                         <form method="post" action="/roster/apply" class="inline">
                             <input type="hidden" name="upload" value=id.clone()/>

@@ -66,6 +66,7 @@ pub fn SignIn() -> impl IntoView {
                 <label for="password">{T::Password.get(lang)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="button primary">{T::SignIn.get(lang)}</button>
+                <p class="muted">{T::FirstSignIn.get(lang)}" "<a href="/activate">{T::ActivateLink.get(lang)}</a></p>
             </form>
         </div>
     }

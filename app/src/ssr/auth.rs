@@ -276,7 +276,13 @@ pub async fn sign_in(
             .flatten(),
         Err(_) => None,
     };
-    let stored = acc.as_ref().filter(|a| !a.disabled).map(|a| a.password_hash.clone());
+    // A disabled account, and one whose official has not chosen a password yet (made from the
+    // roster, waiting for its activation code), are checked against the dummy hash: the same
+    // answer and the same time as an unknown name.
+    let stored = acc
+        .as_ref()
+        .filter(|a| !a.disabled && !a.password_hash.is_empty())
+        .map(|a| a.password_hash.clone());
     let ok = match verify_password(form.password.clone(), stored).await {
         Ok(ok) => ok,
         Err(Busy) => {
@@ -291,20 +297,25 @@ pub async fn sign_in(
     };
     state.throttle.succeed(&keys);
     let role = Role::parse(&acc.role).unwrap_or(Role::Learner);
+    let to = local_path(&form.next).unwrap_or_else(|| role.home_path().to_string());
+    tracing::info!(account = acc.id, role = %role, "signed in");
+    signed_in_response(&state, &acc, &to)
+}
+
+/// A new session for `acc` (its current token version) and a redirect to `to`.
+pub fn signed_in_response(state: &AppState, acc: &account::Model, to: &str) -> Response {
     let token = issue_token(
         &state.config.jwt_secret,
         acc.id,
         acc.token_version,
         state.config.session_hours,
     );
-    let to = local_path(&form.next).unwrap_or_else(|| role.home_path().to_string());
-    tracing::info!(account = acc.id, role = %role, "signed in");
     (
         [(
             header::SET_COOKIE,
-            session_cookie(&state, &token, state.config.session_hours * 3600),
+            session_cookie(state, &token, state.config.session_hours * 3600),
         )],
-        Redirect::to(&to),
+        Redirect::to(to),
     )
         .into_response()
 }

@@ -204,20 +204,25 @@ pub async fn find(state: &AppState, number: &str) -> Result<Option<Found>, DbErr
     }))
 }
 
-/// Where the site is reached: `TAPHUAN_PUBLIC_URL`, else this request's Host.
+/// Where the site is reached: `TAPHUAN_PUBLIC_URL`, else this request's Host (inside a server
+/// function).
 pub async fn base_url(state: &AppState) -> String {
+    let headers = leptos_axum::extract::<http::request::Parts>()
+        .await
+        .map(|p| p.headers)
+        .unwrap_or_default();
+    base_url_for(state, &headers)
+}
+
+/// The same, for a form route that has the request's headers.
+pub fn base_url_for(state: &AppState, headers: &http::HeaderMap) -> String {
     if let Some(u) = &state.config.public_url {
         return u.clone();
     }
-    let host = leptos_axum::extract::<http::request::Parts>()
-        .await
-        .ok()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(String::from)
-        })
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(String::from)
         .unwrap_or_else(|| state.leptos_options.site_addr.to_string());
     let scheme = if state.config.cookie_secure { "https" } else { "http" };
     format!("{scheme}://{host}")

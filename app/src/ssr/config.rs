@@ -27,6 +27,8 @@ pub struct Config {
     pub jwt_secret: Vec<u8>,
     /// How long a session lasts.
     pub session_hours: i64,
+    /// How long an activation or reset code works (`TAPHUAN_CODE_DAYS`, default 30).
+    pub code_days: i64,
     /// Mark the session cookie `Secure` (needs HTTPS).
     pub cookie_secure: bool,
     /// Seed the demo province when the database is empty.
@@ -119,6 +121,7 @@ impl Config {
             .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("taphuan.db").display()));
         let db_max_connections = parse_num(&get, "TAPHUAN_DB_MAX_CONNECTIONS", 8)?;
         let session_hours = parse_num(&get, "TAPHUAN_SESSION_HOURS", 12)?;
+        let code_days = parse_num(&get, "TAPHUAN_CODE_DAYS", 30)?;
         let content_dir = PathBuf::from(get("TAPHUAN_CONTENT_DIR").unwrap_or_else(|| "content".into()));
         let bool_of = |k: &'static str, default: bool| -> Result<bool, ConfigError> {
             match get(k).as_deref().map(str::trim) {
@@ -193,6 +196,7 @@ impl Config {
             content_dir,
             jwt_secret,
             session_hours,
+            code_days,
             cookie_secure: bool_of("TAPHUAN_COOKIE_SECURE", production)?,
             seed_demo: bool_of("TAPHUAN_SEED_DEMO", !production)?,
             demo_banner: bool_of("TAPHUAN_DEMO_BANNER", !production)?,
@@ -209,6 +213,7 @@ impl Config {
             content_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
             jwt_secret: b"test-secret-test-secret-test-secret!".to_vec(),
             session_hours: 12,
+            code_days: 30,
             cookie_secure: false,
             seed_demo: false,
             demo_banner: true,

@@ -368,6 +368,18 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         .insert(&tx)
         .await?;
     }
+    // Every other official of the demo roster has an account as an import gives it: sign-in
+    // name = the official's code, no password until they use an activation code.
+    let officials: Vec<(i64, String)> = sea_orm::QueryFilter::filter(
+        person::Entity::find(),
+        sea_orm::ColumnTrait::eq(&person::Column::Active, true),
+    )
+    .all(&tx)
+    .await?
+    .into_iter()
+    .map(|p| (p.id, p.code))
+    .collect();
+    crate::ssr::accounts::sync_roster_accounts(&tx, &officials, &[]).await?;
     let (root_id, _) = ids["GL-UBND"].clone();
     for p in DEMO_PROGRAMS {
         let row = program::ActiveModel {

@@ -107,7 +107,37 @@ pub mod account {
         /// Bumped on sign-out: every token issued before carries an older version and is refused.
         pub token_version: i64,
         pub disabled: bool,
+        /// Why it is disabled: `left` when the roster says the official left (undone when they
+        /// come back); otherwise an administrator's decision.
+        pub disabled_reason: Option<String>,
         pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod account_code {
+    use sea_orm::entity::prelude::*;
+
+    /// A one-time code (activation or password reset), kept only as a keyed hash.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "account_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: i64,
+        /// `activate` or `reset`.
+        pub purpose: String,
+        #[sea_orm(unique)]
+        pub code_hash: String,
+        pub issued_by: Option<i64>,
+        pub issued_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+        pub voided_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,7 +14,7 @@ use crate::domain::roster::{self, Current, FileError, ImportMode, RosterDiff, Ro
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,12 @@ pub struct Plan {
     pub active_in_unit: usize,
     /// Cells a spreadsheet would run as formulas (warnings, not errors).
     pub warnings: Vec<String>,
+    /// Officials of the file who get an account on applying (new ones, and those on the roster
+    /// without one yet).
+    pub accounts_new: usize,
+    /// Accounts without an official (managers, trainers…) of the unit: the roster leaves them
+    /// as they are.
+    pub accounts_untouched: Vec<String>,
 }
 
 /// Effect lines by kind of change.
@@ -59,6 +65,8 @@ impl Plan {
             mode,
             active_in_unit: 0,
             warnings: vec![],
+            accounts_new: 0,
+            accounts_untouched: vec![],
         }
     }
 
@@ -69,9 +77,9 @@ impl Plan {
 }
 
 impl Plan {
-    /// Valid and something to do.
+    /// Valid and something to do (a change, or officials still without an account).
     pub fn applicable(&self) -> bool {
-        self.errors.is_empty() && !self.diff.is_empty()
+        self.errors.is_empty() && (!self.diff.is_empty() || self.accounts_new > 0)
     }
 
     /// A human summary in Vietnamese (CLI output, upload record).
@@ -83,16 +91,17 @@ impl Plan {
             }
             return s;
         }
-        if self.diff.is_empty() {
+        if !self.applicable() {
             return "không có thay đổi (no changes)\n".into();
         }
         let d = &self.diff;
         let mut s = format!(
-            "{} cán bộ mới, {} nghỉ/chuyển đi, {} điều chuyển, {} thay đổi thông tin\n",
+            "{} cán bộ mới, {} nghỉ/chuyển đi, {} điều chuyển, {} thay đổi thông tin, {} tài khoản mới\n",
             d.joiners.len(),
             d.leavers.len(),
             d.transfers.len(),
-            d.changes.len()
+            d.changes.len(),
+            self.accounts_new
         );
         for e in &self.effects {
             s.push_str(&format!("  {e}\n"));
@@ -209,6 +218,7 @@ pub async fn plan(
         .cloned()
         .collect();
     let warnings = roster::formula_warnings(&rows);
+    let (accounts_new, accounts_untouched) = account_plan(db, &rows, &diff, &now, allowed.as_ref(), &agencies).await?;
     Ok(Plan {
         errors,
         rows,
@@ -218,7 +228,62 @@ pub async fn plan(
         mode,
         active_in_unit,
         warnings,
+        accounts_new,
+        accounts_untouched,
     })
+}
+
+/// How many officials of the file get an account on applying, and which accounts without an
+/// official (in the importer's scope) the roster leaves alone.
+async fn account_plan(
+    db: &impl ConnectionTrait,
+    rows: &[RosterRow],
+    diff: &RosterDiff,
+    now: &[Current],
+    allowed: Option<&HashSet<String>>,
+    agencies: &HashMap<String, agency::Model>,
+) -> Result<(usize, Vec<String>), DbErr> {
+    use super::db::entities::account;
+    let by_code: HashMap<&str, i64> = now.iter().map(|c| (c.code.as_str(), c.person_id)).collect();
+    let existing: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| by_code.get(r.code.as_str()).copied())
+        .collect();
+    let mut with_account: HashSet<i64> = HashSet::new();
+    for chunk in existing.chunks(500) {
+        for a in account::Entity::find()
+            .filter(account::Column::PersonId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            with_account.extend(a.person_id);
+        }
+    }
+    let can_sign_in = |code: &str| crate::domain::identity::Username::parse(code).is_ok();
+    let new_people = diff
+        .joiners
+        .iter()
+        .filter(|(pid, r)| pid.is_none() && can_sign_in(&r.code))
+        .count();
+    let unlinked = rows
+        .iter()
+        .filter(|r| by_code.get(r.code.as_str()).is_some_and(|p| !with_account.contains(p)) && can_sign_in(&r.code))
+        .count();
+    let in_scope: Option<HashSet<i64>> =
+        allowed.map(|a| a.iter().filter_map(|c| agencies.get(c)).map(|x| x.id).collect());
+    let untouched = account::Entity::find()
+        .filter(account::Column::PersonId.is_null())
+        .order_by_asc(account::Column::Username)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|a| match &in_scope {
+            Some(ids) => a.scope_agency_id.is_some_and(|s| ids.contains(&s)),
+            None => true,
+        })
+        .map(|a| a.username)
+        .collect();
+    Ok((new_people + unlinked, untouched))
 }
 
 /// How each change moves each active program's numbers.
@@ -318,7 +383,7 @@ pub async fn apply(
         tx.rollback().await?;
         return Ok((Applied::Invalid(plan.errors.len()), plan));
     }
-    if plan.diff.is_empty() {
+    if !plan.applicable() {
         tx.rollback().await?;
         return Ok((Applied::NoChanges, plan));
     }
@@ -386,7 +451,29 @@ pub async fn apply(
         }
         update_person(&tx, *pid, agency_id, r, false).await?;
     }
+    // Every official of the file can sign in: an account each (created or linked), leavers'
+    // disabled, returning officials' restored.
+    let codes: Vec<String> = plan.rows.iter().map(|r| r.code.clone()).collect();
+    let mut active = vec![];
+    for chunk in codes.chunks(500) {
+        for p in person::Entity::find()
+            .filter(person::Column::Code.is_in(chunk.to_vec()))
+            .filter(person::Column::Active.eq(true))
+            .all(&tx)
+            .await?
+        {
+            active.push((p.id, p.code));
+        }
+    }
+    let leavers: Vec<i64> = d.leavers.iter().map(|l| l.person_id).collect();
+    let accounts = crate::ssr::accounts::sync_roster_accounts(&tx, &active, &leavers).await?;
     tx.commit().await?;
+    tracing::info!(
+        created = accounts.created,
+        disabled = accounts.disabled,
+        restored = accounts.restored,
+        "roster accounts"
+    );
     let counts = (d.joiners.len(), d.leavers.len(), d.transfers.len(), d.changes.len());
     Ok((Applied::Done(counts.0, counts.1, counts.2, counts.3), plan))
 }

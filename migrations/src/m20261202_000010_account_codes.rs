@@ -1,0 +1,102 @@
+//! Accounts for every official on the roster: one-time codes (activation and password reset),
+//! stored only as a keyed hash, and why an account is disabled (`left` = the roster says the
+//! official left, undone when they come back; anything else is an administrator's decision).
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Accounts {
+    Table,
+    Id,
+    DisabledReason,
+}
+
+#[derive(DeriveIden)]
+enum AccountCodes {
+    Table,
+    Id,
+    AccountId,
+    Purpose,
+    CodeHash,
+    IssuedBy,
+    IssuedAt,
+    ExpiresAt,
+    UsedAt,
+    VoidedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Accounts::Table)
+                .add_column(ColumnDef::new(Accounts::DisabledReason).string_len(32).null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(AccountCodes::Table)
+                .if_not_exists()
+                .col(
+                    ColumnDef::new(AccountCodes::Id)
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
+                .col(ColumnDef::new(AccountCodes::AccountId).big_integer().not_null())
+                .col(ColumnDef::new(AccountCodes::Purpose).string_len(16).not_null())
+                .col(
+                    ColumnDef::new(AccountCodes::CodeHash)
+                        .string_len(64)
+                        .not_null()
+                        .unique_key(),
+                )
+                .col(ColumnDef::new(AccountCodes::IssuedBy).big_integer().null())
+                .col(
+                    ColumnDef::new(AccountCodes::IssuedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(AccountCodes::ExpiresAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(ColumnDef::new(AccountCodes::UsedAt).timestamp_with_time_zone().null())
+                .col(ColumnDef::new(AccountCodes::VoidedAt).timestamp_with_time_zone().null())
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(AccountCodes::Table, AccountCodes::AccountId)
+                        .to(Accounts::Table, Accounts::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_account_codes_account")
+                .table(AccountCodes::Table)
+                .col(AccountCodes::AccountId)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(AccountCodes::Table).to_owned())
+            .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Accounts::Table)
+                .drop_column(Accounts::DisabledReason)
+                .to_owned(),
+        )
+        .await
+    }
+}
