@@ -434,6 +434,14 @@ messages! {
     ResetCodeHint => "Cán bộ quên mật khẩu: cấp một mã dùng một lần để tự đặt mật khẩu mới. Mọi phiên đăng nhập cũ của người này kết thúc ngay.", "For an official who forgot their password: a one-time code to choose a new one. Every session of theirs ends at once.";
     AccountsMade => "tài khoản mới", "new accounts";
     AccountsUntouched => "Tài khoản không gắn cán bộ, giữ nguyên", "Accounts without an official, left as they are";
+    ColumnsTitle => "Các cột của tệp", "The file's columns";
+    ColumnsLead => "Một số tên cột khác với mẫu. Kiểm tra cách đọc từng cột, đổi nếu cần rồi bấm \"Xem lại thay đổi\"; lựa chọn được ghi nhớ cho lần nhập sau của đơn vị.", "Some column names differ from the template. Check how each is read, change it if needed, then press \"Preview the changes\"; the choice is remembered for the unit's next import.";
+    FileColumn => "Cột trong tệp", "Column in the file";
+    ReadAs => "Đọc là", "Read as";
+    Inferred => "(đoán theo tên cột — hãy kiểm tra)", "(inferred from its name — please check)";
+    ChosenEarlier => "(đã chọn trước đây)", "(chosen before)";
+    ColumnUnclear => "(chưa rõ — hãy chọn)", "(unclear — please choose)";
+    SkipColumn => "(bỏ qua cột này)", "(skip this column)";
 }
 
 #[cfg(test)]

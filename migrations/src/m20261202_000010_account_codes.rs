@@ -1,6 +1,7 @@
 //! Accounts for every official on the roster: one-time codes (activation and password reset),
 //! stored only as a keyed hash, and why an account is disabled (`left` = the roster says the
-//! official left, undone when they come back; anything else is an administrator's decision).
+//! official left, undone when they come back; anything else is an administrator's decision);
+//! and the columns a manager chose for the headers of their unit's roster files.
 
 use sea_orm_migration::prelude::*;
 
@@ -26,6 +27,18 @@ enum AccountCodes {
     ExpiresAt,
     UsedAt,
     VoidedAt,
+}
+
+/// Columns a manager chose for the headers of their unit's files, remembered for the next one.
+#[derive(DeriveIden)]
+enum HeaderChoices {
+    Table,
+    Id,
+    ScopeKey,
+    Kind,
+    HeaderKey,
+    Label,
+    UpdatedAt,
 }
 
 #[async_trait::async_trait]
@@ -83,6 +96,40 @@ impl MigrationTrait for Migration {
                 .name("idx_account_codes_account")
                 .table(AccountCodes::Table)
                 .col(AccountCodes::AccountId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(HeaderChoices::Table)
+                .if_not_exists()
+                .col(
+                    ColumnDef::new(HeaderChoices::Id)
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
+                .col(ColumnDef::new(HeaderChoices::ScopeKey).string_len(64).not_null())
+                .col(ColumnDef::new(HeaderChoices::Kind).string_len(16).not_null())
+                .col(ColumnDef::new(HeaderChoices::HeaderKey).string_len(200).not_null())
+                .col(ColumnDef::new(HeaderChoices::Label).string_len(64).not_null())
+                .col(
+                    ColumnDef::new(HeaderChoices::UpdatedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_header_choices_unique")
+                .table(HeaderChoices::Table)
+                .col(HeaderChoices::ScopeKey)
+                .col(HeaderChoices::Kind)
+                .col(HeaderChoices::HeaderKey)
+                .unique()
                 .to_owned(),
         )
         .await

@@ -67,6 +67,11 @@ enum Command {
         /// The date transfers and leavers take effect (yyyy-mm-dd; default today).
         #[arg(long)]
         effective: Option<chrono::NaiveDate>,
+        /// The column a header of the file is, when its name is not one Taphuan knows:
+        /// `--map 'HEADER=column'` (e.g. `--map 'Thẩm quyền=nhiệm vụ thực thi'`, or `=-` to skip
+        /// it). Repeatable.
+        #[arg(long = "map", value_name = "HEADER=column")]
+        map: Vec<String>,
     },
     /// Check an agency CSV (code, name, parent code, valid-from, valid-to, merged-into);
     /// with --apply, create/update the agencies and their paths in one transaction.
@@ -76,9 +81,28 @@ enum Command {
         /// Apply the changes (without it: preview only).
         #[arg(long)]
         apply: bool,
+        /// The column a header of the file is, when its name is not one Taphuan knows:
+        /// `--map 'HEADER=column'` (e.g. `--map 'Thẩm quyền=nhiệm vụ thực thi'`, or `=-` to skip
+        /// it). Repeatable.
+        #[arg(long = "map", value_name = "HEADER=column")]
+        map: Vec<String>,
     },
     /// Recompute the course credits coverage reads from every completion (repair).
     RebuildCredits,
+    /// Accounts: list, show, issue a password-reset code, disable or enable.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Issue activation codes for every official of a unit (and its sub-units) who has not
+    /// chosen a password yet, written as XLSX (or as the A4 page of slips, for `.html`). Codes
+    /// issued earlier to those accounts stop working.
+    ActivationCodes {
+        /// The unit's agency code, e.g. GL-QLTT-D01.
+        #[arg(long)]
+        agency: String,
+        /// The file to write: `codes.xlsx` or `codes.html`.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Work with the course library (Markdown + GIFT files).
     #[command(subcommand)]
     Content(ContentCommand),
@@ -92,6 +116,28 @@ enum Command {
         #[arg(long)]
         key: Option<std::path::PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Every account (or those of one unit's officials): sign-in name, role, official, state.
+    List {
+        /// Only the officials of this unit's subtree (agency code).
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// One account in full.
+    Show { username: String },
+    /// A one-time code to set a new password (ends every session of the account); printed once.
+    ResetCode { username: String },
+    /// Disable an account (it cannot sign in; its records stay), with the reason.
+    Disable {
+        username: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Enable a disabled account again.
+    Enable { username: String },
 }
 
 #[derive(Subcommand)]
@@ -186,6 +232,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Content(_) | Command::Verify { .. } => unreachable!("handled above"),
+        Command::User(cmd) => {
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            user(&db, &config, cmd).await
+        }
+        Command::ActivationCodes { agency, out } => {
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            activation_codes(&db, &config, &agency, &out).await
+        }
         Command::ImportRoster {
             file,
             apply,
@@ -193,6 +247,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             complete,
             confirm_leavers,
             effective,
+            map,
         } => {
             let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
             let mode = if complete {
@@ -200,22 +255,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 app::domain::roster::ImportMode::Update
             };
-            let code = import_roster(&db, &file, apply, scope.as_deref(), effective, mode, confirm_leavers).await?;
+            let choices = header_choices(&map, &app::domain::roster::roster_labels())?;
+            let code = import_roster(
+                &db,
+                &file,
+                ImportOptions {
+                    apply,
+                    scope: scope.as_deref(),
+                    effective,
+                    mode,
+                    confirm_leavers,
+                    choices: &choices,
+                },
+            )
+            .await?;
             if code != 0 {
                 anyhow::bail!("the roster was not applied");
             }
             Ok(())
         }
-        Command::ImportAgencies { file, apply } => {
+        Command::ImportAgencies { file, apply, map } => {
+            let choices = header_choices(&map, &app::domain::roster::agency_labels())?;
             let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
             let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let bytes = app::ssr::roster::spreadsheet::file_text(bytes)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let (errors, summary) = app::ssr::roster::import_agencies(&db, &bytes, apply).await?;
+            let (errors, summary, columns) = app::ssr::roster::import_agencies(&db, &bytes, apply, &choices).await?;
+            print_columns(&file, &columns);
             for e in &errors {
                 println!("{}: {e}", file.display());
             }
             if !errors.is_empty() {
+                print_map_hint(&columns, &app::domain::roster::agency_labels());
                 anyhow::bail!("{} error(s): nothing applied", errors.len());
             }
             println!(
@@ -343,17 +414,286 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
     }
 }
 
+/// `taphuan user …`.
+async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
+    use app::ssr::accounts::{Purpose, issue_codes};
+    use app::ssr::db::entities::{account, agency, person};
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let find = |name: String| async move {
+        let u = Username::parse(&name).map_err(anyhow::Error::msg)?;
+        account::Entity::find()
+            .filter(account::Column::Username.eq(u.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no account {:?}", u.as_str()))
+    };
+    match cmd {
+        UserCommand::List { agency: unit } => {
+            let people: std::collections::HashMap<i64, person::Model> = match &unit {
+                Some(code) => {
+                    let a = agency::Entity::find()
+                        .filter(agency::Column::Code.eq(code.as_str()))
+                        .one(db)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("no agency with code {code:?}"))?;
+                    let ids: Vec<i64> = agency::Entity::find()
+                        .filter(agency::Column::Path.starts_with(&a.path))
+                        .all(db)
+                        .await?
+                        .into_iter()
+                        .map(|a| a.id)
+                        .collect();
+                    person::Entity::find()
+                        .filter(person::Column::AgencyId.is_in(ids))
+                        .all(db)
+                        .await?
+                }
+                None => person::Entity::find().all(db).await?,
+            }
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+            for a in account::Entity::find()
+                .order_by_asc(account::Column::Username)
+                .all(db)
+                .await?
+            {
+                let who = a.person_id.and_then(|p| people.get(&p));
+                if unit.is_some() && who.is_none() {
+                    continue;
+                }
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    a.username,
+                    a.role,
+                    who.map_or("-", |p| p.full_name.as_str()),
+                    account_state(&a)
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Show { username } => {
+            let a = find(username).await?;
+            let who = match a.person_id {
+                Some(p) => person::Entity::find_by_id(p).one(db).await?,
+                None => None,
+            };
+            println!("sign-in name: {}", a.username);
+            println!("role: {}", a.role);
+            if let Some(p) = who {
+                println!("official: {} ({})", p.full_name, p.code);
+            }
+            if let Some(s) = a.scope_agency_id {
+                let name = agency::Entity::find_by_id(s)
+                    .one(db)
+                    .await?
+                    .map(|a| a.name)
+                    .unwrap_or_default();
+                println!("manages: {name}");
+            }
+            println!("state: {}", account_state(&a));
+            println!("created: {}", a.created_at.format("%d/%m/%Y"));
+            Ok(())
+        }
+        UserCommand::ResetCode { username } => {
+            let a = find(username).await?;
+            let issued = issue_codes(db, config, &[a.id], Purpose::Reset, None).await?;
+            let (_, code, until) = issued.into_iter().next().expect("one code");
+            println!(
+                "{}: mã đặt lại {code}, dùng một lần tại /activate, hết hạn {} (mọi phiên đăng nhập cũ đã kết thúc)",
+                a.username,
+                app::i18n::fmt_date(app::ssr::clock::date_of(until))
+            );
+            Ok(())
+        }
+        UserCommand::Disable { username, reason } => {
+            let a = find(username).await?;
+            if reason.trim().is_empty() {
+                anyhow::bail!("--reason is required: why is the account disabled?");
+            }
+            account::Entity::update_many()
+                .col_expr(account::Column::Disabled, Expr::value(true))
+                .col_expr(
+                    account::Column::DisabledReason,
+                    Expr::value(reason.trim().chars().take(32).collect::<String>()),
+                )
+                .col_expr(
+                    account::Column::TokenVersion,
+                    Expr::col(account::Column::TokenVersion).add(1),
+                )
+                .filter(account::Column::Id.eq(a.id))
+                .exec(db)
+                .await?;
+            println!("{}: disabled; every session ended", a.username);
+            Ok(())
+        }
+        UserCommand::Enable { username } => {
+            let a = find(username).await?;
+            account::Entity::update_many()
+                .col_expr(account::Column::Disabled, Expr::value(false))
+                .col_expr(account::Column::DisabledReason, Expr::value(Option::<String>::None))
+                .filter(account::Column::Id.eq(a.id))
+                .exec(db)
+                .await?;
+            println!("{}: enabled", a.username);
+            Ok(())
+        }
+    }
+}
+
+/// An account's state in words.
+fn account_state(a: &app::ssr::db::entities::account::Model) -> String {
+    if a.disabled {
+        format!("disabled ({})", a.disabled_reason.as_deref().unwrap_or("admin"))
+    } else if a.password_hash.is_empty() {
+        "waiting for activation".into()
+    } else {
+        "active".into()
+    }
+}
+
+/// `taphuan activation-codes --agency CODE --out FILE`.
+async fn activation_codes(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    code: &str,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    use app::ssr::accounts::{Purpose, issue_codes, not_yet_activated, slips::Sheet};
+    use app::ssr::db::entities::agency;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let unit = agency::Entity::find()
+        .filter(agency::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no agency with code {code:?}"))?;
+    let slips = not_yet_activated(db, &unit.path).await?;
+    let ids: Vec<i64> = slips.iter().map(|s| s.account_id).collect();
+    let issued = issue_codes(db, config, &ids, Purpose::Activate, None).await?;
+    let n = issued.len();
+    let sheet = Sheet {
+        unit: unit.name.clone(),
+        base: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+        rows: slips
+            .into_iter()
+            .zip(issued)
+            .map(|(s, (_, c, until))| (s, c, until))
+            .collect(),
+        reset: false,
+    };
+    let bytes = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("html")) {
+        sheet.html().into_bytes()
+    } else {
+        sheet.xlsx()?
+    };
+    std::fs::write(out, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+    println!("{n} mã kích hoạt cho {} → {}", unit.name, out.display());
+    Ok(())
+}
+
+/// `--map 'HEADER=column'` flags as header choices; an unknown column is an error that lists
+/// the columns.
+fn header_choices(map: &[String], labels: &[&str]) -> anyhow::Result<app::domain::roster::HeaderChoices> {
+    use app::domain::roster::{IGNORE, fold, header_key};
+    let mut out = app::domain::roster::HeaderChoices::new();
+    for m in map {
+        let Some((h, c)) = m.rsplit_once('=') else {
+            anyhow::bail!("--map {m:?}: write --map 'HEADER=column', e.g. --map 'Thẩm quyền=nhiệm vụ thực thi'");
+        };
+        let c = c.trim();
+        let label = if c == IGNORE || c.is_empty() {
+            IGNORE.to_string()
+        } else {
+            labels
+                .iter()
+                .find(|l| fold(l) == fold(c))
+                .map(|l| l.to_string())
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--map {m:?}: no column {c:?}; the columns are: {}, or - to skip",
+                        labels.join(", ")
+                    )
+                })?
+        };
+        out.insert(header_key(h), label);
+    }
+    Ok(out)
+}
+
+/// How every header that is not a known name was read, one line each.
+pub fn column_lines(file: &std::path::Path, columns: &[app::domain::roster::HeaderMatch]) -> Vec<String> {
+    use app::domain::roster::HowMatched;
+    columns
+        .iter()
+        .filter_map(|c| {
+            let how = match c.how {
+                HowMatched::Inferred => "đoán theo tên cột (inferred)",
+                HowMatched::Chosen => "theo --map",
+                HowMatched::Ignored if !c.header.is_empty() => "bỏ qua (skipped)",
+                _ => return None,
+            };
+            Some(format!(
+                "{}: cột {} \"{}\" → {} — {how}",
+                file.display(),
+                c.column,
+                c.header,
+                c.label.as_deref().unwrap_or("-")
+            ))
+        })
+        .collect()
+}
+
+fn print_columns(file: &std::path::Path, columns: &[app::domain::roster::HeaderMatch]) {
+    for l in column_lines(file, columns) {
+        println!("{l}");
+    }
+}
+
+/// After errors: how to name the column of an unknown or ambiguous header.
+fn print_map_hint(columns: &[app::domain::roster::HeaderMatch], labels: &[&str]) {
+    use app::domain::roster::HowMatched;
+    for c in columns.iter().filter(|c| c.how == HowMatched::Unknown) {
+        let choices = if c.candidates.is_empty() {
+            labels.join(", ")
+        } else {
+            c.candidates.join(", ")
+        };
+        println!(
+            "  cột \"{}\": chọn một trong {choices}, hoặc - để bỏ qua — thêm --map '{}=<cột>'",
+            c.header, c.header
+        );
+    }
+}
+
+/// What `taphuan import-roster` was asked to do.
+pub struct ImportOptions<'a> {
+    pub apply: bool,
+    pub scope: Option<&'a str>,
+    pub effective: Option<chrono::NaiveDate>,
+    pub mode: app::domain::roster::ImportMode,
+    pub confirm_leavers: Option<usize>,
+    pub choices: &'a app::domain::roster::HeaderChoices,
+}
+
 /// `taphuan import-roster`: prints the plan (or the errors) and applies it when asked. Returns
 /// 1 when the file has errors.
 pub async fn import_roster(
     db: &sea_orm::DatabaseConnection,
     file: &std::path::Path,
-    apply: bool,
-    scope: Option<&str>,
-    effective: Option<chrono::NaiveDate>,
-    mode: app::domain::roster::ImportMode,
-    confirm_leavers: Option<usize>,
+    opts: ImportOptions<'_>,
 ) -> anyhow::Result<i32> {
+    let ImportOptions {
+        apply,
+        scope,
+        effective,
+        mode,
+        confirm_leavers,
+        choices,
+    } = opts;
     use app::ssr::db::entities::agency;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
@@ -375,7 +715,8 @@ pub async fn import_roster(
         None => None,
     };
     let today = effective.unwrap_or_else(app::ssr::clock::today);
-    let plan = app::ssr::roster::plan(db, &bytes, scope.as_ref(), today, mode).await?;
+    let plan = app::ssr::roster::plan(db, &bytes, scope.as_ref(), today, mode, choices).await?;
+    print_columns(file, &plan.columns);
     for w in &plan.warnings {
         println!("{}: cảnh báo: {w}", file.display());
     }
@@ -392,16 +733,18 @@ pub async fn import_roster(
         for e in &plan.errors {
             println!("{}: {e}", file.display());
         }
+        print_map_hint(&plan.columns, &app::domain::roster::roster_labels());
         print!("{}", plan.summary());
         if plan.applicable() {
             println!("(xem trước — thêm --apply để áp dụng)");
         }
         return Ok(if plan.errors.is_empty() { 0 } else { 1 });
     }
-    let (applied, plan) = app::ssr::roster::apply(db, &bytes, scope.as_ref(), today, mode).await?;
+    let (applied, plan) = app::ssr::roster::apply(db, &bytes, scope.as_ref(), today, mode, choices).await?;
     for e in &plan.errors {
         println!("{}: {e}", file.display());
     }
+    print_map_hint(&plan.columns, &app::domain::roster::roster_labels());
     print!("{}", plan.summary());
     Ok(match applied {
         app::ssr::roster::Applied::Invalid(_) => 1,

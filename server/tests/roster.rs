@@ -319,7 +319,8 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
         "mã đơn vị;tên đơn vị;mã đơn vị cấp trên;hiệu lực từ\nGL-QLTT-D12;Đội Quản lý thị trường số 12;GL-QLTT;01/01/2027\n",
     )
     .unwrap();
-    let (errors, summary) = app::ssr::roster::import_agencies(db, &std::fs::read(&agencies).unwrap(), true)
+    let none = app::domain::roster::HeaderChoices::new();
+    let (errors, summary, _) = app::ssr::roster::import_agencies(db, &std::fs::read(&agencies).unwrap(), true, &none)
         .await
         .unwrap();
     assert!(errors.is_empty(), "{errors:?}");
@@ -337,7 +338,7 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
         .unwrap()
         .unwrap();
     assert_eq!(d12.path, format!("{}{}/", chi_cuc.path, d12.id));
-    let (_, again) = app::ssr::roster::import_agencies(db, &std::fs::read(&agencies).unwrap(), true)
+    let (_, again, _) = app::ssr::roster::import_agencies(db, &std::fs::read(&agencies).unwrap(), true, &none)
         .await
         .unwrap();
     assert!(again.starts_with("không có thay đổi"));
@@ -364,17 +365,39 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
     .unwrap();
     let effective = chrono::NaiveDate::from_ymd_opt(2027, 1, 1);
     assert_eq!(
-        server::cli::import_roster(db, &roster, false, None, effective, ImportMode::Update, None)
-            .await
-            .unwrap(),
+        server::cli::import_roster(
+            db,
+            &roster,
+            server::cli::ImportOptions {
+                apply: false,
+                scope: None,
+                effective: effective,
+                mode: ImportMode::Update,
+                confirm_leavers: None,
+                choices: &none,
+            }
+        )
+        .await
+        .unwrap(),
         0
     );
     let still = person::Entity::find_by_id(p.id).one(db).await.unwrap().unwrap();
     assert_eq!(still.agency_id, d2, "a preview writes nothing");
     assert_eq!(
-        server::cli::import_roster(db, &roster, true, None, effective, ImportMode::Update, None)
-            .await
-            .unwrap(),
+        server::cli::import_roster(
+            db,
+            &roster,
+            server::cli::ImportOptions {
+                apply: true,
+                scope: None,
+                effective: effective,
+                mode: ImportMode::Update,
+                confirm_leavers: None,
+                choices: &none,
+            }
+        )
+        .await
+        .unwrap(),
         0
     );
     let moved = person::Entity::find_by_id(p.id).one(db).await.unwrap().unwrap();
@@ -399,6 +422,7 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
         None,
         effective.unwrap(),
         ImportMode::Complete,
+        &none,
     )
     .await
     .unwrap();
@@ -412,11 +436,99 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
     )
     .unwrap();
     assert_eq!(
-        server::cli::import_roster(db, &bad, true, None, None, ImportMode::Update, None)
-            .await
-            .unwrap(),
+        server::cli::import_roster(
+            db,
+            &bad,
+            server::cli::ImportOptions {
+                apply: true,
+                scope: None,
+                effective: None,
+                mode: ImportMode::Update,
+                confirm_leavers: None,
+                choices: &none,
+            }
+        )
+        .await
+        .unwrap(),
         1
     );
+}
+
+#[tokio::test]
+async fn files_headed_as_other_systems_write_them_import_from_the_cli_with_the_mapping_printed() {
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let dir = std::env::temp_dir().join(format!("taphuan-headers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let none = app::domain::roster::HeaderChoices::new();
+    // An agency export with snake_case headers.
+    let (errors, summary, columns) = app::ssr::roster::import_agencies(
+        db,
+        b"ma_don_vi,ten_don_vi,ma_don_vi_cap_tren\nGL-QLTT-D13,Doi QLTT so 13,GL-QLTT\n",
+        true,
+        &none,
+    )
+    .await
+    .unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(summary, "1 đơn vị mới, 0 đơn vị thay đổi");
+    assert_eq!(
+        columns.iter().filter_map(|c| c.label.clone()).collect::<Vec<_>>(),
+        ["mã đơn vị", "tên đơn vị", "mã đơn vị cấp trên"]
+    );
+    // A roster whose duty column is named after the law: inferred, printed, imported.
+    let roster = dir.join("tham-quyen.csv");
+    std::fs::write(
+        &roster,
+        "Mã CB;Họ và tên;ma_don_vi;Chức danh;Thẩm quyền thực thi Luật TMĐT\nGL96001;Vũ Thị Suy Luận;GL-QLTT-D13;Kiểm soát viên thị trường;x\n",
+    )
+    .unwrap();
+    let bytes = std::fs::read(&roster).unwrap();
+    let today = app::ssr::clock::today();
+    let plan = app::ssr::roster::plan(db, &bytes, None, today, ImportMode::Update, &none)
+        .await
+        .unwrap();
+    assert!(plan.errors.is_empty(), "{:?}", plan.errors);
+    let lines = server::cli::column_lines(&roster, &plan.columns);
+    assert!(
+        lines.iter().any(|l| l
+            .ends_with("cột 5 \"Thẩm quyền thực thi Luật TMĐT\" → nhiệm vụ thực thi — đoán theo tên cột (inferred)")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.contains("\"Chức danh\" → chức vụ")), "{lines:?}");
+    let opts = |apply| server::cli::ImportOptions {
+        apply,
+        scope: None,
+        effective: None,
+        mode: ImportMode::Update,
+        confirm_leavers: None,
+        choices: &none,
+    };
+    assert_eq!(server::cli::import_roster(db, &roster, opts(true)).await.unwrap(), 0);
+    let p = person::Entity::find()
+        .filter(person::Column::Code.eq("GL96001"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("imported");
+    assert!(p.enforcement);
+    // An unknown header is an error until --map names its column.
+    let odd = dir.join("la.csv");
+    std::fs::write(
+        &odd,
+        "mã cán bộ,họ và tên,mã đơn vị,chức vụ,Nhóm 3\nGL96002,Lê Văn Chọn,GL-QLTT-D13,Kiểm soát viên thị trường,có\n",
+    )
+    .unwrap();
+    assert_eq!(server::cli::import_roster(db, &odd, opts(true)).await.unwrap(), 1);
+    let chosen = app::domain::roster::HeaderChoices::from([(
+        app::domain::roster::header_key("Nhóm 3"),
+        "nhiệm vụ thực thi".to_string(),
+    )]);
+    let with_map = server::cli::ImportOptions {
+        choices: &chosen,
+        ..opts(true)
+    };
+    assert_eq!(server::cli::import_roster(db, &odd, with_map).await.unwrap(), 0);
 }
 
 /// One cell of a test workbook.

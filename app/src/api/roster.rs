@@ -2,6 +2,7 @@
 //! The upload and the confirmation are plain form posts (`ssr::roster::web`).
 
 use super::error::ApiError;
+pub use crate::domain::roster::{HeaderMatch, HowMatched};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,10 @@ pub struct RosterPreview {
     pub accounts_new: usize,
     /// Accounts without an official in the unit (managers, trainers…): left as they are.
     pub accounts_untouched: Vec<String>,
+    /// How each header of the file was read, for the manager to confirm or change.
+    pub columns: Vec<HeaderMatch>,
+    /// The columns a header may be read as (labels).
+    pub labels: Vec<String>,
 }
 
 /// The preview of upload `id` (the caller's own, or any for an admin).
@@ -48,7 +53,12 @@ pub struct RosterPreview {
     feature = "ssr",
     tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "roster_preview"))
 )]
-pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<RosterPreview, ApiError> {
+/// `cols` carries the columns chosen in the preview, as `c{N}=label` pairs (URL-encoded).
+pub async fn check_roster_upload(
+    id: i64,
+    mode: Option<String>,
+    cols: Option<String>,
+) -> Result<RosterPreview, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::roster;
@@ -56,10 +66,20 @@ pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<Roster
     let Some(up) = roster::web::owned(&state, &user, id).await? else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
+    let remembered = roster::remembered(&state.db, &roster::scope_key(user.scope.as_ref()), &up.kind).await?;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(cols.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let choices = roster::choices_from_form(
+        up.content.as_bytes(),
+        remembered,
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
     if up.kind == "agencies" {
         // Checked and tried in a transaction that is rolled back: the summary says what applying
         // would do.
-        let (errors, would) = roster::import_agencies(&state.db, up.content.as_bytes(), false).await?;
+        let (errors, would, columns) =
+            roster::import_agencies(&state.db, up.content.as_bytes(), false, &choices).await?;
         return Ok(RosterPreview {
             id: up.id,
             kind: up.kind,
@@ -80,6 +100,11 @@ pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<Roster
             warnings: vec![],
             accounts_new: 0,
             accounts_untouched: vec![],
+            columns,
+            labels: crate::domain::roster::agency_labels()
+                .into_iter()
+                .map(String::from)
+                .collect(),
         });
     }
     let mode = crate::domain::roster::ImportMode::parse(mode.as_deref().unwrap_or(""));
@@ -89,6 +114,7 @@ pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<Roster
         user.scope.as_ref(),
         crate::ssr::clock::today(),
         mode,
+        &choices,
     )
     .await?;
     let needs_confirmation = plan.needs_confirmation();
@@ -126,5 +152,10 @@ pub async fn check_roster_upload(id: i64, mode: Option<String>) -> Result<Roster
         warnings: plan.warnings,
         accounts_new: plan.accounts_new,
         accounts_untouched: plan.accounts_untouched,
+        columns: plan.columns,
+        labels: crate::domain::roster::roster_labels()
+            .into_iter()
+            .map(String::from)
+            .collect(),
     })
 }

@@ -153,6 +153,9 @@ struct ColumnSpec<K> {
     required: bool,
     label: &'static str,
     names: &'static [&'static str],
+    /// Key words (as [`header_key`] writes them): a header that holds the key words of exactly
+    /// one column is read as that column, and the preview says it was inferred.
+    keywords: &'static [&'static str],
 }
 
 const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
@@ -161,100 +164,228 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         required: true,
         label: "mã cán bộ",
         names: &["ma can bo", "ma", "code", "official code", "ma cb"],
+        keywords: &[
+            "ma can bo",
+            "ma cb",
+            "so hieu",
+            "ma nhan vien",
+            "ma dinh danh",
+            "official code",
+            "staff code",
+        ],
     },
     ColumnSpec {
         key: Col::Name,
         required: true,
         label: "họ và tên",
         names: &["ho va ten", "ho ten", "full name", "name", "ten"],
+        keywords: &["ho va ten", "ho ten", "ten can bo", "full name"],
     },
     ColumnSpec {
         key: Col::Agency,
         required: true,
         label: "mã đơn vị",
         names: &["ma don vi", "don vi", "agency code", "agency"],
+        keywords: &["ma don vi", "ma dv", "ma co quan", "agency code"],
     },
     ColumnSpec {
         key: Col::Position,
         required: true,
         label: "chức vụ",
         names: &["chuc vu", "position"],
+        keywords: &["chuc vu", "chuc danh", "position"],
     },
     ColumnSpec {
         key: Col::Enforcement,
         required: true,
         label: "nhiệm vụ thực thi",
         names: &["nhiem vu thuc thi", "thuc thi", "enforcement", "enforcement duty"],
+        keywords: &["thuc thi", "xu ly vi pham", "xu phat", "tham quyen", "enforcement"],
     },
     ColumnSpec {
         key: Col::Email,
         required: false,
         label: "email",
         names: &["email", "thu dien tu", "e-mail"],
+        keywords: &["email", "e mail", "thu dien tu"],
     },
     ColumnSpec {
         key: Col::Phone,
         required: false,
         label: "điện thoại",
         names: &["dien thoai", "so dien thoai", "phone", "sdt"],
+        keywords: &["dien thoai", "di dong", "sdt", "phone", "mobile"],
     },
     ColumnSpec {
         key: Col::Start,
         required: false,
         label: "ngày bắt đầu",
         names: &["ngay bat dau", "tu ngay", "start date", "start"],
+        keywords: &["ngay bat dau", "tu ngay", "ngay vao", "start"],
     },
     ColumnSpec {
         key: Col::End,
         required: false,
         label: "ngày kết thúc",
         names: &["ngay ket thuc", "den ngay", "end date", "end"],
+        keywords: &["ngay ket thuc", "den ngay", "ngay nghi", "end date"],
     },
 ];
 
-/// The one header mapper of roster and agency files. Blank header cells are skipped; a header
-/// that matches no known column, a column given twice and a required column missing are
-/// errors at the header line, named as people write them. An empty file is an error too.
+/// A header as compared: [`fold`]ed, with punctuation, `_` and `-` read as spaces
+/// (`ma_don_vi`, `Mã-Đơn vị` and `MÃ ĐƠN VỊ` are all `ma don vi`).
+pub fn header_key(s: &str) -> String {
+    fold(s)
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Columns chosen by a person for headers of a file: [`header_key`] of the header → the label
+/// of a column (`mã cán bộ`, …), or [`IGNORE`] to skip the column. From the preview's selects,
+/// remembered per unit, or `--map 'HEADER=column'` on the CLI.
+pub type HeaderChoices = HashMap<String, String>;
+
+/// The choice that skips a column.
+pub const IGNORE: &str = "-";
+
+/// How a header was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HowMatched {
+    /// One of the column's accepted spellings.
+    Exact,
+    /// It holds the key words of exactly one column: shown for the manager to confirm.
+    Inferred,
+    /// Chosen by a person (preview, remembered choice, `--map`).
+    Chosen,
+    /// Skipped (chosen), or blank.
+    Ignored,
+    /// Matches no column, or the key words of several: an error until chosen.
+    Unknown,
+}
+
+/// One header cell of a file and the column it was read as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderMatch {
+    /// 1-based.
+    pub column: usize,
+    pub header: String,
+    /// The column's label (`mã cán bộ`), or `None`.
+    pub label: Option<String>,
+    pub how: HowMatched,
+    /// For an unknown header: the columns its key words point to (several = ambiguous).
+    pub candidates: Vec<String>,
+}
+
+/// Whether `phrase` (words) occurs in `key` (words) as whole words.
+fn holds(key: &str, phrase: &str) -> bool {
+    format!(" {key} ").contains(&format!(" {phrase} "))
+}
+
+/// The column a header's key words point to: the one whose longest matching key phrase is
+/// strictly longest; several at the same length are ambiguous (all returned).
+fn infer<'a, K>(key: &str, specs: &'a [ColumnSpec<K>]) -> Vec<&'a ColumnSpec<K>> {
+    let scored: Vec<(usize, &ColumnSpec<K>)> = specs
+        .iter()
+        .filter_map(|s| {
+            s.keywords
+                .iter()
+                .filter(|k| holds(key, k))
+                .map(|k| k.split(' ').count())
+                .max()
+                .map(|n| (n, s))
+        })
+        .collect();
+    let best = scored.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    scored.into_iter().filter(|(n, _)| *n == best).map(|(_, s)| s).collect()
+}
+
+/// The one header mapper of roster and agency files. Each header is read, in this order, as
+/// the column a person chose for it (`choices`), as a column it spells (after [`header_key`]),
+/// or as the one column whose key words it holds. Blank headers and chosen skips are ignored;
+/// an unknown or ambiguous header, a column given twice and a required column missing are
+/// errors at the header line, named as people write them, with the choices. An empty file is
+/// an error too. Every header's reading is returned, for the preview to show and change.
+#[allow(clippy::type_complexity)]
 fn map_header<K: Copy + Eq + std::hash::Hash>(
     recs: &[(usize, Vec<String>)],
     specs: &[ColumnSpec<K>],
-) -> Result<(usize, HashMap<K, usize>), Vec<FileError>> {
+    choices: &HeaderChoices,
+) -> (Result<(usize, HashMap<K, usize>), Vec<FileError>>, Vec<HeaderMatch>) {
     let known = specs.iter().map(|s| s.label).collect::<Vec<_>>().join(", ");
     let Some((hline, header)) = recs.first() else {
-        return Err(vec![FileError {
-            line: 1,
-            column: 0,
-            header: String::new(),
-            what: "tệp rỗng".into(),
-            hint: format!("dòng đầu là tên cột: {known}"),
-        }]);
+        return (
+            Err(vec![FileError {
+                line: 1,
+                column: 0,
+                header: String::new(),
+                what: "tệp rỗng".into(),
+                hint: format!("dòng đầu là tên cột: {known}"),
+            }]),
+            vec![],
+        );
     };
     let mut errors = vec![];
     let mut cols: HashMap<K, usize> = HashMap::new();
+    let mut matches = vec![];
     for (i, h) in header.iter().enumerate() {
-        let f = fold(h);
-        if f.is_empty() {
-            continue;
-        }
-        match specs.iter().find(|s| s.names.contains(&f.as_str())) {
-            Some(s) if cols.contains_key(&s.key) => errors.push(FileError {
-                line: *hline,
-                column: i + 1,
-                header: h.clone(),
-                what: "cột bị lặp".into(),
-                hint: "mỗi cột chỉ xuất hiện một lần".into(),
-            }),
-            Some(s) => {
+        let key = header_key(h);
+        let mut m = HeaderMatch {
+            column: i + 1,
+            header: h.trim().to_string(),
+            label: None,
+            how: HowMatched::Ignored,
+            candidates: vec![],
+        };
+        let chosen = choices.get(&key);
+        let spec = if key.is_empty() || chosen.is_some_and(|c| c == IGNORE) {
+            None
+        } else if let Some(s) = chosen.and_then(|c| specs.iter().find(|s| s.label == c)) {
+            m.how = HowMatched::Chosen;
+            Some(s)
+        } else if let Some(s) = specs.iter().find(|s| s.names.iter().any(|n| header_key(n) == key)) {
+            m.how = HowMatched::Exact;
+            Some(s)
+        } else {
+            let found = infer(&key, specs);
+            m.candidates = found.iter().map(|s| s.label.to_string()).collect();
+            if let [one] = found.as_slice() {
+                m.how = HowMatched::Inferred;
+                Some(*one)
+            } else {
+                m.how = HowMatched::Unknown;
+                errors.push(FileError {
+                    line: *hline,
+                    column: i + 1,
+                    header: h.clone(),
+                    what: if found.is_empty() {
+                        format!("không nhận ra tên cột \"{}\"", h.trim())
+                    } else {
+                        format!("cột \"{}\" có thể là {}", h.trim(), m.candidates.join(" hoặc "))
+                    },
+                    hint: format!("đổi tên cột, hoặc chọn cột tương ứng ({known}) hay bỏ qua cột này"),
+                });
+                None
+            }
+        };
+        if let Some(s) = spec {
+            m.label = Some(s.label.to_string());
+            if cols.contains_key(&s.key) {
+                errors.push(FileError {
+                    line: *hline,
+                    column: i + 1,
+                    header: h.clone(),
+                    what: format!("cột \"{}\" bị lặp", s.label),
+                    hint: "mỗi cột chỉ xuất hiện một lần".into(),
+                });
+            } else {
                 cols.insert(s.key, i);
             }
-            None => errors.push(FileError {
-                line: *hline,
-                column: i + 1,
-                header: h.clone(),
-                what: format!("không nhận ra tên cột \"{h}\""),
-                hint: format!("dùng: {known}"),
-            }),
         }
+        matches.push(m);
     }
     for s in specs.iter().filter(|s| s.required && !cols.contains_key(&s.key)) {
         errors.push(FileError {
@@ -262,14 +393,38 @@ fn map_header<K: Copy + Eq + std::hash::Hash>(
             column: 0,
             header: String::new(),
             what: format!("thiếu cột \"{}\"", s.label),
-            hint: format!("thêm cột \"{}\" vào dòng tiêu đề", s.label),
+            hint: format!(
+                "thêm cột \"{}\" vào dòng tiêu đề, hoặc chọn cột nào của tệp là \"{}\"",
+                s.label, s.label
+            ),
         });
     }
-    if errors.is_empty() {
+    let result = if errors.is_empty() {
         Ok((*hline, cols))
     } else {
         Err(errors)
-    }
+    };
+    (result, matches)
+}
+
+/// The header row of a file (empty when it cannot be read).
+pub fn header_row(bytes: &[u8]) -> Vec<String> {
+    decode(bytes)
+        .ok()
+        .and_then(|t| records(&t).ok())
+        .and_then(|r| r.into_iter().next())
+        .map(|(_, cells)| cells)
+        .unwrap_or_default()
+}
+
+/// The columns a roster file may have, by label (for the preview's selects and `--map`).
+pub fn roster_labels() -> Vec<&'static str> {
+    ROSTER_COLUMNS.iter().map(|s| s.label).collect()
+}
+
+/// The columns an agency file may have, by label.
+pub fn agency_labels() -> Vec<&'static str> {
+    AGENCY_COLUMNS.iter().map(|s| s.label).collect()
 }
 
 /// Reads CSV records with their line numbers (1 = header).
@@ -319,17 +474,29 @@ pub fn parse_roster(
     known_agencies: &HashSet<String>,
     allowed: Option<&HashSet<String>>,
 ) -> (Vec<RosterRow>, Vec<FileError>) {
+    let (rows, errors, _) = read_roster(bytes, known_agencies, allowed, &HeaderChoices::new());
+    (rows, errors)
+}
+
+/// [`parse_roster`] with columns chosen for some headers, returning how every header was read.
+pub fn read_roster(
+    bytes: &[u8],
+    known_agencies: &HashSet<String>,
+    allowed: Option<&HashSet<String>>,
+    choices: &HeaderChoices,
+) -> (Vec<RosterRow>, Vec<FileError>, Vec<HeaderMatch>) {
     let text = match decode(bytes) {
         Ok(t) => t,
-        Err(e) => return (vec![], vec![e]),
+        Err(e) => return (vec![], vec![e], vec![]),
     };
     let recs = match records(&text) {
         Ok(r) => r,
-        Err(e) => return (vec![], vec![e]),
+        Err(e) => return (vec![], vec![e], vec![]),
     };
-    let (_, cols) = match map_header(&recs, ROSTER_COLUMNS) {
+    let (mapped, matches) = map_header(&recs, ROSTER_COLUMNS, choices);
+    let (_, cols) = match mapped {
         Ok(c) => c,
-        Err(errors) => return (vec![], errors),
+        Err(errors) => return (vec![], errors, matches),
     };
     let header = &recs[0].1;
     let mut errors = vec![];
@@ -473,7 +640,7 @@ pub fn parse_roster(
             });
         }
     }
-    (rows, errors)
+    (rows, errors, matches)
 }
 
 /// An official as the database has them now (for the diff).
@@ -662,53 +829,70 @@ const AGENCY_COLUMNS: &[ColumnSpec<&str>] = &[
         required: true,
         label: "mã đơn vị",
         names: &["ma don vi", "ma", "code", "agency code"],
+        keywords: &["ma don vi", "ma co quan", "ma dv", "agency code"],
     },
     ColumnSpec {
         key: "name",
         required: true,
         label: "tên đơn vị",
         names: &["ten don vi", "ten", "name"],
+        keywords: &["ten don vi", "ten co quan", "ten dv", "agency name"],
     },
     ColumnSpec {
         key: "parent",
         required: false,
         label: "mã đơn vị cấp trên",
         names: &["ma don vi cap tren", "don vi cap tren", "parent code", "parent"],
+        keywords: &["cap tren", "truc thuoc", "chu quan", "parent"],
     },
     ColumnSpec {
         key: "from",
         required: false,
         label: "hiệu lực từ",
         names: &["hieu luc tu", "tu ngay", "valid from"],
+        keywords: &["hieu luc tu", "ngay thanh lap", "valid from"],
     },
     ColumnSpec {
         key: "to",
         required: false,
         label: "hiệu lực đến",
         names: &["hieu luc den", "den ngay", "valid to"],
+        keywords: &["hieu luc den", "ngay giai the", "valid to"],
     },
     ColumnSpec {
         key: "merged",
         required: false,
         label: "sáp nhập vào",
         names: &["sap nhap vao", "hop nhat vao", "merged into"],
+        keywords: &["sap nhap", "hop nhat", "merged"],
     },
 ];
 
 /// Parses an agency file (code, name, parent code, valid-from, valid-to, merged-into). Parents
 /// and merge targets must be in the file or in `known`; the tree must have no cycle.
 pub fn parse_agencies(bytes: &[u8], known: &HashSet<String>) -> (Vec<AgencyRow>, Vec<FileError>) {
+    let (rows, errors, _) = read_agencies(bytes, known, &HeaderChoices::new());
+    (rows, errors)
+}
+
+/// [`parse_agencies`] with columns chosen for some headers, returning how every header was read.
+pub fn read_agencies(
+    bytes: &[u8],
+    known: &HashSet<String>,
+    choices: &HeaderChoices,
+) -> (Vec<AgencyRow>, Vec<FileError>, Vec<HeaderMatch>) {
     let text = match decode(bytes) {
         Ok(t) => t,
-        Err(e) => return (vec![], vec![e]),
+        Err(e) => return (vec![], vec![e], vec![]),
     };
     let recs = match records(&text) {
         Ok(r) => r,
-        Err(e) => return (vec![], vec![e]),
+        Err(e) => return (vec![], vec![e], vec![]),
     };
-    let cols = match map_header(&recs, AGENCY_COLUMNS) {
+    let (mapped, matches) = map_header(&recs, AGENCY_COLUMNS, choices);
+    let cols = match mapped {
         Ok((_, c)) => c,
-        Err(errors) => return (vec![], errors),
+        Err(errors) => return (vec![], errors, matches),
     };
     let header = &recs[0].1;
     let mut errors = vec![];
@@ -814,7 +998,7 @@ pub fn parse_agencies(bytes: &[u8], known: &HashSet<String>) -> (Vec<AgencyRow>,
             }
         }
     }
-    (rows, errors)
+    (rows, errors, matches)
 }
 
 #[cfg(test)]
@@ -1009,7 +1193,7 @@ mod tests {
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(
             (errs[0].line, errs[0].column, errs[0].what.as_str()),
-            (1, 3, "cột bị lặp")
+            (1, 3, "cột \"mã đơn vị\" bị lặp")
         );
         // A blank header cell (a trailing separator from Excel) is not an unknown column.
         let (rows, errs) = parse_agencies("ma don vi,ten don vi,\nA,An,\n".as_bytes(), &known);
@@ -1025,5 +1209,58 @@ mod tests {
         // The roster reader gives the same answers through the same mapper.
         let (_, errs) = parse_roster(b"", &known, None);
         assert_eq!(errs[0].what, "tệp rỗng");
+    }
+
+    #[test]
+    fn headers_from_other_systems_are_read_after_folding_and_by_their_key_words() {
+        let known: HashSet<String> = ["GL-QLTT", "GL-QLTT-D01"].iter().map(|s| s.to_string()).collect();
+        // Another system's agency export: snake_case, no diacritics.
+        let (rows, errs, matches) = read_agencies(
+            b"ma_don_vi,ten_don_vi,ma_don_vi_cap_tren\nGL-QLTT-D09,Doi 9,GL-QLTT\n",
+            &known,
+            &HeaderChoices::new(),
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(rows[0].parent_code.as_deref(), Some("GL-QLTT"));
+        assert!(matches.iter().all(|m| m.how == HowMatched::Exact), "{matches:?}");
+        // A roster whose duty column is named after the law, and whose code column is "Mã CB".
+        let file =
+            "Mã CB;Họ và tên;Mã đơn vị;Chức vụ;Thẩm quyền thực thi Luật TMĐT\nGL1;An;GL-QLTT-D01;Kiểm soát viên;x\n";
+        let (rows, errs, matches) = read_roster(file.as_bytes(), &known, None, &HeaderChoices::new());
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(rows[0].enforcement);
+        let duty = &matches[4];
+        assert_eq!(
+            (duty.how, duty.label.as_deref()),
+            (HowMatched::Inferred, Some("nhiệm vụ thực thi"))
+        );
+        assert_eq!(matches[0].how, HowMatched::Exact);
+        // A header no column's key words fit is an error with the choices; choosing a column
+        // (or to skip it) reads the file.
+        let odd = "mã cán bộ,họ và tên,mã đơn vị,chức vụ,Nhóm 3\nGL1,An,GL-QLTT-D01,KSV,có\n";
+        let (_, errs, matches) = read_roster(odd.as_bytes(), &known, None, &HeaderChoices::new());
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(
+            errs[0].to_string(),
+            "dòng 1, cột 5 (Nhóm 3): không nhận ra tên cột \"Nhóm 3\" — đổi tên cột, hoặc chọn cột tương ứng (mã cán bộ, họ và tên, mã đơn vị, chức vụ, nhiệm vụ thực thi, email, điện thoại, ngày bắt đầu, ngày kết thúc) hay bỏ qua cột này"
+        );
+        assert_eq!(
+            errs[1].what, "thiếu cột \"nhiệm vụ thực thi\"",
+            "named as people write it"
+        );
+        assert_eq!(matches[4].how, HowMatched::Unknown);
+        let choose = HeaderChoices::from([(header_key("Nhóm 3"), "nhiệm vụ thực thi".to_string())]);
+        let (rows, errs, matches) = read_roster(odd.as_bytes(), &known, None, &choose);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(rows[0].enforcement);
+        assert_eq!(matches[4].how, HowMatched::Chosen);
+        // Key words of two columns at once are ambiguous: both are offered.
+        let two = "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi,Email hoặc SĐT\n";
+        let (_, errs, matches) = read_roster(two.as_bytes(), &known, None, &HeaderChoices::new());
+        assert_eq!(matches[5].candidates, ["email", "điện thoại"]);
+        assert!(errs[0].what.contains("có thể là email hoặc điện thoại"), "{errs:?}");
+        let skip = HeaderChoices::from([(header_key("Email hoặc SĐT"), IGNORE.to_string())]);
+        let (_, errs, _) = read_roster(two.as_bytes(), &known, None, &skip);
+        assert!(errs.is_empty(), "{errs:?}");
     }
 }

@@ -2,7 +2,7 @@
 //! `/roster/upload`, the confirmation a form POST to `/roster/apply` (plain axum routes in
 //! `ssr::roster::web`), so the whole flow works with JavaScript off.
 
-use crate::api::roster::{RosterPreview, check_roster_upload};
+use crate::api::roster::{HowMatched, RosterPreview, check_roster_upload};
 use crate::components::session::{RequireRole, use_session};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -16,13 +16,23 @@ pub fn Roster() -> impl IntoView {
     let query = use_query_map();
     let upload = move || query.read().get("upload").and_then(|s| s.parse::<i64>().ok());
     let mode = move || query.read().get("mode");
+    // Columns chosen in the preview: `c{N}=label`, carried on as they came.
+    let cols = move || {
+        let q = query.read();
+        let mut out = form_urlencoded_pairs(&q);
+        out.sort();
+        out.into_iter()
+            .map(|(k, v)| format!("{k}={}", encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
     let error = move || query.read().get("error");
     let discarded = move || query.read().get("discarded").is_some();
     let preview = Resource::new(
-        move || (upload(), mode()),
-        |(id, mode)| async move {
+        move || (upload(), mode(), cols()),
+        |(id, mode, cols)| async move {
             match id {
-                Some(id) => check_roster_upload(id, mode).await.map(Some),
+                Some(id) => check_roster_upload(id, mode, Some(cols)).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -124,6 +134,27 @@ fn AgencyUpload() -> impl IntoView {
     }
 }
 
+/// The `c{N}` entries of a query.
+fn form_urlencoded_pairs(q: &leptos_router::params::ParamsMap) -> Vec<(String, String)> {
+    q.into_iter()
+        .filter(|(k, _)| {
+            let k: &str = k.as_ref();
+            k.len() > 1 && k.starts_with('c') && k[1..].chars().all(|c| c.is_ascii_digit())
+        })
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Percent-encodes a query value.
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Files the upload forms accept: CSV and spreadsheets.
 const ACCEPT: &str =
     ".csv,text/csv,.xlsx,.xlsm,.xls,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -177,6 +208,64 @@ fn Preview(p: RosterPreview) -> impl IntoView {
     });
     let groups = p.groups.clone();
     let warnings = p.warnings.clone();
+    // Headers not read by their exact name: each with a select, to confirm or change (a GET
+    // back to this page recomputes the preview; the apply form carries the choices on).
+    let unusual: Vec<_> = p
+        .columns
+        .iter()
+        .filter(|c| c.how != HowMatched::Exact)
+        .cloned()
+        .collect();
+    let carried: Vec<(String, String)> = unusual
+        .iter()
+        .map(|c| (format!("c{}", c.column), c.label.clone().unwrap_or_else(|| "-".into())))
+        .collect();
+    let column_choice = (pending && !unusual.is_empty()).then(|| {
+        let id = id.clone();
+        let labels = p.labels.clone();
+        let mode = p.mode.clone();
+        view! {
+            <form method="get" action="/roster" class="columns-choice">
+                <input type="hidden" name="upload" value=id/>
+                <input type="hidden" name="mode" value=mode/>
+                <h3>{T::ColumnsTitle.get(lang)}</h3>
+                <p class="muted">{T::ColumnsLead.get(lang)}</p>
+                <table class="grid" aria-label=T::ColumnsTitle.get(lang)>
+                    <thead><tr><th>{T::FileColumn.get(lang)}</th><th>{T::ReadAs.get(lang)}</th></tr></thead>
+                    <tbody>
+                        {unusual.into_iter().map(|c| {
+                            let name = format!("c{}", c.column);
+                            let sid = format!("col-{}", c.column);
+                            let note = match c.how {
+                                HowMatched::Inferred => T::Inferred.get(lang),
+                                HowMatched::Chosen => T::ChosenEarlier.get(lang),
+                                HowMatched::Unknown => T::ColumnUnclear.get(lang),
+                                _ => "",
+                            };
+                            let current = c.label.clone().unwrap_or_else(|| "-".into());
+                            let labels = labels.clone();
+                            view! {
+                                <tr data-how=format!("{:?}", c.how)>
+                                    <td><label for=sid.clone()><strong>{c.header.clone()}</strong></label>
+                                        " "<span class="muted">{note}</span></td>
+                                    <td>
+                                        <select id=sid name=name>
+                                            <option value="-" selected={current == "-"}>{T::SkipColumn.get(lang)}</option>
+                                            {labels.into_iter().map(|l| {
+                                                let sel = l == current;
+                                                view! { <option value=l.clone() selected=sel>{l.clone()}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <button type="submit" class="button">{T::ShowPreview.get(lang)}</button>
+            </form>
+        }
+    });
     let accounts = (!agencies && pending && p.errors.is_empty() && !nothing).then(|| {
         let untouched = p.accounts_untouched.clone();
         view! {
@@ -192,6 +281,7 @@ fn Preview(p: RosterPreview) -> impl IntoView {
         <section class="card roster-preview">
             <h2>{p.filename.clone()}</h2>
             {mode_switch}
+            {column_choice}
             {(!warnings.is_empty()).then(|| view! {
                 <div class="alert warn" role="status">
                     <p>{T::FormulaWarnings.get(lang)}</p>
@@ -248,6 +338,7 @@ fn Preview(p: RosterPreview) -> impl IntoView {
                         <form method="post" action="/roster/apply" class="inline">
                             <input type="hidden" name="upload" value=id.clone()/>
                             <input type="hidden" name="mode" value=p.mode.clone()/>
+                            {carried.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
                             {confirm}
                             <button type="submit" class="button primary">{T::ApplyChanges.get(lang)}</button>
                         </form>

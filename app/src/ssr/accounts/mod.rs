@@ -12,17 +12,20 @@
 //!   (`TAPHUAN_CODE_DAYS`, default 30); issuing a new one voids every earlier unused code of
 //!   the account. A reset also ends every session of the account (token version).
 
+pub mod slips;
 pub mod web;
 
 use crate::domain::credentials::{PasswordProblem, check_password, format_code, normalize_code};
 use crate::domain::identity::{Role, Username};
+use crate::ssr::config::Config;
 use crate::ssr::db::entities::{account, account_code, agency, person};
 use crate::ssr::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -208,14 +211,15 @@ fn new_code() -> String {
 /// transaction; a reset also ends every session of the account. Returns (account id, code as
 /// printed, expiry).
 pub async fn issue_codes(
-    state: &AppState,
+    db: &DatabaseConnection,
+    config: &Config,
     accounts: &[i64],
     purpose: Purpose,
-    issued_by: i64,
+    issued_by: Option<i64>,
 ) -> Result<Vec<(i64, String, DateTime<Utc>)>, DbErr> {
     let now = crate::ssr::clock::now();
-    let expires = now + Duration::days(state.config.code_days);
-    let tx = state.db.begin_with_options(crate::ssr::db::write_tx()).await?;
+    let expires = now + Duration::days(config.code_days);
+    let tx = db.begin_with_options(crate::ssr::db::write_tx()).await?;
     let mut out = Vec::with_capacity(accounts.len());
     for chunk in accounts.chunks(500) {
         account_code::Entity::update_many()
@@ -242,8 +246,8 @@ pub async fn issue_codes(
             rows.push(account_code::ActiveModel {
                 account_id: Set(*id),
                 purpose: Set(purpose.as_str().to_string()),
-                code_hash: Set(code_hash(&state.config.jwt_secret, &normalized)),
-                issued_by: Set(Some(issued_by)),
+                code_hash: Set(code_hash(&config.jwt_secret, &normalized)),
+                issued_by: Set(issued_by),
                 issued_at: Set(now),
                 expires_at: Set(expires),
                 used_at: Set(None),

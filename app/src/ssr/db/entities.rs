@@ -146,6 +146,30 @@ pub mod account_code {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod header_choice {
+    use sea_orm::entity::prelude::*;
+
+    /// A column chosen for a header of a unit's files (`scope_key`: the manager's agency id,
+    /// `*` for an administrator), remembered for the next upload.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "header_choices")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub scope_key: String,
+        /// `roster` or `agencies`.
+        pub kind: String,
+        pub header_key: String,
+        pub label: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod content_version {
     use sea_orm::entity::prelude::*;
 

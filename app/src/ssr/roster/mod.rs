@@ -10,7 +10,7 @@
 use super::auth::Scope;
 use super::db::entities::{agency, membership, person, program};
 use crate::domain::coverage::{Index, Status};
-use crate::domain::roster::{self, Current, FileError, ImportMode, RosterDiff, RosterRow};
+use crate::domain::roster::{self, Current, FileError, HeaderChoices, HeaderMatch, ImportMode, RosterDiff, RosterRow};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
@@ -43,6 +43,8 @@ pub struct Plan {
     /// Accounts without an official (managers, trainers…) of the unit: the roster leaves them
     /// as they are.
     pub accounts_untouched: Vec<String>,
+    /// How each header of the file was read (exact, inferred, chosen, unknown).
+    pub columns: Vec<HeaderMatch>,
 }
 
 /// Effect lines by kind of change.
@@ -55,8 +57,9 @@ pub struct Effects {
 }
 
 impl Plan {
-    fn refused(errors: Vec<FileError>, mode: ImportMode) -> Plan {
+    fn refused(errors: Vec<FileError>, mode: ImportMode, columns: Vec<HeaderMatch>) -> Plan {
         Plan {
+            columns,
             errors,
             rows: vec![],
             diff: RosterDiff::default(),
@@ -154,6 +157,7 @@ pub async fn plan(
     scope: Option<&Scope>,
     today: NaiveDate,
     mode: ImportMode,
+    choices: &HeaderChoices,
 ) -> Result<Plan, DbErr> {
     let agencies = agency_codes(db).await?;
     let known: HashSet<String> = agencies.keys().cloned().collect();
@@ -164,9 +168,9 @@ pub async fn plan(
             .map(|a| a.code.clone())
             .collect()
     });
-    let (rows, errors) = roster::parse_roster(bytes, &known, allowed.as_ref());
+    let (rows, errors, columns) = roster::read_roster(bytes, &known, allowed.as_ref(), choices);
     if !errors.is_empty() {
-        return Ok(Plan::refused(errors, mode));
+        return Ok(Plan::refused(errors, mode, columns));
     }
     let unit: HashSet<String> = match &allowed {
         Some(a) => a.clone(),
@@ -208,7 +212,7 @@ pub async fn plan(
                 })
                 .collect();
             errors.sort_by_key(|e| e.line);
-            return Ok(Plan::refused(errors, mode));
+            return Ok(Plan::refused(errors, mode, columns));
         }
     }
     let grouped = effects(db, &diff, &agencies, today).await?;
@@ -230,6 +234,7 @@ pub async fn plan(
         warnings,
         accounts_new,
         accounts_untouched,
+        columns,
     })
 }
 
@@ -376,9 +381,10 @@ pub async fn apply(
     scope: Option<&Scope>,
     effective: NaiveDate,
     mode: ImportMode,
+    choices: &HeaderChoices,
 ) -> Result<(Applied, Plan), DbErr> {
     let tx = db.begin_with_options(super::db::write_tx()).await?;
-    let plan = plan(&tx, bytes, scope, effective, mode).await?;
+    let plan = plan(&tx, bytes, scope, effective, mode, choices).await?;
     if !plan.errors.is_empty() {
         tx.rollback().await?;
         return Ok((Applied::Invalid(plan.errors.len()), plan));
@@ -550,14 +556,15 @@ pub async fn import_agencies(
     db: &DatabaseConnection,
     bytes: &[u8],
     apply: bool,
-) -> Result<(Vec<FileError>, String), DbErr> {
+    choices: &HeaderChoices,
+) -> Result<(Vec<FileError>, String, Vec<HeaderMatch>), DbErr> {
     let tx = db.begin_with_options(super::db::write_tx()).await?;
     let existing = agency_codes(&tx).await?;
     let known: HashSet<String> = existing.keys().cloned().collect();
-    let (rows, errors) = roster::parse_agencies(bytes, &known);
+    let (rows, errors, columns) = roster::read_agencies(bytes, &known, choices);
     if !errors.is_empty() {
         tx.rollback().await?;
-        return Ok((errors, String::new()));
+        return Ok((errors, String::new(), columns));
     }
     let mut new = 0;
     let mut changed = 0;
@@ -620,7 +627,7 @@ pub async fn import_agencies(
     } else {
         tx.rollback().await?;
     }
-    Ok((vec![], summary))
+    Ok((vec![], summary, columns))
 }
 
 /// Rewrites every agency's materialised path from the parent links.
@@ -653,3 +660,80 @@ pub async fn recompute_paths(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 
 pub mod spreadsheet;
 pub mod web;
+
+/// The key a unit's remembered header choices are filed under: the manager's agency, or `*`.
+pub fn scope_key(db_scope: Option<&Scope>) -> String {
+    db_scope.map_or_else(|| "*".to_string(), |s| s.agency_id.to_string())
+}
+
+/// The columns remembered for the headers of a unit's files of `kind`.
+pub async fn remembered(db: &impl ConnectionTrait, scope: &str, kind: &str) -> Result<HeaderChoices, DbErr> {
+    use super::db::entities::header_choice;
+    Ok(header_choice::Entity::find()
+        .filter(header_choice::Column::ScopeKey.eq(scope))
+        .filter(header_choice::Column::Kind.eq(kind))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.header_key, c.label))
+        .collect())
+}
+
+/// Remembers the columns a person confirmed (chosen or inferred, then applied) for the next file.
+pub async fn remember(
+    db: &impl ConnectionTrait,
+    scope: &str,
+    kind: &str,
+    columns: &[HeaderMatch],
+) -> Result<(), DbErr> {
+    use super::db::entities::header_choice;
+    use crate::domain::roster::{HowMatched, IGNORE, header_key};
+    let now = crate::ssr::clock::now();
+    for m in columns
+        .iter()
+        .filter(|m| matches!(m.how, HowMatched::Chosen | HowMatched::Inferred | HowMatched::Ignored))
+    {
+        let key = header_key(&m.header);
+        if key.is_empty() {
+            continue;
+        }
+        let label = m.label.clone().unwrap_or_else(|| IGNORE.to_string());
+        header_choice::Entity::delete_many()
+            .filter(header_choice::Column::ScopeKey.eq(scope))
+            .filter(header_choice::Column::Kind.eq(kind))
+            .filter(header_choice::Column::HeaderKey.eq(key.as_str()))
+            .exec(db)
+            .await?;
+        header_choice::ActiveModel {
+            scope_key: Set(scope.to_string()),
+            kind: Set(kind.to_string()),
+            header_key: Set(key),
+            label: Set(label),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Choices as a form or query carries them: `c{N}` = the label chosen for column N (1-based),
+/// turned into header keys with the file's own header row; remembered ones underneath.
+pub fn choices_from_form<'a>(
+    bytes: &[u8],
+    base: HeaderChoices,
+    fields: impl Iterator<Item = (&'a str, &'a str)>,
+) -> HeaderChoices {
+    let header = roster::header_row(bytes);
+    let mut out = base;
+    for (k, v) in fields {
+        let Some(n) = k.strip_prefix('c').and_then(|n| n.parse::<usize>().ok()) else {
+            continue;
+        };
+        if let Some(h) = n.checked_sub(1).and_then(|i| header.get(i)) {
+            out.insert(roster::header_key(h), v.trim().to_string());
+        }
+    }
+    out
+}

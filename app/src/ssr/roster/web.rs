@@ -115,16 +115,32 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut form: M
     }
 }
 
-/// The form of `POST /roster/apply`.
-#[derive(serde::Deserialize)]
+/// The form of `POST /roster/apply`: `upload`, `mode` (`update`, the default, or `complete`;
+/// see `domain::roster::ImportMode`), `confirm` (the number of leavers, when the preview asks
+/// for it) and `c{N}` (the column the manager confirmed or chose for header N).
 pub struct ApplyForm {
     pub upload: i64,
-    /// `update` (default) or `complete` (see `domain::roster::ImportMode`).
-    #[serde(default)]
     pub mode: String,
-    /// The number of leavers, typed by the manager when the preview asks for it.
-    #[serde(default)]
     pub confirm: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl ApplyForm {
+    fn read(fields: Vec<(String, String)>) -> Option<ApplyForm> {
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        Some(ApplyForm {
+            upload: get("upload").trim().parse().ok()?,
+            mode: get("mode"),
+            confirm: get("confirm"),
+            fields,
+        })
+    }
 }
 
 /// The form of `POST /roster/cancel`.
@@ -172,10 +188,17 @@ pub async fn owned(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<
 
 /// `POST /roster/apply`.
 #[tracing::instrument(name = "form", skip_all, fields(handler = "apply"))]
-pub async fn apply(State(state): State<AppState>, signed: SignedIn, Form(f): Form<ApplyForm>) -> Response {
+pub async fn apply(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
     let user = match importer(signed) {
         Ok(u) => u,
         Err(e) => return e.into_response(),
+    };
+    let Some(f) = ApplyForm::read(fields) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "Thiếu số của tệp tải lên.").into_response();
     };
     let up = match owned(&state, &user, f.upload).await {
         Ok(Some(u)) if u.status == "pending" => u,
@@ -189,9 +212,30 @@ pub async fn apply(State(state): State<AppState>, signed: SignedIn, Form(f): For
     let today = crate::ssr::clock::today();
     let mode = crate::domain::roster::ImportMode::parse(&f.mode);
     let back = format!("/roster?upload={}&mode={}", up.id, mode.code());
+    let scope = super::scope_key(user.scope.as_ref());
+    let choices = match super::remembered(&state.db, &scope, &up.kind).await {
+        Ok(r) => super::choices_from_form(
+            up.content.as_bytes(),
+            r,
+            f.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "remembered header choices");
+            return Redirect::to(&format!("{back}&error=internal")).into_response();
+        }
+    };
     if up.kind != "agencies" {
         // Many leavers: the manager must have typed their number (checked on a fresh plan).
-        let plan = match super::plan(&state.db, up.content.as_bytes(), user.scope.as_ref(), today, mode).await {
+        let plan = match super::plan(
+            &state.db,
+            up.content.as_bytes(),
+            user.scope.as_ref(),
+            today,
+            mode,
+            &choices,
+        )
+        .await
+        {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = %e, "roster plan failed");
@@ -203,9 +247,9 @@ pub async fn apply(State(state): State<AppState>, signed: SignedIn, Form(f): For
         }
     }
     let outcome = if up.kind == "agencies" {
-        super::import_agencies(&state.db, up.content.as_bytes(), true)
+        super::import_agencies(&state.db, up.content.as_bytes(), true, &choices)
             .await
-            .map(|(errors, summary)| {
+            .map(|(errors, summary, columns)| {
                 let status = if !errors.is_empty() {
                     "pending"
                 } else if summary.starts_with("không có thay đổi") {
@@ -213,22 +257,35 @@ pub async fn apply(State(state): State<AppState>, signed: SignedIn, Form(f): For
                 } else {
                     "applied"
                 };
-                (status, summary)
+                (status, summary, columns)
             })
     } else {
-        super::apply(&state.db, up.content.as_bytes(), user.scope.as_ref(), today, mode)
-            .await
-            .map(|(applied, plan)| {
-                let status = match applied {
-                    super::Applied::Invalid(_) => "pending",
-                    super::Applied::NoChanges => "nochange",
-                    super::Applied::Done(..) => "applied",
-                };
-                (status, plan.summary())
-            })
+        super::apply(
+            &state.db,
+            up.content.as_bytes(),
+            user.scope.as_ref(),
+            today,
+            mode,
+            &choices,
+        )
+        .await
+        .map(|(applied, plan)| {
+            let status = match applied {
+                super::Applied::Invalid(_) => "pending",
+                super::Applied::NoChanges => "nochange",
+                super::Applied::Done(..) => "applied",
+            };
+            (status, plan.summary(), plan.columns)
+        })
     };
     match outcome {
-        Ok((status, summary)) => {
+        Ok((status, summary, columns)) => {
+            // The columns as applied are the unit's choice for its next file.
+            if status != "pending"
+                && let Err(e) = super::remember(&state.db, &scope, &up.kind, &columns).await
+            {
+                tracing::error!(error = %e, "remembering header choices");
+            }
             let id = up.id;
             let mut am: roster_upload::ActiveModel = up.into();
             am.status = Set(status.into());
