@@ -7,11 +7,13 @@ run:
 test:
 	scripts/test.sh
 
-# Times pure coverage at national scale (100k officials, 1M completions) against a baseline
-# measured in the same run; prints ratios. Not a test.
+# Times pure coverage at national scale (100k officials, 1M completions) and a 10 000-official
+# roster import with accounts, each against a baseline measured in the same run; prints ratios.
+# Not a test.
 bench:
 	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example coverage_bench
 	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example coverage_db_bench
+	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example roster_bench
 
 fmt:
 	cargo fmt --all

@@ -439,7 +439,7 @@ messages! {
     FileColumn => "Cột trong tệp", "Column in the file";
     ReadAs => "Đọc là", "Read as";
     Inferred => "(đoán theo tên cột — hãy kiểm tra)", "(inferred from its name — please check)";
-    ChosenEarlier => "(đã chọn trước đây)", "(chosen before)";
+    ChosenEarlier => "(đã chọn)", "(chosen)";
     ColumnUnclear => "(chưa rõ — hãy chọn)", "(unclear — please choose)";
     SkipColumn => "(bỏ qua cột này)", "(skip this column)";
 }

@@ -1,7 +1,8 @@
 //! Accounts for every official on the roster: one-time codes (activation and password reset),
 //! stored only as a keyed hash, and why an account is disabled (`left` = the roster says the
 //! official left, undone when they come back; anything else is an administrator's decision);
-//! and the columns a manager chose for the headers of their unit's roster files.
+//! the columns a manager chose for the headers of their unit's roster files; and the record of
+//! sign-ins and lock-outs.
 
 use sea_orm_migration::prelude::*;
 
@@ -27,6 +28,19 @@ enum AccountCodes {
     ExpiresAt,
     UsedAt,
     VoidedAt,
+}
+
+/// Sign-ins that succeeded, accounts activated with a code, and lock-outs (a failed sign-in that
+/// starts or lengthens a back-off): who, from where, when.
+#[derive(DeriveIden)]
+enum SignInEvents {
+    Table,
+    Id,
+    AccountId,
+    Username,
+    Outcome,
+    Address,
+    At,
 }
 
 /// Columns a manager chose for the headers of their unit's files, remembered for the next one.
@@ -130,6 +144,33 @@ impl MigrationTrait for Migration {
                 .col(HeaderChoices::Kind)
                 .col(HeaderChoices::HeaderKey)
                 .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(SignInEvents::Table)
+                .if_not_exists()
+                .col(
+                    ColumnDef::new(SignInEvents::Id)
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
+                .col(ColumnDef::new(SignInEvents::AccountId).big_integer().null())
+                .col(ColumnDef::new(SignInEvents::Username).string_len(64).not_null())
+                .col(ColumnDef::new(SignInEvents::Outcome).string_len(16).not_null())
+                .col(ColumnDef::new(SignInEvents::Address).string_len(64).null())
+                .col(ColumnDef::new(SignInEvents::At).timestamp_with_time_zone().not_null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_sign_in_events_account")
+                .table(SignInEvents::Table)
+                .col(SignInEvents::AccountId)
                 .to_owned(),
         )
         .await

@@ -494,6 +494,25 @@ async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserComman
             }
             println!("state: {}", account_state(&a));
             println!("created: {}", a.created_at.format("%d/%m/%Y"));
+            use app::ssr::db::entities::sign_in_event;
+            let events = sign_in_event::Entity::find()
+                .filter(sign_in_event::Column::AccountId.eq(a.id))
+                .order_by_desc(sign_in_event::Column::Id)
+                .all(db)
+                .await?;
+            for e in events.iter().take(10) {
+                println!(
+                    "{}  {}  {}",
+                    e.at.format("%d/%m/%Y %H:%M"),
+                    match e.outcome.as_str() {
+                        "ok" => "signed in",
+                        "code" => "password set with a code",
+                        "locked" => "locked out (back-off)",
+                        o => o,
+                    },
+                    e.address.as_deref().unwrap_or("-")
+                );
+            }
             Ok(())
         }
         UserCommand::ResetCode { username } => {
@@ -632,8 +651,8 @@ pub fn column_lines(file: &std::path::Path, columns: &[app::domain::roster::Head
         .filter_map(|c| {
             let how = match c.how {
                 HowMatched::Inferred => "đoán theo tên cột (inferred)",
+                HowMatched::Chosen if c.label.is_none() => "bỏ qua theo --map (skipped)",
                 HowMatched::Chosen => "theo --map",
-                HowMatched::Ignored if !c.header.is_empty() => "bỏ qua (skipped)",
                 _ => return None,
             };
             Some(format!(

@@ -163,6 +163,14 @@ async fn an_imported_official_signs_in_with_a_printed_code_and_must_choose_a_goo
     let courses = app.call("my_courses", "", Some(&session)).await;
     assert_eq!(courses.status, StatusCode::OK, "{}", courses.body);
     assert!(courses.json()["learner"] == true, "an official who can learn");
+    // Recorded: the password set with a code.
+    use app::ssr::db::entities::sign_in_event;
+    let events = sign_in_event::Entity::find()
+        .filter(sign_in_event::Column::AccountId.eq(acc.id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(events.iter().map(|e| e.outcome.as_str()).collect::<Vec<_>>(), ["code"]);
     // The code works once; the password now signs in.
     let r = activate(&app, &user, &code, "một câu khác hẳn dài dài").await;
     assert!(r.location.unwrap().contains("error=code"));

@@ -259,9 +259,10 @@ pub enum HowMatched {
     Exact,
     /// It holds the key words of exactly one column: shown for the manager to confirm.
     Inferred,
-    /// Chosen by a person (preview, remembered choice, `--map`).
+    /// Chosen by a person (preview, remembered choice, `--map`): a column, or to skip it
+    /// (`label` None).
     Chosen,
-    /// Skipped (chosen), or blank.
+    /// A blank header cell.
     Ignored,
     /// Matches no column, or the key words of several: an error until chosen.
     Unknown,
@@ -341,7 +342,10 @@ fn map_header<K: Copy + Eq + std::hash::Hash>(
             candidates: vec![],
         };
         let chosen = choices.get(&key);
-        let spec = if key.is_empty() || chosen.is_some_and(|c| c == IGNORE) {
+        let spec = if key.is_empty() {
+            None
+        } else if chosen.is_some_and(|c| c == IGNORE) {
+            m.how = HowMatched::Chosen;
             None
         } else if let Some(s) = chosen.and_then(|c| specs.iter().find(|s| s.label == c)) {
             m.how = HowMatched::Chosen;

@@ -290,16 +290,48 @@ pub async fn sign_in(
             return back("busy");
         }
     };
+    let typed_account = acc.as_ref().map(|a| a.id);
     let Some(acc) = acc.filter(|_| ok) else {
         let wait = state.throttle.fail(&keys);
         tracing::info!(username = %typed, wait, "sign-in refused");
+        if wait > 0 {
+            let id = typed_account;
+            record_sign_in(&state, id, &form.username, "locked", &parts).await;
+        }
         return if wait > 0 { waiting(wait) } else { back("credentials") };
     };
     state.throttle.succeed(&keys);
+    record_sign_in(&state, Some(acc.id), &form.username, "ok", &parts).await;
     let role = Role::parse(&acc.role).unwrap_or(Role::Learner);
     let to = local_path(&form.next).unwrap_or_else(|| role.home_path().to_string());
     tracing::info!(account = acc.id, role = %role, "signed in");
     signed_in_response(&state, &acc, &to)
+}
+
+/// Records a sign-in, an activation or a lock-out. A failure to record is logged, never a
+/// reason to refuse the person.
+pub async fn record_sign_in(
+    state: &AppState,
+    account_id: Option<i64>,
+    typed: &str,
+    outcome: &str,
+    parts: &http::request::Parts,
+) {
+    use super::db::entities::sign_in_event;
+    let row = sign_in_event::ActiveModel {
+        account_id: Set(account_id),
+        username: Set(typed.trim().chars().take(64).collect()),
+        outcome: Set(outcome.to_string()),
+        address: Set(state.client_addr(parts).map(|a| a.to_string())),
+        at: Set(super::clock::now()),
+        ..Default::default()
+    };
+    if let Err(e) = sign_in_event::Entity::insert(row)
+        .exec_without_returning(&state.db)
+        .await
+    {
+        tracing::error!(error = %e, "recording a sign-in event");
+    }
 }
 
 /// A new session for `acc` (its current token version) and a redirect to `to`.

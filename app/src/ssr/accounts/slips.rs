@@ -44,14 +44,14 @@ impl Sheet {
 <p class="slip-head">TẬP HUẤN THỰC THI PHÁP LUẬT THƯƠNG MẠI ĐIỆN TỬ</p>
 <p class="slip-name">{name}</p>
 <p class="slip-unit">{unit}</p>
+<p class="slip-addr">Vào <span class="mono">{address}</span></p>
 <dl>
-<dt>Địa chỉ</dt><dd class="mono">{address}</dd>
 <dt>Tên đăng nhập</dt><dd class="mono">{user}</dd>
 <dt>{kind}</dt><dd class="mono code">{code}</dd>
 <dt>Hạn dùng</dt><dd>{until}</dd>
 </dl>
 <ol>
-<li>Mở địa chỉ trên bằng điện thoại hoặc máy tính.</li>
+<li>Mở địa chỉ trên bằng điện thoại hoặc máy tính (hoặc trang đăng nhập → "Kích hoạt tài khoản").</li>
 <li>Nhập tên đăng nhập và mã, rồi tự đặt mật khẩu của mình (ít nhất 8 ký tự; một câu ngắn dễ nhớ là tốt nhất).</li>
 <li>Mã chỉ dùng một lần. Giữ kín phiếu này; hết hạn thì xin người quản lý đơn vị cấp mã mới.</li>
 </ol>
@@ -89,9 +89,11 @@ header h1 {{ font-size: 16pt; margin: 0 0 2mm; }}
 .slip {{ border: 1px dashed #777; padding: 4mm 5mm; break-inside: avoid; page-break-inside: avoid; font-size: 9.5pt; }}
 .slip-head {{ font-size: 7.5pt; letter-spacing: .04em; color: #555; margin: 0 0 1.5mm; }}
 .slip-name {{ font-size: 12pt; font-weight: 700; margin: 0; }}
-.slip-unit {{ margin: 0 0 2mm; color: #333; }}
+.slip-unit {{ margin: 0 0 1.5mm; color: #333; }}
+.slip-addr {{ margin: 0 0 1.5mm; font-size: 9pt; overflow-wrap: anywhere; }}
+.slip-addr .mono {{ font-weight: 700; }}
 dl {{ display: grid; grid-template-columns: auto 1fr; gap: .6mm 3mm; margin: 0 0 2mm; }}
-dt {{ color: #555; }} dd {{ margin: 0; }}
+dt {{ color: #555; align-self: baseline; }} dd {{ margin: 0; align-self: baseline; }}
 .mono {{ font-family: "DejaVu Sans Mono", Consolas, monospace; word-break: break-all; }}
 .code {{ font-size: 14pt; font-weight: 700; letter-spacing: .06em; }}
 ol {{ margin: 0; padding-left: 5mm; font-size: 8.5pt; }}

@@ -55,6 +55,9 @@ pub async fn activate(
             let wait = state.throttle.fail(&keys);
             tracing::info!(username = %typed.escape_debug(), wait, "activation refused");
             if wait > 0 {
+                crate::ssr::auth::record_sign_in(&state, None, &f.username, "locked", &parts).await;
+            }
+            if wait > 0 {
                 Redirect::to(&format!("/activate?u={u}&error=throttled&wait={wait}")).into_response()
             } else {
                 back("code")
@@ -63,6 +66,7 @@ pub async fn activate(
         Ok(Redeem::Done(acc)) => {
             state.throttle.succeed(&keys);
             tracing::info!(account = acc.id, "password set with a one-time code");
+            crate::ssr::auth::record_sign_in(&state, Some(acc.id), &f.username, "code", &parts).await;
             let role = Role::parse(&acc.role).unwrap_or(Role::Learner);
             crate::ssr::auth::signed_in_response(&state, &acc, role.home_path())
         }

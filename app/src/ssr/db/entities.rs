@@ -146,6 +146,31 @@ pub mod account_code {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod sign_in_event {
+    use sea_orm::entity::prelude::*;
+
+    /// A successful sign-in (`ok`), an account activated or a password set with a code
+    /// (`code`), or a lock-out (`locked`: a failed sign-in that starts or lengthens a back-off).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sign_in_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// None when the typed name is no account.
+        pub account_id: Option<i64>,
+        /// The name as typed (at most 64 characters).
+        pub username: String,
+        pub outcome: String,
+        pub address: Option<String>,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod header_choice {
     use sea_orm::entity::prelude::*;
 

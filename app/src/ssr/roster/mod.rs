@@ -691,7 +691,7 @@ pub async fn remember(
     let now = crate::ssr::clock::now();
     for m in columns
         .iter()
-        .filter(|m| matches!(m.how, HowMatched::Chosen | HowMatched::Inferred | HowMatched::Ignored))
+        .filter(|m| matches!(m.how, HowMatched::Chosen | HowMatched::Inferred))
     {
         let key = header_key(&m.header);
         if key.is_empty() {
