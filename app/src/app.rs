@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses/:course/exam") view=pages::exam::Exam ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course/exam/attempts/:id") view=pages::exam::AttemptResultPage ssr=SsrMode::Async/>
                     <Route path=path!("/certificates/:number") view=pages::certificate::Certificate ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view=pages::verify::Verify ssr=SsrMode::Async/>
                     <Route path=path!("/verify/:number") view=pages::verify::Verify ssr=SsrMode::Async/>
                     <Route path=path!("/transcript") view=pages::transcript::TranscriptPage ssr=SsrMode::Async/>
                 </Routes>

@@ -442,6 +442,16 @@ messages! {
     ChosenEarlier => "(đã chọn)", "(chosen)";
     ColumnUnclear => "(chưa rõ — hãy chọn)", "(unclear — please choose)";
     SkipColumn => "(bỏ qua cột này)", "(skip this column)";
+    SignedToken => "Mã ký số (để kiểm tra ngoại tuyến)", "Signed token (for offline checking)";
+    VerifyLookup => "Nhập số chứng nhận để kiểm tra", "Enter a certificate number to check it";
+    CertNumberLabel => "Số chứng nhận", "Certificate number";
+    Check => "Kiểm tra", "Check";
+}
+
+/// A date as Vietnamese documents write it, `dd/mm/yyyy` (also in English mode: the documents
+/// these dates end up on are Vietnamese).
+pub fn fmt_date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
 }
 
 #[cfg(test)]
@@ -456,10 +466,4 @@ mod tests {
         assert_eq!(T::SignIn.get(Lang::Vi), "Đăng nhập");
         assert_eq!(T::SignIn.get(Lang::En), "Sign in");
     }
-}
-
-/// A date as Vietnamese documents write it, `dd/mm/yyyy` (also in English mode: the documents
-/// these dates end up on are Vietnamese).
-pub fn fmt_date(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
 }

@@ -363,8 +363,7 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
                 .course(course)
                 .ok_or_else(|| anyhow::anyhow!("no course {course:?} in {}", dir.display()))?;
             let pool: Vec<_> = c.exam.iter().flat_map(|e| e.pool.iter().map(|i| &i.question)).collect();
-            println!("{}", serde_json::to_string_pretty(&pool)?);
-            Ok(())
+            emit(&format!("{}\n", serde_json::to_string_pretty(&pool)?))
         }
         ContentCommand::Check { dir } => {
             let dir = dir.clone().unwrap_or_else(|| {
@@ -408,9 +407,19 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
             if !errors.is_empty() {
                 anyhow::bail!("{} error(s) in {}", errors.len(), file.display());
             }
-            print!("{}", app::domain::aiken::to_gift(&questions, prefix));
-            Ok(())
+            emit(&app::domain::aiken::to_gift(&questions, prefix))
         }
+    }
+}
+
+/// Writes to stdout. A reader that stops early (`taphuan content answer-key … | head`) is not
+/// an error: `print!` would panic on the closed pipe.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
     }
 }
 

@@ -106,3 +106,22 @@ fn moodle_aiken_file_converts_to_named_gift() {
     );
     assert!(gift.contains("=Martin Dougiamas"), "{gift}");
 }
+
+#[test]
+fn an_answer_key_piped_into_a_reader_that_stops_early_does_not_panic() {
+    use std::process::Stdio;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taphuan"))
+        .args(["content", "answer-key", "a-khung-phap-ly", "--dir", dir])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run taphuan");
+    // The reader goes away before the key is written (as `| head` does once it has its lines):
+    // the write meets a closed pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}

@@ -428,6 +428,14 @@ async fn a_certificate_verifies_online_and_offline_and_an_altered_token_is_rejec
     assert!(page.body.contains("Còn hiệu lực") && page.body.contains("Chữ ký số trên mã QR hợp lệ."));
     let unknown = app.get("/verify/GL-2026-999999", None).await;
     assert!(unknown.body.contains("Không tìm thấy chứng nhận có số này."));
+    assert_eq!(unknown.status, 404, "an unknown number is not found, in the status too");
+    // The lookup form on /verify (a number typed from paper) answers the same.
+    let form = app.get("/verify", None).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"number\""), "a lookup form");
+    let typed = app.get(&format!("/verify?number={number}"), None).await;
+    assert_eq!(typed.status, 200);
+    assert!(typed.body.contains("Còn hiệu lực"), "looked up by the typed number");
     // Another learner's certificate is not shown to a different account.
     let other = app.sign_in_demo("giangvien").await;
     let r = app

@@ -371,7 +371,7 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
             server::cli::ImportOptions {
                 apply: false,
                 scope: None,
-                effective: effective,
+                effective,
                 mode: ImportMode::Update,
                 confirm_leavers: None,
                 choices: &none,
@@ -390,7 +390,7 @@ async fn the_cli_imports_a_roster_with_a_transfer_and_an_agency_file() {
             server::cli::ImportOptions {
                 apply: true,
                 scope: None,
-                effective: effective,
+                effective,
                 mode: ImportMode::Update,
                 confirm_leavers: None,
                 choices: &none,

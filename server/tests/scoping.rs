@@ -107,3 +107,25 @@ async fn learners_and_trainers_cannot_list_people_at_all() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_manager_of_one_team_lands_on_its_people_and_a_larger_scope_picks_an_agency() {
+    let app = TestApp::spawn().await;
+    let team = app.sign_in_demo("quanly.doi1").await;
+    let page = app.get("/coverage", Some(&team)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("aria-label=\"Cán bộ chưa đạt\""),
+        "the team's officials not yet covered, without a click"
+    );
+    let province = app.sign_in_demo("quanly").await;
+    let page = app.get("/coverage", Some(&province)).await;
+    assert!(!page.body.contains("aria-label=\"Cán bộ chưa đạt\""));
+    assert!(page.body.contains("Chọn một đơn vị để xem danh sách cán bộ chưa đạt"));
+    // The server function says the same: no agency named = the team, or nothing.
+    let r = app.call("coverage_missing", "as_of=", Some(&team)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["agency_id"], app.agency_id("GL-QLTT-D01").await);
+    let r = app.call("coverage_missing", "as_of=", Some(&province)).await;
+    assert_eq!(r.json(), serde_json::Value::Null);
+}

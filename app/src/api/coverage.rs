@@ -144,18 +144,36 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
 }
 
 /// The officials of an agency subtree not yet covered on a date, and those exempted. Outside
-/// the caller's scope: 403, whether or not the agency exists.
+/// the caller's scope: 403, whether or not the agency exists. Without an agency: the
+/// caller's own unit when it has no sub-units (a team's manager lands on their people), else
+/// nothing (`None`: the page asks to pick an agency).
 #[server(endpoint = "coverage_missing")]
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "coverage_missing"))
 )]
-pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: String) -> Result<MissingPage, ApiError> {
+pub async fn coverage_missing(
+    program: Option<i64>,
+    agency_id: Option<i64>,
+    as_of: String,
+) -> Result<Option<MissingPage>, ApiError> {
     use crate::api::guard;
     use crate::domain::coverage::Status;
     use crate::domain::identity::Role;
     use crate::ssr::coverage;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    let agency_id = match (agency_id, &user.scope) {
+        (Some(id), _) => id,
+        (None, Some(scope))
+            if crate::ssr::db::queries::agencies_in_scope(&state.db, Some(scope))
+                .await?
+                .len()
+                == 1 =>
+        {
+            scope.agency_id
+        }
+        (None, _) => return Ok(None),
+    };
     let agency = guard::agency_in_scope(&state, &user, agency_id).await?;
     let as_of = parse_as_of(&as_of, crate::ssr::clock::today()).map_err(guard::refuse)?;
     let Some(p) = coverage::find_program(&state.db, program).await? else {
@@ -214,13 +232,13 @@ pub async fn coverage_missing(program: Option<i64>, agency_id: i64, as_of: Strin
         }
     }
     missing.sort_by(|a, b| (&a.agency_name, &a.full_name).cmp(&(&b.agency_name, &b.full_name)));
-    Ok(MissingPage {
+    Ok(Some(MissingPage {
         agency_id: agency.id,
         agency_name: agency.name,
         counts: snap.overall,
         missing,
         exempt,
-    })
+    }))
 }
 
 /// One official's training record: programs, courses, certificates, agency history. Visible

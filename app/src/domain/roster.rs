@@ -377,7 +377,9 @@ fn map_header<K: Copy + Eq + std::hash::Hash>(
         };
         if let Some(s) = spec {
             m.label = Some(s.label.to_string());
-            if cols.contains_key(&s.key) {
+            if let std::collections::hash_map::Entry::Vacant(e) = cols.entry(s.key) {
+                e.insert(i);
+            } else {
                 errors.push(FileError {
                     line: *hline,
                     column: i + 1,
@@ -385,8 +387,6 @@ fn map_header<K: Copy + Eq + std::hash::Hash>(
                     what: format!("cột \"{}\" bị lặp", s.label),
                     hint: "mỗi cột chỉ xuất hiện một lần".into(),
                 });
-            } else {
-                cols.insert(s.key, i);
             }
         }
         matches.push(m);

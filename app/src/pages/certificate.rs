@@ -81,11 +81,12 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
                 <div class="qr" inner_html=c.qr_svg.clone() role="img" aria-label=T::CertScan.get(lang)></div>
                 <figcaption>
                     {T::CertScan.get(lang)}<br/>
-                    <a href=c.verify_url.clone() class="verify-link">{format!("/verify/{}", c.number)}</a>
+                    // The full address, readable on paper (the token stays in the QR code).
+                    <a href=c.verify_url.clone() class="verify-link">{c.verify_url.split('?').next().unwrap_or_default().to_string()}</a>
                 </figcaption>
             </figure>
             <details class="no-print">
-                <summary>"Token"</summary>
+                <summary>{T::SignedToken.get(lang)}</summary>
                 <code class="token">{c.token.clone()}</code>
             </details>
         </article>

@@ -71,12 +71,7 @@ fn CoverageBody() -> impl IntoView {
     );
     let missing = Resource::new(
         move || (program(), agency(), as_of()),
-        |(p, a, d)| async move {
-            match a {
-                Some(id) => coverage_missing(p, id, d).await.map(Some),
-                None => Ok(None),
-            }
-        },
+        |(p, a, d)| coverage_missing(p, a, d),
     );
     view! {
         <div class="page-head">

@@ -15,12 +15,34 @@ pub fn Verify() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let query = use_query_map();
-    let key = move || (params.read().get("number").unwrap_or_default(), query.read().get("t"));
-    let result = Resource::new(key, |(n, t)| verify_certificate(n, t));
+    // `/verify/:number`, or `/verify?number=…` from the lookup form.
+    let number = move || {
+        params
+            .read()
+            .get("number")
+            .or_else(|| query.read().get("number"))
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+    };
+    let key = move || (number(), query.read().get("t"));
+    let result = Resource::new(key, |(n, t)| async move {
+        match n {
+            Some(n) => verify_certificate(n, t).await.map(Some),
+            None => Ok(None),
+        }
+    });
     view! {
         <Title text=T::VerifyTitle.get(lang)/>
         <h1>{T::VerifyTitle.get(lang)}</h1>
-        <Loaded resource=result view=move |v| match v.status {
+        <form method="get" action="/verify" class="card narrow verify-lookup">
+            <label for="cert-number">{T::VerifyLookup.get(lang)}</label>
+            <input id="cert-number" name="number" type="text" autocomplete="off" spellcheck="false"
+                placeholder="GL-2026-XXXXX-XXXXX" value=move || number().unwrap_or_default()/>
+            <button type="submit" class="button">{T::Check.get(lang)}</button>
+        </form>
+        <Loaded resource=result view=move |v| match v {
+            None => ().into_any(),
+            Some(v) => match v.status {
                         None => view! {
                             <section class="card narrow">
                                 <p class="cert-number">{v.number.clone()}</p>
@@ -48,6 +70,7 @@ pub fn Verify() -> impl IntoView {
                                 })}
                             </section>
                         }.into_any(),
-                    }/>
+                    },
+        }/>
     }
 }

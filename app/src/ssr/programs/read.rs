@@ -118,7 +118,7 @@ pub async fn editor(state: &AppState, user: &AuthUser, id: Option<i64>) -> Resul
     let (history, exemptions) = match &existing {
         Some(p) => (
             history(state, p.id).await?,
-            programs::exemptions(state, &user, Some(p.id), None).await?,
+            programs::exemptions(state, user, Some(p.id), None).await?,
         ),
         None => (vec![], vec![]),
     };
