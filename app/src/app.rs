@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/certificates/:number") view=pages::certificate::Certificate ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=pages::verify::Verify ssr=SsrMode::Async/>
                     <Route path=path!("/verify/:number") view=pages::verify::Verify ssr=SsrMode::Async/>
+                    <Route path=path!("/notices") view=pages::notices::Notices ssr=SsrMode::Async/>
                     <Route path=path!("/transcript") view=pages::transcript::TranscriptPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

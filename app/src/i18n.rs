@@ -446,6 +446,18 @@ messages! {
     VerifyLookup => "Nhập số chứng nhận để kiểm tra", "Enter a certificate number to check it";
     CertNumberLabel => "Số chứng nhận", "Certificate number";
     Check => "Kiểm tra", "Check";
+    NoticesTitle => "Thông báo", "Notices";
+    MarkAllRead => "Đánh dấu đã đọc hết", "Mark all as read";
+    EmailOff => "Không nhận email nhắc việc", "Stop reminder e-mails";
+    EmailOn => "Nhận lại email nhắc việc", "Receive reminder e-mails again";
+    EmailTurnedOff => "Đã tắt email nhắc việc. Thông báo vẫn hiện trong ứng dụng.", "Reminder e-mails are off. Notices still appear in the app.";
+    EmailTurnedOn => "Đã bật lại email nhắc việc.", "Reminder e-mails are on again.";
+    NoNotices => "Chưa có thông báo nào.", "No notices yet.";
+    Unread => "Mới", "New";
+    UnreadNotices => "thông báo chưa đọc", "unread notices";
+    OfficialAccounts => "tài khoản của cán bộ", "officials' accounts";
+    WaitingActivation => "chờ kích hoạt", "waiting for activation";
+    ReminderEmails => "Email nhắc việc", "Reminder e-mails";
 }
 
 /// A date as Vietnamese documents write it, `dd/mm/yyyy` (also in English mode: the documents

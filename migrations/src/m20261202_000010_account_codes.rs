@@ -2,7 +2,7 @@
 //! stored only as a keyed hash, and why an account is disabled (`left` = the roster says the
 //! official left, undone when they come back; anything else is an administrator's decision);
 //! the columns a manager chose for the headers of their unit's roster files; and the record of
-//! sign-ins and lock-outs.
+//! sign-ins and lock-outs; reminders (in the app and by e-mail) and the e-mail opt-out.
 
 use sea_orm_migration::prelude::*;
 
@@ -14,6 +14,29 @@ enum Accounts {
     Table,
     Id,
     DisabledReason,
+    EmailOptOut,
+}
+
+/// Reminders and digests: shown in the app (the bell), and e-mailed when SMTP is configured.
+/// `dedupe_key` is unique: a reminder is made once however often the job runs.
+#[derive(DeriveIden)]
+enum Notices {
+    Table,
+    Id,
+    AccountId,
+    Kind,
+    DedupeKey,
+    Title,
+    Body,
+    Link,
+    CreatedAt,
+    ReadAt,
+    EmailState,
+    EmailTo,
+    EmailAttempts,
+    EmailNextAt,
+    EmailSentAt,
+    EmailError,
 }
 
 #[derive(DeriveIden)]
@@ -62,6 +85,67 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(Accounts::Table)
                 .add_column(ColumnDef::new(Accounts::DisabledReason).string_len(32).null())
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Accounts::Table)
+                .add_column(
+                    ColumnDef::new(Accounts::EmailOptOut)
+                        .boolean()
+                        .not_null()
+                        .default(false),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Notices::Table)
+                .if_not_exists()
+                .col(
+                    ColumnDef::new(Notices::Id)
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
+                .col(ColumnDef::new(Notices::AccountId).big_integer().not_null())
+                .col(ColumnDef::new(Notices::Kind).string_len(32).not_null())
+                .col(
+                    ColumnDef::new(Notices::DedupeKey)
+                        .string_len(200)
+                        .not_null()
+                        .unique_key(),
+                )
+                .col(ColumnDef::new(Notices::Title).string_len(300).not_null())
+                .col(ColumnDef::new(Notices::Body).text().not_null())
+                .col(ColumnDef::new(Notices::Link).string_len(300).not_null())
+                .col(ColumnDef::new(Notices::CreatedAt).timestamp_with_time_zone().not_null())
+                .col(ColumnDef::new(Notices::ReadAt).timestamp_with_time_zone().null())
+                .col(ColumnDef::new(Notices::EmailState).string_len(16).not_null())
+                .col(ColumnDef::new(Notices::EmailTo).string_len(200).null())
+                .col(ColumnDef::new(Notices::EmailAttempts).integer().not_null().default(0))
+                .col(ColumnDef::new(Notices::EmailNextAt).timestamp_with_time_zone().null())
+                .col(ColumnDef::new(Notices::EmailSentAt).timestamp_with_time_zone().null())
+                .col(ColumnDef::new(Notices::EmailError).text().null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_notices_account")
+                .table(Notices::Table)
+                .col(Notices::AccountId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_notices_email_state")
+                .table(Notices::Table)
+                .col(Notices::EmailState)
                 .to_owned(),
         )
         .await?;

@@ -89,6 +89,9 @@ enum Command {
     },
     /// Recompute the course credits coverage reads from every completion (repair).
     RebuildCredits,
+    /// The reminder job (what `serve` runs every TAPHUAN_REMINDER_MINUTES).
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
     /// Accounts: list, show, issue a password-reset code, disable or enable.
     #[command(subcommand)]
     User(UserCommand),
@@ -115,6 +118,16 @@ enum Command {
         /// TAPHUAN_DATA_DIR/cert-key.pub.pem (written by a development server).
         #[arg(long)]
         key: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Make the reminders due today (each once) and e-mail them when TAPHUAN_SMTP_URL is set.
+    Run {
+        /// Print what is due without storing or sending anything.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -232,6 +245,39 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Content(_) | Command::Verify { .. } => unreachable!("handled above"),
+        Command::Reminders(RemindersCommand::Run { dry_run }) => {
+            let state = startup::build_state(config, startup::leptos_options(None)).await?;
+            let today = app::ssr::clock::today();
+            if dry_run {
+                let planned = app::ssr::reminders::plan(&state, today).await?;
+                for p in &planned {
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        p.username,
+                        p.reminder.kind,
+                        p.reminder.title,
+                        p.email.as_deref().unwrap_or("(in-app)")
+                    );
+                }
+                println!("{} reminder(s) due (dry run: nothing stored or sent)", planned.len());
+                return Ok(());
+            }
+            let mailer = app::ssr::reminders::mailer(&state);
+            let r = app::ssr::reminders::run(&state, mailer.as_deref(), today).await?;
+            println!(
+                "{} due, {} new, {} e-mailed, {} failed{}",
+                r.due,
+                r.made,
+                r.sent,
+                r.failed,
+                if mailer.is_none() {
+                    " (TAPHUAN_SMTP_URL unset: in-app only)"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
         Command::User(cmd) => {
             let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
             user(&db, &config, cmd).await

@@ -69,6 +69,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-in", post(auth::sign_in))
         .route("/auth/sign-out", post(auth::sign_out))
         .route("/auth/activate", post(app::ssr::accounts::web::activate))
+        .route("/notices/read", post(app::ssr::notices::mark_read))
+        .route("/notices/email", post(app::ssr::notices::email))
         .route("/accounts/codes", post(app::ssr::accounts::web::codes))
         .route("/people/{id}/reset-code", post(app::ssr::accounts::web::reset_code))
         .route("/lang/{code}", get(auth::set_language))
@@ -130,6 +132,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             let _ = tcp.set_nodelay(true);
         });
     tracing::info!("Taphuan is listening on http://{addr}");
+    app::ssr::reminders::spawn(state.clone());
     // The peer address reaches handlers as `ConnectInfo` (sign-in throttling, rate limits).
     axum::serve(
         listener,

@@ -288,6 +288,13 @@ fn server_fn_rules() -> BTreeMap<&'static str, Rule> {
         );
     }
     m.insert(
+        "my_notices",
+        Rule {
+            expect: |w, _| signed_in(w),
+            args: none,
+        },
+    );
+    m.insert(
         "program_editor",
         Rule {
             // Managers read every target (the ones set above them read-only); the admin too.
@@ -425,6 +432,16 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
                         format!("upload={}&mode=complete&confirm=999999", f.own_upload),
                     )
                 },
+            },
+        );
+    }
+    for route in ["/notices/read", "/notices/email"] {
+        m.insert(
+            route,
+            RouteRule {
+                // One's own notices: any signed-in account.
+                expect: |w, _| signed_in(w),
+                request: |_, _| ("POST", "{route}".into(), "email=on".into()),
             },
         );
     }

@@ -14,6 +14,8 @@ pub struct UserDto {
     pub role: Role,
     /// For a manager: the agency at the top of their scope.
     pub scope_name: Option<String>,
+    /// Unread notices (reminders, digests): the bell's count.
+    pub unread: u64,
 }
 
 /// What every page needs to know about the session and the installation.
@@ -33,12 +35,17 @@ pub struct SessionInfo {
 pub async fn whoami() -> Result<SessionInfo, ApiError> {
     let state = crate::api::guard::state()?;
     let user = crate::api::guard::current_user().await?;
+    let unread = match &user {
+        Some(u) => crate::ssr::notices::unread(&state.db, u.account_id).await?,
+        None => 0,
+    };
     Ok(SessionInfo {
         user: user.map(|u| UserDto {
             username: u.username,
             display_name: u.display_name,
             role: u.role,
             scope_name: u.scope.map(|s| s.agency_name),
+            unread,
         }),
         demo: state.config.demo_banner,
     })

@@ -57,6 +57,15 @@ pub fn Layout(children: Children) -> impl IntoView {
                         view! {
                             <nav class="mainnav" aria-label="Chính">{links}</nav>
                             <div class="who">
+                                <a class="bell" href="/notices"
+                                    aria-label=format!("{} {}", u.unread, T::UnreadNotices.get(lang))>
+                                    <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" fill="none"
+                                        stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                                        <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/>
+                                        <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/>
+                                    </svg>
+                                    {(u.unread > 0).then(|| view! { <span class="bell-count">{u.unread}</span> })}
+                                </a>
                                 <span class="who-name">{u.display_name.clone()}</span>
                                 <span class="badge">{role_label(u.role, lang)}</span>
                                 {u.scope_name.clone().map(|s| view! { <span class="who-scope">{s}</span> })}

@@ -14,5 +14,6 @@ pub mod identity;
 pub mod program;
 pub mod progress;
 pub mod record;
+pub mod reminders;
 pub mod roster;
 pub mod spreadsheet;

@@ -31,7 +31,20 @@ fn AdminBody() -> impl IntoView {
                             <div class="stat"><span class="num">{o.agencies}</span><span>{T::Agencies.get(lang)}</span></div>
                             <div class="stat"><span class="num">{o.people}</span><span>{T::People.get(lang)}</span></div>
                             <div class="stat"><span class="num">{o.enforcement}</span><span>{T::EnforcementCount.get(lang)}</span></div>
+                            <div class="stat"><span class="num">{o.official_accounts}</span><span>{T::OfficialAccounts.get(lang)}</span></div>
+                            <div class="stat"><span class="num">{o.waiting_activation}</span><span>{T::WaitingActivation.get(lang)}</span></div>
                         </div>
+                        <h2>{T::ReminderEmails.get(lang)}</h2>
+                        <p>{o.emails.iter().map(|(k, n)| format!("{k}: {n}")).collect::<Vec<_>>().join(" · ")}</p>
+                        {(!o.email_failures.is_empty()).then(|| view! {
+                            <table class="grid" aria-label=T::ReminderEmails.get(lang)>
+                                <tbody>
+                                    {o.email_failures.clone().into_iter().map(|(to, title, err)| view! {
+                                        <tr><td>{to}</td><td>{title}</td><td class="muted">{err}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        })}
                         <h2>{T::Accounts.get(lang)}</h2>
                         <table class="grid">
                             <thead><tr><th>{T::Username.get(lang)}</th><th>{T::Role.get(lang)}</th><th>{T::ScopeColumn.get(lang)}</th></tr></thead>

@@ -12,6 +12,7 @@ pub mod home;
 pub mod learn;
 pub mod lesson;
 pub mod not_found;
+pub mod notices;
 pub mod person;
 pub mod programs;
 pub mod roster;

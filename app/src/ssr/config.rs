@@ -29,6 +29,13 @@ pub struct Config {
     pub session_hours: i64,
     /// How long an activation or reset code works (`TAPHUAN_CODE_DAYS`, default 30).
     pub code_days: i64,
+    /// The SMTP relay reminders are e-mailed through (`TAPHUAN_SMTP_URL`, `smtp://host:port`);
+    /// none = reminders are shown in the app only.
+    pub smtp_url: Option<String>,
+    /// The sender of reminder e-mails (`TAPHUAN_MAIL_FROM`).
+    pub mail_from: String,
+    /// Minutes between runs of the reminder job (`TAPHUAN_REMINDER_MINUTES`, default 60; 0 = off).
+    pub reminder_minutes: u64,
     /// Mark the session cookie `Secure` (needs HTTPS).
     pub cookie_secure: bool,
     /// Seed the demo province when the database is empty.
@@ -122,6 +129,11 @@ impl Config {
         let db_max_connections = parse_num(&get, "TAPHUAN_DB_MAX_CONNECTIONS", 8)?;
         let session_hours = parse_num(&get, "TAPHUAN_SESSION_HOURS", 12)?;
         let code_days = parse_num(&get, "TAPHUAN_CODE_DAYS", 30)?;
+        let smtp_url = get("TAPHUAN_SMTP_URL").filter(|s| !s.trim().is_empty());
+        let mail_from = get("TAPHUAN_MAIL_FROM")
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "Taphuan <taphuan@localhost>".into());
+        let reminder_minutes = parse_num(&get, "TAPHUAN_REMINDER_MINUTES", 60)?;
         let content_dir = PathBuf::from(get("TAPHUAN_CONTENT_DIR").unwrap_or_else(|| "content".into()));
         let bool_of = |k: &'static str, default: bool| -> Result<bool, ConfigError> {
             match get(k).as_deref().map(str::trim) {
@@ -197,6 +209,9 @@ impl Config {
             jwt_secret,
             session_hours,
             code_days,
+            smtp_url,
+            mail_from,
+            reminder_minutes,
             cookie_secure: bool_of("TAPHUAN_COOKIE_SECURE", production)?,
             seed_demo: bool_of("TAPHUAN_SEED_DEMO", !production)?,
             demo_banner: bool_of("TAPHUAN_DEMO_BANNER", !production)?,
@@ -214,6 +229,9 @@ impl Config {
             jwt_secret: b"test-secret-test-secret-test-secret!".to_vec(),
             session_hours: 12,
             code_days: 30,
+            smtp_url: None,
+            mail_from: "Taphuan <taphuan@localhost>".into(),
+            reminder_minutes: 0,
             cookie_secure: false,
             seed_demo: false,
             demo_banner: true,

@@ -111,6 +111,8 @@ pub mod account {
         /// come back); otherwise an administrator's decision.
         pub disabled_reason: Option<String>,
         pub created_at: DateTimeUtc,
+        /// The person asked for no reminder e-mails (they still see them in the app).
+        pub email_opt_out: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -138,6 +140,39 @@ pub mod account_code {
         pub expires_at: DateTimeUtc,
         pub used_at: Option<DateTimeUtc>,
         pub voided_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod notice {
+    use sea_orm::entity::prelude::*;
+
+    /// A reminder or digest for one account: shown in the app; e-mailed when SMTP is configured
+    /// (`email_state`: `none`, `pending`, `sending`, `sent` or `failed`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notices")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: i64,
+        pub kind: String,
+        #[sea_orm(unique)]
+        pub dedupe_key: String,
+        pub title: String,
+        pub body: String,
+        pub link: String,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+        pub email_state: String,
+        pub email_to: Option<String>,
+        pub email_attempts: i32,
+        pub email_next_at: Option<DateTimeUtc>,
+        pub email_sent_at: Option<DateTimeUtc>,
+        pub email_error: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
