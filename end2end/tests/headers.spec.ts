@@ -41,13 +41,14 @@ test('a roster with other headers imports after the manager confirms the columns
 });
 
 test('an agency file headed ma_don_vi,ten_don_vi,ma_don_vi_cap_tren imports', async ({ page }, info) => {
-  const code = jsOn(info) ? 'GL-QLTT-D21' : 'GL-QLTT-D22';
+  // Under the Sở KH&CN: the Chi cục's tree, which other specs count, stays as seeded.
+  const code = jsOn(info) ? 'GL-SKHCN-T1' : 'GL-SKHCN-T2';
   await signIn(page, info, 'quantri');
   await open(page, info, '/roster');
   await page.getByLabel('Tệp danh mục đơn vị').setInputFiles({
     name: 'don-vi.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from(`ma_don_vi,ten_don_vi,ma_don_vi_cap_tren\r\n${code},Đội QLTT thử nghiệm,GL-QLTT\r\n`),
+    buffer: Buffer.from(`ma_don_vi,ten_don_vi,ma_don_vi_cap_tren\r\n${code},Phòng thử nghiệm,GL-SKHCN\r\n`),
   });
   await page.getByRole('button', { name: 'Kiểm tra tệp' }).last().click();
   await expect(page).toHaveURL(/\/roster\?upload=\d+/);
