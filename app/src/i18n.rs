@@ -458,6 +458,11 @@ messages! {
     OfficialAccounts => "tài khoản của cán bộ", "officials' accounts";
     WaitingActivation => "chờ kích hoạt", "waiting for activation";
     ReminderEmails => "Email nhắc việc", "Reminder e-mails";
+    ForgotTitle => "Quên mật khẩu?", "Forgot your password?";
+    ForgotLead => "Nhận liên kết đặt lại mật khẩu qua địa chỉ email có trong danh sách cán bộ. Không có email: xin người quản lý đơn vị cấp mã đặt lại.", "Get a reset link at the e-mail address on the roster. No e-mail: ask your unit's manager for a reset code.";
+    SendResetLink => "Gửi liên kết", "Send the link";
+    ResetLinkSent => "Nếu tài khoản có địa chỉ email, một liên kết đặt lại mật khẩu vừa được gửi tới đó. Hãy mở email và làm theo hướng dẫn.", "If the account has an e-mail address, a reset link has just been sent to it. Open the e-mail and follow it.";
+    NoMail => "Hệ thống chưa cấu hình gửi email: xin người quản lý đơn vị cấp mã đặt lại mật khẩu.", "E-mail is not set up here: ask your unit's manager for a reset code.";
 }
 
 /// A date as Vietnamese documents write it, `dd/mm/yyyy` (also in English mode: the documents

@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-in", post(auth::sign_in))
         .route("/auth/sign-out", post(auth::sign_out))
         .route("/auth/activate", post(app::ssr::accounts::web::activate))
+        .route("/auth/forgot", post(app::ssr::accounts::web::forgot))
         .route("/notices/read", post(app::ssr::notices::mark_read))
         .route("/notices/email", post(app::ssr::notices::email))
         .route("/accounts/codes", post(app::ssr::accounts::web::codes))

@@ -13,23 +13,11 @@ fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-fn upload_id(location: &Option<String>) -> i64 {
-    let loc = location.as_deref().expect("redirect");
-    loc.split("upload=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 /// Imports `csv` as `token` (an update) and applies it.
 async fn import(app: &TestApp, token: &str, csv: &str) -> serde_json::Value {
     let r = app.upload(token, "roster", "danh-sach.csv", csv.as_bytes()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let preview = app
         .call("roster_preview", &format!("id={id}"), Some(token))
         .await
@@ -368,4 +356,73 @@ async fn a_leaver_cannot_sign_in_but_their_records_stay_and_a_return_restores_th
     let acc = account_of(&app, "hocvien").await.unwrap();
     assert!(!acc.disabled);
     assert!(app.sign_in("hocvien", app::ssr::seed::DEMO_PASSWORD).await.is_some());
+}
+
+#[tokio::test]
+async fn with_email_configured_an_official_asks_for_a_reset_link_and_nobody_learns_who_exists() {
+    let (port, inbox) = common::smtp_sink().await;
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+    let acc = account_of(&app, "hocvien").await.unwrap();
+    person::Entity::update_many()
+        .col_expr(
+            person::Column::Email,
+            sea_orm::sea_query::Expr::value("hocvien@qltt.gialai.gov.vn"),
+        )
+        .filter(person::Column::Id.eq(acc.person_id.unwrap()))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let old_session = app.sign_in_demo("hocvien").await;
+    // The same answer for an existing account, an unknown one and one without an address.
+    let asked = app.post_form("/auth/forgot", "username=hocvien", None).await;
+    let unknown = app.post_form("/auth/forgot", "username=khong-ai-ca", None).await;
+    let staff = app.post_form("/auth/forgot", "username=quanly", None).await;
+    for r in [&asked, &unknown, &staff] {
+        assert_eq!(r.location.as_deref(), Some("/activate?sent=1"));
+    }
+    let mails = inbox.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1, "only the account with an address gets a link");
+    let (to, data) = &mails[0];
+    assert_eq!(to, "hocvien@qltt.gialai.gov.vn");
+    // Asking does not sign anyone out (anyone may ask in someone's name).
+    assert_eq!(
+        app.call("my_courses", "", Some(&old_session)).await.status,
+        StatusCode::OK
+    );
+    // Asking again at once sends nothing more.
+    app.post_form("/auth/forgot", "username=hocvien", None).await;
+    assert_eq!(inbox.lock().unwrap().len(), 1);
+    // The link carries the code; the page fills it in; a new password signs in.
+    let unfolded = common::mail_text(data);
+    let link = unfolded
+        .split("/activate?u=hocvien&code=")
+        .nth(1)
+        .unwrap_or_else(|| panic!("a reset link in the e-mail:\n{data}"));
+    let code: String = link.chars().take(14).collect();
+    let page = app.get(&format!("/activate?u=hocvien&code={code}"), None).await;
+    assert!(
+        page.body.contains(&format!("value=\"{code}\"")),
+        "the code is filled in"
+    );
+    let r = activate(&app, "hocvien", &code, "trăng rằm trên biển Quy Nhơn").await;
+    assert_eq!(r.location.as_deref(), Some("/learn"));
+    assert_ne!(
+        app.call("my_courses", "", Some(&old_session)).await.status,
+        StatusCode::OK,
+        "using the link ends the old sessions"
+    );
+}
+
+#[tokio::test]
+async fn without_email_the_forgot_form_is_not_offered_and_says_to_ask_the_manager() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/activate", None).await;
+    assert!(!page.body.contains("action=\"/auth/forgot\""));
+    let r = app.post_form("/auth/forgot", "username=hocvien", None).await;
+    assert_eq!(r.location.as_deref(), Some("/activate?error=nomail"));
+    assert_eq!(
+        account_code::Entity::find().count(&app.state.db).await.unwrap(),
+        0,
+        "no code is made"
+    );
 }

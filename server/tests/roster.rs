@@ -61,18 +61,6 @@ async fn active_in(app: &TestApp, code: &str) -> u64 {
         .unwrap()
 }
 
-fn upload_id(location: &Option<String>) -> i64 {
-    let loc = location.as_deref().expect("redirect");
-    loc.split("upload=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() {
     let app = TestApp::spawn().await;
@@ -103,7 +91,7 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
     // 1. The messy file: both errors, with their line numbers; nothing applied.
     let r = upload(&app, &token, "danh-sach.csv", messy.as_bytes()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let preview = app.call("roster_preview", &format!("id={id}"), Some(&token)).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     let errors: Vec<String> = serde_json::from_value(preview.json()["errors"].clone()).unwrap();
@@ -142,7 +130,7 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
     // 2. The corrected file: previewed, then applied in one go.
     let corrected = messy.replace("GL-QLTT-D99", "GL-QLTT-D01").replace(";có lẽ", ";X");
     let r = upload(&app, &token, "danh-sach-sua.csv", corrected.as_bytes()).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     // Read as an update, nobody leaves; as the team's complete list, the missing official does.
     let update = app
         .call("roster_preview", &format!("id={id}"), Some(&token))
@@ -217,7 +205,7 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
 
     // 3. The same file again: no changes.
     let r = upload(&app, &token, "danh-sach-sua.csv", corrected.as_bytes()).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let preview = app
         .call("roster_preview", &format!("id={id}"), Some(&token))
         .await
@@ -250,7 +238,7 @@ async fn a_manager_cannot_import_officials_into_another_agency() {
     let token = app.sign_in_demo("quanly.doi1").await;
     let file = "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi\nGL90009,Phạm Văn Ngoài,GL-QLTT-D02,Kiểm soát viên thị trường,có\n";
     let r = upload(&app, &token, "x.csv", file.as_bytes()).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let preview = app
         .call("roster_preview", &format!("id={id}"), Some(&token))
         .await
@@ -281,7 +269,7 @@ async fn a_manager_cannot_import_officials_into_another_agency() {
         other.code, other.full_name, other.position
     );
     let r = upload(&app, &token, "y.csv", file.as_bytes()).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let preview = app
         .call("roster_preview", &format!("id={id}"), Some(&token))
         .await
@@ -625,7 +613,7 @@ async fn an_excel_roster_reads_like_its_csv_with_sheet_rows_in_every_error() {
 
     let r = upload(&app, &token, "danh-sach.xlsx", &build("GL-QLTT-D99", t("có lẽ"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let preview = app
         .call("roster_preview", &format!("id={id}"), Some(&token))
         .await
@@ -653,7 +641,7 @@ async fn an_excel_roster_reads_like_its_csv_with_sheet_rows_in_every_error() {
     // Corrected: two joiners, no change to anyone else (booleans and words agree with the roster).
     let fixed = build("GL-QLTT-D01", Cell::Flag(false));
     let r = upload(&app, &token, "danh-sach.xlsx", &fixed).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let preview = app
         .call("roster_preview", &format!("id={id}"), Some(&token))
         .await
@@ -695,7 +683,7 @@ async fn an_excel_roster_reads_like_its_csv_with_sheet_rows_in_every_error() {
 
     // Again: no changes.
     let r = upload(&app, &token, "danh-sach.xlsx", &fixed).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let preview = app
         .call("roster_preview", &format!("id={id}"), Some(&token))
         .await
@@ -727,7 +715,7 @@ async fn an_admin_imports_the_agency_tree_from_the_web_with_the_same_check_previ
 
     // Unknown parent: located, nothing applied.
     let r = upload_as(&app, &admin, "agencies", "don-vi.csv", file.as_bytes()).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let p = app
         .call("roster_preview", &format!("id={id}"), Some(&admin))
         .await
@@ -748,7 +736,7 @@ async fn an_admin_imports_the_agency_tree_from_the_web_with_the_same_check_previ
     // Corrected: the preview says what applying does, and nothing happens until confirmed.
     let fixed = file.replace("GL-QLTT-X", "GL-QLTT");
     let r = upload_as(&app, &admin, "agencies", "don-vi.csv", fixed.as_bytes()).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     let p = app
         .call("roster_preview", &format!("id={id}"), Some(&admin))
         .await
@@ -783,7 +771,7 @@ async fn an_admin_imports_the_agency_tree_from_the_web_with_the_same_check_previ
 
     // The same file again: no changes.
     let r = upload_as(&app, &admin, "agencies", "don-vi.csv", fixed.as_bytes()).await;
-    let id = upload_id(&r.location);
+    let id = common::upload_id(&r.location);
     app.post_form("/roster/apply", &format!("upload={id}"), Some(&admin))
         .await;
     let p = app

@@ -446,6 +446,14 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
         );
     }
     m.insert(
+        "/auth/forgot",
+        RouteRule {
+            // Anyone may ask; the answer never says whether the account exists.
+            expect: public,
+            request: |_, _| ("POST", "/auth/forgot".into(), "username=hocvien".into()),
+        },
+    );
+    m.insert(
         "/auth/activate",
         RouteRule {
             // Anyone may try a code (throttled like sign-in); a wrong one changes nothing.

@@ -24,6 +24,8 @@ pub struct SessionInfo {
     pub user: Option<UserDto>,
     /// The installation runs on demo data: the UI says so on every page.
     pub demo: bool,
+    /// E-mail is configured: people may ask for a reset link.
+    pub mail: bool,
 }
 
 /// The signed-in user (if any) and whether this is a demo installation.
@@ -48,5 +50,6 @@ pub async fn whoami() -> Result<SessionInfo, ApiError> {
             unread,
         }),
         demo: state.config.demo_banner,
+        mail: state.config.smtp_url.is_some(),
     })
 }

@@ -177,8 +177,11 @@ pub async fn sync_roster_accounts(
 pub enum Purpose {
     /// First sign-in of an account made from the roster.
     Activate,
-    /// A password reset issued by a manager or an administrator.
+    /// A password reset issued by a manager or an administrator (ends every session at once).
     Reset,
+    /// A reset link the person asked for by e-mail. Sessions end only when it is used: anyone
+    /// may ask for one in someone's name, and that must not sign them out.
+    Email,
 }
 
 impl Purpose {
@@ -186,8 +189,26 @@ impl Purpose {
         match self {
             Purpose::Activate => "activate",
             Purpose::Reset => "reset",
+            Purpose::Email => "email",
         }
     }
+}
+
+/// Whether a code of `purpose` was issued to the account since `since` (e-mailed links are not
+/// sent more than once every few minutes, whoever asks).
+pub async fn issued_since(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    purpose: Purpose,
+    since: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(account_code::Entity::find()
+        .filter(account_code::Column::AccountId.eq(account_id))
+        .filter(account_code::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_code::Column::IssuedAt.gt(since))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// The keyed hash a code is stored as.

@@ -5,6 +5,7 @@
 //! | `POST /auth/activate`          | anyone with a code          | code + new password → signed in                  |
 //! | `POST /accounts/codes`         | manager (subtree), admin    | issues codes for a unit's new accounts: A4 slips or XLSX |
 //! | `POST /people/{id}/reset-code` | manager (subtree), admin    | a reset code for one official; their sessions end |
+//! | `POST /auth/forgot`            | anyone (with SMTP set)      | e-mails a reset link to the address on the roster |
 //!
 //! Codes are shown once, in the answer to the post that issued them (never in a URL, never
 //! stored in clear): printing again issues new codes and voids the earlier sheet.
@@ -190,4 +191,101 @@ pub async fn reset_code(
         reset: true,
     };
     Ok(Html(sheet.html()).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    pub username: String,
+}
+
+/// How often one account may be sent a reset link.
+const EMAIL_EVERY_MINUTES: i64 = 5;
+
+/// `POST /auth/forgot`: with SMTP configured, e-mails a one-time reset link to the address the
+/// roster has for the account's official. The answer is the same whether or not the account
+/// exists or has an address (nobody learns which names exist); look-ups per client address are
+/// limited, and one account is sent at most one link every few minutes.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "forgot"))]
+pub async fn forgot(State(state): State<AppState>, parts: http::request::Parts, Form(f): Form<ForgotForm>) -> Response {
+    let done = Redirect::to("/activate?sent=1").into_response();
+    if !state.throttle.allow_lookup(state.client_addr(&parts)) {
+        return Redirect::to("/activate?error=throttled&wait=60").into_response();
+    }
+    let Some(mailer) = crate::ssr::reminders::mailer(&state) else {
+        return Redirect::to("/activate?error=nomail").into_response();
+    };
+    match email_link(&state, mailer.as_ref(), &f.username, &parts.headers).await {
+        Ok(sent) => {
+            tracing::info!(sent, "reset link asked for");
+            done
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reset link");
+            done
+        }
+    }
+}
+
+/// Issues and e-mails a reset link; `false` when there is nobody to send it to.
+async fn email_link(
+    state: &AppState,
+    mailer: &dyn crate::ssr::reminders::Mailer,
+    username: &str,
+    headers: &HeaderMap,
+) -> Result<bool, sea_orm::DbErr> {
+    let Ok(u) = crate::domain::identity::Username::parse(username) else {
+        return Ok(false);
+    };
+    let Some(acc) = account::Entity::find()
+        .filter(account::Column::Username.eq(u.as_str()))
+        .one(&state.db)
+        .await?
+        .filter(|a| !a.disabled)
+    else {
+        return Ok(false);
+    };
+    let Some(email) = (match acc.person_id {
+        Some(pid) => person::Entity::find_by_id(pid)
+            .one(&state.db)
+            .await?
+            .and_then(|p| p.email),
+        None => None,
+    })
+    .filter(|e| !e.trim().is_empty()) else {
+        return Ok(false);
+    };
+    let now = crate::ssr::clock::now();
+    if super::issued_since(
+        &state.db,
+        acc.id,
+        Purpose::Email,
+        now - chrono::Duration::minutes(EMAIL_EVERY_MINUTES),
+    )
+    .await?
+    {
+        return Ok(false);
+    }
+    let issued = issue_codes(&state.db, &state.config, &[acc.id], Purpose::Email, None).await?;
+    let Some((_, code, until)) = issued.into_iter().next() else {
+        return Ok(false);
+    };
+    let base = crate::ssr::certs::base_url_for(state, headers);
+    let link = format!(
+        "{base}/activate?u={}&code={}",
+        form_urlencoded::byte_serialize(acc.username.as_bytes()).collect::<String>(),
+        code
+    );
+    let body = format!(
+        "Có người (có thể là bạn) vừa yêu cầu đặt lại mật khẩu Taphuan cho tài khoản {}.\n\n\
+         Mở liên kết sau để tự đặt mật khẩu mới (dùng một lần, hết hạn ngày {}):\n{link}\n\n\
+         Nếu không phải bạn yêu cầu, hãy bỏ qua email này: mật khẩu hiện tại vẫn dùng được.",
+        acc.username,
+        crate::i18n::fmt_date(crate::ssr::clock::date_of(until))
+    );
+    if let Err(e) = mailer.send(&email, "Đặt lại mật khẩu Taphuan", &body).await {
+        tracing::warn!(error = %e, "reset link e-mail failed");
+        return Ok(false);
+    }
+    Ok(true)
 }
