@@ -17,6 +17,19 @@ cargo fmt --all --check
 
 section "Layers: every crate:: import points down"
 scripts/check-layers.sh
+# The check catches what it is for: an upward import, and a query in api/, each planted in a
+# copy of the tree, must fail it.
+planted=$(mktemp -d)
+cp -r app/src "$planted/up" && echo 'use crate::api::error::ApiError;' >> "$planted/up/ssr/clock.rs"
+cp -r app/src "$planted/query" && echo 'fn planted() { let _ = sea_orm::DbErr::Custom(String::new()); }' >> "$planted/query/api/people.rs"
+for tree in up query; do
+  if scripts/check-layers.sh "$planted/$tree" > /dev/null; then
+    echo "check-layers.sh missed a planted violation ($tree)"
+    exit 1
+  fi
+done
+rm -rf "$planted"
+echo "layers: a planted upward import and a planted query in api/ are both caught"
 
 section "Clippy: server (ssr)"
 cargo clippy -p app -p server -p migrations --features app/ssr --all-targets -- -D warnings
