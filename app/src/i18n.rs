@@ -463,6 +463,7 @@ messages! {
     SendResetLink => "Gửi liên kết", "Send the link";
     ResetLinkSent => "Nếu tài khoản có địa chỉ email, một liên kết đặt lại mật khẩu vừa được gửi tới đó. Hãy mở email và làm theo hướng dẫn.", "If the account has an e-mail address, a reset link has just been sent to it. Open the e-mail and follow it.";
     NoMail => "Hệ thống chưa cấu hình gửi email: xin người quản lý đơn vị cấp mã đặt lại mật khẩu.", "E-mail is not set up here: ask your unit's manager for a reset code.";
+    MainNav => "Điều hướng chính", "Main navigation";
 }
 
 /// A date as Vietnamese documents write it, `dd/mm/yyyy` (also in English mode: the documents

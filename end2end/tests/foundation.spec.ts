@@ -81,3 +81,13 @@ test('an image in a lesson loads from the course folder', async ({ page }, info)
   expect(res.status()).toBe(200);
   expect(res.headers()['content-type']).toBe('image/svg+xml');
 });
+
+test('the skip link moves focus to the content, and the navigation is named in the page language', async ({ page }, info) => {
+  await signIn(page, info, 'hocvien');
+  await open(page, info, '/learn');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Bỏ qua, đến nội dung chính' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#main')).toBeFocused();
+  await expect(page.getByRole('navigation', { name: 'Điều hướng chính' })).toBeVisible();
+});

@@ -37,7 +37,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         Lang::En => "vi",
     };
     view! {
-        <a class="skip" href="#main">{T::SkipToContent.get(lang)}</a>
+        // `rel="external"`: the browser, not the router, follows it, so focus moves to the content.
+        <a class="skip" href="#main" rel="external">{T::SkipToContent.get(lang)}</a>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="logo" aria-hidden="true">"★"</span>
@@ -55,7 +56,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             .map(|(href, label)| view! { <A href=href>{label.get(lang)}</A> })
                             .collect_view();
                         view! {
-                            <nav class="mainnav" aria-label="Chính">{links}</nav>
+                            <nav class="mainnav" aria-label=T::MainNav.get(lang)>{links}</nav>
                             <div class="who">
                                 <a class="bell" href="/notices"
                                     aria-label=format!("{} {}", u.unread, T::UnreadNotices.get(lang))>
@@ -85,7 +86,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 demo.then(|| view! { <div class="demo-banner" role="note">{T::DemoBanner.get(lang)}</div> })
             })}
         </Transition>
-        <main id="main">{children()}</main>
+        <main id="main" tabindex="-1">{children()}</main>
         <footer class="foot">
             <span>"Taphuan · Đề án 319/QĐ-TTg · Kế hoạch 1122/KH-UBND tỉnh Gia Lai"</span>
         </footer>
