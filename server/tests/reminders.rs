@@ -148,6 +148,11 @@ async fn without_smtp_reminders_stay_in_the_app_and_a_failing_relay_is_retried_t
         .unwrap();
     assert_eq!(digest.len(), 1);
     assert!(digest[0].body.contains("cán bộ đã đạt"), "{}", digest[0].body);
+    assert!(
+        digest[0].body.contains(",") && digest[0].body.contains(" %)"),
+        "a decimal comma: {}",
+        digest[0].body
+    );
 
     // A relay that refuses: retried with back-off, then marked failed for the admin to see.
     struct Refusing;

@@ -151,11 +151,12 @@ async fn digest(state: &AppState, a: &account::Model, today: NaiveDate) -> Resul
             .filter(|s| matches!(s.status, Status::Missing(_)))
             .map(|s| s.person_id)
             .collect();
+        // Numbers as Vietnamese write them: a decimal comma, a space before %.
+        let percent = format!("{:.1}", snap.overall.percent()).replace('.', ",");
         let mut line = format!(
-            "• {name}: {}/{} cán bộ đã đạt ({:.1}%), hạn {}",
+            "• {name}: {}/{} cán bộ đã đạt ({percent} %), hạn {}",
             snap.overall.covered,
             snap.overall.base(),
-            snap.overall.percent(),
             deadline.format("%d/%m/%Y")
         );
         if deadline < today && !missing.is_empty() {
