@@ -58,6 +58,16 @@ fn slips(html: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The unit's activation codes, as `token` asks for them (`print` or `xlsx`).
+async fn codes(app: &TestApp, token: &str, agency: i64, format: &str) -> common::Resp {
+    app.post_form(
+        "/accounts/codes",
+        &format!("agency_id={agency}&format={format}"),
+        Some(token),
+    )
+    .await
+}
+
 async fn activate(app: &TestApp, username: &str, code: &str, password: &str) -> common::Resp {
     app.post_form(
         "/auth/activate",
@@ -100,13 +110,7 @@ async fn an_imported_official_signs_in_with_a_printed_code_and_must_choose_a_goo
 
     // The manager prints the unit's codes: one slip per official without a password.
     let team = app.agency_id("GL-QLTT-D01").await;
-    let sheet = app
-        .post_form(
-            "/accounts/codes",
-            &format!("agency_id={team}&format=print"),
-            Some(&manager),
-        )
-        .await;
+    let sheet = codes(&app, &manager, team, "print").await;
     assert_eq!(sheet.status, StatusCode::OK, "{}", sheet.body);
     assert!(sheet.body.contains("Phiếu mã kích hoạt tài khoản"));
     assert!(sheet.body.contains("Đặng Thị Mới") && sheet.body.contains("/activate"));
@@ -171,13 +175,7 @@ async fn an_imported_official_signs_in_with_a_printed_code_and_must_choose_a_goo
     // Printing again issues new codes and voids the old sheet; the activated official is no
     // longer on it.
     let (_, old) = codes.iter().find(|(u, _)| u == "gl97002").cloned().unwrap();
-    let again = app
-        .post_form(
-            "/accounts/codes",
-            &format!("agency_id={team}&format=print"),
-            Some(&manager),
-        )
-        .await;
+    let again = codes(&app, &manager, team, "print").await;
     let again = slips(&again.body);
     assert!(again.iter().all(|(u, _)| u != "gl97001"));
     let (_, new) = again.iter().find(|(u, _)| u == "gl97002").cloned().unwrap();
@@ -195,39 +193,22 @@ async fn codes_expire_and_a_manager_prints_only_inside_their_subtree() {
     import(&app, &manager, NEW_OFFICIALS).await;
     let team = app.agency_id("GL-QLTT-D01").await;
     let police = app.agency_id("GL-CA-PC03").await;
-    let r = app
-        .post_form(
-            "/accounts/codes",
-            &format!("agency_id={police}&format=print"),
-            Some(&manager),
-        )
-        .await;
+    let r = codes(&app, &manager, police, "print").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let learner = app.sign_in_demo("hocvien").await;
-    let r = app
-        .post_form(
-            "/accounts/codes",
-            &format!("agency_id={team}&format=print"),
-            Some(&learner),
-        )
-        .await;
+    let r = codes(&app, &learner, team, "print").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // The XLSX has the same codes.
-    let x = app
-        .post_form(
-            "/accounts/codes",
-            &format!("agency_id={team}&format=xlsx"),
-            Some(&manager),
-        )
-        .await;
+    // The same codes as a workbook: one row per official, with their sign-in name.
+    let x = codes(&app, &manager, team, "xlsx").await;
     assert_eq!(x.status, StatusCode::OK);
-    let sheet = app
-        .post_form(
-            "/accounts/codes",
-            &format!("agency_id={team}&format=print"),
-            Some(&manager),
-        )
-        .await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(x.bytes.clone())).expect("an .xlsx");
+    let mut strings = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    assert!(
+        strings.contains("gl97002") && strings.contains("Mã kích hoạt"),
+        "{strings}"
+    );
+    let sheet = codes(&app, &manager, team, "print").await;
     let (user, code) = slips(&sheet.body).into_iter().find(|(u, _)| u == "gl97002").unwrap();
     // 31 days later the code has expired.
     let _later = app::ssr::clock::freeze(chrono::Utc::now() + chrono::Duration::days(31));
@@ -295,21 +276,7 @@ async fn a_leaver_cannot_sign_in_but_their_records_stay_and_a_return_restores_th
         .unwrap()
         .unwrap();
     // A course completed with a certificate before leaving.
-    app::ssr::completions::record_completion(
-        &app.state.db,
-        app::ssr::completions::NewCompletion {
-            person_id: p.id,
-            course_id: "e-to-chuc-luc-luong-qltt",
-            course_hash: "test",
-            score_percent: Some(90),
-            completed_at: chrono::Utc::now(),
-            source: "import",
-            attempt_id: None,
-            validity_months: 24,
-        },
-    )
-    .await
-    .unwrap();
+    common::certify(&app.state.db, p.id, "e-to-chuc-luc-luong-qltt").await;
     let rec_before = app
         .call("person_record", &format!("id={}", p.id), Some(&admin))
         .await
@@ -317,13 +284,17 @@ async fn a_leaver_cannot_sign_in_but_their_records_stay_and_a_return_restores_th
     let certs_before = rec_before["certificates"].as_array().map_or(0, |c| c.len());
     // The roster says they left (an end date in an update).
     let agency_code = "GL-QLTT-D01";
-    let left = format!(
-        "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi,ngày kết thúc\n{},{},{agency_code},{},{},01/12/2026\n",
-        p.code,
-        p.full_name,
-        p.position,
-        if p.enforcement { "có" } else { "không" }
-    );
+    // The official's roster line, with an end date or without.
+    let line = |end: &str| {
+        format!(
+            "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi,ngày kết thúc\n{},{},{agency_code},{},{},{end}\n",
+            p.code,
+            p.full_name,
+            p.position,
+            if p.enforcement { "có" } else { "không" }
+        )
+    };
+    let left = line("01/12/2026");
     let pv = import(&app, &admin, &left).await;
     assert_eq!(pv["leavers"], 1, "{pv}");
     let p2 = person::Entity::find_by_id(p.id)
@@ -345,13 +316,7 @@ async fn a_leaver_cannot_sign_in_but_their_records_stay_and_a_return_restores_th
     assert_eq!(rec["certificates"].as_array().map_or(0, |c| c.len()), certs_before);
     assert!(certs_before > 0, "the demo learner holds certificates");
     // Back on the roster: the same account works again.
-    let back = format!(
-        "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi\n{},{},{agency_code},{},{}\n",
-        p.code,
-        p.full_name,
-        p.position,
-        if p.enforcement { "có" } else { "không" }
-    );
+    let back = line("");
     import(&app, &admin, &back).await;
     let acc = account_of(&app, "hocvien").await.unwrap();
     assert!(!acc.disabled);

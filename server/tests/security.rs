@@ -656,24 +656,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     };
     let team1_person = someone_in(team1_agency).await;
     let police_person = someone_in(police_agency).await;
-    let cert_for = |pid: i64| async move {
-        let (_, cert) = app::ssr::completions::record_completion(
-            db,
-            app::ssr::completions::NewCompletion {
-                person_id: pid,
-                course_id: "e-to-chuc-luc-luong-qltt",
-                course_hash: "test",
-                score_percent: Some(90),
-                completed_at: chrono::Utc::now(),
-                source: "import",
-                attempt_id: None,
-                validity_months: 24,
-            },
-        )
-        .await
-        .unwrap();
-        cert.number
-    };
+    let cert_for = |pid: i64| common::certify(db, pid, "e-to-chuc-luc-luong-qltt");
     let team1_cert = cert_for(team1_person).await;
     let police_cert = cert_for(police_person).await;
     let learner_cert = cert_for(learner_person).await;

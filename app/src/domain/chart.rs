@@ -13,12 +13,7 @@ pub struct ChartLabels<'a> {
     pub forecast: &'a str,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::html::escape as esc;
 
 /// The burn-up SVG (640×260 viewBox, scales to its container).
 pub fn burnup_svg(

@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod exam;
 pub mod gift;
 pub mod grading;
+pub mod html;
 pub mod identity;
 pub mod program;
 pub mod progress;

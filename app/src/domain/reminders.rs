@@ -9,6 +9,7 @@
 //! - a certificate expiring in ≤ 60, ≤ 30, ≤ 7 days;
 //! - the recertification window opening (`progress::RECERT_WINDOW_DAYS` before expiry).
 
+use crate::i18n::fmt_date as date;
 use chrono::NaiveDate;
 
 /// An assigned course.
@@ -40,10 +41,6 @@ pub struct Reminder {
     pub body: String,
     /// Where the notice leads (a path of the site).
     pub link: String,
-}
-
-fn date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
 }
 
 /// The reminders due on `today` for one official.

@@ -267,15 +267,7 @@ pub async fn sign_in(
         tracing::warn!(username = %typed, wait, "sign-in refused: backing off");
         return waiting(wait);
     }
-    let acc = match Username::parse(&form.username) {
-        Ok(u) => account::Entity::find()
-            .filter_by_username(u.as_str())
-            .one(&state.db)
-            .await
-            .ok()
-            .flatten(),
-        Err(_) => None,
-    };
+    let acc = account_named(&state.db, &form.username).await.ok().flatten();
     // A disabled account, and one whose official has not chosen a password yet (made from the
     // roster, waiting for its activation code), are checked against the dummy hash: the same
     // answer and the same time as an unknown name.
@@ -439,15 +431,20 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-trait FindByUsername {
-    fn filter_by_username(self, username: &str) -> Self;
-}
-
-impl FindByUsername for sea_orm::Select<account::Entity> {
-    fn filter_by_username(self, username: &str) -> Self {
-        use sea_orm::{ColumnTrait, QueryFilter};
-        self.filter(account::Column::Username.eq(username))
-    }
+/// The account a typed sign-in name names (names are compared as `Username` normalises them);
+/// `None` for a name that cannot be one. Disabled accounts too: callers decide.
+pub async fn account_named(
+    db: &impl sea_orm::ConnectionTrait,
+    typed: &str,
+) -> Result<Option<account::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let Ok(u) = Username::parse(typed) else {
+        return Ok(None);
+    };
+    account::Entity::find()
+        .filter(account::Column::Username.eq(u.as_str()))
+        .one(db)
+        .await
 }
 
 #[cfg(test)]

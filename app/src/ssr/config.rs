@@ -247,13 +247,22 @@ impl Config {
     /// `domain::grading::public_view`): from the signing secret and the question's content hash,
     /// so it is the same when the page is drawn and when the check is answered, on every node.
     pub fn check_key(&self, question_hash: &str) -> u64 {
+        let d = self.keyed_digest("taphuan-check-ids", question_hash.as_bytes());
+        u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
+    }
+
+    /// SHA-256 of a purpose tag, the signing secret and `data`: the one keyed hash for values
+    /// derived from the secret (knowledge-check ids, one-time codes), each under its own tag.
+    pub fn keyed_digest(&self, tag: &str, data: &[u8]) -> [u8; 32] {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        h.update(b"taphuan-check-ids\0");
+        h.update(tag.as_bytes());
+        h.update(b"\0");
         h.update(&self.jwt_secret);
-        h.update(question_hash.as_bytes());
-        let d = h.finalize();
-        u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
+        h.update(data);
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&h.finalize());
+        out
     }
 }
 

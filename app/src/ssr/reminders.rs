@@ -408,7 +408,10 @@ pub fn spawn(state: AppState) {
     }
     tokio::spawn(async move {
         let mailer = mailer(&state);
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(every * 60));
+        // The first run waits a period too: a start (or a restart of every node) is not the
+        // moment to read every official's records.
+        let period = std::time::Duration::from_secs(every * 60);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             tick.tick().await;
             match run(&state, mailer.as_deref(), crate::ssr::clock::today()).await {

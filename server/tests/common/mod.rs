@@ -25,6 +25,8 @@ pub struct Resp {
     pub location: Option<String>,
     pub set_cookie: Vec<String>,
     pub body: String,
+    /// The body as sent (for downloads that are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -135,6 +137,7 @@ impl TestApp {
             location,
             set_cookie,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -372,4 +375,25 @@ pub fn upload_id(location: &Option<String>) -> i64 {
         .and_then(|s| s.split('&').next())
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no upload id in {loc}"))
+}
+
+/// A completion with a 24-month certificate for `person_id` in `course_id`, recorded as an
+/// import would (through the one completion writer); returns the certificate's number.
+pub async fn certify(db: &sea_orm::DatabaseConnection, person_id: i64, course_id: &str) -> String {
+    let (_, cert) = app::ssr::completions::record_completion(
+        db,
+        app::ssr::completions::NewCompletion {
+            person_id,
+            course_id,
+            course_hash: "test",
+            score_percent: Some(90),
+            completed_at: chrono::Utc::now(),
+            source: "import",
+            attempt_id: None,
+            validity_months: 24,
+        },
+    )
+    .await
+    .unwrap();
+    cert.number
 }

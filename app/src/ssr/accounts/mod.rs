@@ -211,15 +211,13 @@ pub async fn issued_since(
         > 0)
 }
 
-/// The keyed hash a code is stored as.
-pub fn code_hash(secret: &[u8], normalized: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(b"taphuan-one-time-code\0");
-    h.update(secret);
-    h.update(b"\0");
-    h.update(normalized.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+/// The keyed hash a code is stored as (hex).
+pub fn code_hash(config: &Config, normalized: &str) -> String {
+    config
+        .keyed_digest("taphuan-one-time-code", normalized.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A fresh code, as printed.
@@ -267,7 +265,7 @@ pub async fn issue_codes(
             rows.push(account_code::ActiveModel {
                 account_id: Set(*id),
                 purpose: Set(purpose.as_str().to_string()),
-                code_hash: Set(code_hash(&config.jwt_secret, &normalized)),
+                code_hash: Set(code_hash(config, &normalized)),
                 issued_by: Set(issued_by),
                 issued_at: Set(now),
                 expires_at: Set(expires),
@@ -398,12 +396,7 @@ pub fn password_problem(acc: &account::Model, full_name: Option<&str>, password:
 /// Redeems a code: checks it, checks the new password, and sets it (ending every earlier
 /// session), all or nothing. The code is spent only when the password is set.
 pub async fn redeem(state: &AppState, username: &str, typed_code: &str, password: &str) -> Result<Redeem, DbErr> {
-    let Ok(u) = Username::parse(username) else {
-        return Ok(Redeem::BadCode);
-    };
-    let Some(acc) = account::Entity::find()
-        .filter(account::Column::Username.eq(u.as_str()))
-        .one(&state.db)
+    let Some(acc) = crate::ssr::auth::account_named(&state.db, username)
         .await?
         .filter(|a| !a.disabled)
     else {
@@ -413,7 +406,7 @@ pub async fn redeem(state: &AppState, username: &str, typed_code: &str, password
         return Ok(Redeem::BadCode);
     };
     let now = crate::ssr::clock::now();
-    let hash = code_hash(&state.config.jwt_secret, &normalized);
+    let hash = code_hash(&state.config, &normalized);
     let Some(code) = account_code::Entity::find()
         .filter(account_code::Column::CodeHash.eq(hash))
         .filter(account_code::Column::AccountId.eq(acc.id))

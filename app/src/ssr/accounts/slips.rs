@@ -15,13 +15,7 @@ pub struct Sheet {
     pub reset: bool,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use crate::domain::html::escape as esc;
 
 impl Sheet {
     fn until(&self, t: DateTime<Utc>) -> String {

@@ -234,12 +234,7 @@ async fn email_link(
     username: &str,
     headers: &HeaderMap,
 ) -> Result<bool, sea_orm::DbErr> {
-    let Ok(u) = crate::domain::identity::Username::parse(username) else {
-        return Ok(false);
-    };
-    let Some(acc) = account::Entity::find()
-        .filter(account::Column::Username.eq(u.as_str()))
-        .one(&state.db)
+    let Some(acc) = crate::ssr::auth::account_named(&state.db, username)
         .await?
         .filter(|a| !a.disabled)
     else {
