@@ -114,8 +114,8 @@ async fn an_imported_official_signs_in_with_a_printed_code_and_must_choose_a_goo
     assert_eq!(sheet.status, StatusCode::OK, "{}", sheet.body);
     assert!(sheet.body.contains("Phiếu mã kích hoạt tài khoản"));
     assert!(sheet.body.contains("Đặng Thị Mới") && sheet.body.contains("/activate"));
-    let codes = slips(&sheet.body);
-    let (user, code) = codes
+    let printed = slips(&sheet.body);
+    let (user, code) = printed
         .iter()
         .find(|(u, _)| u == "gl97001")
         .cloned()
@@ -174,7 +174,7 @@ async fn an_imported_official_signs_in_with_a_printed_code_and_must_choose_a_goo
 
     // Printing again issues new codes and voids the old sheet; the activated official is no
     // longer on it.
-    let (_, old) = codes.iter().find(|(u, _)| u == "gl97002").cloned().unwrap();
+    let (_, old) = printed.iter().find(|(u, _)| u == "gl97002").cloned().unwrap();
     let again = codes(&app, &manager, team, "print").await;
     let again = slips(&again.body);
     assert!(again.iter().all(|(u, _)| u != "gl97001"));
