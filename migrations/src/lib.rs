@@ -14,6 +14,7 @@ mod m20261128_000007_certificate_revocation;
 mod m20261128_000008_attempt_drafts;
 mod m20261128_000009_upload_kind;
 mod m20261202_000010_account_codes;
+mod m20261202_000011_role_grants;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_attempt_drafts::Migration),
             Box::new(m20261128_000009_upload_kind::Migration),
             Box::new(m20261202_000010_account_codes::Migration),
+            Box::new(m20261202_000011_role_grants::Migration),
         ]
     }
 }

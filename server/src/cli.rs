@@ -133,7 +133,7 @@ enum RemindersCommand {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Every account (or those of one unit's officials): sign-in name, role, official, state.
+    /// Every account (or those of one unit's officials): sign-in name, rights, official, state.
     List {
         /// Only the officials of this unit's subtree (agency code).
         #[arg(long)]
@@ -151,6 +151,25 @@ enum UserCommand {
     },
     /// Enable a disabled account again.
     Enable { username: String },
+    /// Grant a right, with the reason: trainer (of every course, or `--course ID`), manager of
+    /// the subtree under `--agency CODE`, or admin. Every account may already learn.
+    Grant(RightArgs),
+    /// Withdraw a right, with the reason (the grant's record stays, marked withdrawn).
+    Revoke(RightArgs),
+}
+
+/// A right of one account, and why it is granted or withdrawn.
+#[derive(clap::Args)]
+struct RightArgs {
+    username: String,
+    #[arg(long)]
+    role: String,
+    #[arg(long)]
+    agency: Option<String>,
+    #[arg(long)]
+    course: Option<String>,
+    #[arg(long)]
+    reason: String,
 }
 
 #[derive(Subcommand)]
@@ -473,6 +492,7 @@ fn emit(text: &str) -> anyhow::Result<()> {
 async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
     use app::ssr::accounts::{Purpose, issue_codes};
     use app::ssr::db::entities::{account, agency, person};
+    use app::ssr::rights::By;
     use sea_orm::sea_query::{Expr, ExprTrait};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let find = |name: String| async move {
@@ -509,6 +529,12 @@ async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserComman
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
+            let mut rights: std::collections::HashMap<String, Vec<String>> = Default::default();
+            for g in app::ssr::rights::list(db, By::Cli, None).await? {
+                if g.withdrawn.is_none() {
+                    rights.entry(g.username.clone()).or_default().push(right_words(&g));
+                }
+            }
             for a in account::Entity::find()
                 .order_by_asc(account::Column::Username)
                 .all(db)
@@ -518,10 +544,11 @@ async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserComman
                 if unit.is_some() && who.is_none() {
                     continue;
                 }
+                let held = rights.get(&a.username).map(|r| r.join(", "));
                 println!(
                     "{}\t{}\t{}\t{}",
                     a.username,
-                    a.role,
+                    held.as_deref().unwrap_or("learner"),
                     who.map_or("-", |p| p.full_name.as_str()),
                     account_state(&a)
                 );
@@ -535,17 +562,25 @@ async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserComman
                 None => None,
             };
             println!("sign-in name: {}", a.username);
-            println!("role: {}", a.role);
             if let Some(p) = who {
                 println!("official: {} ({})", p.full_name, p.code);
             }
-            if let Some(s) = a.scope_agency_id {
-                let name = agency::Entity::find_by_id(s)
-                    .one(db)
-                    .await?
-                    .map(|a| a.name)
-                    .unwrap_or_default();
-                println!("manages: {name}");
+            println!("rights: learner (every account)");
+            for g in app::ssr::rights::list(db, By::Cli, Some(a.id)).await? {
+                let by = |who: &Option<String>| who.clone().unwrap_or_else(|| "the command line".into());
+                print!(
+                    "  {}: granted {} by {} ({})",
+                    right_words(&g),
+                    app::i18n::fmt_date(g.granted_on),
+                    by(&g.granted_by),
+                    g.reason
+                );
+                match &g.withdrawn {
+                    Some((who, on, why)) => {
+                        println!("; withdrawn {} by {} ({why})", app::i18n::fmt_date(*on), by(who))
+                    }
+                    None => println!(),
+                }
             }
             println!("state: {}", account_state(&a));
             println!("created: {}", a.created_at.format("%d/%m/%Y"));
@@ -602,6 +637,58 @@ async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserComman
             println!("{}: disabled; every session ended", a.username);
             Ok(())
         }
+        UserCommand::Grant(RightArgs {
+            username,
+            role,
+            agency,
+            course,
+            reason,
+        }) => {
+            let a = find(username).await?;
+            let (role, agency_id) = role_and_agency(db, &role, agency.as_deref()).await?;
+            let library = app::ssr::content::ContentStore::open(&config.content_dir, false).get();
+            let known = |c: &str| library.library.courses.iter().any(|x| x.id.as_str() == c);
+            let g = app::ssr::rights::NewGrant {
+                account_id: a.id,
+                role,
+                agency_id,
+                course_id: course,
+                reason,
+            };
+            app::ssr::rights::grant(db, By::Cli, g, known)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", a.username))?;
+            println!("{}: {role} granted", a.username);
+            Ok(())
+        }
+        UserCommand::Revoke(RightArgs {
+            username,
+            role,
+            agency,
+            course,
+            reason,
+        }) => {
+            let a = find(username).await?;
+            let (role, agency_id) = role_and_agency(db, &role, agency.as_deref()).await?;
+            let found = app::ssr::rights::find_active(db, a.id, role, agency_id, course.as_deref()).await?;
+            let g = match found.as_slice() {
+                [g] => g,
+                [] => anyhow::bail!(
+                    "{} holds no such right: `taphuan user show {}` lists theirs",
+                    a.username,
+                    a.username
+                ),
+                _ => anyhow::bail!(
+                    "{} holds several {role} rights: name the one with --agency CODE or --course ID",
+                    a.username
+                ),
+            };
+            app::ssr::rights::withdraw(db, By::Cli, g.id, &reason)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", a.username))?;
+            println!("{}: {role} withdrawn", a.username);
+            Ok(())
+        }
         UserCommand::Enable { username } => {
             let a = find(username).await?;
             account::Entity::update_many()
@@ -614,6 +701,40 @@ async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserComman
             Ok(())
         }
     }
+}
+
+/// A right in words: `manager of Chi cục QLTT`, `trainer of a-khung-phap-ly`, `admin`.
+fn right_words(g: &app::domain::identity::GrantView) -> String {
+    match (&g.agency, &g.course) {
+        (Some(a), _) => format!("{} of {a}", g.role),
+        (None, Some(c)) => format!("{} of {c}", g.role),
+        (None, None) if g.role == Role::Trainer => "trainer of every course".into(),
+        (None, None) => g.role.to_string(),
+    }
+}
+
+/// A role typed on the command line and the agency `--agency CODE` names.
+async fn role_and_agency(
+    db: &sea_orm::DatabaseConnection,
+    role: &str,
+    agency: Option<&str>,
+) -> anyhow::Result<(Role, Option<i64>)> {
+    use app::ssr::db::entities::agency;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let role =
+        Role::parse(role).ok_or_else(|| anyhow::anyhow!("unknown role {role:?}: use trainer, manager or admin"))?;
+    let agency_id = match agency {
+        Some(code) => Some(
+            agency::Entity::find()
+                .filter(agency::Column::Code.eq(code.trim()))
+                .one(db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no agency with code {code:?}"))?
+                .id,
+        ),
+        None => None,
+    };
+    Ok((role, agency_id))
 }
 
 /// An account's state in words.

@@ -75,6 +75,9 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/codes", post(app::ssr::accounts::web::codes))
         .route("/people/{id}/reset-code", post(app::ssr::accounts::web::reset_code))
         .route("/lang/{code}", get(auth::set_language))
+        .route("/scope/{agency_id}", get(auth::set_scope))
+        .route("/rights/grant", post(app::ssr::rights::web::grant_form))
+        .route("/rights/{id}/withdraw", post(app::ssr::rights::web::withdraw_form))
         .route("/healthz", get(|| async { "ok" }))
         .route("/coverage/export/{file}", get(app::ssr::coverage::export::download))
         .route(

@@ -76,6 +76,59 @@ async fn migrate_seed_and_create_user_then_sign_in() {
 }
 
 #[tokio::test]
+async fn rights_are_granted_listed_and_withdrawn_from_the_command_line_with_reasons() {
+    let (db, _) = fresh_database_url().await;
+    assert!(taphuan(&db, &["seed-demo"], &[]).status.success());
+    let user = |args: &[&str]| {
+        let mut all = vec!["user"];
+        all.extend_from_slice(args);
+        let content = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
+        let o = taphuan(&db, &all, &[("TAPHUAN_CONTENT_DIR", content)]);
+        (o.status.success(), text(&o))
+    };
+    let (ok, out) = user(&["grant", "hocvien", "--role", "manager", "--reason", "Tổ trưởng"]);
+    assert!(!ok && out.contains("needs the agency"), "{out}");
+    let (ok, out) = user(&[
+        "grant",
+        "hocvien",
+        "--role",
+        "manager",
+        "--agency",
+        "GL-QLTT-D01",
+        "--reason",
+        "Tổ trưởng tổ 1",
+    ]);
+    assert!(ok, "{out}");
+    let (ok, out) = user(&[
+        "grant",
+        "hocvien",
+        "--role",
+        "trainer",
+        "--course",
+        "a-khung-phap-ly",
+        "--reason",
+        "Báo cáo viên",
+    ]);
+    assert!(ok, "{out}");
+    let (_, out) = user(&["show", "hocvien"]);
+    assert!(out.contains("manager of Đội Quản lý thị trường số 1: granted"), "{out}");
+    assert!(out.contains("by the command line (Tổ trưởng tổ 1)"), "{out}");
+    assert!(out.contains("trainer of a-khung-phap-ly"), "{out}");
+    let (_, out) = user(&["list"]);
+    let line = out.lines().find(|l| l.starts_with("hocvien\t")).expect("listed");
+    assert!(
+        line.contains("manager of Đội Quản lý thị trường số 1") && line.contains("trainer of a-khung-phap-ly"),
+        "{line}"
+    );
+    let (ok, out) = user(&["revoke", "hocvien", "--role", "admin", "--reason", "x"]);
+    assert!(!ok && out.contains("holds no such right"), "{out}");
+    let (ok, out) = user(&["revoke", "hocvien", "--role", "manager", "--reason", "Hết nhiệm vụ"]);
+    assert!(ok, "{out}");
+    let (_, out) = user(&["show", "hocvien"]);
+    assert!(out.contains("; withdrawn") && out.contains("(Hết nhiệm vụ)"), "{out}");
+}
+
+#[tokio::test]
 async fn bad_input_is_refused_with_a_clear_message() {
     let (db, _) = fresh_database_url().await;
     let o = taphuan(
@@ -115,7 +168,7 @@ async fn production_refuses_to_start_without_a_signing_secret() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["serve", "migrate", "create-user", "seed-demo", "content"] {
+    for sub in ["serve", "migrate", "create-user", "seed-demo", "content", "user"] {
         let o = Command::new(env!("CARGO_BIN_EXE_taphuan"))
             .args([sub, "--help"])
             .output()

@@ -72,6 +72,12 @@ struct Fixture {
     own_upload: i64,
     learner_attempt: i64,
     police_attempt: i64,
+    /// Sign-in names of `team1_person` and `police_person`.
+    team1_username: String,
+    police_username: String,
+    /// A manager's right of someone else, at Đội số 1 and at the police unit.
+    team1_grant: i64,
+    police_grant: i64,
 }
 
 fn managers(w: Who) -> bool {
@@ -328,6 +334,13 @@ fn server_fn_rules() -> BTreeMap<&'static str, Rule> {
         );
     }
     m.insert(
+        "rights_page",
+        Rule {
+            expect: |w, _| if managers(w) { Allow } else { Deny },
+            args: none,
+        },
+    );
+    m.insert(
         "roster_preview",
         Rule {
             // Only the uploader (the team manager here) or an admin sees an upload.
@@ -367,6 +380,47 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
         RouteRule {
             expect: public,
             request: |_, _| ("GET", "/lang/en".into(), String::new()),
+        },
+    );
+    m.insert(
+        "/scope/{agency_id}",
+        RouteRule {
+            // Only a preference: every request checks it against the rights held now.
+            expect: public,
+            request: |f, _| ("GET", format!("/scope/{}", f.police_agency), String::new()),
+        },
+    );
+    m.insert(
+        "/rights/grant",
+        RouteRule {
+            // A manager grants the manager role inside their subtree, to its officials.
+            expect: scoped,
+            request: |f, t| {
+                let (who, a) = if t == Target::Own {
+                    (&f.team1_username, f.team1_agency)
+                } else {
+                    (&f.police_username, f.police_agency)
+                };
+                (
+                    "POST",
+                    "/rights/grant".into(),
+                    format!("username={who}&role=manager&agency_id={a}&reason=matrix"),
+                )
+            },
+        },
+    );
+    m.insert(
+        "/rights/{id}/withdraw",
+        RouteRule {
+            expect: scoped,
+            request: |f, t| {
+                let g = if t == Target::Own {
+                    f.team1_grant
+                } else {
+                    f.police_grant
+                };
+                ("POST", format!("/rights/{g}/withdraw"), "reason=matrix".into())
+            },
         },
     );
     m.insert(
@@ -734,6 +788,25 @@ async fn fixture(app: &TestApp) -> Fixture {
     };
     let learner_attempt = attempt_of(learner_person).await;
     let police_attempt = attempt_of(police_person).await;
+    let username_of = |pid: i64| async move {
+        account::Entity::find()
+            .filter(account::Column::PersonId.eq(pid))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let team1_account = username_of(team1_person).await;
+    let police_account = username_of(police_person).await;
+    let manager_of = |account_id: i64, agency_id: i64| async move {
+        use app::domain::identity::Role;
+        app::ssr::rights::ensure(db, account_id, Role::Manager, Some(agency_id), None, "fixture", None)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let team1_grant = manager_of(team1_account.id, team1_agency).await;
+    let police_grant = manager_of(police_account.id, police_agency).await;
     Fixture {
         learner_person,
         team1_person,
@@ -750,6 +823,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         own_upload,
         learner_attempt,
         police_attempt,
+        team1_username: team1_account.username,
+        police_username: police_account.username,
+        team1_grant,
+        police_grant,
     }
 }
 

@@ -11,9 +11,15 @@ use serde::{Deserialize, Serialize};
 pub struct UserDto {
     pub username: String,
     pub display_name: String,
+    /// The highest role held (the badge, the home page).
     pub role: Role,
-    /// For a manager: the agency at the top of their scope.
+    /// Every role held, ascending (the navigation is their union).
+    pub roles: Vec<Role>,
+    /// For a manager: the agency at the top of the subtree in view.
     pub scope_name: Option<String>,
+    /// For a manager of several subtrees: each (agency id, name), to switch between.
+    pub scopes: Vec<(i64, String)>,
+    pub scope_id: Option<i64>,
     /// Unread notices (reminders, digests): the bell's count.
     pub unread: u64,
 }
@@ -43,9 +49,12 @@ pub async fn whoami() -> Result<SessionInfo, ApiError> {
     };
     Ok(SessionInfo {
         user: user.map(|u| UserDto {
+            role: u.primary(),
             username: u.username,
             display_name: u.display_name,
-            role: u.role,
+            roles: u.roles.clone(),
+            scopes: u.scopes.iter().map(|s| (s.agency_id, s.agency_name.clone())).collect(),
+            scope_id: u.scope.as_ref().map(|s| s.agency_id),
             scope_name: u.scope.map(|s| s.agency_name),
             unread,
         }),

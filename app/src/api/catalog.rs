@@ -54,15 +54,34 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, ApiError> {
     tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "library_status"))
 )]
 pub async fn library_status() -> Result<ContentStatus, ApiError> {
+    use crate::domain::identity::Courses;
     use crate::domain::identity::Role;
-    let (state, _) = crate::api::guard::require(&[Role::Trainer, Role::Admin]).await?;
+    let (state, user) = crate::api::guard::require(&[Role::Trainer, Role::Admin]).await?;
+    // A trainer of named courses sees those; the admin and a trainer of every course, all.
+    let mine = match (&user.courses, user.holds(Role::Admin)) {
+        (_, true) | (Some(Courses::All), _) | (None, _) => Courses::All,
+        (Some(only), false) => only.clone(),
+    };
     let loaded = state.content.get();
-    let mut diags: Vec<_> = loaded.diagnostics.iter().collect();
+    let mut diags: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| match &mine {
+            Courses::All => true,
+            Courses::Only(_) => mine.allows(d.file.split('/').next().unwrap_or_default()),
+        })
+        .collect();
     diags.sort_by_key(|d| !d.is_error());
     Ok(ContentStatus {
-        courses: loaded.library.courses.iter().map(CourseSummary::from).collect(),
+        courses: loaded
+            .library
+            .courses
+            .iter()
+            .filter(|c| mine.allows(c.id.as_str()))
+            .map(CourseSummary::from)
+            .collect(),
+        errors: diags.iter().filter(|d| d.is_error()).count(),
         diagnostics: diags.iter().map(|d| d.to_string()).collect(),
-        errors: loaded.error_count(),
     })
 }
 

@@ -90,14 +90,13 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
     let found = crate::ssr::certs::find(&state, &number)
         .await?
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
-    let allowed = match user.role {
-        Role::Admin => true,
-        Role::Manager => user
-            .scope
-            .as_ref()
-            .is_some_and(|s| found.agency.path.starts_with(&s.path)),
-        _ => user.person_id == Some(found.cert.person_id),
-    };
+    let own = user.person_id == Some(found.cert.person_id);
+    let allowed = own
+        || match user.view_scope() {
+            Ok(None) => true,
+            Ok(Some(s)) => found.agency.path.starts_with(&s.path),
+            Err(_) => false,
+        };
     if !allowed {
         // Same answer as a missing number: a certificate number says nothing to a stranger here.
         return Err(guard::refuse(ApiError::NotFound));

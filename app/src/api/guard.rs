@@ -26,12 +26,13 @@ pub async fn current_user() -> Result<Option<AuthUser>, ApiError> {
     Ok(user_from_headers(&state, &parts.headers).await)
 }
 
-/// The signed-in user if their role is one of `roles`; otherwise 401 (not signed in) or 403.
+/// The signed-in user if they hold one of `roles` (`AuthUser::holds_any`, the same check as
+/// `SignedIn::with_role`); otherwise 401 (not signed in) or 403.
 pub async fn require(roles: &[Role]) -> Result<(AppState, AuthUser), ApiError> {
     let state = state()?;
     match current_user().await? {
         None => Err(refuse(ApiError::Unauthenticated)),
-        Some(u) if roles.contains(&u.role) => Ok((state, u)),
+        Some(u) if u.holds_any(roles) => Ok((state, u)),
         Some(_) => Err(refuse(ApiError::Forbidden)),
     }
 }
@@ -57,14 +58,9 @@ pub async fn agency_in_scope(
     user: &AuthUser,
     id: i64,
 ) -> Result<crate::ssr::db::entities::agency::Model, ApiError> {
-    let scope = if user.role == Role::Admin {
-        None
-    } else {
-        user.scope.as_ref()
-    };
-    if user.role != Role::Admin && scope.is_none() {
+    let Ok(scope) = user.view_scope() else {
         return Err(refuse(ApiError::Forbidden));
-    }
+    };
     crate::ssr::db::queries::agency_in_scope(&state.db, scope, id)
         .await
         .map_err(internal)?

@@ -15,4 +15,5 @@ pub mod learning;
 pub mod notices;
 pub mod people;
 pub mod programs;
+pub mod rights;
 pub mod roster;

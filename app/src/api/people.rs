@@ -125,11 +125,10 @@ pub async fn get_person(id: i64) -> Result<PersonDto, ApiError> {
     let Some(p) = p else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
-    let agency = match user.role {
-        Role::Admin => queries::agency_in_scope(&state.db, None, p.agency_id).await,
-        Role::Manager => queries::agency_in_scope(&state.db, user.scope.as_ref(), p.agency_id).await,
+    let agency = match user.view_scope() {
         _ if user.person_id == Some(p.id) => queries::agency_in_scope(&state.db, None, p.agency_id).await,
-        _ => Ok(None),
+        Ok(scope) => queries::agency_in_scope(&state.db, scope, p.agency_id).await,
+        Err(_) => Ok(None),
     }?;
     let Some(agency) = agency else {
         return Err(guard::refuse(ApiError::Forbidden));

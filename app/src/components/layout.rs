@@ -7,25 +7,25 @@ use crate::i18n::{Lang, T};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The navigation entries a role sees: (path, label).
-fn nav_for(role: Role) -> Vec<(&'static str, T)> {
-    match role {
-        Role::Learner => vec![("/learn", T::NavLearn), ("/transcript", T::NavTranscript)],
-        Role::Trainer => vec![("/content", T::NavContent), ("/learn", T::NavLearn)],
-        Role::Manager => vec![
-            ("/coverage", T::NavCoverage),
-            ("/programs", T::NavPrograms),
-            ("/roster", T::NavRoster),
-            ("/learn", T::NavLearn),
-        ],
-        Role::Admin => vec![
-            ("/admin", T::NavAdmin),
-            ("/coverage", T::NavCoverage),
-            ("/programs", T::NavPrograms),
-            ("/roster", T::NavRoster),
-            ("/content", T::NavContent),
-        ],
-    }
+/// The navigation entries of someone holding `roles`: (path, label), each once, in a fixed order.
+fn nav_for(roles: &[Role]) -> Vec<(&'static str, T)> {
+    let has = |r: Role| roles.contains(&r);
+    let staff = has(Role::Manager) || has(Role::Admin);
+    [
+        (has(Role::Admin), "/admin", T::NavAdmin),
+        (staff, "/coverage", T::NavCoverage),
+        (staff, "/programs", T::NavPrograms),
+        (staff, "/roster", T::NavRoster),
+        (has(Role::Trainer) || has(Role::Admin), "/content", T::NavContent),
+        (staff, "/rights", T::NavRights),
+        // The admin's account is no official's: learning is for the others.
+        (!has(Role::Admin), "/learn", T::NavLearn),
+        (roles == [Role::Learner], "/transcript", T::NavTranscript),
+    ]
+    .into_iter()
+    .filter(|(shown, _, _)| *shown)
+    .map(|(_, href, label)| (href, label))
+    .collect()
 }
 
 #[component]
@@ -51,7 +51,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let user = session.user().await;
                     user.map(|u| {
-                        let links = nav_for(u.role)
+                        let links = nav_for(&u.roles)
                             .into_iter()
                             .map(|(href, label)| view! { <A href=href>{label.get(lang)}</A> })
                             .collect_view();
@@ -69,7 +69,23 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 </a>
                                 <span class="who-name">{u.display_name.clone()}</span>
                                 <span class="badge">{role_label(u.role, lang)}</span>
-                                {u.scope_name.clone().map(|s| view! { <span class="who-scope">{s}</span> })}
+                                {(u.scopes.len() < 2).then(|| u.scope_name.clone().map(|s| view! { <span class="who-scope">{s}</span> }))}
+                                {(u.scopes.len() > 1).then(|| {
+                                    let current = u.scope_id;
+                                    view! {
+                                        // A manager of several subtrees picks the one in view: plain
+                                        // links, so it works with JavaScript off.
+                                        <details class="scope-switch">
+                                            <summary>{u.scope_name.clone().unwrap_or_default()}</summary>
+                                            <ul aria-label=T::ScopeSwitch.get(lang)>
+                                                {u.scopes.clone().into_iter().map(|(id, name)| view! {
+                                                    <li><a href=format!("/scope/{id}") rel="external nofollow"
+                                                        aria-current=(current == Some(id)).then_some("true")>{name}</a></li>
+                                                }).collect_view()}
+                                            </ul>
+                                        </details>
+                                    }
+                                })}
                                 <form method="post" action="/auth/sign-out">
                                     <button type="submit" class="linkish">{T::SignOut.get(lang)}</button>
                                 </form>

@@ -39,7 +39,7 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
     .get(lang)
 }
 
-/// Shows `children` to a signed-in user whose role is in `roles`; sends anyone else to sign in
+/// Shows `children` to a signed-in user holding one of `roles`; sends anyone else to sign in
 /// (keeping where they were going), or says plainly that they may not see the page.
 #[component]
 pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
@@ -51,7 +51,7 @@ pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoVie
         <Suspense fallback=move || view! { <p class="muted">{T::Loading.get(lang)}</p> }>
             {move || Suspend::new(async move {
                 match session.user().await {
-                    Some(u) if roles.contains(&u.role) => children.read_value()().into_any(),
+                    Some(u) if u.roles.iter().any(|r| roles.contains(r)) => children.read_value()().into_any(),
                     Some(_) => view! {
                         <section class="card narrow">
                             <h1>{T::Forbidden.get(lang)}</h1>

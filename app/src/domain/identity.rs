@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// What an account may do. A manager is further limited to one agency subtree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What an account may do. Every account may learn; the other roles are granted (several at
+/// once), a manager's for one or more agency subtrees, a trainer's for all or named courses.
+/// Ordered: the highest role held decides the home page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Learner,
@@ -48,6 +50,54 @@ impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The courses a trainer may work on: every course, or the ones named in their grants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Courses {
+    All,
+    Only(Vec<String>),
+}
+
+impl Courses {
+    pub fn allows(&self, course_id: &str) -> bool {
+        match self {
+            Courses::All => true,
+            Courses::Only(ids) => ids.iter().any(|c| c == course_id),
+        }
+    }
+}
+
+/// Whether someone may grant or withdraw `role` at the agency whose path is `agency_path`: an
+/// admin any right; a manager only the manager role, and only inside a subtree they manage
+/// (`manager_paths`, materialised paths such as `/1/4/`); nobody else anything.
+pub fn may_assign(is_admin: bool, manager_paths: &[&str], role: Role, agency_path: Option<&str>) -> bool {
+    if is_admin {
+        return true;
+    }
+    role == Role::Manager && agency_path.is_some_and(|p| manager_paths.iter().any(|m| p.starts_with(m)))
+}
+
+/// A right (granted or withdrawn) as the rights page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrantView {
+    pub id: i64,
+    pub username: String,
+    /// The holder's name (the official's, else the sign-in name).
+    pub name: String,
+    pub role: Role,
+    /// A manager's subtree: the agency at its top.
+    pub agency: Option<String>,
+    /// A trainer limited to one course; None: every course.
+    pub course: Option<String>,
+    pub reason: String,
+    /// Who granted it, by name; None: from the command line.
+    pub granted_by: Option<String>,
+    pub granted_on: chrono::NaiveDate,
+    /// Withdrawn: by whom (None: command line), when and why.
+    pub withdrawn: Option<(Option<String>, chrono::NaiveDate, String)>,
+    /// The viewer may withdraw it.
+    pub may_withdraw: bool,
 }
 
 /// A user name as typed at sign-in: trimmed, lower-cased, 3–64 characters of
@@ -114,6 +164,28 @@ mod tests {
         }
         assert_eq!(Role::parse("Manager"), Some(Role::Manager));
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn only_an_admin_assigns_any_right_and_a_manager_only_managers_inside_their_subtrees() {
+        assert!(may_assign(true, &[], Role::Admin, None));
+        assert!(may_assign(true, &[], Role::Trainer, None));
+        let mine = ["/1/4/", "/1/9/"];
+        assert!(may_assign(false, &mine, Role::Manager, Some("/1/4/")));
+        assert!(may_assign(false, &mine, Role::Manager, Some("/1/9/12/")));
+        assert!(!may_assign(false, &mine, Role::Manager, Some("/1/")));
+        assert!(!may_assign(false, &mine, Role::Manager, Some("/1/40/")));
+        assert!(!may_assign(false, &mine, Role::Manager, None));
+        assert!(!may_assign(false, &mine, Role::Trainer, Some("/1/4/")));
+        assert!(!may_assign(false, &mine, Role::Admin, Some("/1/4/")));
+        assert!(!may_assign(false, &[], Role::Manager, Some("/1/4/")));
+    }
+
+    #[test]
+    fn a_trainer_of_named_courses_works_on_those_only() {
+        assert!(Courses::All.allows("a"));
+        let some = Courses::Only(vec!["a".into()]);
+        assert!(some.allows("a") && !some.allows("b"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::api::admin::admin_overview;
 use crate::components::loaded::Loaded;
-use crate::components::session::{RequireRole, role_label};
+use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
@@ -45,19 +45,8 @@ fn AdminBody() -> impl IntoView {
                                 </tbody>
                             </table>
                         })}
-                        <h2>{T::Accounts.get(lang)}</h2>
-                        <table class="grid">
-                            <thead><tr><th>{T::Username.get(lang)}</th><th>{T::Role.get(lang)}</th><th>{T::ScopeColumn.get(lang)}</th></tr></thead>
-                            <tbody>
-                                {o.accounts.into_iter().map(|a| view! {
-                                    <tr>
-                                        <td><code>{a.username}</code></td>
-                                        <td>{role_label(a.role, lang)}</td>
-                                        <td>{a.scope_name.unwrap_or_default()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <h2>{T::NavRights.get(lang)}</h2>
+                        <p><a class="button" href="/rights">{T::RightsOpen.get(lang)}</a></p>
                     }/>
     }
 }

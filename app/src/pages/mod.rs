@@ -15,6 +15,7 @@ pub mod not_found;
 pub mod notices;
 pub mod person;
 pub mod programs;
+pub mod rights;
 pub mod roster;
 pub mod sign_in;
 pub mod transcript;

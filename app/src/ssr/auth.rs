@@ -6,10 +6,10 @@
 //! with and is refused once they differ. That check reads the database, so any node of a
 //! multi-node deployment refuses the token at once: no in-memory session state.
 
-use super::db::entities::{account, agency, person};
+use super::db::entities::{account, person};
 use super::redirect::local_path;
 use super::state::AppState;
-use crate::domain::identity::{Role, Username};
+use crate::domain::identity::{Courses, Role, Username};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{Form, Request, State};
@@ -40,17 +40,57 @@ pub struct Claims {
     pub ver: i64,
 }
 
-/// The signed-in account, as every server function sees it.
+/// The signed-in account, as every server function and form route sees it: who they are and
+/// every right they hold now (read from `role_grants` on each request, so a withdrawal counts
+/// at once, on every node).
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub account_id: i64,
     pub username: String,
-    pub role: Role,
+    /// Ascending; always starts with `Learner`.
+    pub roles: Vec<Role>,
     pub person_id: Option<i64>,
     pub display_name: String,
-    /// For a manager: the root of the subtree they may see, and its materialised path.
+    /// Every subtree the account manages.
+    pub scopes: Vec<Scope>,
+    /// The subtree in view: for a manager, the one chosen with `/scope` (the first by default);
+    /// for an admin, None (everything); for anyone else, None.
     pub scope: Option<Scope>,
+    /// For a trainer: the courses they may work on.
+    pub courses: Option<Courses>,
 }
+
+impl AuthUser {
+    /// Holds `role` now.
+    pub fn holds(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Holds at least one of `roles`: the one rights check of `guard::require` and
+    /// `SignedIn::with_role`.
+    pub fn holds_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.holds(*r))
+    }
+
+    /// The highest role held: it picks the home page and the badge.
+    pub fn primary(&self) -> Role {
+        self.roles.last().copied().unwrap_or(Role::Learner)
+    }
+
+    /// The subtree this person sees, `Ok(None)` meaning everything (an admin); `Err` for someone
+    /// who manages nothing.
+    pub fn view_scope(&self) -> Result<Option<&Scope>, NoScope> {
+        if self.holds(Role::Admin) {
+            Ok(None)
+        } else {
+            self.scope.as_ref().map(Some).ok_or(NoScope)
+        }
+    }
+}
+
+/// The caller manages no subtree (and is no admin): they see no one else's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoScope;
 
 /// An agency subtree a manager is limited to.
 #[derive(Debug, Clone)]
@@ -171,14 +211,7 @@ pub fn decode_token(secret: &[u8], token: &str) -> Option<Claims> {
 
 /// Reads the session token from a `Cookie:` header.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.to_string())
+    cookie(headers, COOKIE)
 }
 
 /// Resolves the signed-in user from request headers: a valid token for an enabled account whose
@@ -191,11 +224,11 @@ pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Option<
     if acc.disabled || acc.token_version != claims.ver {
         return None;
     }
-    load_user(state, acc).await
+    let chosen = cookie(headers, SCOPE_COOKIE).and_then(|v| v.parse::<i64>().ok());
+    load_user(state, acc, chosen).await
 }
 
-async fn load_user(state: &AppState, acc: account::Model) -> Option<AuthUser> {
-    let role = Role::parse(&acc.role)?;
+async fn load_user(state: &AppState, acc: account::Model, chosen_scope: Option<i64>) -> Option<AuthUser> {
     let display_name = match acc.person_id {
         Some(pid) => person::Entity::find_by_id(pid)
             .one(&state.db)
@@ -206,27 +239,43 @@ async fn load_user(state: &AppState, acc: account::Model) -> Option<AuthUser> {
             .unwrap_or_else(|| acc.username.clone()),
         None => acc.username.clone(),
     };
-    let scope = match (role, acc.scope_agency_id) {
-        (Role::Manager, Some(aid)) => {
-            let a = agency::Entity::find_by_id(aid).one(&state.db).await.ok()??;
-            Some(Scope {
-                agency_id: a.id,
-                agency_name: a.name,
-                path: a.path,
-            })
-        }
-        // A manager without a scope sees nothing rather than everything.
-        (Role::Manager, None) => return None,
-        _ => None,
+    let held = super::rights::held(&state.db, acc.id)
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "reading an account's rights"))
+        .ok()?;
+    // The admin sees everything; a manager the subtree they chose, if it is still theirs.
+    let scope = if held.roles.contains(&Role::Admin) {
+        None
+    } else {
+        chosen_scope
+            .and_then(|id| held.scopes.iter().find(|s| s.agency_id == id))
+            .or(held.scopes.first())
+            .cloned()
     };
     Some(AuthUser {
         account_id: acc.id,
         username: acc.username,
-        role,
+        roles: held.roles,
         person_id: acc.person_id,
         display_name,
+        scopes: held.scopes,
         scope,
+        courses: held.courses,
     })
+}
+
+/// The cookie naming the subtree a manager of several has in view.
+pub const SCOPE_COOKIE: &str = "taphuan_scope";
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
 }
 
 fn session_cookie(state: &AppState, token: &str, max_age: i64) -> String {
@@ -294,10 +343,23 @@ pub async fn sign_in(
     };
     state.throttle.succeed(&keys);
     record_sign_in(&state, Some(acc.id), &form.username, "ok", &parts).await;
-    let role = Role::parse(&acc.role).unwrap_or(Role::Learner);
-    let to = local_path(&form.next).unwrap_or_else(|| role.home_path().to_string());
-    tracing::info!(account = acc.id, role = %role, "signed in");
+    let to = match local_path(&form.next) {
+        Some(next) => next,
+        None => home_of(&state, acc.id).await.to_string(),
+    };
+    tracing::info!(account = acc.id, "signed in");
     signed_in_response(&state, &acc, &to)
+}
+
+/// Where an account lands after signing in: the home page of the highest role it holds.
+pub async fn home_of(state: &AppState, account_id: i64) -> &'static str {
+    match super::rights::held(&state.db, account_id).await {
+        Ok(h) => h.roles.last().copied().unwrap_or(Role::Learner).home_path(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading an account's rights");
+            Role::Learner.home_path()
+        }
+    }
 }
 
 /// Records a sign-in, an activation or a lock-out. A failure to record is logged, never a
@@ -369,7 +431,34 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
 #[tracing::instrument(name = "form", skip_all, fields(handler = "set_language"))]
 pub async fn set_language(axum::extract::Path(code): axum::extract::Path<String>, headers: HeaderMap) -> Response {
     let lang = crate::i18n::Lang::parse(&code);
-    let back = headers
+    (
+        [(
+            header::SET_COOKIE,
+            format!("lang={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code()),
+        )],
+        Redirect::to(&back_to_referer(&headers)),
+    )
+        .into_response()
+}
+
+/// `GET /scope/{agency_id}`: a manager of several subtrees chooses the one in view, and goes
+/// back where they were. Only a preference: every request checks it against the rights held
+/// now, and an agency that is not one of theirs falls back to their first subtree.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "set_scope"))]
+pub async fn set_scope(axum::extract::Path(agency_id): axum::extract::Path<i64>, headers: HeaderMap) -> Response {
+    (
+        [(
+            header::SET_COOKIE,
+            format!("{SCOPE_COOKIE}={agency_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000"),
+        )],
+        Redirect::to(&back_to_referer(&headers)),
+    )
+        .into_response()
+}
+
+/// The page a request came from (its `Referer`, if it is a path of this site), else `/`.
+fn back_to_referer(headers: &HeaderMap) -> String {
+    headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| {
@@ -378,15 +467,7 @@ pub async fn set_language(axum::extract::Path(code): axum::extract::Path<String>
                 .and_then(|r| r.find('/').map(|j| r[j..].to_string()))
         })
         .and_then(|p| local_path(&p))
-        .unwrap_or_else(|| "/".into());
-    (
-        [(
-            header::SET_COOKIE,
-            format!("lang={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code()),
-        )],
-        Redirect::to(&back),
-    )
-        .into_response()
+        .unwrap_or_else(|| "/".into())
 }
 
 /// Refuses a state-changing request sent from another origin (CSRF defence in depth beside

@@ -19,6 +19,7 @@ pub mod people_record;
 pub mod programs;
 pub mod redirect;
 pub mod reminders;
+pub mod rights;
 pub mod roster;
 pub mod seed;
 mod seed_history;

@@ -17,11 +17,10 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
     let Some(p) = person::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let scope = match user.role {
-        Role::Admin => None,
-        Role::Manager => user.scope.as_ref(),
+    let scope = match user.view_scope() {
         _ if user.person_id == Some(p.id) => None,
-        _ => return Ok(None),
+        Ok(scope) => scope,
+        Err(_) => return Ok(None),
     };
     let Some(current) = super::db::queries::agency_in_scope(db, scope, p.agency_id).await? else {
         return Ok(None);
@@ -104,7 +103,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
             courses,
         });
     }
-    let can_manage = matches!(user.role, Role::Manager | Role::Admin) && user.person_id != Some(p.id);
+    let can_manage = user.holds_any(&[Role::Manager, Role::Admin]) && user.person_id != Some(p.id);
     let exemptions = crate::ssr::programs::exemptions(state, user, None, Some(p.id)).await?;
     Ok(Some(PersonRecord {
         id: p.id,

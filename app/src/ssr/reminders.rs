@@ -109,32 +109,67 @@ pub async fn plan(state: &AppState, today: NaiveDate) -> Result<Vec<Planned>, Db
             });
         }
     }
-    for a in accounts.iter().filter(|a| Role::parse(&a.role) == Some(Role::Manager)) {
-        if let Some(d) = digest(state, a, today).await? {
+    let mut managers: Vec<i64> = super::rights::holders(db, Role::Manager)
+        .await?
+        .into_iter()
+        .map(|g| g.account_id)
+        .collect();
+    managers.dedup();
+    for a in accounts.iter().filter(|a| managers.contains(&a.id)) {
+        let scopes = super::rights::held(db, a.id).await?.scopes;
+        if let Some(d) = digest(state, a, &scopes, today).await? {
             out.push(d);
         }
     }
     Ok(out)
 }
 
-/// A manager's weekly digest: coverage of each active program in their subtree and who is
-/// overdue (not covered after the deadline), by name.
-async fn digest(state: &AppState, a: &account::Model, today: NaiveDate) -> Result<Option<Planned>, DbErr> {
+/// A manager's weekly digest: coverage of each active program in each subtree they manage and
+/// who is overdue (not covered after the deadline), by name. One digest a week, however many
+/// subtrees.
+async fn digest(
+    state: &AppState,
+    a: &account::Model,
+    scopes: &[super::auth::Scope],
+    today: NaiveDate,
+) -> Result<Option<Planned>, DbErr> {
+    let mut lines = vec![];
+    for scope in scopes {
+        let mine = digest_lines(state, scope, today).await?;
+        if scopes.len() > 1 && !mine.is_empty() {
+            lines.push(format!("{}:", scope.agency_name));
+        }
+        lines.extend(mine);
+    }
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let email = match a.person_id {
+        Some(pid) => person::Entity::find_by_id(pid)
+            .one(&state.db)
+            .await?
+            .and_then(|p| p.email),
+        None => None,
+    }
+    .filter(|e| !e.trim().is_empty() && !a.email_opt_out);
+    let names: Vec<&str> = scopes.iter().map(|s| s.agency_name.as_str()).collect();
+    Ok(Some(Planned {
+        account_id: a.id,
+        username: a.username.clone(),
+        email,
+        reminder: Reminder {
+            kind: "digest".into(),
+            key: digest_key(today),
+            title: format!("Tình hình tập huấn tuần này — {}", names.join(", ")),
+            body: lines.join("\n"),
+            link: "/coverage".into(),
+        },
+    }))
+}
+
+/// The digest's lines for one subtree: one per active program.
+async fn digest_lines(state: &AppState, scope: &super::auth::Scope, today: NaiveDate) -> Result<Vec<String>, DbErr> {
     use crate::domain::coverage::Status;
-    let Some(scope_id) = a.scope_agency_id else {
-        return Ok(None);
-    };
-    let Some(root) = super::db::entities::agency::Entity::find_by_id(scope_id)
-        .one(&state.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let scope = super::auth::Scope {
-        agency_id: root.id,
-        agency_name: root.name.clone(),
-        path: root.path.clone(),
-    };
     let programs = super::db::entities::program::Entity::find()
         .filter(super::db::entities::program::Column::Active.eq(true))
         .order_by_asc(super::db::entities::program::Column::Id)
@@ -144,7 +179,7 @@ async fn digest(state: &AppState, a: &account::Model, today: NaiveDate) -> Resul
     for p in programs {
         let deadline = p.deadline;
         let name = p.name.clone();
-        let snap = super::coverage::snapshot(&state.db, p, Some(&scope), today, false).await?;
+        let snap = super::coverage::snapshot(&state.db, p, Some(scope), today, false).await?;
         let missing: Vec<i64> = snap
             .statuses
             .iter()
@@ -177,29 +212,7 @@ async fn digest(state: &AppState, a: &account::Model, today: NaiveDate) -> Resul
         }
         lines.push(line);
     }
-    if lines.is_empty() {
-        return Ok(None);
-    }
-    let email = match a.person_id {
-        Some(pid) => person::Entity::find_by_id(pid)
-            .one(&state.db)
-            .await?
-            .and_then(|p| p.email),
-        None => None,
-    }
-    .filter(|e| !e.trim().is_empty() && !a.email_opt_out);
-    Ok(Some(Planned {
-        account_id: a.id,
-        username: a.username.clone(),
-        email,
-        reminder: Reminder {
-            kind: "digest".into(),
-            key: digest_key(today),
-            title: format!("Tình hình tập huấn tuần này — {}", root.name),
-            body: lines.join("\n"),
-            link: "/coverage".into(),
-        },
-    }))
+    Ok(lines)
 }
 
 /// Stores the planned notices that do not exist yet; returns how many were new.

@@ -18,6 +18,9 @@ use sea_orm::{
 /// The password of every demo account (printed in the README).
 pub const DEMO_PASSWORD: &str = "taphuan-demo";
 
+/// Why the demo accounts hold their rights.
+const DEMO_GRANT: &str = "Tài khoản mẫu của bản demo";
+
 /// The demo accounts: (username, role, agency code of their person or scope).
 pub const DEMO_ACCOUNTS: &[(&str, Role, &str)] = &[
     ("hocvien", Role::Learner, "GL-QLTT-D01"),
@@ -350,16 +353,16 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
     super::seed_history::seed(&tx, &ids, &mut serial, &seeded, learner, now).await?;
     for (username, role, code) in DEMO_ACCOUNTS {
         let (agency_id, _) = ids[code].clone();
-        account::ActiveModel {
+        let acc = account::ActiveModel {
             username: Set(username.to_string()),
             password_hash: Set(password_hash.clone()),
-            role: Set(role.as_str().to_string()),
+            role: Set(Role::Learner.as_str().to_string()),
             person_id: Set(if *role == Role::Learner {
                 person_of_agency.get(code).copied()
             } else {
                 None
             }),
-            scope_agency_id: Set(if *role == Role::Manager { Some(agency_id) } else { None }),
+            scope_agency_id: Set(None),
             token_version: Set(0),
             disabled: Set(false),
             created_at: Set(now),
@@ -367,6 +370,10 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
         .insert(&tx)
         .await?;
+        if *role != Role::Learner {
+            let agency = (*role == Role::Manager).then_some(agency_id);
+            super::rights::ensure(&tx, acc.id, *role, agency, None, DEMO_GRANT, None).await?;
+        }
     }
     // Every other official of the demo roster has an account as an import gives it: sign-in
     // name = the official's code, no password until they use an activation code.
@@ -445,7 +452,8 @@ const DEMO_PROGRAMS: &[ProgramSeed] = &[
     },
 ];
 
-/// Creates (or resets the password and role of) one account: `taphuan create-user`.
+/// Creates (or resets the password of) one account and grants it `role` (unless it already
+/// holds it): `taphuan create-user`.
 pub async fn create_user(
     db: &impl ConnectionTrait,
     username: &crate::domain::identity::Username,
@@ -467,6 +475,20 @@ pub async fn create_user(
         None => None,
     };
     let hash = hash_password(password.expose().to_string()).await?;
+    let id = upsert_account(db, username, hash).await?;
+    if role != Role::Learner {
+        super::rights::ensure(db, id, role, scope, None, "Tạo bằng lệnh taphuan create-user", None).await?;
+    }
+    Ok(id)
+}
+
+/// The account named `username` with a new password hash (ending its sessions), created if new.
+async fn upsert_account(
+    db: &impl ConnectionTrait,
+    username: &crate::domain::identity::Username,
+    hash: String,
+) -> anyhow::Result<i64> {
+    use sea_orm::{ColumnTrait, QueryFilter};
     let existing = account::Entity::find()
         .filter(account::Column::Username.eq(username.as_str()))
         .one(db)
@@ -476,8 +498,6 @@ pub async fn create_user(
             let version = acc.token_version + 1;
             let mut am: account::ActiveModel = acc.into();
             am.password_hash = Set(hash);
-            am.role = Set(role.as_str().into());
-            am.scope_agency_id = Set(scope);
             am.token_version = Set(version);
             am.update(db).await?
         }
@@ -485,9 +505,9 @@ pub async fn create_user(
             account::ActiveModel {
                 username: Set(username.as_str().into()),
                 password_hash: Set(hash),
-                role: Set(role.as_str().into()),
+                role: Set(Role::Learner.as_str().into()),
                 person_id: Set(None),
-                scope_agency_id: Set(scope),
+                scope_agency_id: Set(None),
                 token_version: Set(0),
                 disabled: Set(false),
                 created_at: Set(chrono::Utc::now()),

@@ -19,9 +19,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 pub struct SignedIn(pub AuthUser);
 
 impl SignedIn {
-    /// The account, if its role is one of `roles`.
+    /// The account, if it holds one of `roles` (`AuthUser::holds_any`, the same check as the
+    /// server functions' `guard::require`).
     pub fn with_role(self, roles: &[Role], refusal: &'static str) -> Result<AuthUser, WebError> {
-        if roles.contains(&self.0.role) {
+        if self.0.holds_any(roles) {
             Ok(self.0)
         } else {
             Err(WebError::Forbidden(refusal))

@@ -24,8 +24,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -34,30 +33,29 @@ pub struct Overview {
     pub agencies: u64,
     pub people: u64,
     pub enforcement: u64,
-    pub accounts: Vec<(account::Model, Option<String>)>,
+    /// Officials' own accounts, and how many of them still wait for their activation code.
+    pub official_accounts: u64,
+    pub waiting_activation: u64,
 }
 
 pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview, DbErr> {
-    let agencies = agency::Entity::find().all(db).await?;
-    let names: HashMap<i64, String> = agencies.iter().map(|a| (a.id, a.name.clone())).collect();
+    let agencies = agency::Entity::find().count(db).await?;
     let active = || person::Entity::find().filter(person::Column::Active.eq(true));
     let people = active().count(db).await?;
     let enforcement = active().filter(person::Column::Enforcement.eq(true)).count(db).await?;
-    let accounts = account::Entity::find()
-        .order_by_asc(account::Column::Username)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| {
-            let scope = a.scope_agency_id.and_then(|id| names.get(&id).cloned());
-            (a, scope)
-        })
-        .collect();
+    let officials = || account::Entity::find().filter(account::Column::PersonId.is_not_null());
+    let official_accounts = officials().count(db).await?;
+    let waiting_activation = officials()
+        .filter(account::Column::PasswordHash.eq(""))
+        .filter(account::Column::Disabled.eq(false))
+        .count(db)
+        .await?;
     Ok(Overview {
-        agencies: agencies.len() as u64,
+        agencies,
         people,
         enforcement,
-        accounts,
+        official_accounts,
+        waiting_activation,
     })
 }
 
@@ -384,8 +382,13 @@ const COMMON_HERE: &[&str] = &[
 ];
 
 /// Checks a new password for an account (NIST rule, common, personal).
-pub fn password_problem(acc: &account::Model, full_name: Option<&str>, password: &str) -> Option<PasswordProblem> {
-    let admin = Role::parse(&acc.role) == Some(Role::Admin);
+/// `admin`: the account holds the admin role (its passwords need 12 characters).
+pub fn password_problem(
+    acc: &account::Model,
+    admin: bool,
+    full_name: Option<&str>,
+    password: &str,
+) -> Option<PasswordProblem> {
     let mut personal = vec![acc.username.as_str()];
     if let Some(n) = full_name {
         personal.push(n);
@@ -425,7 +428,8 @@ pub async fn redeem(state: &AppState, username: &str, typed_code: &str, password
             .map(|p| p.full_name),
         None => None,
     };
-    if let Some(p) = password_problem(&acc, full_name.as_deref(), password) {
+    let admin = crate::ssr::rights::is_admin(&state.db, acc.id).await?;
+    if let Some(p) = password_problem(&acc, admin, full_name.as_deref(), password) {
         return Ok(Redeem::Weak(p));
     }
     let Ok(hashed) = crate::ssr::auth::hash_password(password.to_string()).await else {

@@ -68,8 +68,8 @@ pub async fn activate(
             state.throttle.succeed(&keys);
             tracing::info!(account = acc.id, "password set with a one-time code");
             crate::ssr::auth::record_sign_in(&state, Some(acc.id), &f.username, "code", &parts).await;
-            let role = Role::parse(&acc.role).unwrap_or(Role::Learner);
-            crate::ssr::auth::signed_in_response(&state, &acc, role.home_path())
+            let home = crate::ssr::auth::home_of(&state, acc.id).await;
+            crate::ssr::auth::signed_in_response(&state, &acc, home)
         }
     }
 }
@@ -157,7 +157,7 @@ pub async fn reset_code(
         .ok_or(WebError::Unprocessable(
             "Cán bộ này chưa có tài khoản: nhập danh sách cán bộ để tạo.",
         ))?;
-    if Role::parse(&acc.role) == Some(Role::Admin) && user.role != Role::Admin {
+    if crate::ssr::rights::is_admin(&state.db, acc.id).await? && !user.holds(Role::Admin) {
         return Err(WebError::Forbidden(
             "Chỉ quản trị viên mới cấp lại mật khẩu cho quản trị viên.",
         ));

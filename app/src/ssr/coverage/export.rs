@@ -218,7 +218,7 @@ pub async fn download(
     Query(q): Query<ExportQuery>,
     crate::ssr::web::SignedIn(user): crate::ssr::web::SignedIn,
 ) -> Response {
-    if !matches!(user.role, Role::Manager | Role::Admin) {
+    if !user.holds_any(&[Role::Manager, Role::Admin]) {
         return (StatusCode::FORBIDDEN, "Bạn không có quyền tải tệp này.").into_response();
     }
     let Some((kind, ext)) = file.rsplit_once('.') else {

@@ -101,8 +101,10 @@ pub mod account {
         #[sea_orm(unique)]
         pub username: String,
         pub password_hash: String,
+        /// Superseded by [`super::role_grant`] (migration 11): always `learner`, never read.
         pub role: String,
         pub person_id: Option<i64>,
+        /// Superseded by [`super::role_grant`] (migration 11): always NULL, never read.
         pub scope_agency_id: Option<i64>,
         /// Bumped on sign-out: every token issued before carries an older version and is refused.
         pub token_version: i64,
@@ -113,6 +115,36 @@ pub mod account {
         pub created_at: DateTimeUtc,
         /// The person asked for no reminder e-mails (they still see them in the app).
         pub email_opt_out: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod role_grant {
+    use sea_orm::entity::prelude::*;
+
+    /// One right held by an account: `trainer` (of every course, or of `course_id`), `manager`
+    /// (of the subtree under `agency_id`) or `admin`; learning needs no grant. A withdrawn grant
+    /// keeps its row, with who withdrew it, when and why.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "role_grants")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: i64,
+        pub role: String,
+        pub agency_id: Option<i64>,
+        pub course_id: Option<String>,
+        pub reason: String,
+        /// None: granted from the command line (or by the migration).
+        pub granted_by: Option<i64>,
+        pub granted_at: DateTimeUtc,
+        pub revoked_at: Option<DateTimeUtc>,
+        pub revoked_by: Option<i64>,
+        pub revoke_reason: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -63,12 +63,9 @@ fn json(v: &[String]) -> String {
 
 /// Whether `user` may change a program rooted at `root_agency_id`.
 pub async fn may_edit(db: &impl ConnectionTrait, user: &AuthUser, root_agency_id: i64) -> Result<bool, DbErr> {
-    Ok(match user.role {
-        Role::Admin => true,
-        Role::Manager => queries::agency_in_scope(db, user.scope.as_ref(), root_agency_id)
-            .await?
-            .is_some(),
-        _ => false,
+    Ok(match user.view_scope() {
+        Ok(scope) => queries::agency_in_scope(db, scope, root_agency_id).await?.is_some(),
+        Err(_) => false,
     })
 }
 
@@ -141,7 +138,7 @@ pub async fn record_revision(
 
 /// Creates (`id` None) or changes a program from a draft, with its revision, in one transaction.
 pub async fn save(state: &AppState, user: &AuthUser, id: Option<i64>, draft: &ProgramDraft) -> Result<i64, Refusal> {
-    if !matches!(user.role, Role::Manager | Role::Admin) {
+    if !user.holds_any(&[Role::Manager, Role::Admin]) {
         return Err(Refusal::Forbidden);
     }
     let tx = state.db.begin_with_options(write_tx()).await?;
@@ -228,16 +225,11 @@ pub(crate) async fn managed_person(
     user: &AuthUser,
     person_id: i64,
 ) -> Result<Option<person::Model>, DbErr> {
-    if !matches!(user.role, Role::Manager | Role::Admin) {
-        return Ok(None);
-    }
-    let Some(p) = person::Entity::find_by_id(person_id).one(db).await? else {
+    let Ok(scope) = user.view_scope() else {
         return Ok(None);
     };
-    let scope = if user.role == Role::Admin {
-        None
-    } else {
-        user.scope.as_ref()
+    let Some(p) = person::Entity::find_by_id(person_id).one(db).await? else {
+        return Ok(None);
     };
     Ok(queries::agency_in_scope(db, scope, p.agency_id).await?.map(|_| p))
 }

@@ -60,7 +60,7 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut form: M
     // The agency tree is the whole province's: admins only.
     match kind.as_str() {
         "roster" => {}
-        "agencies" if user.role == Role::Admin => {}
+        "agencies" if user.holds(Role::Admin) => {}
         _ => {
             return (
                 StatusCode::FORBIDDEN,
@@ -183,7 +183,7 @@ pub async fn owned(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<
     Ok(roster_upload::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .filter(|u| u.account_id == user.account_id || user.role == Role::Admin))
+        .filter(|u| u.account_id == user.account_id || user.holds(Role::Admin)))
 }
 
 /// `POST /roster/apply`.
