@@ -337,6 +337,8 @@ messages! {
     NoTimeLimit => "Không giới hạn thời gian", "No time limit";
     Cooldown => "Chờ sau lượt chưa đạt", "Wait after a failed attempt";
     StartExam => "Bắt đầu làm bài", "Start the exam";
+    UnansweredCount => "Bạn còn {n} câu chưa trả lời.", "{n} questions are still unanswered.";
+    UnansweredAsk => "Các câu đã trả lời đã được lưu. Trả lời nốt các câu còn trống, hoặc bấm “Nộp bài” lần nữa để nộp bài như hiện tại (câu để trống không được điểm).", "Your answers so far are saved. Answer the rest, or press “Submit” again to submit as it is (a blank question scores nothing).";
     SubmitExam => "Nộp bài", "Submit";
     Question => "Câu", "Question";
     ExamDeadline => "Hạn nộp", "Time runs out at";

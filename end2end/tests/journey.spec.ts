@@ -149,6 +149,10 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   await expect(page).toHaveURL(`/courses/${course}/exam`);
   await page.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
   await expect(page.getByRole('button', { name: 'Nộp bài' })).toBeVisible();
+  // Submitting with blank questions asks first, saying how many.
+  await page.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(page).toHaveURL(new RegExp(`/courses/${course}/exam\\?unanswered=\\d+`));
+  await expect(page.getByRole('alert')).toContainText(/Bạn còn \d+ câu chưa trả lời\./);
   await answerAll(page, key, false);
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page).toHaveURL(new RegExp(`/courses/${course}/exam/attempts/\\d+`));

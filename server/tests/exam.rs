@@ -194,7 +194,8 @@ async fn twenty_parallel_starts_never_exceed_an_attempt_limit_of_three() {
                 if open.is_null() {
                     continue;
                 }
-                let form = format!("attempt={}&seq={}", open["id"], open["seq"]);
+                // Blank answers, submitted as they are.
+                let form = format!("attempt={}&seq={}&confirm=1", open["id"], open["seq"]);
                 app.post_form(&format!("/courses/{COURSE}/exam/submit"), &form, Some(&token))
                     .await;
             }
@@ -584,6 +585,62 @@ async fn answers_saved_mid_exam_come_back_filled_in_and_count_only_when_submitte
 }
 
 #[tokio::test]
+async fn a_submission_with_blank_questions_keeps_the_answers_and_asks_first() {
+    let app = TestApp::spawn_with_content(&canary_content()).await;
+    let token = ready_learner(&app).await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let all = right_answers(&open);
+    // Every answer but the last.
+    let partial = all.rsplit_once('&').unwrap().0.to_string();
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/submit"), &partial, Some(&token))
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/courses/{COURSE}/exam?unanswered=1").as_str())
+    );
+    // Not submitted; what was given is kept and comes back on the page, which asks.
+    let again = open_attempt(&app, &token).await;
+    assert_eq!(again["id"], open["id"], "the same attempt is still open");
+    assert_eq!(
+        again["draft"].as_array().unwrap().len(),
+        open["questions"].as_array().unwrap().len() - 1
+    );
+    let page = app
+        .get(&format!("/courses/{COURSE}/exam?unanswered=1"), Some(&token))
+        .await;
+    assert!(
+        page.body.contains("Bạn còn 1 câu chưa trả lời."),
+        "the page says how many"
+    );
+    assert!(
+        page.body.contains(r#"name="confirm" value="1""#),
+        "and the next submit goes through"
+    );
+    // Submitted as it is when confirmed: graded, the blank one scores nothing.
+    let r = app
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &format!("{partial}&confirm=1"),
+            Some(&token),
+        )
+        .await;
+    assert!(
+        r.location.as_deref().unwrap().contains("/exam/attempts/"),
+        "{:?}",
+        r.location
+    );
+    // The attempt is closed now.
+    let r2 = app
+        .call("exam_page", &format!("course={COURSE}"), Some(&token))
+        .await
+        .json();
+    assert!(r2["open"].is_null());
+}
+
+#[tokio::test]
 async fn choice_values_are_opaque_per_attempt_and_a_source_position_scores_nothing() {
     let content = canary_content();
     let app = TestApp::spawn_with_content(&content).await;
@@ -603,7 +660,7 @@ async fn choice_values_are_opaque_per_attempt_and_a_source_position_scores_nothi
             .all(|id| id.len() == 8 && id.parse::<usize>().map_or(true, |n| n > 9))
     );
     // "0" everywhere, as a position-guesser would answer: no credit at all.
-    let mut zeros = format!("attempt={}&seq={}", first["id"], first["seq"]);
+    let mut zeros = format!("attempt={}&seq={}&confirm=1", first["id"], first["seq"]);
     for q in first["questions"].as_array().unwrap() {
         zeros.push_str(&format!("&q{}=0", q["position"]));
     }

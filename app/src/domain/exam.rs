@@ -190,6 +190,28 @@ pub struct AttemptOutcome {
     pub passed: bool,
 }
 
+/// How many of the drawn `questions` the form `fields` leaves unanswered, read as
+/// [`grade_attempt`] reads them (a description needs no answer; a question no longer in the pool
+/// is not counted: nothing can be answered there).
+pub fn unanswered(
+    questions: &[(String, Option<&super::gift::Question>)],
+    seed: u64,
+    fields: &HashMap<String, String>,
+) -> usize {
+    use super::grading::{PublicKind, public_view};
+    questions
+        .iter()
+        .enumerate()
+        .filter(|(pos, (_, q))| {
+            q.is_some_and(|q| {
+                let kind = public_view(q, choice_key(seed, *pos)).kind;
+                !matches!(kind, PublicKind::Description)
+                    && response_from_fields(&kind, &format!("q{pos}"), fields).is_none()
+            })
+        })
+        .count()
+}
+
 /// Grades a submitted attempt: the drawn `questions` (name, and the question if it is still in
 /// the pool), in presentation order, against the form `fields`, with the choice ids drawn from
 /// `seed` ([`choice_key`]). A `late` submission's answers are not read: every question scores 0.
@@ -541,5 +563,26 @@ mod tests {
         let half = grade_attempt(&removed, seed, &fields, false, 80);
         assert_eq!((half.score, half.passed), (50, false));
         assert_eq!(half.items[1].name, "gone");
+    }
+
+    #[test]
+    fn unanswered_questions_are_counted_as_grading_would_read_them() {
+        let (qs, errs) = parse_gift("::a:: A {=x ~y}\n\n::b:: B {T}\n\n::c:: Read this first.");
+        assert!(errs.is_empty());
+        let seed = 5;
+        let drawn: Vec<(String, Option<&crate::domain::gift::Question>)> = qs
+            .iter()
+            .map(|q| (q.name.clone().unwrap_or_default(), Some(q)))
+            .collect();
+        let none = HashMap::new();
+        assert_eq!(unanswered(&drawn, seed, &none), 2, "the description needs no answer");
+        let tf: HashMap<String, String> = [("q1".to_string(), "false".to_string())].into_iter().collect();
+        assert_eq!(unanswered(&drawn, seed, &tf), 1);
+        // A position instead of the attempt's opaque id is no answer.
+        let mut guessed = tf.clone();
+        guessed.insert("q0".into(), "0".into());
+        assert_eq!(unanswered(&drawn, seed, &guessed), 1);
+        let gone = vec![("gone".to_string(), None)];
+        assert_eq!(unanswered(&gone, seed, &none), 0);
     }
 }

@@ -149,10 +149,14 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
     let save_url = format!("/courses/{course}/exam/save");
     // "Saved at HH:MM" — from the server at load, then from each autosave (JavaScript on).
     let saved_at = RwSignal::new(open.draft_saved_at.clone());
-    let just_saved = leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("saved")
-        .is_some();
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let just_saved = query.get("saved").is_some();
+    // The server counted blank questions at "Nộp bài" and kept the answers: ask, and let the
+    // next "Nộp bài" submit as it is.
+    let unanswered = query
+        .get("unanswered")
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| *n > 0);
     let draft = open.draft.clone();
     // On `change` (choices, selects, leaving a field) and on `input` (typing, so the last
     // answer typed is kept even if the field is never left).
@@ -185,6 +189,13 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
                 </p>
             })}
             {just_saved.then(|| view! { <p class="alert ok">{T::DraftSaved.get(lang)}</p> })}
+            {unanswered.map(|n| view! {
+                <div class="alert warn" role="alert">
+                    <p><strong>{T::UnansweredCount.get(lang).replace("{n}", &n.to_string())}</strong></p>
+                    <p>{T::UnansweredAsk.get(lang)}</p>
+                    <input type="hidden" name="confirm" value="1"/>
+                </div>
+            })}
             <p class="muted draft-status" role="status" aria-live="polite">
                 {move || saved_at.get().map(|t| format!("{} {t}", T::DraftSavedAt.get(lang)))}
             </p>

@@ -293,6 +293,49 @@ pub async fn save_draft(
     Ok(a)
 }
 
+/// The questions drawn for `a`, in presentation order, each with its question if it is still in
+/// the pool.
+fn drawn<'a>(
+    a: &attempt::Model,
+    exam: &'a crate::domain::content::Exam,
+) -> Result<Vec<(String, Option<&'a crate::domain::gift::Question>)>, DbErr> {
+    Ok(a.question_names()
+        .map_err(DbErr::from)?
+        .into_iter()
+        .map(|name| {
+            let q = find(&exam.pool, &name).map(|i| &i.question);
+            (name, q)
+        })
+        .collect())
+}
+
+/// How many questions of an open attempt of `person_id` the form `fields` leaves unanswered,
+/// so the page can ask before submitting. 0 for an attempt past its time limit (it is closed
+/// with no answers whatever is sent) and for one already submitted (a replay).
+pub async fn unanswered(
+    state: &AppState,
+    person_id: i64,
+    attempt_id: i64,
+    fields: &HashMap<String, String>,
+) -> Result<usize, AttemptError> {
+    let a = attempt::Entity::find_by_id(attempt_id)
+        .one(&state.db)
+        .await?
+        .filter(|a| a.person_id == person_id)
+        .ok_or(AttemptError::NotFound)?;
+    if a.submitted_at.is_some() || !on_time(a.deadline, crate::ssr::clock::now()) {
+        return Ok(0);
+    }
+    let loaded = state.content.get();
+    let course = loaded.library.course(&a.course_id).ok_or(AttemptError::NotFound)?;
+    let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
+    Ok(crate::domain::exam::unanswered(
+        &drawn(&a, exam)?,
+        a.seed as u64,
+        fields,
+    ))
+}
+
 /// Submits an attempt's answers (form fields, see `domain::exam`), exactly once: a replay gets
 /// the stored attempt back unchanged. `seq` is the client's submission sequence number, kept
 /// with the result.
@@ -319,15 +362,7 @@ pub async fn submit(
     let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
     let late = !on_time(a.deadline, now);
     // Load → grade (pure, `domain::exam::grade_attempt`) → write.
-    let drawn: Vec<(String, Option<&crate::domain::gift::Question>)> = a
-        .question_names()
-        .map_err(DbErr::from)?
-        .into_iter()
-        .map(|name| {
-            let q = find(&exam.pool, &name).map(|i| &i.question);
-            (name, q)
-        })
-        .collect();
+    let drawn = drawn(&a, exam)?;
     let outcome = grade_attempt(
         &drawn,
         a.seed as u64,

@@ -92,6 +92,19 @@ pub async fn submit_exam(
     let exam_page = format!("/courses/{course_id}/exam");
     let (pid, attempt_id) = attempt_form(&signed, &fields)?;
     let seq = fields.get("seq").and_then(|s| s.parse::<i32>().ok()).unwrap_or(1);
+    // Questions left blank: keep the answers and ask first (the page says how many and the
+    // next "Nộp bài" sends `confirm=1`). Works the same with JavaScript off.
+    if fields.get("confirm").map(String::as_str) != Some("1") {
+        let left = match attempts::unanswered(&state, pid, attempt_id, &fields).await {
+            Ok(n) => n,
+            Err(AttemptError::Refused(_)) => return Err(WebError::Redirect(exam_page)),
+            Err(e) => return Err(e.into()),
+        };
+        if left > 0 {
+            attempts::save_draft(&state, pid, attempt_id, &fields).await?;
+            return Ok(Redirect::to(&format!("{exam_page}?unanswered={left}")).into_response());
+        }
+    }
     match attempts::submit(&state, pid, attempt_id, seq, &fields).await {
         Ok(a) if a.course_id == course_id => {
             Ok(Redirect::to(&format!("/courses/{course_id}/exam/attempts/{}", a.id)).into_response())
