@@ -363,6 +363,13 @@ messages! {
     ResultLate => "Bài nộp sau khi hết giờ nên không được tính câu trả lời.", "The answers arrived after time ran out and were not counted.";
     Review => "Xem lại bài làm", "Review";
     ReviewHidden => "Khoá học này không cho xem lại đáp án lúc này.", "This course does not show the review now.";
+    TryAgain => "Làm lại bài kiểm tra", "Try the exam again";
+    TryAgainAfter => "Bạn có thể làm lại từ {t}.", "You can try again from {t}.";
+    AttemptsLeft => "Còn {n} lượt làm bài.", "{n} attempts left.";
+    RevisitLessons => "Nên xem lại các bài học trước khi làm lại:", "Go over the lessons before trying again:";
+    ReviewLessons => "Xem lại bài học", "Go over the lessons";
+    ContinueAttempt => "Tiếp tục lượt làm bài đang mở", "Continue the open attempt";
+    AskManagerForMore => "Hãy xem lại bài học và liên hệ cán bộ quản lý nếu cần thêm lượt.", "Go over the lessons and ask your manager if you need another attempt.";
     BackToExam => "Về trang bài kiểm tra", "Back to the exam";
     CertTitle => "GIẤY CHỨNG NHẬN", "CERTIFICATE";
     CertHeader => "Hoàn thành khoá tập huấn", "Completion of training";

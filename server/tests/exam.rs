@@ -675,10 +675,28 @@ async fn choice_values_are_opaque_per_attempt_and_a_source_position_scores_nothi
         .await
         .json();
     assert_eq!(result["score"], 0, "{result}");
+    // A failure is not a dead end: the result offers another attempt and says how many remain.
+    assert_eq!(result["next"], serde_json::json!({"Now": {"left": 2}}), "{result}");
+    let page = app
+        .get(
+            &format!("/courses/{COURSE}/exam/attempts/{}", first["id"]),
+            Some(&token),
+        )
+        .await;
+    assert!(page.body.contains("Làm lại bài kiểm tra") && page.body.contains("Còn 2 lượt làm bài."));
     // A second attempt sends other values for the same question.
     app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
         .await;
     let second = open_attempt(&app, &token).await;
+    let result = app
+        .call(
+            "attempt_result",
+            &format!("course={COURSE}&attempt={}", first["id"]),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(result["next"], "Open", "an open attempt is continued: {result}");
     assert_ne!(first["id"], second["id"]);
     let ids_second = mc_ids(&second);
     let a: std::collections::BTreeSet<_> = ids_first.iter().collect();

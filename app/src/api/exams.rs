@@ -99,6 +99,21 @@ pub struct AttemptResult {
     /// `None` when the course's `review` setting hides it now.
     pub review: Option<Vec<ReviewItem>>,
     pub certificate: Option<String>,
+    /// After a failed attempt: what the learner can do next.
+    pub next: Option<NextAttempt>,
+}
+
+/// What a learner who failed can do next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum NextAttempt {
+    /// Start another attempt now; `left` attempts remain (None: no limit).
+    Now { left: Option<u32> },
+    /// Another attempt opens at this time (`dd/mm/yyyy HH:MM`); `left` remain.
+    After { at: String, left: Option<u32> },
+    /// An attempt is already open: go on with it.
+    Open,
+    /// Every attempt is used.
+    NoneLeft,
 }
 
 /// A time shown to officials, in the configured zone (`ssr::clock`).
@@ -276,7 +291,26 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
             .collect()
     });
     let certificate = crate::ssr::attempts::certificate_earned(&state.db, a.id).await?;
+    let next = if passed {
+        None
+    } else {
+        use crate::domain::exam::Start;
+        let facts = crate::ssr::attempts::start_facts(&state.db, &state, pid, c, crate::ssr::clock::now())
+            .await
+            .map_err(guard::internal)?;
+        let max = c.exam.as_ref().map_or(0, |e| e.settings.max_attempts);
+        let left = (max > 0).then(|| max.saturating_sub(facts.cycle.len() as u32));
+        match facts.decision {
+            Start::New { .. } => Some(NextAttempt::Now { left }),
+            Start::Resume { .. } => Some(NextAttempt::Open),
+            Start::Refused(Refusal::CoolingDown { until }) => Some(NextAttempt::After { at: local(until), left }),
+            Start::Refused(Refusal::NoAttemptsLeft) => Some(NextAttempt::NoneLeft),
+            // Completed meanwhile (another attempt passed), or no exam any more: nothing to offer.
+            Start::Refused(_) => None,
+        }
+    };
     Ok(AttemptResult {
+        next,
         course_id: c.id.as_str().to_string(),
         course_title: c.meta.title.clone(),
         number: a.attempt_no,

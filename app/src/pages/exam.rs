@@ -9,7 +9,7 @@
 //! on the server. The timer counts down visibly with JavaScript on and is announced to screen
 //! readers only at 10, 5 and 1 minutes left; without JavaScript the deadline is printed.
 
-use crate::api::exams::{AttemptResult, ExamPage, OpenAttempt, load_attempt_result, load_exam};
+use crate::api::exams::{AttemptResult, ExamPage, NextAttempt, OpenAttempt, load_attempt_result, load_exam};
 use crate::components::loaded::Loaded;
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
@@ -395,6 +395,38 @@ fn ResultView(r: AttemptResult) -> impl IntoView {
         {r.certificate.clone().map(|n| view! {
             <p><a class="button primary" href=format!("/certificates/{n}")>{T::ViewCertificate.get(lang)}" "{n.clone()}</a></p>
         })}
+        {r.next.clone().map(|next| {
+            // After a failure the next step is the primary action: try again (now or when the
+            // pause ends), or go back over the lessons once the attempts are used.
+            let exam = format!("/courses/{}/exam", r.course_id);
+            let course = format!("/courses/{}", r.course_id);
+            let left = |left: Option<u32>| left.map(|n| T::AttemptsLeft.get(lang).replace("{n}", &n.to_string()));
+            match next {
+                NextAttempt::Now { left: l } => view! {
+                    <div class="next-step">
+                        <p><a class="button primary" href=exam>{T::TryAgain.get(lang)}</a></p>
+                        {left(l).map(|t| view! { <p class="muted">{t}</p> })}
+                        <p class="muted">{T::RevisitLessons.get(lang)}" "<a href=course>{r.course_title.clone()}</a></p>
+                    </div>
+                }.into_any(),
+                NextAttempt::After { at, left: l } => view! {
+                    <div class="next-step">
+                        <p><strong>{T::TryAgainAfter.get(lang).replace("{t}", &at)}</strong></p>
+                        {left(l).map(|t| view! { <p class="muted">{t}</p> })}
+                        <p><a class="button primary" href=course>{T::ReviewLessons.get(lang)}</a></p>
+                    </div>
+                }.into_any(),
+                NextAttempt::Open => view! {
+                    <p><a class="button primary" href=exam>{T::ContinueAttempt.get(lang)}</a></p>
+                }.into_any(),
+                NextAttempt::NoneLeft => view! {
+                    <div class="next-step">
+                        <p><strong>{T::RefusedNoAttempts.get(lang)}</strong>" "{T::AskManagerForMore.get(lang)}</p>
+                        <p><a class="button primary" href=course>{T::ReviewLessons.get(lang)}</a></p>
+                    </div>
+                }.into_any(),
+            }
+        })}
         <p><a class="button" href=format!("/courses/{}/exam", r.course_id)>{T::BackToExam.get(lang)}</a></p>
         <section class="card">
             <h2>{T::Review.get(lang)}</h2>
@@ -405,11 +437,13 @@ fn ResultView(r: AttemptResult) -> impl IntoView {
                         {items.into_iter().map(|i| {
                             let mark = if i.correct { "tag ok" } else if i.percent > 0 { "tag warn" } else { "tag bad" };
                             let label = if i.correct { T::Correct } else if i.percent > 0 { T::PartlyCorrect } else { T::Incorrect };
+                            // A percentage only says something for a partly right answer.
+                            let percent = (!i.correct && i.percent > 0).then(|| format!(" {}%", i.percent));
                             view! {
                                 <li>
                                     <p><strong>{i.text}</strong></p>
                                     <p>{T::YourAnswer.get(lang)}": "{i.your_answer}</p>
-                                    <p><span class=mark>{label.get(lang)}" "{i.percent}"%"</span></p>
+                                    <p><span class=mark>{label.get(lang)}{percent}</span></p>
                                     {i.feedback.into_iter().map(|f| view! { <p class="muted">{f}</p> }).collect_view()}
                                 </li>
                             }
