@@ -370,6 +370,10 @@ messages! {
     ReviewLessons => "Xem lại bài học", "Go over the lessons";
     ContinueAttempt => "Tiếp tục lượt làm bài đang mở", "Continue the open attempt";
     AskManagerForMore => "Hãy xem lại bài học và liên hệ cán bộ quản lý nếu cần thêm lượt.", "Go over the lessons and ask your manager if you need another attempt.";
+    AllLessonsRead => "Bạn đã đọc hết các bài học.", "You have read every lesson.";
+    ExamNowOpen => "Bài kiểm tra đã mở: làm bài khi bạn sẵn sàng.", "The exam is open: take it when you are ready.";
+    TakeExam => "Làm bài kiểm tra", "Take the exam";
+    ExamLockedHint => "Bài kiểm tra mở khi bạn đã đọc hết các bài học.", "The exam opens once you have read every lesson.";
     BackToExam => "Về trang bài kiểm tra", "Back to the exam";
     CertTitle => "GIẤY CHỨNG NHẬN", "CERTIFICATE";
     CertHeader => "Hoàn thành khoá tập huấn", "Completion of training";

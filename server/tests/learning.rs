@@ -58,6 +58,10 @@ async fn reading_lessons_records_progress_and_unlocks_the_exam() {
         async move { app.call("exam_page", &format!("course={F}"), Some(&t)).await.json() }
     };
     assert_eq!(exam(token.clone()).await["refusal"], "LessonsUnread");
+    // The course page says the exam is locked, and why.
+    let page = app.get(&format!("/courses/{F}"), Some(&token)).await.body;
+    assert!(page.contains("Bài kiểm tra mở khi bạn đã đọc hết các bài học."));
+    assert!(!page.contains("Làm bài kiểm tra"));
     let r = app
         .post_form(&format!("/courses/{F}/exam/start"), "", Some(&token))
         .await;
@@ -76,10 +80,23 @@ async fn reading_lessons_records_progress_and_unlocks_the_exam() {
         .json();
     assert_eq!(d["progress"]["lessons_read"], 1);
     assert_eq!(d["progress"]["resume"], 2, "resume at the first unread lesson");
+    let mut last = None;
     for n in 2..=4 {
-        app.post_form(&format!("/courses/{F}/lessons/{n}/read"), "", Some(&token))
-            .await;
+        last = app
+            .post_form(&format!("/courses/{F}/lessons/{n}/read"), "", Some(&token))
+            .await
+            .location;
     }
+    // The last lesson read lands on the course page, which says the exam is open and makes it
+    // the primary action.
+    let landing = last.expect("a redirect");
+    assert_eq!(landing, format!("/courses/{F}?read=all"));
+    let page = app.get(&landing, Some(&token)).await.body;
+    assert!(page.contains("Bài kiểm tra đã mở"), "the exam is announced");
+    assert!(
+        page.contains(&format!(r#"<a href="/courses/{F}/exam" class="button primary">"#)),
+        "the exam is the primary action"
+    );
     let d = app
         .call("course_detail", &format!("course={F}"), Some(&token))
         .await

@@ -31,6 +31,13 @@ fn CourseBody() -> impl IntoView {
                         let id = d.summary.id.clone();
                         let resume = d.progress.as_ref().and_then(|p| p.resume);
                         let started = d.progress.as_ref().is_some_and(|p| p.lessons_read > 0);
+                        // The exam is the next step once every lesson is read (and the course is
+                        // not done, or is open again for recertification); before that it is locked.
+                        let locked = d.progress.as_ref().is_some_and(|p| p.lessons_read < p.lessons_total);
+                        let done = d.progress.as_ref().is_some_and(|p| p.complete && !p.recertify);
+                        let exam_next = d.has_exam && d.progress.is_some() && !locked && !done;
+                        let just_finished = exam_next
+                            && leptos_router::hooks::use_query_map().get_untracked().get("read").as_deref() == Some("all");
                         view! {
                             <Title text=d.summary.title.clone()/>
                             <p class="crumbs"><a href="/learn">{T::NavLearn.get(lang)}</a></p>
@@ -48,6 +55,14 @@ fn CourseBody() -> impl IntoView {
                                     })}
                                 </div>
                                 {p.recertify.then(|| view! { <p class="alert">{T::Recertify.get(lang)}</p> })}
+                            })}
+                            {just_finished.then(|| view! {
+                                <div class="alert ok" role="status">
+                                    <p><strong>{T::AllLessonsRead.get(lang)}</strong>" "{T::ExamNowOpen.get(lang)}</p>
+                                </div>
+                            })}
+                            {exam_next.then(|| view! {
+                                <p><a class="button primary" href=format!("/courses/{id}/exam")>{T::TakeExam.get(lang)}</a></p>
                             })}
                             {resume.map(|n| view! {
                                 <p><a class="button primary" href=format!("/courses/{id}/lessons/{n}")>
@@ -83,7 +98,17 @@ fn CourseBody() -> impl IntoView {
                                                 {d.summary.exam_draw}" "{T::Questions.get(lang)}
                                                 {d.time_limit_minutes.map(|m| format!(" · {m} {}", T::Minutes.get(lang)))}
                                             </p>
-                                            <p><a class="button" href=format!("/courses/{id}/exam")>{T::Exam.get(lang)}</a></p>
+                                            {if !locked {
+                                                view! { <p><a class="button" href=format!("/courses/{id}/exam")>{T::Exam.get(lang)}</a></p> }.into_any()
+                                            } else {
+                                                // Locked until every lesson is read: said, not just greyed.
+                                                view! {
+                                                    <p class="locked">
+                                                        <span class="button" aria-disabled="true">"🔒 "{T::Exam.get(lang)}</span>
+                                                        <span class="muted">{T::ExamLockedHint.get(lang)}</span>
+                                                    </p>
+                                                }.into_any()
+                                            }}
                                         }.into_any()
                                     } else {
                                         view! { <p class="muted">{T::ExamNone.get(lang)}</p> }.into_any()
