@@ -199,6 +199,7 @@ messages! {
     RagRed => "Chậm tiến độ", "Behind";
     Rating => "Đánh giá", "Rating";
     BurnUp => "Số cán bộ đạt theo tuần", "Officials covered, week by week";
+    LateBy => "muộn {n} ngày so với hạn {d}", "{n} days after the deadline of {d}";
     Forecast => "Dự báo", "Forecast";
     TrailingRate => "Tốc độ 4 tuần gần nhất", "Trailing 4-week rate";
     PerWeek => "cán bộ/tuần", "officials/week";

@@ -43,7 +43,10 @@ pub fn burnup_svg(
         .max()
         .unwrap_or(0)
         .max(target)
-        .max(1) as f64;
+        .max(1);
+    // A round top for the scale (140 officials → 150), so the gridline labels are round numbers
+    // and never a near-miss of the target's ("141" beside "Mục tiêu 140").
+    let ymax = nice_ceiling(ymax) as f64;
     let x = |d: NaiveDate| left + (d - first.date).num_days() as f64 / span * pw;
     let y = |v: f64| top + ph - v / ymax * ph;
     let mut s = format!(
@@ -137,6 +140,21 @@ pub fn burnup_svg(
     s
 }
 
+/// A round top for a scale at or above `v`, whose half is a whole number too (the middle
+/// gridline): below 10 the next even number; then a multiple of the leading power of ten (of
+/// half of it from 100 on): 14 → 20, 40 → 40, 141 → 150, 1 050 → 1 500.
+fn nice_ceiling(v: u64) -> u64 {
+    if v < 10 {
+        return (v + v % 2).max(2);
+    }
+    let mut p = 1u64;
+    while p <= v / 10 {
+        p *= 10;
+    }
+    let step = if p >= 100 { p / 2 } else { p };
+    v.div_ceil(step) * step
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +186,23 @@ mod tests {
         assert!(svg.contains("Tiến độ &lt;A&amp;B&gt;"));
         assert!(svg.contains("stroke-dasharray=\"6 4\""), "the forecast line is drawn");
         assert!(svg.contains("Mục tiêu 40"));
+    }
+
+    #[test]
+    fn the_scale_tops_out_at_a_round_number() {
+        let cases = [
+            (1, 2),
+            (3, 4),
+            (7, 8),
+            (10, 10),
+            (14, 20),
+            (40, 40),
+            (141, 150),
+            (240, 250),
+            (1050, 1500),
+        ];
+        for (v, top) in cases {
+            assert_eq!(nice_ceiling(v), top, "{v}");
+        }
     }
 }

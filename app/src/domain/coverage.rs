@@ -523,6 +523,16 @@ pub struct Forecast {
     pub on_pace: bool,
 }
 
+impl Forecast {
+    /// How many days after `deadline` the target is projected to be met, if it is late (still
+    /// missing officials and projected past the deadline).
+    pub fn late_by(&self, deadline: NaiveDate) -> Option<i64> {
+        self.projected
+            .filter(|d| self.remaining > 0 && *d > deadline)
+            .map(|d| (d - deadline).num_days())
+    }
+}
+
 /// Weeks of the trailing window.
 pub const TRAILING_WEEKS: usize = 4;
 
@@ -919,5 +929,25 @@ mod tests {
         assert_eq!(AsOf::parse(" 01/09/2026 ", today), Ok(AsOf(d)));
         let e = AsOf::parse("tuần trước", today).unwrap_err();
         assert!(e.to_string().contains("31/12/2026"), "{e}");
+    }
+
+    #[test]
+    fn a_projection_after_the_deadline_is_late_by_its_days() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+        let f = Forecast {
+            trailing_per_week: 2.0,
+            target: 140,
+            remaining: 30,
+            projected: Some(d(2, 19)),
+            needed_per_week: Some(5.0),
+            on_pace: false,
+        };
+        assert_eq!(f.late_by(d(1, 31)), Some(19));
+        assert_eq!(f.late_by(d(2, 19)), None, "on the deadline is on time");
+        let met = Forecast {
+            remaining: 0,
+            ..f.clone()
+        };
+        assert_eq!(met.late_by(d(1, 31)), None);
     }
 }

@@ -347,12 +347,23 @@ pub fn ForecastText(f: Option<Forecast>, deadline: chrono::NaiveDate) -> impl In
         return view! { <p class="muted">"—"</p> }.into_any();
     };
     let rate = format!("{:.1}", f.trailing_per_week);
+    // A projection after the deadline is news a manager must not miss: said in days, in amber.
+    let late_by = f.late_by(deadline);
     let projected = if f.remaining == 0 {
         T::TargetMet.get(lang).to_string()
     } else {
-        match f.projected {
-            Some(d) => format!("{}: {}", T::ProjectedDate.get(lang), fmt_date(d)),
-            None => T::NoProjection.get(lang).to_string(),
+        match (f.projected, late_by) {
+            (Some(d), Some(days)) => format!(
+                "{}: {} — {}",
+                T::ProjectedDate.get(lang),
+                fmt_date(d),
+                T::LateBy
+                    .get(lang)
+                    .replace("{n}", &days.to_string())
+                    .replace("{d}", &fmt_date(deadline))
+            ),
+            (Some(d), None) => format!("{}: {}", T::ProjectedDate.get(lang), fmt_date(d)),
+            (None, _) => T::NoProjection.get(lang).to_string(),
         }
     };
     let needed = match f.needed_per_week {
@@ -360,7 +371,12 @@ pub fn ForecastText(f: Option<Forecast>, deadline: chrono::NaiveDate) -> impl In
         Some(_) => String::new(),
         None => format!("{} ({})", T::DeadlinePassed.get(lang), fmt_date(deadline)),
     };
-    let pace_class = if f.on_pace { "alert ok" } else { "alert info" };
+    let pace_class = if f.remaining == 0 || f.on_pace {
+        "alert ok"
+    } else {
+        // Late at this pace, or no pace at all.
+        "alert warn"
+    };
     view! {
         <ul class="forecast">
             <li>{T::TrailingRate.get(lang)}": "<strong>{rate}</strong>" "{T::PerWeek.get(lang)}</li>

@@ -94,7 +94,10 @@ fn ExamView(e: ExamPage) -> impl IntoView {
             <ul class="rules">
                 <li>{T::QuestionsPerAttempt.get(lang)}": "{e.draw}</li>
                 <li>{T::PassMark.get(lang)}": "{e.pass_mark}"%"</li>
-                <li>{T::AttemptsUsed.get(lang)}": "{e.used}" / "{max}</li>
+                // After a pass the count starts again for the next cycle: "0 / 3" would only puzzle.
+                {(e.refusal != Some(Refusal::AlreadyCompleted)).then(|| view! {
+                    <li>{T::AttemptsUsed.get(lang)}": "{e.used}" / "{max.clone()}</li>
+                })}
                 <li>{match e.time_limit_minutes {
                     Some(m) => format!("{}: {m} {}", T::TimeLimit.get(lang), T::Minutes.get(lang)),
                     None => T::NoTimeLimit.get(lang).to_string(),
