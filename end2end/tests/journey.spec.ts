@@ -153,10 +153,15 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page).toHaveURL(new RegExp(`/courses/${course}/exam\\?unanswered=\\d+`));
   await expect(page.getByRole('alert')).toContainText(/Bạn còn \d+ câu chưa trả lời\./);
+  if (jsOn(info)) await page.screenshot({ path: info.outputPath('exam-unanswered.png') });
   await answerAll(page, key, false);
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page).toHaveURL(new RegExp(`/courses/${course}/exam/attempts/\\d+`));
   await expect(page.getByRole('status')).toContainText('Bạn chưa đạt bài kiểm tra lần này.');
+  // Not a dead end: trying again is the primary action, with the attempts left.
+  await expect(page.locator('.next-step a.button.primary')).toHaveText('Làm lại bài kiểm tra');
+  await expect(page.locator('.next-step')).toContainText(/Còn \d+ lượt làm bài\./);
+  if (jsOn(info)) await page.screenshot({ path: info.outputPath('exam-failed.png'), fullPage: true });
 
   // Second attempt: every answer right.
   await page.getByRole('link', { name: 'Về trang bài kiểm tra' }).click();

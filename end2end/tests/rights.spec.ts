@@ -6,14 +6,17 @@ import { jsOn, open, signIn } from './helpers';
 
 test('the admin grants and withdraws a manager right with reasons, recorded on the rights page', async ({ page }, info) => {
   // Each project works on its own official and team: the server is shared.
-  const official = jsOn(info) ? 'gl10002' : 'gl10003';
+  const official = jsOn(info) ? 'gl00002' : 'gl00003';
   const team = jsOn(info) ? 'Đội Quản lý thị trường số 3' : 'Đội Quản lý thị trường số 4';
   await signIn(page, info, 'quantri');
   await open(page, info, '/rights');
   await expect(page.getByRole('heading', { level: 1, name: 'Phân quyền' })).toBeVisible();
   await page.getByLabel('Tên đăng nhập (mã cán bộ)').fill(official);
   await page.getByLabel('Vai trò').selectOption('manager');
-  await page.getByLabel('Đơn vị (với cán bộ quản lý)').selectOption({ label: new RegExp(team) });
+  // Options are indented by depth in the tree: pick the team's by its text.
+  const agency = page.getByLabel('Đơn vị (với cán bộ quản lý)');
+  const value = await agency.locator('option', { hasText: team }).getAttribute('value');
+  await agency.selectOption(value!);
   await page.getByLabel('Lý do').first().fill('Quyết định phân công số 15/QĐ-CCQLTT');
   await page.getByRole('button', { name: 'Cấp quyền' }).click();
   await expect(page).toHaveURL(/\/rights\?done=granted/);

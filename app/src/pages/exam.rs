@@ -447,7 +447,11 @@ fn ResultView(r: AttemptResult) -> impl IntoView {
                                     <p><strong>{i.text}</strong></p>
                                     <p>{T::YourAnswer.get(lang)}": "{i.your_answer}</p>
                                     <p><span class=mark>{label.get(lang)}{percent}</span></p>
-                                    {i.feedback.into_iter().map(|f| view! { <p class="muted">{f}</p> }).collect_view()}
+                                    // Feedback that opens with the tag's own words ("Chưa đúng.") says them once.
+                                    {i.feedback.into_iter().map(|f| {
+                                        let f = f.strip_prefix(label.get(lang)).map(|r| r.trim_start().to_string()).unwrap_or(f);
+                                        (!f.is_empty()).then(|| view! { <p class="muted">{f}</p> })
+                                    }).collect_view()}
                                 </li>
                             }
                         }).collect_view()}

@@ -94,7 +94,7 @@ fn RightsBody() -> impl IntoView {
                                     let (by, on, why) = g.withdrawn.clone().unwrap_or_default();
                                     view! {
                                         <tr>
-                                            <td>{g.name.clone()}<br/><code>{g.username.clone()}</code></td>
+                                            <td><Holder g=g.clone()/></td>
                                             <td>{role_label(g.role, lang)}</td>
                                             <td>{scope_words(&g, lang)}</td>
                                             <td>{who_when(&g.granted_by, g.granted_on, lang)}<br/><span class="muted">{g.reason.clone()}</span></td>
@@ -126,13 +126,23 @@ fn who_when(by: &Option<String>, on: chrono::NaiveDate, lang: Lang) -> String {
     format!("{who}, {}", fmt_date(on))
 }
 
+/// The holder: their name, and the sign-in name when it says something more.
+#[component]
+fn Holder(g: GrantView) -> impl IntoView {
+    let same = g.name == g.username;
+    view! {
+        {g.name.clone()}
+        {(!same).then(|| view! { <br/><code>{g.username.clone()}</code> })}
+    }
+}
+
 #[component]
 fn HeldRow(g: GrantView) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let id = g.id;
     view! {
         <tr>
-            <td>{g.name.clone()}<br/><code>{g.username.clone()}</code></td>
+            <td><Holder g=g.clone()/></td>
             <td>{role_label(g.role, lang)}</td>
             <td>{scope_words(&g, lang)}</td>
             <td>{g.reason.clone()}</td>

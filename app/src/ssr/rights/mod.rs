@@ -374,13 +374,26 @@ pub async fn list(db: &impl ConnectionTrait, viewer: By<'_>, account_id: Option<
         q = q.filter(role_grant::Column::AccountId.eq(a));
     }
     let grants = q.order_by_desc(role_grant::Column::Id).all(db).await?;
+    // Only the agencies and accounts the grants name: a country has far more of both.
+    let mut agency_ids: Vec<i64> = grants.iter().filter_map(|g| g.agency_id).collect();
+    agency_ids.sort_unstable();
+    agency_ids.dedup();
     let agencies: HashMap<i64, agency::Model> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(agency_ids))
         .all(db)
         .await?
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
+    let mut account_ids: Vec<i64> = grants
+        .iter()
+        .flat_map(|g| [Some(g.account_id), g.granted_by, g.revoked_by])
+        .flatten()
+        .collect();
+    account_ids.sort_unstable();
+    account_ids.dedup();
     let accounts: HashMap<i64, account::Model> = account::Entity::find()
+        .filter(account::Column::Id.is_in(account_ids))
         .all(db)
         .await?
         .into_iter()
