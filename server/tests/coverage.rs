@@ -468,18 +468,48 @@ async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_da
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
+    // Read back as a Vietnamese-locale spreadsheet reads it: `;` between cells, decimal comma.
     assert!(
-        r.body.starts_with("\u{feff}Mã đơn vị,Tên đơn vị"),
+        r.body.starts_with("\u{feff}Mã đơn vị;Tên đơn vị"),
         "{}",
         &r.body[..80.min(r.body.len())]
     );
     let (pop, ex, cov) = want_line(&naive(&app, &w, d(2026, 11, 1)).await.0, w.branch1);
-    assert!(
-        r.body
-            .contains(&format!("GEN-B1,Đơn vị GEN-B1,0,{pop},{ex},{},{cov},", pop - ex)),
-        "{}",
-        r.body
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(r.body.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let row: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+        .find(|r| r[0] == "GEN-B1")
+        .expect("the branch's row");
+    assert_eq!(
+        row[..7],
+        [
+            "GEN-B1".to_string(),
+            "Đơn vị GEN-B1".into(),
+            "0".into(),
+            pop.to_string(),
+            ex.to_string(),
+            (pop - ex).to_string(),
+            cov.to_string()
+        ]
     );
+    // The percentage with a decimal comma, as vi-VN writes it ("53,6"), never a point.
+    let pct = headers
+        .iter()
+        .position(|h| h == "Tỷ lệ (%)")
+        .expect("a percentage column");
+    assert!(!row[pct].contains('.'), "{}", row[pct]);
+    if pop > ex {
+        let want = (cov as f64 / (pop - ex) as f64 * 1000.0).round() / 10.0;
+        let got: f64 = row[pct]
+            .replace(',', ".")
+            .parse()
+            .expect("a number with a decimal comma");
+        assert_eq!(got, want, "{}", row[pct]);
+    }
     let r = app
         .get(
             &format!("/coverage/export/matrix.xlsx?program={}", w.program_id),

@@ -1250,7 +1250,9 @@ async fn a_formula_in_a_name_is_neutralised_in_the_csv_export_and_warned_at_impo
         .get(&format!("/coverage/export/matrix.csv?agency={d1}"), Some(&t))
         .await;
     assert_eq!(csv.status, StatusCode::OK);
-    let mut reader = csv::ReaderBuilder::new().from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
     let cells: Vec<String> = reader
         .records()
         .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())

@@ -104,7 +104,14 @@ fn CourseBody() -> impl IntoView {
                                                 // Locked until every lesson is read: said, not just greyed.
                                                 view! {
                                                     <p class="locked">
-                                                        <span class="button" aria-disabled="true">"🔒 "{T::Exam.get(lang)}</span>
+                                                        <span class="button" aria-disabled="true">
+                                                            <svg aria-hidden="true" viewBox="0 0 24 24" width="14" height="14" fill="none"
+                                                                stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                                                                <rect x="4" y="11" width="16" height="10" rx="2"/>
+                                                                <path d="M8 11V7a4 4 0 0 1 8 0v4"/>
+                                                            </svg>
+                                                            " "{T::Exam.get(lang)}
+                                                        </span>
                                                         <span class="muted">{T::ExamLockedHint.get(lang)}</span>
                                                     </p>
                                                 }.into_any()

@@ -1,5 +1,7 @@
-//! Downloads of coverage: per agency, and the official × course matrix, as CSV (UTF-8 with a
-//! BOM so Excel reads the Vietnamese correctly) or real XLSX, with Vietnamese headers.
+//! Downloads of coverage: per agency, and the official × course matrix, as CSV or real XLSX,
+//! with Vietnamese headers. The CSV is written for Excel on a Vietnamese-locale computer: UTF-8
+//! with a BOM (so the diacritics read), `;` between cells and a decimal comma (`53,6`), as that
+//! locale's list separator and decimal mark are; the file name ends in `-vi.csv` to say so.
 //!
 //! Routes (GET, authorised like server functions — manager within their subtree, or admin):
 //! `/coverage/export/{agencies|matrix}.{csv|xlsx}?program=ID&as_of=yyyy-mm-dd&agency=ID`.
@@ -35,7 +37,8 @@ impl Cell {
             // Names and codes come from uploaded rosters: never let a spreadsheet run one.
             Cell::Text(s) => crate::domain::spreadsheet::neutralise(s).into_owned(),
             Cell::Num(n) if n.fract() == 0.0 => format!("{}", *n as i64),
-            Cell::Num(n) => format!("{n:.1}"),
+            // A decimal comma: Excel on a Vietnamese locale reads "53.6" as text (or a date).
+            Cell::Num(n) => format!("{n:.1}").replace('.', ","),
         }
     }
 }
@@ -163,11 +166,11 @@ pub fn matrix_table(
     }
 }
 
-/// CSV with a UTF-8 BOM.
+/// CSV for a Vietnamese-locale spreadsheet: UTF-8 BOM, `;` between cells, decimal comma.
 pub fn to_csv(t: &Table) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
-        let mut w = csv::WriterBuilder::new().from_writer(&mut out);
+        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
         let _ = w.write_record(&t.headers);
         for r in &t.rows {
             let _ = w.write_record(r.iter().map(Cell::csv));
@@ -279,11 +282,13 @@ async fn build(
         snap.root.name,
         as_of.format("%d/%m/%Y")
     );
+    // `-vi.csv`: the CSV's separator and decimal mark are the Vietnamese locale's.
     let name = format!(
-        "tien-do-{}-{}-{}.{ext}",
+        "tien-do-{}-{}-{}{}.{ext}",
         snap.program.code,
         kind,
-        as_of.format("%Y%m%d")
+        as_of.format("%Y%m%d"),
+        if ext == "csv" { "-vi" } else { "" }
     );
     let (bytes, mime) = if ext == "csv" {
         (to_csv(&table), "text/csv; charset=utf-8")
