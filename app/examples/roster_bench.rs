@@ -79,6 +79,7 @@ async fn main() {
         chrono::Utc::now().date_naive(),
         ImportMode::Update,
         &HeaderChoices::new(),
+        None,
     )
     .await
     .expect("import");

@@ -480,6 +480,9 @@ messages! {
     CodesUnit => "Đơn vị", "Unit";
     PrintSlips => "In phiếu mã (A4)", "Print code slips (A4)";
     DownloadCodes => "Tải XLSX", "Download XLSX";
+    EvidencePack => "Hồ sơ chứng cứ", "Evidence pack";
+    EvidencePackHint => "Một tệp ZIP gồm bản tóm tắt để in, các lần hoàn thành với phiên bản nội dung đã học, chứng nhận có chữ ký số và đoạn nhật ký kiểm toán chứng minh chúng. Kiểm tra ngoại tuyến bằng lệnh taphuan evidence verify; sửa một byte là bị phát hiện.", "One ZIP with a printable summary, the completions with the content version learned, the signed certificates and the audit-log segment that proves them. Check it offline with taphuan evidence verify; one changed byte is caught.";
+    EvidencePackDownload => "Tải hồ sơ chứng cứ (ZIP)", "Download the evidence pack (ZIP)";
     ResetCode => "Cấp mã đặt lại mật khẩu", "Issue a password-reset code";
     ResetCodeHint => "Cán bộ quên mật khẩu: cấp một mã dùng một lần để tự đặt mật khẩu mới. Mọi phiên đăng nhập cũ của người này kết thúc ngay.", "For an official who forgot their password: a one-time code to choose a new one. Every session of theirs ends at once.";
     AccountsMade => "tài khoản mới", "new accounts";

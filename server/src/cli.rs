@@ -109,6 +109,27 @@ enum Command {
     /// Work with the course library (Markdown + GIFT files).
     #[command(subcommand)]
     Content(ContentCommand),
+    /// The audit log: check the whole hash chain (and the records against it), or print its head.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Check the database: SQLite integrity, the audit chain and its records, and the course
+    /// credits against a recompute. Exits 1 when anything is wrong.
+    Check,
+    /// Write a consistent backup while the server runs (SQLite: VACUUM INTO; PostgreSQL:
+    /// pg_dump --format=custom).
+    Backup {
+        /// The file to write (must not exist).
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup into the configured database, after checking it (SQLite: stop the
+    /// server first; the current file is kept as FILE.before-restore). Prints the check.
+    Restore {
+        /// A file written by `taphuan backup`.
+        file: std::path::PathBuf,
+    },
+    /// Evidence packs: one official's training records as a signed ZIP, and its offline check.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Check a certificate token (the QR code's `t=` value) offline against the published public
     /// key. Exits 0 and prints the certificate when the signature is genuine, 1 otherwise.
     Verify {
@@ -116,6 +137,38 @@ enum Command {
         token: String,
         /// The public key PEM (from /.well-known/taphuan-cert-key.pem). Default:
         /// TAPHUAN_DATA_DIR/cert-key.pub.pem (written by a development server).
+        #[arg(long)]
+        key: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every link of the chain and every completion and certificate against it; names
+    /// the first broken link and exits 1 when one is found.
+    Verify,
+    /// Print the chain's head (its last link and hash): record it elsewhere (e.g. in the
+    /// printed report) to catch a rewrite of the whole chain later.
+    Head,
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Write the evidence pack of one official.
+    Export {
+        /// The official's code (e.g. GL00001).
+        #[arg(long)]
+        person: String,
+        /// The ZIP file to write.
+        out: std::path::PathBuf,
+    },
+    /// Check a pack offline: the signed manifest, every file, the audit segment, every
+    /// certificate token. Exits 0 when it holds, 1 otherwise.
+    Verify {
+        /// The pack (ZIP).
+        pack: std::path::PathBuf,
+        /// The certificate public key PEM (from /.well-known/taphuan-cert-key.pem). Default:
+        /// TAPHUAN_DATA_DIR/cert-key.pub.pem.
         #[arg(long)]
         key: Option<std::path::PathBuf>,
     },
@@ -226,6 +279,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Verify { token, key }) = &cli.command {
         return verify(token, key.as_deref());
     }
+    if let Some(Command::Evidence(EvidenceCommand::Verify { pack, key })) = &cli.command {
+        return verify_pack(pack, key.as_deref());
+    }
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve {
         addr: std::env::var("TAPHUAN_ADDR").ok().and_then(|a| a.parse().ok()),
@@ -263,7 +319,77 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("account {} ({}) ready, id {id}", username.as_str(), role);
             Ok(())
         }
-        Command::Content(_) | Command::Verify { .. } => unreachable!("handled above"),
+        Command::Content(_) | Command::Verify { .. } | Command::Evidence(EvidenceCommand::Verify { .. }) => {
+            unreachable!("handled above")
+        }
+        Command::Audit(cmd) => {
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            match cmd {
+                AuditCommand::Head => {
+                    let (seq, hash) = app::ssr::audit::head(&db).await?;
+                    println!("link {seq} {hash}");
+                    Ok(())
+                }
+                AuditCommand::Verify => match app::ssr::audit::verify(&db).await? {
+                    app::ssr::audit::Verdict::Sound { links } => {
+                        println!(
+                            "audit chain sound: {links} links; every completion and certificate matches its event"
+                        );
+                        Ok(())
+                    }
+                    app::ssr::audit::Verdict::Broken(b) => anyhow::bail!("audit chain broken at link {}: {b}", b.seq),
+                    app::ssr::audit::Verdict::Records(p) => {
+                        for line in &p {
+                            println!("{line}");
+                        }
+                        anyhow::bail!("the chain holds, but {} record(s) differ from it", p.len())
+                    }
+                },
+            }
+        }
+        Command::Check => {
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            let h = app::ssr::backup::health(&db).await?;
+            println!("{h}");
+            anyhow::ensure!(h.sound(), "the database is not sound");
+            Ok(())
+        }
+        Command::Backup { out } => {
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            app::ssr::backup::backup(&db, &config.database_url, &out).await?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let h = app::ssr::backup::restore(&config.database_url, &file).await?;
+            println!("{h}");
+            anyhow::ensure!(h.sound(), "restored, but the database is not sound");
+            println!("restored from {}", file.display());
+            Ok(())
+        }
+        Command::Evidence(EvidenceCommand::Export { person, out }) => {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            let db = app::ssr::db::connect_migrated(&config.database_url, 2).await?;
+            let p = app::ssr::db::entities::person::Entity::find()
+                .filter(app::ssr::db::entities::person::Column::Code.eq(person.trim().to_uppercase()))
+                .one(&db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no official with code {person}"))?;
+            let signer = app::ssr::certs::CertSigner::from_private_pem(&config.cert_private_key_pem)?;
+            let library = app::ssr::content::ContentStore::open(&config.content_dir, false).get();
+            let library = &library.library;
+            let title_of = |c: &str| {
+                library
+                    .course(c)
+                    .map_or_else(|| c.to_string(), |c| c.meta.title.clone())
+            };
+            let bytes = app::ssr::evidence::build(&db, &signer, p.id, &title_of)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no official with code {person}"))?;
+            std::fs::write(&out, bytes)?;
+            println!("evidence pack of {} written to {}", p.code, out.display());
+            Ok(())
+        }
         Command::Reminders(RemindersCommand::Run { dry_run }) => {
             let state = startup::build_state(config, startup::leptos_options(None)).await?;
             let today = app::ssr::clock::today();
@@ -383,14 +509,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// `taphuan verify`: needs no database, no configuration and no network.
-fn verify(token: &str, key: Option<&std::path::Path>) -> anyhow::Result<()> {
+/// The public key: `--key`, else the development server's copy in TAPHUAN_DATA_DIR.
+fn public_key(key: Option<&std::path::Path>) -> anyhow::Result<String> {
     let path = key.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
         std::path::PathBuf::from(std::env::var("TAPHUAN_DATA_DIR").unwrap_or_else(|_| "data".into()))
             .join("cert-key.pub.pem")
     });
-    let pem = std::fs::read_to_string(&path)
-        .map_err(|e| anyhow::anyhow!("cannot read the public key {}: {e} (use --key PEM)", path.display()))?;
+    std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("cannot read the public key {}: {e} (use --key PEM)", path.display()))
+}
+
+/// `taphuan evidence verify`: no database, no configuration, no network.
+fn verify_pack(pack: &std::path::Path, key: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let pem = public_key(key)?;
+    let bytes = std::fs::read(pack).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", pack.display()))?;
+    let v = app::ssr::evidence::verify(&bytes, &pem)
+        .map_err(|e| anyhow::anyhow!("{}: NOT VERIFIED — {e}", pack.display()))?;
+    let made = chrono::DateTime::from_timestamp(v.manifest.iat, 0)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
+    println!(
+        "verified: evidence pack of {} ({}), made {made}: {} completion(s), {} certificate(s), {} audit link(s){}",
+        v.manifest.name,
+        v.manifest.sub,
+        v.completions,
+        v.certificates,
+        v.links,
+        v.manifest
+            .segment_end
+            .as_ref()
+            .map(|(seq, h)| format!(", segment ending at link {seq} {h}"))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// `taphuan verify`: needs no database, no configuration and no network.
+fn verify(token: &str, key: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let pem = public_key(key)?;
     let claims = app::ssr::certs::verify_token(&pem, token).map_err(anyhow::Error::msg)?;
     let today = chrono::Utc::now().date_naive();
     let until = claims
@@ -935,7 +1091,7 @@ pub async fn import_roster(
         }
         return Ok(if plan.errors.is_empty() { 0 } else { 1 });
     }
-    let (applied, plan) = app::ssr::roster::apply(db, &bytes, scope.as_ref(), today, mode, choices).await?;
+    let (applied, plan) = app::ssr::roster::apply(db, &bytes, scope.as_ref(), today, mode, choices, None).await?;
     for e in &plan.errors {
         println!("{}: {e}", file.display());
     }

@@ -42,6 +42,7 @@ fn default_options() -> LeptosOptions {
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
     app::ssr::clock::set_zone(config.time_zone);
     let db = db::connect_migrated(&config.database_url, config.db_max_connections).await?;
+    app::ssr::audit::adopt_if_new(&db).await?;
     let watch = config.env == app::ssr::config::Environment::Development;
     let content = Arc::new(ContentStore::open(&config.content_dir, watch));
     let recorded = app::ssr::content::record_versions(&db, &content.get().library).await?;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/notices/email", post(app::ssr::notices::email))
         .route("/accounts/codes", post(app::ssr::accounts::web::codes))
         .route("/people/{id}/reset-code", post(app::ssr::accounts::web::reset_code))
+        .route("/people/{id}/evidence.zip", get(app::ssr::evidence::download))
         .route("/lang/{code}", get(auth::set_language))
         .route("/scope/{agency_id}", get(auth::set_scope))
         .route("/rights/grant", post(app::ssr::rights::web::grant_form))

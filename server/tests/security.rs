@@ -544,6 +544,21 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
         },
     );
     m.insert(
+        "/people/{id}/evidence.zip",
+        RouteRule {
+            // The evidence pack: a manager of the official's subtree, or an admin.
+            expect: scoped,
+            request: |f, t| {
+                let p = if t == Target::Own {
+                    f.team1_person
+                } else {
+                    f.police_person
+                };
+                ("GET", format!("/people/{p}/evidence.zip"), String::new())
+            },
+        },
+    );
+    m.insert(
         "/programs/save",
         RouteRule {
             expect: |w, t| match (w, t) {

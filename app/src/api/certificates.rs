@@ -85,7 +85,7 @@ pub struct Transcript {
 pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
-    use crate::ssr::certs::{CertClaims, ISSUER, qr_svg};
+    use crate::ssr::certs::qr_svg;
     let (state, user) = guard::require(&Role::ALL).await?;
     let found = crate::ssr::certs::find(&state, &number)
         .await?
@@ -101,14 +101,7 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
         // Same answer as a missing number: a certificate number says nothing to a stranger here.
         return Err(guard::refuse(ApiError::NotFound));
     }
-    let claims = CertClaims {
-        iss: ISSUER.into(),
-        sub: found.cert.number.clone(),
-        name: found.person.full_name.clone(),
-        course: found.cert.course_id.clone(),
-        iat: found.cert.issued_at.timestamp(),
-        until: found.cert.valid_until.map(|d| d.format("%Y-%m-%d").to_string()),
-    };
+    let claims = crate::ssr::certs::claims_for(&found.cert, &found.person);
     let token = state.certs.sign(&claims);
     let base = crate::ssr::certs::base_url(&state).await;
     let verify_url = format!("{base}/verify/{}?t={token}", found.cert.number);

@@ -3,6 +3,7 @@
 
 pub mod aiken;
 pub mod assignment;
+pub mod audit;
 pub mod chart;
 pub mod content;
 pub mod coverage;

@@ -207,6 +207,13 @@ fn Record(r: PersonRecord) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        {can_manage.then(|| view! {
+            <section class="card" id="evidence">
+                <h2>{T::EvidencePack.get(lang)}</h2>
+                <p class="muted">{T::EvidencePackHint.get(lang)}</p>
+                <p><a href=format!("/people/{person_id}/evidence.zip") class="button" download>{T::EvidencePackDownload.get(lang)}</a></p>
+            </section>
+        })}
         {(can_manage && active).then(|| view! {
             <section class="card" id="password-help">
                 <h2>{T::ResetCode.get(lang)}</h2>

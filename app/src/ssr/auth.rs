@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -380,11 +380,32 @@ pub async fn record_sign_in(
         at: Set(super::clock::now()),
         ..Default::default()
     };
-    if let Err(e) = sign_in_event::Entity::insert(row)
-        .exec_without_returning(&state.db)
-        .await
-    {
-        tracing::error!(error = %e, "recording a sign-in event");
+    if outcome != "locked" {
+        if let Err(e) = sign_in_event::Entity::insert(row)
+            .exec_without_returning(&state.db)
+            .await
+        {
+            tracing::error!(error = %e, "recording a sign-in event");
+        }
+        return;
+    }
+    // A burst of failures that starts the back-off is also an audit event.
+    let event = super::audit::Event::new(
+        super::audit::kind::LOCKED,
+        serde_json::json!({
+            "account": account_id,
+            "typed": typed.trim().chars().take(64).collect::<String>(),
+            "address": state.client_addr(parts).map(|a| a.to_string()),
+        }),
+    );
+    let written = async {
+        let tx = state.db.begin_with_options(super::db::write_tx()).await?;
+        sign_in_event::Entity::insert(row).exec_without_returning(&tx).await?;
+        super::audit::append(&tx, event).await?;
+        tx.commit().await
+    };
+    if let Err(e) = written.await {
+        tracing::error!(error = %e, "recording a sign-in lock-out");
     }
 }
 

@@ -65,6 +65,8 @@ pub async fn record_completion(
     }
     .insert(tx)
     .await?;
+    // The audit event in the same transaction: it exists exactly when the completion does.
+    super::audit::append(tx, super::audit::completion_event(&done, &cert)).await?;
     tracing::info!(person = c.person_id, course = c.course_id, certificate = %cert.number, "course completed");
     Ok((done, cert))
 }

@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod certs;
 pub mod clock;
 pub mod completions;
@@ -11,7 +13,9 @@ pub mod config;
 pub mod content;
 pub mod coverage;
 pub mod db;
+pub mod evidence;
 pub mod forms;
+pub mod fuzz;
 pub mod headers;
 pub mod learning;
 pub mod notices;

@@ -413,6 +413,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         super::programs::record_revision(&tx, row.id, &spec, None, "Khởi tạo từ dữ liệu minh hoạ").await?;
     }
     super::seed_history::seed_training(&tx, &ids, &seeded, learner, now).await?;
+    // The history above is bulk-inserted: the audit log adopts it, one event per completion.
+    super::audit::adopt_unrecorded(&tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -380,8 +380,10 @@ pub fn upload_id(location: &Option<String>) -> i64 {
 /// A completion with a 24-month certificate for `person_id` in `course_id`, recorded as an
 /// import would (through the one completion writer); returns the certificate's number.
 pub async fn certify(db: &sea_orm::DatabaseConnection, person_id: i64, course_id: &str) -> String {
+    use sea_orm::TransactionTrait;
+    let tx = db.begin_with_options(app::ssr::db::write_tx()).await.unwrap();
     let (_, cert) = app::ssr::completions::record_completion(
-        db,
+        &tx,
         app::ssr::completions::NewCompletion {
             person_id,
             course_id,
@@ -395,5 +397,6 @@ pub async fn certify(db: &sea_orm::DatabaseConnection, person_id: i64, course_id
     )
     .await
     .unwrap();
+    tx.commit().await.unwrap();
     cert.number
 }

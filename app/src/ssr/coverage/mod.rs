@@ -71,6 +71,42 @@ pub async fn rebuild_credits(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     Ok(r.rows_affected())
 }
 
+/// The course credits that differ from a recompute from every completion (empty: they agree).
+pub async fn credits_disagree(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    use sea_orm::{FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Row {
+        person_id: i64,
+        course_id: String,
+        first: chrono::DateTime<chrono::Utc>,
+    }
+    let backend = db.get_database_backend();
+    let read = |sql: &str| Row::find_by_statement(Statement::from_string(backend, sql.to_string())).all(db);
+    let stored = read("SELECT person_id, course_id, first_completed_at AS first FROM course_credits").await?;
+    let fresh =
+        read("SELECT person_id, course_id, MIN(completed_at) AS first FROM completions GROUP BY person_id, course_id")
+            .await?;
+    let key = |r: &Row| (r.person_id, r.course_id.clone());
+    let stored: std::collections::HashMap<_, _> = stored.iter().map(|r| (key(r), r.first)).collect();
+    let fresh: std::collections::HashMap<_, _> = fresh.iter().map(|r| (key(r), r.first)).collect();
+    let mut out = Vec::new();
+    for (k, at) in &fresh {
+        match stored.get(k) {
+            None => out.push(format!("official {} course {}: credit missing", k.0, k.1)),
+            Some(s) if s.timestamp() != at.timestamp() => out.push(format!(
+                "official {} course {}: credit dated {s}, completions say {at}",
+                k.0, k.1
+            )),
+            Some(_) => {}
+        }
+    }
+    for k in stored.keys().filter(|k| !fresh.contains_key(*k)) {
+        out.push(format!("official {} course {}: credit without a completion", k.0, k.1));
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// A program's rule from its row (unknown rule/metric strings fall back to the strict reading).
 pub fn rule_of(p: &program::Model) -> Result<ProgramRule, super::db::entities::CorruptRow> {
     Ok(ProgramRule {

@@ -638,3 +638,50 @@ pub mod attempt {
         }
     }
 }
+
+pub mod audit_event {
+    use sea_orm::entity::prelude::*;
+
+    /// One link of the audit chain (see `domain::audit`): `body` is the event as written,
+    /// `digest` its SHA-256, `hash` = SHA-256(`prev_hash` ":" `digest`). Never updated or deleted.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub seq: i64,
+        pub at: DateTimeUtc,
+        pub kind: String,
+        /// The official the event is about, if any (for their evidence pack).
+        pub person_id: Option<i64>,
+        pub body: String,
+        pub digest: String,
+        pub prev_hash: String,
+        pub hash: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit_head {
+    use sea_orm::entity::prelude::*;
+
+    /// The chain's last link (one row, id 1): updated first by every append, which serialises
+    /// appends.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_head")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub seq: i64,
+        pub hash: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

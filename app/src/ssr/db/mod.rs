@@ -8,8 +8,10 @@ pub mod queries;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionOptions};
 use std::time::Duration;
 
-/// Opens the pool. On SQLite: WAL (readers never block the writer), a 5 s busy timeout, foreign
-/// keys on, and the parent folder created. `max` bounds the pool.
+/// Opens the pool. On SQLite: WAL (readers never block the writer), synchronous FULL (a commit
+/// is on disk before it is acknowledged: an exam result survives a power cut, not only a killed
+/// process), a 5 s busy timeout, foreign keys on, and the parent folder created. `max` bounds
+/// the pool.
 pub async fn connect(url: &str, max: u32) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(url)
         && let Some(parent) = std::path::Path::new(&path).parent()
@@ -26,14 +28,14 @@ pub async fn connect(url: &str, max: u32) -> Result<DatabaseConnection, DbErr> {
         .sqlx_logging(false);
     opts.map_sqlx_sqlite_opts(|o| {
         o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
     });
     Database::connect(opts).await
 }
 
-fn sqlite_path(url: &str) -> Option<String> {
+pub fn sqlite_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())

@@ -121,6 +121,23 @@ pub async fn record_revision(
     reason: &str,
 ) -> Result<(), DbErr> {
     let revision = next_revision(db, program_id).await?;
+    let snapshot = serde_json::to_string(spec).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let mut event = crate::ssr::audit::Event::new(
+        crate::ssr::audit::kind::TARGET,
+        serde_json::json!({
+            "program": program_id,
+            "revision": revision,
+            "code": spec.code,
+            "threshold_percent": spec.threshold_percent,
+            "deadline": spec.deadline.to_string(),
+            "snapshot_sha256": crate::domain::audit::digest(&snapshot),
+        }),
+    )
+    .because(reason);
+    if let Some((id, name)) = by {
+        event = event.by(id, name);
+    }
+    crate::ssr::audit::append(db, event).await?;
     program_revision::ActiveModel {
         program_id: Set(program_id),
         revision: Set(revision),
@@ -128,7 +145,7 @@ pub async fn record_revision(
         changed_by: Set(by.map(|b| b.0)),
         changed_by_name: Set(by.map_or("hệ thống".to_string(), |b| b.1.to_string())),
         reason: Set(reason.to_string()),
-        snapshot: Set(serde_json::to_string(spec).map_err(|e| DbErr::Custom(e.to_string()))?),
+        snapshot: Set(snapshot),
         ..Default::default()
     }
     .insert(db)
@@ -282,6 +299,14 @@ pub async fn exempt(
     }
     .insert(&tx)
     .await?;
+    let event = crate::ssr::audit::Event::new(
+        crate::ssr::audit::kind::EXEMPTED,
+        serde_json::json!({ "exemption": row.id, "program": prog.id, "approved_by": row.approved_by }),
+    )
+    .about(who.id)
+    .by(user.account_id, &user.username)
+    .because(&row.reason);
+    crate::ssr::audit::append(&tx, event).await?;
     tx.commit().await?;
     Ok(row.id)
 }
@@ -320,8 +345,16 @@ pub async fn withdraw(state: &AppState, user: &AuthUser, exemption_id: i64, reas
     let mut am: exemption::ActiveModel = e.into();
     am.withdrawn_at = Set(Some(crate::ssr::clock::now()));
     am.withdrawn_by = Set(Some(user.account_id));
-    am.withdrawal_reason = Set(Some(reason));
-    am.update(&tx).await?;
+    am.withdrawal_reason = Set(Some(reason.clone()));
+    let row = am.update(&tx).await?;
+    let event = crate::ssr::audit::Event::new(
+        crate::ssr::audit::kind::EXEMPTION_WITHDRAWN,
+        serde_json::json!({ "exemption": row.id, "program": row.program_id }),
+    )
+    .about(person_id)
+    .by(user.account_id, &user.username)
+    .because(&reason);
+    crate::ssr::audit::append(&tx, event).await?;
     tx.commit().await?;
     Ok(person_id)
 }
@@ -353,7 +386,12 @@ pub async fn revoke(state: &AppState, user: &AuthUser, number: &str, reason: &st
     am.revoked_at = Set(Some(crate::ssr::clock::now()));
     am.revoked_reason = Set(Some(reason));
     am.revoked_by = Set(Some(user.account_id));
-    am.update(&tx).await?;
+    let cert = am.update(&tx).await?;
+    crate::ssr::audit::append(
+        &tx,
+        crate::ssr::audit::revocation_event(&cert, Some((user.account_id, &user.username))),
+    )
+    .await?;
     tx.commit().await?;
     Ok(person_id)
 }

@@ -224,7 +224,7 @@ pub async fn grant(
     if !by.may_assign(g.role, target.as_ref().map(|a| a.path.as_str())) {
         return Err(RightsError::NotAllowed);
     }
-    let tx = db.begin().await?;
+    let tx = db.begin_with_options(super::db::write_tx()).await?;
     let acc = account::Entity::find_by_id(g.account_id)
         .one(&tx)
         .await?
@@ -284,7 +284,47 @@ pub async fn ensure(
     }
     .insert(db)
     .await?;
+    super::audit::append(
+        db,
+        right_event(db, super::audit::kind::GRANTED, &row, by, reason).await?,
+    )
+    .await?;
     Ok(Some(row.id))
+}
+
+/// The audit event of a grant or a withdrawal: about the account's official, if it has one.
+async fn right_event(
+    db: &impl ConnectionTrait,
+    kind: &'static str,
+    g: &role_grant::Model,
+    by: Option<i64>,
+    reason: &str,
+) -> Result<super::audit::Event, DbErr> {
+    let mut e = super::audit::Event::new(
+        kind,
+        serde_json::json!({
+            "grant": g.id,
+            "account": g.account_id,
+            "role": g.role,
+            "agency": g.agency_id,
+            "course": g.course_id,
+        }),
+    )
+    .because(reason);
+    if let Some(acc) = account::Entity::find_by_id(g.account_id).one(db).await?
+        && let Some(p) = acc.person_id
+    {
+        e = e.about(p);
+    }
+    if let Some(id) = by {
+        let name = account::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|a| a.username)
+            .unwrap_or_default();
+        e = e.by(id, &name);
+    }
+    Ok(e)
 }
 
 /// Withdraws a right, checked against what `by` may do. Nobody withdraws their own right, and
@@ -296,7 +336,7 @@ pub async fn withdraw(
     why: &str,
 ) -> Result<(), RightsError> {
     let why = reason(why)?;
-    let tx = db.begin().await?;
+    let tx = db.begin_with_options(super::db::write_tx()).await?;
     let g = role_grant::Entity::find_by_id(grant_id)
         .one(&tx)
         .await?
@@ -337,8 +377,10 @@ pub async fn withdraw(
     let mut am: role_grant::ActiveModel = g.into();
     am.revoked_at = Set(Some(super::clock::now()));
     am.revoked_by = Set(by.account_id());
-    am.revoke_reason = Set(Some(why));
-    am.update(&tx).await?;
+    am.revoke_reason = Set(Some(why.clone()));
+    let g = am.update(&tx).await?;
+    let event = right_event(&tx, super::audit::kind::WITHDRAWN, &g, by.account_id(), &why).await?;
+    super::audit::append(&tx, event).await?;
     tx.commit().await?;
     tracing::info!(grant = grant_id, account = account_id, role = %role, by = ?by.account_id(), "right withdrawn");
     Ok(())

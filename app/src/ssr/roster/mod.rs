@@ -382,6 +382,7 @@ pub async fn apply(
     effective: NaiveDate,
     mode: ImportMode,
     choices: &HeaderChoices,
+    by: Option<(i64, &str)>,
 ) -> Result<(Applied, Plan), DbErr> {
     let tx = db.begin_with_options(super::db::write_tx()).await?;
     let plan = plan(&tx, bytes, scope, effective, mode, choices).await?;
@@ -473,6 +474,46 @@ pub async fn apply(
     }
     let leavers: Vec<i64> = d.leavers.iter().map(|l| l.person_id).collect();
     let accounts = crate::ssr::accounts::sync_roster_accounts(&tx, &active, &leavers).await?;
+    // One audit event per official the file changed, in the same transaction.
+    let code_to_id: HashMap<String, i64> = active.iter().map(|(id, code)| (code.clone(), *id)).collect();
+    let file = crate::domain::audit::digest(&String::from_utf8_lossy(bytes));
+    let event = |person: i64, change: serde_json::Value| {
+        let mut e = crate::ssr::audit::Event::new(crate::ssr::audit::kind::ROSTER, change).about(person);
+        e.data["file_sha256"] = serde_json::Value::String(file.clone());
+        e.data["effective"] = serde_json::Value::String(effective.to_string());
+        match by {
+            Some((id, name)) => e.by(id, name),
+            None => e,
+        }
+    };
+    let mut events = Vec::new();
+    for (_, r) in &d.joiners {
+        if let Some(&pid) = code_to_id.get(&r.code) {
+            events.push(event(
+                pid,
+                serde_json::json!({ "change": "joined", "code": r.code, "agency": r.agency_code }),
+            ));
+        }
+    }
+    for l in &d.leavers {
+        events.push(event(
+            l.person_id,
+            serde_json::json!({ "change": "left", "end": l.end_date.unwrap_or(effective).to_string() }),
+        ));
+    }
+    for (pid, from, r) in &d.transfers {
+        events.push(event(
+            *pid,
+            serde_json::json!({ "change": "transferred", "from": from, "to": r.agency_code }),
+        ));
+    }
+    for (pid, fields, _) in &d.changes {
+        events.push(event(
+            *pid,
+            serde_json::json!({ "change": "updated", "fields": fields }),
+        ));
+    }
+    crate::ssr::audit::append_all(&tx, events).await?;
     tx.commit().await?;
     tracing::info!(
         created = accounts.created,

@@ -267,6 +267,7 @@ pub async fn apply(
             today,
             mode,
             &choices,
+            Some((user.account_id, user.username.as_str())),
         )
         .await
         .map(|(applied, plan)| {
