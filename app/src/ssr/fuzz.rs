@@ -12,19 +12,10 @@ use std::collections::HashSet;
 /// GIFT and Aiken question banks (uploaded by trainers, imported from Moodle).
 pub fn gift(data: &[u8]) {
     let Ok(src) = std::str::from_utf8(data) else { return };
-    let (questions, errors) = crate::domain::gift::parse_gift(src);
+    let (_, errors) = crate::domain::gift::parse_gift(src);
     for e in &errors {
         assert!(e.line >= 1 && e.col >= 1, "a GIFT error without a position: {e:?}");
-    }
-    // What was read can be written back as GIFT and read again to the same number of questions.
-    if errors.is_empty() && !questions.is_empty() {
-        let again = crate::domain::aiken::to_gift(&questions, "");
-        let (back, _) = crate::domain::gift::parse_gift(&again);
-        assert_eq!(
-            back.len(),
-            questions.len(),
-            "GIFT written back does not read back:\n{again}"
-        );
+        assert!(!e.message.is_empty(), "a GIFT error without words");
     }
     let (_, errors) = crate::domain::aiken::parse_aiken(src);
     for e in &errors {
