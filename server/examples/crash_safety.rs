@@ -579,7 +579,10 @@ async fn main() {
         total.duplicated = t.duplicated;
         total.unsound.extend(t.unsound);
     }
-    let s = shared.lock().unwrap();
+    let (sent, acked, replayed) = {
+        let s = shared.lock().unwrap();
+        (s.sent, s.acks.len(), s.replayed)
+    };
     let db = app::ssr::db::connect(&url, 2).await.expect("reopen");
     let completions = completion::Entity::find().count(&db).await.unwrap_or_default();
     db.close().await.ok();
@@ -587,15 +590,14 @@ async fn main() {
         "RESULT {backend}: {} rounds in {:.0} s, {} submissions sent, {} acknowledged ({} replayed after a kill), {} completions in the database; lost {}, duplicated {}, unsound checks {}",
         a.rounds,
         started.elapsed().as_secs_f64(),
-        s.sent,
-        s.acks.len(),
-        s.replayed,
+        sent,
+        acked,
+        replayed,
         completions,
         total.lost,
         total.duplicated,
         total.unsound.len()
     );
-    drop(s);
     std::fs::remove_dir_all(&work).ok();
     if total.lost + total.duplicated + total.unsound.len() > 0 {
         std::process::exit(1);

@@ -255,10 +255,10 @@ async fn check_records(
         };
         let mut expected = completion_event(&c, cert).data;
         // The adoption of records older than the log is marked as such; compare the rest.
-        if let (Some(o), Some(d)) = (expected.as_object_mut(), data.as_object()) {
-            if d.contains_key("adopted") {
-                o.insert("adopted".into(), Value::Bool(true));
-            }
+        if let (Some(o), Some(d)) = (expected.as_object_mut(), data.as_object())
+            && d.contains_key("adopted")
+        {
+            o.insert("adopted".into(), Value::Bool(true));
         }
         if &expected != data {
             problems.push(format!(
