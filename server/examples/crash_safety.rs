@@ -579,21 +579,28 @@ async fn main() {
         total.duplicated = t.duplicated;
         total.unsound.extend(t.unsound);
     }
-    let (sent, acked, replayed) = {
+    let (sent, acked, replayed, refused) = {
         let s = shared.lock().unwrap();
-        (s.sent, s.acks.len(), s.replayed)
+        (s.sent, s.acks.len(), s.replayed, s.errors_while_up)
     };
+    let passes = shared.lock().unwrap().acks.iter().filter(|a| a.passed).count();
     let db = app::ssr::db::connect(&url, 2).await.expect("reopen");
-    let completions = completion::Entity::find().count(&db).await.unwrap_or_default();
+    let completions = completion::Entity::find()
+        .filter(completion::Column::Source.eq("exam"))
+        .count(&db)
+        .await
+        .unwrap_or_default();
     db.close().await.ok();
     println!(
-        "RESULT {backend}: {} rounds in {:.0} s, {} submissions sent, {} acknowledged ({} replayed after a kill), {} completions in the database; lost {}, duplicated {}, unsound checks {}",
+        "RESULT {backend}: {} rounds in {:.0} s, {} submissions sent, {} acknowledged ({} replayed after a kill), {} of them passes, {} exam completions in the database, {} requests refused while the server was up; lost {}, duplicated {}, unsound checks {}",
         a.rounds,
         started.elapsed().as_secs_f64(),
         sent,
         acked,
         replayed,
+        passes,
         completions,
+        refused,
         total.lost,
         total.duplicated,
         total.unsound.len()

@@ -301,6 +301,13 @@ async fn check_records(
 /// are adopted: one event per completion not yet recorded, marked `adopted`, and one per
 /// certificate revoked before. Runs in the caller's transaction; returns how many.
 pub async fn adopt_unrecorded(tx: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    // Take the head's row lock before reading what is known: two nodes starting at once on one
+    // PostgreSQL then adopt one after the other, the second finding nothing left to adopt.
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(tx)
+        .await?;
     let mut known = std::collections::HashSet::new();
     let mut known_revoked = std::collections::HashSet::new();
     for (k, b) in audit_event::Entity::find()
