@@ -47,10 +47,12 @@ section "Content check: content/"
 target/release/taphuan content check content
 
 section "Unit and integration tests on SQLite"
-# Integration tests run one at a time. Each #[tokio::test] is its own tokio runtime, and with
-# several runtimes side by side in one test process a server-side page render was seen to wait
-# forever now and then (about one run in eight of the exam tests on 2 cores; never in 60 runs
-# one at a time, never in the server, which has one runtime). Each test is well under a second.
+# Integration tests run one at a time. Each #[tokio::test] is its own (current-thread) tokio
+# runtime; with several side by side in one process, the body of a streamed SSR page now and then
+# never ends (the head is answered, then every thread idles with no timer pending: a lost wake-up;
+# about one run in ten of the exam tests at 4 threads). It was never seen one at a time, nor in
+# the release server (20 000 pages at 32 connections, and the kill test). Should it come back,
+# `TestApp::send` fails after 30 s naming the request. Root cause: issue 16, still open.
 cargo test -p app -p migrations --features app/ssr
 # --show-output: the security suite prints the size of the access matrix it checked.
 cargo test -p server --features app/ssr -- --test-threads=1 --show-output

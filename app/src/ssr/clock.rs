@@ -9,14 +9,20 @@
 //! exam at a chosen moment.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use std::sync::atomic::{AtomicI32, AtomicI64, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The default zone: Vietnam (no daylight saving).
 pub const DEFAULT_OFFSET_SECONDS: i32 = 7 * 3600;
 
 static OFFSET_SECONDS: AtomicI32 = AtomicI32::new(DEFAULT_OFFSET_SECONDS);
-/// A frozen instant in milliseconds since the epoch, or `i64::MIN` when the clock runs.
-static FROZEN_MS: AtomicI64 = AtomicI64::new(i64::MIN);
+
+thread_local! {
+    /// A frozen instant in milliseconds since the epoch, or `i64::MIN` when the clock runs. Per
+    /// thread: a test freezes its own clock only (a `#[tokio::test]` runs its tasks on its own
+    /// thread), so tests running side by side in one process do not move each other's time.
+    static FROZEN_MS: Cell<i64> = const { Cell::new(i64::MIN) };
+}
 
 /// Reads `TAPHUAN_TIME_ZONE`: empty = Asia/Ho_Chi_Minh; an IANA name of a zone without daylight
 /// saving that Taphuan knows (Vietnam and its neighbours, UTC); or an offset `+07:00` / `+7`.
@@ -57,7 +63,7 @@ pub fn zone() -> FixedOffset {
 
 /// Now, as an instant.
 pub fn now() -> DateTime<Utc> {
-    match FROZEN_MS.load(Ordering::Relaxed) {
+    match FROZEN_MS.get() {
         i64::MIN => Utc::now(),
         ms => DateTime::from_timestamp_millis(ms).unwrap_or_else(Utc::now),
     }
@@ -78,9 +84,10 @@ pub fn format_local(t: DateTime<Utc>) -> String {
     t.with_timezone(&zone()).format("%d/%m/%Y %H:%M").to_string()
 }
 
-/// Freezes the clock at `at` until the guard is dropped. For tests only: it is process-wide.
+/// Freezes the clock at `at` until the guard is dropped, on this thread only. For tests (on a
+/// current-thread runtime, whose tasks all run on the thread that froze it).
 pub fn freeze(at: DateTime<Utc>) -> Frozen {
-    FROZEN_MS.store(at.timestamp_millis(), Ordering::Relaxed);
+    FROZEN_MS.set(at.timestamp_millis());
     Frozen(())
 }
 
@@ -89,7 +96,7 @@ pub struct Frozen(());
 
 impl Drop for Frozen {
     fn drop(&mut self) {
-        FROZEN_MS.store(i64::MIN, Ordering::Relaxed);
+        FROZEN_MS.set(i64::MIN);
     }
 }
 

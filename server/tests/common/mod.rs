@@ -42,6 +42,17 @@ impl Resp {
     }
 }
 
+/// Seeds the demo province (failing, not hanging, if it cannot).
+async fn seed(app: &TestApp) {
+    tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        app::ssr::seed::seed_demo(&app.state.db),
+    )
+    .await
+    .expect("the demo seeded within 60 s")
+    .expect("seed demo");
+}
+
 fn unique() -> String {
     use rand::Rng;
     format!("{}_{:08x}", std::process::id(), rand::thread_rng().r#gen::<u32>())
@@ -74,7 +85,7 @@ impl TestApp {
     /// A new app on a new database, with the demo province seeded.
     pub async fn spawn() -> TestApp {
         let app = Self::spawn_empty().await;
-        app::ssr::seed::seed_demo(&app.state.db).await.expect("seed demo");
+        seed(&app).await;
         app
     }
 
@@ -96,7 +107,7 @@ impl TestApp {
     /// A new app with the demo seeded and the configuration adjusted by `tweak`.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         let app = Self::spawn_empty_with(tweak).await;
-        app::ssr::seed::seed_demo(&app.state.db).await.expect("seed demo");
+        seed(&app).await;
         app
     }
 
@@ -110,28 +121,41 @@ impl TestApp {
     pub async fn on_database(url: &str, backend: &'static str, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = Config::for_tests(url);
         tweak(&mut config);
-        let state = server::startup::build_state(config, server::startup::leptos_options(None))
-            .await
-            .expect("state");
+        let state = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            server::startup::build_state(config, server::startup::leptos_options(None)),
+        )
+        .await
+        .expect("the app state within 60 s")
+        .expect("state");
         let router = server::startup::router(state.clone());
         TestApp { state, router, backend }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
-        let res = self.router.clone().oneshot(req).await.expect("router answers");
-        let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(String::from);
-        let set_cookie = res
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(String::from))
-            .collect();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        // A request that never answers, or whose body never ends, fails its test naming itself
+        // instead of hanging the run (see the note on the stall in scripts/test.sh).
+        let what = format!("{} {}", req.method(), req.uri());
+        let whole = async {
+            let res = self.router.clone().oneshot(req).await.expect("router answers");
+            let status = res.status();
+            let location = res
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(String::from);
+            let set_cookie: Vec<String> = res
+                .headers()
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(String::from))
+                .collect();
+            let bytes = res.into_body().collect().await.expect("body").to_bytes();
+            (status, location, set_cookie, bytes)
+        };
+        let (status, location, set_cookie, bytes) = tokio::time::timeout(std::time::Duration::from_secs(30), whole)
+            .await
+            .unwrap_or_else(|_| panic!("{what}: the response did not end within 30 s"));
         Resp {
             status,
             location,
