@@ -217,29 +217,8 @@ async fn step(port: u16, l: &mut Learner, rng: &mut rand::rngs::StdRng, shared: 
     }
     let cookie = l.cookie.clone();
     let cookie = cookie.as_deref();
-    if let Some((attempt, form, passed)) = l.pending.clone() {
-        let r = http(
-            port,
-            "POST",
-            &format!("/courses/{COURSE}/exam/submit"),
-            cookie,
-            Some(&form),
-            false,
-        )
-        .await
-        .map_err(io)?;
-        if r.status == 303
-            && r.location
-                .as_deref()
-                .is_some_and(|loc| loc.ends_with(&format!("/attempts/{attempt}")))
-        {
-            let mut s = shared.lock().unwrap();
-            s.acks.push(Ack { attempt, passed });
-            s.replayed += 1;
-            l.pending = None;
-            l.done = passed;
-        }
-        return Ok(());
+    if l.pending.is_some() {
+        return send_pending(port, l, shared, true).await;
     }
     if !l.lessons_read {
         for n in 1..=2 {
@@ -302,31 +281,33 @@ async fn step(port: u16, l: &mut Learner, rng: &mut rand::rngs::StdRng, shared: 
         let pos = q["position"].as_u64().unwrap_or_default();
         form.push_str(&format!("&q{pos}={}", if pass { "true" } else { "false" }));
     }
-    l.pending = Some((id, form.clone(), pass));
+    l.pending = Some((id, form, pass));
     shared.lock().unwrap().sent += 1;
-    let r = http(
-        port,
-        "POST",
-        &format!("/courses/{COURSE}/exam/submit"),
-        cookie,
-        Some(&form),
-        false,
-    )
-    .await
-    .map_err(io)?;
-    if r.status == 303
+    send_pending(port, l, shared, false).await
+}
+
+/// Sends the learner's pending submission; on the server's acknowledgement (its 303 to the
+/// attempt's result) writes it in the ledger. `replay`: sent again after a restart.
+async fn send_pending(port: u16, l: &mut Learner, shared: &Mutex<Shared>, replay: bool) -> Result<(), String> {
+    let Some((attempt, form, passed)) = l.pending.clone() else {
+        return Ok(());
+    };
+    let path = format!("/courses/{COURSE}/exam/submit");
+    let r = http(port, "POST", &path, l.cookie.as_deref(), Some(&form), false)
+        .await
+        .map_err(|e| e.to_string())?;
+    let acknowledged = r.status == 303
         && r.location
             .as_deref()
-            .is_some_and(|loc| loc.ends_with(&format!("/attempts/{id}")))
-    {
-        shared.lock().unwrap().acks.push(Ack {
-            attempt: id,
-            passed: pass,
-        });
+            .is_some_and(|loc| loc.ends_with(&format!("/attempts/{attempt}")));
+    let mut s = shared.lock().unwrap();
+    if acknowledged {
+        s.acks.push(Ack { attempt, passed });
+        s.replayed += usize::from(replay);
         l.pending = None;
-        l.done = pass;
-    } else {
-        shared.lock().unwrap().errors_while_up += 1;
+        l.done = passed;
+    } else if !replay {
+        s.errors_while_up += 1;
     }
     Ok(())
 }
