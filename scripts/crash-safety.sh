@@ -30,7 +30,7 @@ sqlite_version=$(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)' 2>/d
 {
   sed -n '1,/^<!-- results -->$/p' docs/RELIABILITY.md
   echo
-  echo "### $(date -u +%Y-%m-%d) — $(git rev-parse --short HEAD)"
+  echo "### $(date -u +%Y-%m-%d) — $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ":!docs" || echo " with uncommitted changes")"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GB RAM, $(uname -sr); PostgreSQL $pg_version (fsync on), SQLite in WAL mode with synchronous=FULL."
   echo
