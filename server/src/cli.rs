@@ -548,7 +548,7 @@ fn verify_pack(pack: &std::path::Path, key: Option<&std::path::Path>) -> anyhow:
 fn verify(token: &str, key: Option<&std::path::Path>) -> anyhow::Result<()> {
     let pem = public_key(key)?;
     let claims = app::ssr::certs::verify_token(&pem, token).map_err(anyhow::Error::msg)?;
-    let today = chrono::Utc::now().date_naive();
+    let today = app::ssr::clock::today();
     let until = claims
         .until
         .as_deref()
@@ -559,7 +559,7 @@ fn verify(token: &str, key: Option<&std::path::Path>) -> anyhow::Result<()> {
         Some(u) => format!("valid until {u}"),
     };
     let issued = chrono::DateTime::from_timestamp(claims.iat, 0)
-        .map(|t| t.date_naive().to_string())
+        .map(|t| app::ssr::clock::date_of(t).to_string())
         .unwrap_or_default();
     println!(
         "genuine signature: certificate {} — {} — course {} — issued {issued} — {expiry}",

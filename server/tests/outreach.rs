@@ -37,7 +37,7 @@ async fn a_manager_sets_a_known_population_and_records_events_against_it() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let today = chrono::Utc::now().date_naive();
+    let today = app::ssr::clock::today();
     let r = app
         .call(
             "record_outreach",

@@ -229,7 +229,7 @@ async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
         "today's view is under today's rule"
     );
     // A past date is computed with today's rule, and the dashboard says the rule changed since.
-    let today = chrono::Utc::now().date_naive();
+    let today = app::ssr::clock::today();
     let past = coverage(&app, &admin, p.id, &(today - chrono::Duration::days(30)).to_string()).await;
     assert_eq!(past["rule_changed_after"], json!(today.to_string()));
 
@@ -307,7 +307,7 @@ async fn an_exemption_leaves_the_base_from_today_and_a_withdrawal_brings_them_ba
     let manager = app.sign_in_demo("quanly.doi1").await;
     let p = da319(&app).await;
     let who = someone_missing(&app, &manager, p.id).await;
-    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let yesterday = (app::ssr::clock::today() - chrono::Duration::days(1)).to_string();
     let today0 = coverage(&app, &manager, p.id, "").await["overall"].clone();
     let past0 = coverage(&app, &manager, p.id, &yesterday).await["overall"].clone();
 
@@ -513,7 +513,7 @@ async fn a_revoked_certificate_stops_counting_from_today_and_verifies_as_revoked
         }
     }
     let (who, number) = found.expect("someone in Đội 1 is covered in the demo");
-    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let yesterday = (app::ssr::clock::today() - chrono::Duration::days(1)).to_string();
     let today0 = coverage(&app, &manager, p.id, "").await["overall"].clone();
     let past0 = coverage(&app, &manager, p.id, &yesterday).await["overall"].clone();
 

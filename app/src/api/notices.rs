@@ -13,6 +13,8 @@ pub struct NoticeDto {
     pub body: String,
     pub link: String,
     pub at: DateTime<Utc>,
+    /// The day it was written, in the configured zone (UTC+7 unless configured otherwise).
+    pub on: chrono::NaiveDate,
     pub unread: bool,
     /// `none`, `pending`, `sending`, `sent` or `failed`.
     pub email: String,
@@ -45,6 +47,7 @@ pub async fn my_notices() -> Result<NoticeList, ApiError> {
                 body: n.body,
                 link: n.link,
                 at: n.created_at,
+                on: crate::ssr::clock::date_of(n.created_at),
                 unread: n.read_at.is_none(),
                 email: n.email_state,
             })

@@ -48,7 +48,7 @@ pub fn Notices() -> impl IntoView {
                                     <a href=n.link.clone()><strong>{n.title.clone()}</strong></a>
                                     {n.unread.then(|| view! { " " <span class="tag">{T::Unread.get(lang)}</span> })}
                                     <p class="notice-body">{n.body.clone()}</p>
-                                    <p class="muted">{crate::i18n::fmt_date(n.at.date_naive())}</p>
+                                    <p class="muted">{crate::i18n::fmt_date(n.on)}</p>
                                 </li>
                             }).collect_view()}
                         </ul>

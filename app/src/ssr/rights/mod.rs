@@ -487,11 +487,11 @@ pub async fn list(db: &impl ConnectionTrait, viewer: By<'_>, account_id: Option<
                 course: g.course_id,
                 reason: g.reason,
                 granted_by: g.granted_by.and_then(name_of),
-                granted_on: g.granted_at.date_naive(),
+                granted_on: crate::ssr::clock::date_of(g.granted_at),
                 withdrawn: g.revoked_at.map(|at| {
                     (
                         g.revoked_by.and_then(name_of),
-                        at.date_naive(),
+                        crate::ssr::clock::date_of(at),
                         g.revoke_reason.unwrap_or_default(),
                     )
                 }),
