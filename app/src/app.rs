@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/programs/:id") view=pages::programs::ProgramPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
                     <Route path=path!("/rights") view=pages::rights::Rights ssr=SsrMode::Async/>
+                    <Route path=path!("/letterhead") view=pages::letterhead::LetterheadPage ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course") view=pages::course::CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course/lessons/:n") view=pages::lesson::LessonReader ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course/exam") view=pages::exam::Exam ssr=SsrMode::Async/>

@@ -16,6 +16,7 @@ mod m20261128_000009_upload_kind;
 mod m20261202_000010_account_codes;
 mod m20261202_000011_role_grants;
 mod m20261202_000012_audit_log;
+mod m20261202_000013_agency_letterheads;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_account_codes::Migration),
             Box::new(m20261202_000011_role_grants::Migration),
             Box::new(m20261202_000012_audit_log::Migration),
+            Box::new(m20261202_000013_agency_letterheads::Migration),
         ]
     }
 }

@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/scope/{agency_id}", get(auth::set_scope))
         .route("/rights/grant", post(app::ssr::rights::web::grant_form))
         .route("/rights/{id}/withdraw", post(app::ssr::rights::web::withdraw_form))
+        .route("/letterhead/save", post(app::ssr::letterhead::web::save_form))
         .route("/healthz", get(|| async { "ok" }))
         .route("/coverage/export/{file}", get(app::ssr::coverage::export::download))
         .route(

@@ -334,6 +334,23 @@ fn server_fn_rules() -> BTreeMap<&'static str, Rule> {
         );
     }
     m.insert(
+        "letterhead_page",
+        Rule {
+            // An admin: any agency; a manager: the agencies of their subtree.
+            expect: scoped,
+            args: |f, t| {
+                format!(
+                    "agency_id={}",
+                    if t == Target::Own {
+                        f.team1_agency
+                    } else {
+                        f.police_agency
+                    }
+                )
+            },
+        },
+    );
+    m.insert(
         "rights_page",
         Rule {
             expect: |w, _| if managers(w) { Allow } else { Deny },
@@ -420,6 +437,21 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
                     f.police_grant
                 };
                 ("POST", format!("/rights/{g}/withdraw"), "reason=matrix".into())
+            },
+        },
+    );
+    m.insert(
+        "/letterhead/save",
+        RouteRule {
+            // Empty fields: a permitted caller is sent back to the form with the problems.
+            expect: scoped,
+            request: |f, t| {
+                let a = if t == Target::Own {
+                    f.team1_agency
+                } else {
+                    f.police_agency
+                };
+                ("POST", "/letterhead/save".into(), format!("agency_id={a}"))
             },
         },
     );

@@ -32,7 +32,12 @@ pub struct CoverageReport {
     pub program: ProgramDto,
     pub as_of: NaiveDate,
     pub today: NaiveDate,
+    /// The agency at the top of the view (the manager's subtree, or the program's root).
+    pub scope_id: i64,
     pub scope_name: String,
+    /// The letterhead the printed report carries: the scope agency's, or its nearest
+    /// ancestor's; None when none is set (the report prints dots and says where to set one).
+    pub letterhead: Option<super::letterhead::Issuing>,
     pub overall: Counts,
     pub percent: f64,
     pub rag: Rag,
@@ -105,6 +110,13 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
     };
     let snap = coverage::snapshot(&state.db, p, user.scope.as_ref(), as_of, true).await?;
     let outreach = crate::ssr::coverage::outreach::lines(&state, &snap.root).await?;
+    let letterhead = crate::ssr::letterhead::effective(&state.db, &snap.root)
+        .await?
+        .map(|f| super::letterhead::Issuing {
+            agency_id: f.agency_id,
+            agency_name: f.agency_name,
+            letterhead: f.letterhead,
+        });
     let rule_changed_after = crate::ssr::programs::read::last_change(&state.db, snap.program.id)
         .await?
         .filter(|d| *d > as_of);
@@ -118,7 +130,9 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
         program,
         as_of,
         today,
+        scope_id: snap.root.id,
         scope_name: snap.root.name.clone(),
+        letterhead,
         overall: snap.overall,
         percent: snap.overall.percent(),
         rag: snap.overall_rag,

@@ -12,6 +12,7 @@ pub mod exams;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod learning;
+pub mod letterhead;
 pub mod notices;
 pub mod people;
 pub mod programs;

@@ -47,6 +47,9 @@ fn AdminBody() -> impl IntoView {
                         })}
                         <h2>{T::NavRights.get(lang)}</h2>
                         <p><a class="button" href="/rights">{T::RightsOpen.get(lang)}</a></p>
+                        <h2>{T::NavLetterhead.get(lang)}</h2>
+                        <p>{T::LetterheadLead.get(lang)}</p>
+                        <p><a class="button" href="/letterhead">{T::LetterheadSet.get(lang)}</a></p>
                     }/>
     }
 }

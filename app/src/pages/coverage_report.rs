@@ -1,11 +1,17 @@
-//! `/coverage/report`: the print-ready coverage report for the steering committee — one page,
-//! no navigation chrome when printed, the same numbers as the dashboard.
+//! `/coverage/report`: the coverage report for the steering committee as an administrative
+//! document — the letterhead of the scope agency or its nearest ancestor (`domain::letterhead`)
+//! around the dashboard's numbers, chart, forecast and per-agency table. Printed (CSS `@media
+//! print`, `.doc`): A4, the document only. The print button calls `window.print()` and exists
+//! only once the page is interactive; without JavaScript the page says to use the browser's
+//! Print command. Without any letterhead the document prints dots, and the screen (not the
+//! paper) says where to set one.
 
 use crate::api::coverage::{CoverageReport, coverage_dashboard};
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
 use crate::domain::identity::Role;
+use crate::domain::letterhead::{DOTS, DocKind, Letterhead, date_line, number_line, upper};
 use crate::i18n::{Lang, T};
 use crate::pages::coverage::{ForecastText, RagBadge, fmt_date, fmt_pct};
 use leptos::prelude::*;
@@ -27,6 +33,34 @@ pub fn CoverageReportPage() -> impl IntoView {
     }
 }
 
+/// The bar above the document (never printed): the print button once the page is interactive,
+/// how to print without it, and whose letterhead this is.
+#[component]
+fn PrintBar(from: Option<String>, edit_href: String) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    // Effects run only in the browser: with JavaScript off the button never appears.
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
+    view! {
+        <div class="no-print print-bar doc-bar">
+            {move || interactive.get().then(|| view! {
+                <button type="button" class="button primary" on:click=move |_| {
+                    let _ = window().print();
+                }>{T::Print.get(lang)}</button>
+            })}
+            <span class="muted">
+                {move || (if interactive.get() { T::DocPrintHint } else { T::DocPrintNoScript }).get(lang)}
+            </span>
+            {from.map(|a| view! {
+                <span class="muted">
+                    {T::LetterheadFrom.get(lang).replace("{agency}", &a)}" "
+                    <a href=edit_href>{T::LetterheadEdit.get(lang)}</a>
+                </span>
+            })}
+        </div>
+    }
+}
+
 #[component]
 fn Report(r: CoverageReport) -> impl IntoView {
     let lang = expect_context::<Lang>();
@@ -41,57 +75,123 @@ fn Report(r: CoverageReport) -> impl IntoView {
             forecast: T::Forecast.get(lang),
         },
     );
+    let edit_href = format!("/letterhead?agency={}", r.scope_id);
+    let missing = r.letterhead.is_none();
+    let from = r.letterhead.as_ref().map(|i| i.agency_name.clone());
+    let l = r.letterhead.map(|i| i.letterhead).unwrap_or_else(Letterhead::blank);
+    let as_of = fmt_date(r.as_of);
+    let summary = T::DocReportScope
+        .get(lang)
+        .replace("{program}", &r.program.name)
+        .replace("{date}", &as_of);
+    let issuer = if missing { DOTS.to_string() } else { l.issuer.clone() };
+    let intro = T::DocIntro
+        .get(lang)
+        .replace("{issuer}", &issuer)
+        .replace("{scope}", &r.scope_name)
+        .replace("{date}", &as_of);
+    let target = T::DocTarget
+        .get(lang)
+        .replace("{pct}", &r.program.threshold_percent.to_string())
+        .replace("{date}", &fmt_date(r.program.deadline));
+    let c = r.overall;
+    let figures = [
+        (T::DocPopulation, c.population.to_string()),
+        (T::DocExempt, c.exempt.to_string()),
+        (T::DocBase, c.base().to_string()),
+        (T::DocCovered, c.covered.to_string()),
+        (T::DocNotCovered, c.missing().to_string()),
+        (T::DocRate, fmt_pct(lang, r.percent)),
+    ];
+    let last = figures.len() - 1;
     view! {
-        <article class="report">
-            <p class="muted">{T::ReportFor.get(lang)}</p>
-            <h1>{T::ReportTitle.get(lang)}</h1>
-            <p class="lead">
-                <strong>{r.program.name.clone()}</strong><br/>
-                {r.scope_name.clone()}" · "{T::AsOf.get(lang)}" "{fmt_date(r.as_of)}
-                " · "{T::Deadline.get(lang)}" "{fmt_date(r.program.deadline)}" · "{T::Target.get(lang)}" "{r.program.threshold_percent}"%"
-            </p>
-            <div class="stats">
-                <div class="stat"><span class="num">{fmt_pct(lang, r.percent)}</span><span>{T::CoverageRate.get(lang)}" · "<RagBadge rag=r.rag/></span></div>
-                <div class="stat"><span class="num">{r.overall.covered}" / "{r.overall.base()}</span><span>{T::Covered.get(lang)}" / "{T::Base.get(lang)}</span></div>
-                <div class="stat"><span class="num">{r.overall.exempt}</span><span>{T::Exempt.get(lang)}</span></div>
-                <div class="stat"><span class="num">{r.overall.population}</span><span>{T::Population.get(lang)}</span></div>
+        <PrintBar from=from edit_href=edit_href.clone()/>
+        {missing.then(|| view! {
+            <div class="alert warn no-print" role="note">
+                <p>{T::LetterheadMissing.get(lang).replace("{scope}", &r.scope_name)}</p>
+                <p><a class="button" href=edit_href.clone()>{T::LetterheadSet.get(lang)}</a></p>
             </div>
-            <div class="chart" inner_html=svg></div>
-            <h2>{T::Forecast.get(lang)}</h2>
-            <ForecastText f=r.forecast.clone() deadline=r.program.deadline/>
-            <h2>{T::ByAgency.get(lang)}</h2>
-            <table class="grid">
-                <thead><tr>
-                    <th>{T::Agency.get(lang)}</th>
-                    <th class="num">{T::Population.get(lang)}</th>
-                    <th class="num">{T::Exempt.get(lang)}</th>
-                    <th class="num">{T::Base.get(lang)}</th>
-                    <th class="num">{T::Covered.get(lang)}</th>
-                    <th class="num">{T::NotCovered.get(lang)}</th>
-                    <th class="num">{T::CoverageRate.get(lang)}</th>
-                    <th>{T::Rating.get(lang)}</th>
-                </tr></thead>
-                <tbody>
-                    {r.agencies.into_iter().map(|a| {
-                        let pad = format!("padding-left: {}rem", 0.5 + a.depth as f32 * 1.0);
-                        view! {
-                            <tr>
-                                <td style=pad>{a.name}{(!a.valid).then(|| view! { " (" {T::ClosedAgency.get(lang)} ")" })}</td>
-                                <td class="num">{a.counts.population}</td>
-                                <td class="num">{a.counts.exempt}</td>
-                                <td class="num">{a.counts.base()}</td>
-                                <td class="num">{a.counts.covered}</td>
-                                <td class="num">{a.counts.missing()}</td>
-                                <td class="num">{fmt_pct(lang, a.percent)}</td>
-                                <td><RagBadge rag=a.rag/></td>
-                            </tr>
-                        }
+        })}
+        <article class="doc" aria-labelledby="doc-title">
+            <header class="doc-head">
+                <div class="doc-issuer">
+                    {(!l.parent_body.is_empty()).then(|| view! { <p class="doc-parent">{upper(&l.parent_body)}</p> })}
+                    <p class="doc-body"><strong>{upper(&l.issuer)}</strong></p>
+                </div>
+                <div class="doc-nation">
+                    <p class="doc-national-name"><strong>{T::DocNationalName.get(lang)}</strong></p>
+                    <p class="doc-motto"><strong>{T::DocMotto.get(lang)}</strong></p>
+                </div>
+                <p class="doc-number">{number_line(lang, None, DocKind::Report, &l.symbol)}</p>
+                <p class="doc-date"><em>{date_line(lang, &l.place, r.today)}</em></p>
+            </header>
+            <h1 class="doc-title" id="doc-title">
+                <span class="doc-kind">{T::DocReport.get(lang)}</span>
+                <span class="doc-summary">{T::DocReportSummary.get(lang)}<br/>{summary}</span>
+            </h1>
+            <div class="doc-content">
+                <p>{intro}</p>
+                <h2>{T::DocSecOverall.get(lang)}</h2>
+                <ul class="doc-dash">
+                    {figures.into_iter().enumerate().map(|(i, (label, value))| view! {
+                        <li>{label.get(lang)}": "<strong>{value}</strong>{if i == last { "." } else { ";" }}</li>
                     }).collect_view()}
-                </tbody>
-            </table>
-            <h2>{T::Definitions.get(lang)}</h2>
-            <p class="muted">{T::DefinitionsText.get(lang)}</p>
-            <p class="muted">{T::Generated.get(lang)}" "{fmt_date(r.today)}" · Taphuan"</p>
+                </ul>
+                <p>{target}" "<RagBadge rag=r.rag/></p>
+                <h2>{T::DocSecProgress.get(lang)}</h2>
+                <div class="chart" inner_html=svg></div>
+                <ForecastText f=r.forecast.clone() deadline=r.program.deadline/>
+                <h2>{T::DocSecAgencies.get(lang)}</h2>
+                <table class="doc-table" aria-label=T::ByAgency.get(lang)>
+                    <thead><tr>
+                        <th scope="col">{T::Agency.get(lang)}</th>
+                        <th scope="col" class="num">{T::Population.get(lang)}</th>
+                        <th scope="col" class="num">{T::Exempt.get(lang)}</th>
+                        <th scope="col" class="num">{T::Base.get(lang)}</th>
+                        <th scope="col" class="num">{T::Covered.get(lang)}</th>
+                        <th scope="col" class="num">{T::NotCovered.get(lang)}</th>
+                        <th scope="col" class="num">{T::CoverageRate.get(lang)}</th>
+                        <th scope="col">{T::Rating.get(lang)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.agencies.into_iter().map(|a| {
+                            let pad = format!("padding-left: {}em", 0.3 + a.depth as f32 * 0.9);
+                            view! {
+                                <tr>
+                                    <td style=pad>{a.name}{(!a.valid).then(|| view! { " (" {T::ClosedAgency.get(lang)} ")" })}</td>
+                                    <td class="num">{a.counts.population}</td>
+                                    <td class="num">{a.counts.exempt}</td>
+                                    <td class="num">{a.counts.base()}</td>
+                                    <td class="num">{a.counts.covered}</td>
+                                    <td class="num">{a.counts.missing()}</td>
+                                    <td class="num">{fmt_pct(lang, a.percent)}</td>
+                                    <td><RagBadge rag=a.rag/></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <h2>{T::DocSecNotes.get(lang)}</h2>
+                <p>{T::DefinitionsText.get(lang)}</p>
+                <p>{T::DocSource.get(lang).replace("{date}", &fmt_date(r.today))}</p>
+                <p>{T::DocClosing.get(lang).replace("{date}", &as_of)}</p>
+            </div>
+            <footer class="doc-foot">
+                <div class="doc-recipients">
+                    <p class="doc-recipients-label"><strong><em>{T::DocRecipients.get(lang)}</em></strong></p>
+                    <ul>
+                        {l.recipient_lines().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                </div>
+                <div class="doc-sign">
+                    {(!l.signer_authority.is_empty()).then(|| view! {
+                        <p class="doc-authority"><strong>{upper(&l.signer_authority)}</strong></p>
+                    })}
+                    <p class="doc-signer-title"><strong>{upper(&l.signer_title)}</strong></p>
+                    <div class="doc-sign-space" aria-hidden="true"></div>
+                    <p class="doc-signer-name"><strong>{l.signer_name.clone()}</strong></p>
+                </div>
+            </footer>
         </article>
     }
 }

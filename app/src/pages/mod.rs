@@ -11,6 +11,7 @@ pub mod exam;
 pub mod home;
 pub mod learn;
 pub mod lesson;
+pub mod letterhead;
 pub mod not_found;
 pub mod notices;
 pub mod person;

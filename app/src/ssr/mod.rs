@@ -18,6 +18,7 @@ pub mod forms;
 pub mod fuzz;
 pub mod headers;
 pub mod learning;
+pub mod letterhead;
 pub mod notices;
 pub mod people_record;
 pub mod programs;

@@ -8,6 +8,7 @@
 use super::auth::hash_password;
 use super::db::entities::{account, agency, person, program};
 use crate::domain::identity::Role;
+use crate::domain::letterhead::Letterhead;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
@@ -349,6 +350,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
             }
         }
     }
+    for (code, letterhead) in demo_letterheads() {
+        super::letterhead::save(&tx, ids[code].0, &letterhead, None).await?;
+    }
     let learner = person_of_agency.get("GL-QLTT-D01").copied();
     super::seed_history::seed(&tx, &ids, &mut serial, &seeded, learner, now).await?;
     for (username, role, code) in DEMO_ACCOUNTS {
@@ -417,6 +421,51 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
     super::audit::adopt_unrecorded(&tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The demo's letterheads (the signers are fictitious): the provincial root's documents are
+/// issued by the Sở Công Thương, the province's lead on e-commerce; the Chi cục QLTT and its
+/// teams issue their own. Every other agency uses the root's until an administrator sets one.
+fn demo_letterheads() -> [(&'static str, Letterhead); 2] {
+    let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    [
+        (
+            "GL-UBND",
+            Letterhead {
+                parent_body: "UBND tỉnh Gia Lai".into(),
+                issuer: "Sở Công Thương".into(),
+                symbol: "SCT".into(),
+                place: "Gia Lai".into(),
+                signer_authority: "KT. Giám đốc".into(),
+                signer_title: "Phó Giám đốc".into(),
+                signer_name: "Trần Thị B".into(),
+                recipients: lines(&[
+                    "UBND tỉnh (để báo cáo);",
+                    "Ban Chỉ đạo tỉnh (để báo cáo);",
+                    "Các sở, ngành, UBND xã, phường;",
+                    "Lưu: VT, QLTM.",
+                ]),
+            },
+        ),
+        (
+            "GL-QLTT",
+            Letterhead {
+                parent_body: "Sở Công Thương tỉnh Gia Lai".into(),
+                issuer: "Chi cục Quản lý thị trường".into(),
+                symbol: "CCQLTT".into(),
+                place: "Gia Lai".into(),
+                signer_authority: "KT. Chi cục trưởng".into(),
+                signer_title: "Phó Chi cục trưởng".into(),
+                signer_name: "Nguyễn Văn A".into(),
+                recipients: lines(&[
+                    "Sở Công Thương (để báo cáo);",
+                    "Ban Chỉ đạo tỉnh (để báo cáo);",
+                    "Các Đội QLTT;",
+                    "Lưu: VT, NV.",
+                ]),
+            },
+        ),
+    ]
 }
 
 struct ProgramSeed {

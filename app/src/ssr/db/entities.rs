@@ -685,3 +685,34 @@ pub mod audit_head {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod agency_letterhead {
+    use sea_orm::entity::prelude::*;
+
+    /// An agency's issuing identity for the documents it prints (`domain::letterhead`): at most
+    /// one per agency. `recipients` holds one recipient a line.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agency_letterheads")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub agency_id: i64,
+        pub parent_body: String,
+        pub issuer: String,
+        pub symbol: String,
+        pub place: String,
+        pub signer_authority: String,
+        pub signer_title: String,
+        pub signer_name: String,
+        pub recipients: String,
+        pub updated_at: DateTimeUtc,
+        /// None: set by the demo seed or the command line.
+        pub updated_by: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
