@@ -50,6 +50,13 @@ fn a_valid_course_with_a_translation_loads_without_any_diagnostic() {
         ["q-dang-ky", "q-thoi-han"]
     );
     assert_ne!(exam.pool[0].hash, exam.pool[1].hash);
+    // `// lesson:` above a question says which lesson teaches it; other comments are ignored.
+    let pointers: Vec<_> = exam
+        .pool
+        .iter()
+        .map(|i| i.lesson.as_ref().map(|l| (l.number, l.anchor.as_deref())))
+        .collect();
+    assert_eq!(pointers, [Some((1, Some("san-la-gi"))), Some((2, Some("go-hang")))]);
     let l1 = &course.lessons[0];
     assert!(
         l1.html.contains("<img src=\"/content/k-hang-gia/images/so-do.png\""),
@@ -243,6 +250,9 @@ fn links_to_missing_lessons_and_anchors_are_errors() {
         &[
             "k-hang-gia/01-tong-quan.md:11:10: link `02-nghia-vu.md#go-hang-vi-pham`: no anchor `#go-hang-vi-pham` on `02-nghia-vu.md` — use one of `#go-hang`",
             "k-hang-gia/01-tong-quan.md:11:64: link to `03-xu-ly.md`: there is no lesson 03 — link to one of the course's lessons (`01-tong-quan.md`, `02-nghia-vu.md`)",
+            "k-hang-gia/exam.md:13:12: link to `03-xu-ly.md`: there is no lesson 03 — link to one of the course's lessons (`01-tong-quan.md`, `02-nghia-vu.md`)",
+            "k-hang-gia/exam.md:19:12: link `02-nghia-vu.md#thoi-han`: no anchor `#thoi-han` on `02-nghia-vu.md` — use one of `#go-hang`",
+            "k-hang-gia/exam.md:22:12: `// lesson:` names `tong-quan`, which is not a lesson file — write the lesson's file name, e.g. `// lesson: 02-nghi-dinh-85.md` or `// lesson: 02-nghi-dinh-85.md#muc-phat`",
         ],
     );
 }
@@ -388,6 +398,35 @@ fn no_exam_question_repeats_a_knowledge_check_of_its_course() {
         "a learner has already answered these exam questions in a lesson — rewrite the exam \
          question (another case, another figure), not just its wording:\n{}",
         repeats.join("\n")
+    );
+}
+
+#[test]
+fn every_exam_question_names_the_lesson_that_teaches_it() {
+    // A learner who misses a question is sent to that lesson; without the pointer a failed result
+    // can only say "read the course again".
+    let library = shipped();
+    let mut missing = Vec::new();
+    for course in &library.courses {
+        let Some(exam) = &course.exam else { continue };
+        for item in exam
+            .pool
+            .iter()
+            .filter(|i| i.question.is_gradable() && i.lesson.is_none())
+        {
+            missing.push(format!(
+                "{}/exam.md:{}:{}: `{}` — write `// lesson: NN-slug.md#anchor` on the line above it",
+                course.id.as_str(),
+                item.question.line,
+                item.question.col,
+                item.name()
+            ));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "exam questions without their lesson:\n{}",
+        missing.join("\n")
     );
 }
 

@@ -61,5 +61,5 @@ test('a new official on the roster signs in with a printed code and chooses a pa
   await page.getByLabel('Mật khẩu mới').fill('hoa dã quỳ nở trên cao nguyên');
   await page.getByRole('button', { name: 'Đặt mật khẩu và đăng nhập' }).click();
   await expect(page).toHaveURL(/\/learn$/);
-  await expect(page.getByRole('heading', { name: 'Khoá học bắt buộc' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Khóa học bắt buộc' })).toBeVisible();
 });

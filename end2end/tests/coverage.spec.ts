@@ -9,7 +9,7 @@ test('a manager sees coverage, drills down to missing officials and exports XLSX
   await signIn(page, info, 'quanly');
   await expect(page).toHaveURL('/coverage');
   await expect(page.getByRole('heading', { level: 1, name: 'Tiến độ tập huấn' })).toBeVisible();
-  await expect(page.getByLabel('Chương trình')).toBeVisible();
+  await expect(page.getByLabel('Chỉ tiêu', { exact: true })).toBeVisible();
   await expect(page.locator('svg.burnup')).toBeVisible();
   await expect(page.getByText('Tốc độ 4 tuần gần nhất')).toBeVisible();
 
@@ -32,7 +32,7 @@ test('a manager sees coverage, drills down to missing officials and exports XLSX
   await expect(missing).toBeVisible();
   const rows = missing.locator('tbody tr');
   expect(await rows.count()).toBeGreaterThan(0);
-  await expect(page.getByRole('heading', { name: 'Danh sách được miễn trừ (không tính vào mẫu số)' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Danh sách được miễn trừ (không tính vào số phải đạt)' })).toBeVisible();
   await expect(page.getByText('Nghỉ thai sản')).toBeVisible();
 
   // One official's record: required courses, status, history.
@@ -56,7 +56,7 @@ test('a manager sees coverage, drills down to missing officials and exports XLSX
   const ws = wb.getWorksheet('Theo đơn vị')!;
   expect(ws.getCell('A3').value).toBe('Mã đơn vị');
   expect(ws.getCell('B3').value).toBe('Tên đơn vị');
-  expect(ws.getCell('F3').value).toBe('Mẫu số');
+  expect(ws.getCell('F3').value).toBe('Phải đạt');
   expect(ws.getCell('G3').value).toBe('Đã đạt');
   expect(ws.getCell('A4').value).toBe('GL-QLTT');
   expect(ws.getCell('B4').value).toBe('Chi cục Quản lý thị trường tỉnh Gia Lai');
@@ -69,12 +69,12 @@ test('a manager sees coverage, drills down to missing officials and exports XLSX
 
   // The official × course matrix too: one row per official in scope, course titles as headers.
   const downloading2 = page.waitForEvent('download');
-  await page.getByRole('listitem').filter({ hasText: 'Cán bộ × khoá học' }).getByRole('link', { name: 'XLSX' }).click();
+  await page.getByRole('listitem').filter({ hasText: 'Cán bộ × khóa học' }).getByRole('link', { name: 'XLSX' }).click();
   const matrixFile = info.outputPath('matrix.xlsx');
   await (await downloading2).saveAs(matrixFile);
   const wb2 = new ExcelJS.Workbook();
   await wb2.xlsx.readFile(matrixFile);
-  const m = wb2.getWorksheet('Cán bộ × khoá học')!;
+  const m = wb2.getWorksheet('Cán bộ × khóa học')!;
   expect(m.getCell('A3').value).toBe('Mã cán bộ');
   expect(m.getCell('B3').value).toBe('Họ và tên');
   expect(String(m.getCell('E3').value)).toMatch(/pháp lý|Khung/i);

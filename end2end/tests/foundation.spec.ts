@@ -16,7 +16,7 @@ for (const r of roles) {
     await expect(page).toHaveURL(r.home);
     await expect(page.getByRole('heading', { level: 1, name: r.heading })).toBeVisible();
     await expect(page.locator('.who .badge')).toHaveText(r.badge);
-    await expect(page.getByRole('note')).toContainText('Dữ liệu minh hoạ');
+    await expect(page.getByRole('note')).toContainText('Dữ liệu minh họa');
   });
 }
 

@@ -7,91 +7,9 @@
 // course. The server runs with TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES=0 (playwright.config.ts)
 // so the retry is not held back by the 30-minute cooldown. With JavaScript on, the spec also checks
 // that reading and the exam happen without full page reloads.
-import { execFileSync } from 'node:child_process';
-import { expect, Locator, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { answerAll, answerKey } from './answers';
 import { jsOn, signIn } from './helpers';
-
-type Choice = { text: string; fraction: number };
-type Kind =
-  | { type: 'multiple_choice'; single: boolean; choices: Choice[] }
-  | { type: 'true_false'; answer: boolean }
-  | { type: 'short_answer'; answers: Choice[] }
-  | { type: 'numerical'; answers: { value: number; tolerance: number; fraction: number }[] }
-  | { type: 'matching'; pairs: { question: string; answer: string }[] }
-  | { type: 'essay' }
-  | { type: 'description' };
-type Question = { name: string; kind: Kind };
-
-const profile = process.env.E2E_PROFILE ?? 'release';
-
-function answerKey(course: string): Map<string, Question> {
-  const out = execFileSync(`../target/${profile}/taphuan`, ['content', 'answer-key', course, '--dir', '../content'], {
-    encoding: 'utf8',
-  });
-  const pool = JSON.parse(out) as Question[];
-  return new Map(pool.map((q) => [q.name, q]));
-}
-
-/** Answers every question on the exam page, all right or all wrong. */
-async function answerAll(page: Page, key: Map<string, Question>, right: boolean) {
-  const questions = page.locator('fieldset.question');
-  const n = await questions.count();
-  expect(n).toBeGreaterThan(0);
-  for (let i = 0; i < n; i++) {
-    const fs = questions.nth(i);
-    const name = (await fs.getAttribute('data-q')) ?? '';
-    const q = key.get(name);
-    if (!q) throw new Error(`question ${name} is not in the answer key`);
-    await answer(fs, q.kind, right);
-  }
-}
-
-async function answer(fs: Locator, kind: Kind, right: boolean) {
-  switch (kind.type) {
-    case 'multiple_choice': {
-      if (kind.single) {
-        const pick = right
-          ? kind.choices.find((c) => c.fraction >= 0.999)!
-          : kind.choices.find((c) => c.fraction <= 0)!;
-        await fs.getByRole('radio', { name: pick.text, exact: true }).check();
-      } else {
-        const picks = right ? kind.choices.filter((c) => c.fraction > 0) : kind.choices.filter((c) => c.fraction < 0);
-        for (const c of picks) await fs.getByRole('checkbox', { name: c.text, exact: true }).check();
-      }
-      return;
-    }
-    case 'true_false': {
-      const say = right === kind.answer ? 'Đúng' : 'Sai';
-      await fs.getByRole('radio', { name: say, exact: true }).check();
-      return;
-    }
-    case 'short_answer': {
-      const best = kind.answers.find((a) => a.fraction >= 0.999)!;
-      await fs.getByRole('textbox', { name: 'Câu trả lời' }).fill(right ? best.text.replace(/\*/g, '') : 'không biết');
-      return;
-    }
-    case 'numerical': {
-      const best = kind.answers.find((a) => a.fraction >= 0.999 && a.tolerance < 1e300)!;
-      await fs.getByRole('textbox', { name: 'Câu trả lời' }).fill(right ? String(best.value) : '-987654');
-      return;
-    }
-    case 'matching': {
-      if (!right) return; // left unanswered: no credit
-      const rows = fs.locator('label.match-row');
-      const count = await rows.count();
-      for (let i = 0; i < count; i++) {
-        const row = rows.nth(i);
-        const left = (await row.locator('span').first().innerText()).trim();
-        const pair = kind.pairs.find((p) => p.question === left);
-        if (!pair) throw new Error(`no pair for ${left}`);
-        await row.locator('select').selectOption({ label: pair.answer });
-      }
-      return;
-    }
-    default:
-      return;
-  }
-}
 
 test('a learner reads an assigned course, fails the exam once, passes, and the certificate verifies signed out', async ({
   page,
@@ -104,7 +22,7 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
 
   await signIn(page, info, 'hocvien');
   await expect(page).toHaveURL('/learn');
-  const assigned = page.getByRole('region', { name: 'Khoá học bắt buộc' });
+  const assigned = page.getByRole('region', { name: 'Khóa học bắt buộc' });
   const card = assigned.locator(`[data-course="${course}"]`);
   await expect(card).toContainText('Hạn hoàn thành');
   await card.getByRole('link').first().click();
@@ -161,6 +79,10 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   // Not a dead end: trying again is the primary action, with the attempts left.
   await expect(page.locator('.next-step a.button.primary')).toHaveText('Làm lại bài kiểm tra');
   await expect(page.locator('.next-step')).toContainText(/Còn \d+ lượt làm bài\./);
+  // …and the lessons that teach what was missed, each a link into the course.
+  const reread = page.getByRole('region', { name: 'Bài học nên đọc lại' });
+  await expect(reread.getByRole('link').first()).toHaveAttribute('href', new RegExp(`^/courses/${course}/lessons/\\d+`));
+  await expect(page.locator('ol.review li').first().getByRole('link')).toHaveAttribute('href', new RegExp(`^/courses/${course}/lessons/\\d+`));
   if (jsOn(info)) await page.screenshot({ path: info.outputPath('exam-failed.png'), fullPage: true });
 
   // Second attempt: every answer right.

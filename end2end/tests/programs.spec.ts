@@ -36,12 +36,12 @@ test('a manager sets a target, fixes a mistake, changes it with a reason and see
   await expect(page.getByRole('heading', { level: 1, name: 'Đội 5: tổ chức lực lượng QLTT' })).toBeVisible();
   const history = page.getByRole('table', { name: 'Lịch sử thay đổi' });
   await expect(history.locator('tbody tr')).toHaveCount(1);
-  await expect(history).toContainText('quanly');
+  await expect(history).toContainText('Lê Thị Hoa'); // who changed it, by name (quanly)
   const programUrl = page.url().replace(/\?.*$/, '');
 
   // Its coverage: the team's enforcement officials, none trained in the new course yet.
   await page.getByRole('link', { name: 'Xem độ bao phủ' }).click();
-  await expect(page.getByLabel('Chương trình')).toHaveValue(/\d+/);
+  await expect(page.getByLabel('Chỉ tiêu', { exact: true })).toHaveValue(/\d+/);
   await expect(page.locator('table.tree').getByRole('link', { name: 'Đội Quản lý thị trường số 5' })).toBeVisible();
 
   // A change needs a reason; with one it lands in the history with what changed.

@@ -24,7 +24,7 @@ test('the admin grants and withdraws a manager right with reasons, recorded on t
   const row = page.getByRole('table', { name: 'Đang giữ quyền' }).getByRole('row', { name: new RegExp(official) });
   await expect(row).toContainText(team);
   await expect(row).toContainText('Quyết định phân công số 15/QĐ-CCQLTT');
-  await expect(row).toContainText('quantri');
+  await expect(row).toContainText('Võ Thị Mai'); // who granted it, by name
   if (jsOn(info)) await page.screenshot({ path: info.outputPath('rights.png'), fullPage: true });
 
   // Withdrawn with a reason: it moves to the history, with who, when and why.

@@ -17,6 +17,7 @@ mod m20261202_000010_account_codes;
 mod m20261202_000011_role_grants;
 mod m20261202_000012_audit_log;
 mod m20261202_000013_agency_letterheads;
+mod m20261202_000014_account_names;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_role_grants::Migration),
             Box::new(m20261202_000012_audit_log::Migration),
             Box::new(m20261202_000013_agency_letterheads::Migration),
+            Box::new(m20261202_000014_account_names::Migration),
         ]
     }
 }

@@ -8,11 +8,11 @@ use jsonwebtoken::{EncodingKey, Header, encode};
 #[tokio::test]
 async fn each_demo_role_lands_on_its_home_page() {
     let app = TestApp::spawn().await;
-    for (user, home) in [
-        ("hocvien", "/learn"),
-        ("giangvien", "/content"),
-        ("quanly", "/coverage"),
-        ("quantri", "/admin"),
+    for (user, home, name) in [
+        ("hocvien", "/learn", None),
+        ("giangvien", "/content", Some("Trần Văn Bình")),
+        ("quanly", "/coverage", Some("Lê Thị Hoa")),
+        ("quantri", "/admin", Some("Võ Thị Mai")),
     ] {
         let r = app
             .post_form(
@@ -32,6 +32,15 @@ async fn each_demo_role_lands_on_its_home_page() {
         let token = r.session_cookie().unwrap();
         let page = app.get(home, Some(&token)).await;
         assert_eq!(page.status, StatusCode::OK, "[{}] {home} for {user}", app.backend);
+        // People are shown by name, never by username: an official by the roster's name, staff
+        // who are not officials by the name given to their account.
+        let me = app.call("whoami", "", Some(&token)).await.json();
+        let shown = me["user"]["display_name"].as_str().unwrap().to_string();
+        assert_ne!(shown, user, "{me}");
+        if let Some(name) = name {
+            assert_eq!(shown, name);
+            assert!(page.body.contains(name), "the header names {user} as {name}");
+        }
     }
 }
 

@@ -651,3 +651,91 @@ async fn a_manager_records_outreach_for_their_own_agencies_only() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
+
+#[tokio::test]
+async fn a_record_opened_from_a_past_dashboard_shows_the_standing_on_that_date() {
+    let app = TestApp::spawn().await;
+    let manager = app.sign_in_demo("quanly.doi1").await;
+    let team = app.agency_id("GL-QLTT-D01").await;
+    // Someone of Đội 1 covered today whose last required course was completed after day one.
+    let mut found = None;
+    for who in person::Entity::find()
+        .filter(person::Column::AgencyId.eq(team))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+    {
+        let rec = app
+            .call("person_record", &format!("id={}", who.id), Some(&manager))
+            .await
+            .json();
+        let standing = &rec["programs"][0];
+        if standing["status"] != "covered" {
+            continue;
+        }
+        let last: Option<NaiveDate> = standing["courses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["completed_on"].as_str()?.parse().ok())
+            .max();
+        if let Some(last) = last {
+            found = Some((who.id, last, standing["program_id"].clone()));
+            break;
+        }
+    }
+    let (who, last, program_id) = found.expect("someone in Đội 1 is covered in the demo");
+    let before = (last - Duration::days(1)).to_string();
+    // The dashboard's list of that day links each record at that day.
+    let page = app
+        .get(
+            &format!("/coverage?program={program_id}&as_of={before}&agency={team}"),
+            Some(&manager),
+        )
+        .await;
+    assert!(
+        page.body.contains(&format!("/people/{who}?as_of={before}")),
+        "a record listed on a past dashboard opens at that date"
+    );
+    let rec = app
+        .call("person_record", &format!("id={who}&as_of={before}"), Some(&manager))
+        .await;
+    assert_eq!(rec.status, StatusCode::OK, "{}", rec.body);
+    let rec = rec.json();
+    assert_eq!(rec["as_of"], before);
+    let standing = &rec["programs"][0];
+    assert_eq!(
+        standing["status"], "missing",
+        "not yet covered the day before: {standing}"
+    );
+    assert!(
+        standing["courses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["completed_on"].as_str().is_none_or(|d| d <= before.as_str())),
+        "{standing}"
+    );
+    let html = app.get(&format!("/people/{who}?as_of={before}"), Some(&manager)).await;
+    assert!(
+        html.body.contains("Tình trạng cuối ngày"),
+        "the page says which day it shows"
+    );
+    assert!(html.body.contains("Chưa đạt"), "{}", html.body.len());
+    // Today (and any later date: a record has no future) it is covered again; a date that is
+    // not a date is refused.
+    let future = (app::ssr::clock::today() + Duration::days(3)).to_string();
+    for q in [String::new(), format!("&as_of={future}")] {
+        let now = app
+            .call("person_record", &format!("id={who}{q}"), Some(&manager))
+            .await
+            .json();
+        assert_eq!(now["as_of"], serde_json::Value::Null, "{q}");
+        assert_eq!(now["programs"][0]["status"], "covered", "{q}");
+    }
+    let r = app
+        .call("person_record", &format!("id={who}&as_of=31/02/2026"), Some(&manager))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("ngày không hợp lệ"), "{}", r.body);
+}

@@ -39,15 +39,19 @@ review = "after_submit"
 Mỗi lượt rút 4 câu.
 
 ```gift
+// lesson: 01-tong-quan.md#san-la-gi
 ::canary-short:: Mã bí mật của bài kiểm tra là gì? {=CANARY-SHORT-7f3a9 #CANARY-FB-RIGHT ####CANARY-GENERAL}
 
+// lesson: 01-tong-quan.md#san-la-gi
 ::canary-mc:: Website nào phải đăng ký với Bộ Công Thương? {
   =Sàn giao dịch thương mại điện tử #CANARY-FB-MC
   ~Website bán hàng của chính doanh nghiệp #CANARY-FB-WRONG
 }
 
+// lesson: 02-nghia-vu.md#go-hang
 ::canary-num:: Nhập con số bí mật. {#987654321}
 
+// lesson: 02-nghia-vu.md
 ::canary-tf:: Sàn phải gỡ hàng vi phạm. {T#CANARY-TF-WRONG#CANARY-TF-RIGHT}
 ```
 "#;
@@ -684,6 +688,42 @@ async fn choice_values_are_opaque_per_attempt_and_a_source_position_scores_nothi
         )
         .await;
     assert!(page.body.contains("Làm lại bài kiểm tra") && page.body.contains("Còn 2 lượt làm bài."));
+    // …and names the lessons that teach what was missed, each once, at the section they share.
+    let reread: Vec<(u64, String, u64)> = result["reread"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["number"].as_u64().unwrap(),
+                l["href"].as_str().unwrap().to_string(),
+                l["missed"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reread,
+        [
+            (1, format!("/courses/{COURSE}/lessons/1#san-la-gi"), 2),
+            (2, format!("/courses/{COURSE}/lessons/2"), 2)
+        ],
+        "{result}"
+    );
+    assert!(page.body.contains("Bài học nên đọc lại"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("href=\"/courses/{COURSE}/lessons/1#san-la-gi\""))
+    );
+    for item in result["review"].as_array().unwrap() {
+        assert_eq!(item["correct"], false);
+        assert!(
+            item["lesson"]["href"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("/courses/{COURSE}/lessons/")),
+            "{item}"
+        );
+    }
     // A second attempt sends other values for the same question.
     app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
         .await;

@@ -133,7 +133,7 @@ async fn a_manager_creates_a_target_for_their_team_and_coverage_counts_it() {
         .await
         .unwrap();
     assert_eq!(revs.len(), 1);
-    assert_eq!(revs[0].changed_by_name, "quanly.doi1");
+    assert_eq!(revs[0].changed_by_name, "Phạm Văn Đức");
 }
 
 #[tokio::test]
@@ -239,7 +239,7 @@ async fn a_change_needs_a_reason_and_the_history_shows_what_changed() {
         .json();
     let history = ed["history"].as_array().unwrap();
     assert_eq!(history.len(), 2, "seeded revision + the change");
-    assert_eq!(history[0]["by"], "quantri");
+    assert_eq!(history[0]["by"], "Võ Thị Mai");
     assert_eq!(history[0]["reason"], "Theo KH 1122/KH-UBND: 95% trong năm 2026");
     assert_eq!(
         history[0]["changes"],

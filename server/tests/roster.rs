@@ -160,7 +160,7 @@ async fn a_messy_roster_is_refused_whole_then_the_corrected_file_applies_once() 
     assert!(
         effects
             .iter()
-            .any(|e| e.starts_with("Mới: GL90001 Ksor H'Nhí") && e.contains("DA319-THUCTHI-2026: +1 mẫu số")),
+            .any(|e| e.starts_with("Mới: GL90001 Ksor H'Nhí") && e.contains("DA319-THUCTHI-2026: +1 người phải đạt")),
         "{effects:#?}"
     );
     assert!(

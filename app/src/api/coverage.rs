@@ -76,6 +76,8 @@ pub struct ExemptPerson {
 /// The drill-down of one agency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MissingPage {
+    /// The date asked for, when it is not today: the people's records open at that date too.
+    pub as_of: Option<NaiveDate>,
     pub agency_id: i64,
     pub agency_name: String,
     pub counts: Counts,
@@ -247,6 +249,7 @@ pub async fn coverage_missing(
     }
     missing.sort_by(|a, b| (&a.agency_name, &a.full_name).cmp(&(&b.agency_name, &b.full_name)));
     Ok(Some(MissingPage {
+        as_of: (as_of != crate::ssr::clock::today()).then_some(as_of),
         agency_id: agency.id,
         agency_name: agency.name,
         counts: snap.overall,
@@ -255,19 +258,24 @@ pub async fn coverage_missing(
     }))
 }
 
-/// One official's training record: programs, courses, certificates, agency history. Visible
-/// to an admin, a manager whose subtree holds the official's current agency, and the official.
+/// One official's training record: programs, courses, certificates, agency history — today, or
+/// as it stood at the end of `as_of` (the dashboard's date). Visible to an admin, a manager whose subtree holds the official's current agency, and the official.
 #[server(endpoint = "person_record")]
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(name = "server_fn", skip_all, fields(endpoint = "person_record"))
 )]
-pub async fn get_person_record(id: i64) -> Result<PersonRecord, ApiError> {
+pub async fn get_person_record(id: i64, as_of: Option<String>) -> Result<PersonRecord, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::people_record;
     let (state, user) = guard::require(&Role::ALL).await?;
-    match people_record::load(&state, &user, id).await? {
+    let today = crate::ssr::clock::today();
+    // A record has no future: a later date shows today's standing.
+    let on = parse_as_of(as_of.as_deref().unwrap_or_default(), today)
+        .map_err(guard::refuse)?
+        .min(today);
+    match people_record::load(&state, &user, id, on).await? {
         Some(r) => Ok(r),
         None => Err(guard::refuse(ApiError::Forbidden)),
     }

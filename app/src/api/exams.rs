@@ -83,6 +83,18 @@ pub struct ReviewItem {
     pub correct: bool,
     pub percent: u32,
     pub feedback: Vec<String>,
+    /// For a missed question: the lesson (and section) that teaches it.
+    pub lesson: Option<LessonLink>,
+}
+
+/// A lesson of the course to (re)read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonLink {
+    pub number: u32,
+    pub title: String,
+    pub href: String,
+    /// How many missed questions it teaches.
+    pub missed: u32,
 }
 
 /// `/courses/:course/exam/attempts/:id`.
@@ -101,6 +113,9 @@ pub struct AttemptResult {
     pub certificate: Option<String>,
     /// After a failed attempt: what the learner can do next.
     pub next: Option<NextAttempt>,
+    /// After a failed attempt: the lessons that teach the questions I missed (shown even when
+    /// the review is hidden: it names lessons, never questions or answers).
+    pub reread: Vec<LessonLink>,
 }
 
 /// What a learner who failed can do next.
@@ -243,8 +258,39 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
         _ => false,
     };
     let graded: Vec<GradedItem> = a.graded()?.unwrap_or_default();
+    let pool = c.exam.as_ref().map(|e| e.pool.as_slice()).unwrap_or_default();
+    let pointer_of = |name: &str| pool.iter().find(|i| i.name() == name).and_then(|i| i.lesson.as_ref());
+    let link = |number: u32, anchor: Option<&str>, missed: u32| {
+        let title = (lang == crate::i18n::Lang::En)
+            .then(|| {
+                c.translations
+                    .iter()
+                    .flat_map(|t| &t.lessons)
+                    .find(|l| l.number == number)
+                    .map(|l| l.title.clone())
+            })
+            .flatten()
+            .or_else(|| c.lessons.iter().find(|l| l.number == number).map(|l| l.title.clone()))?;
+        Some(LessonLink {
+            number,
+            title,
+            href: format!(
+                "/courses/{}/lessons/{number}{}",
+                c.id.as_str(),
+                anchor.map(|a| format!("#{a}")).unwrap_or_default()
+            ),
+            missed,
+        })
+    };
+    let reread = if passed {
+        Vec::new()
+    } else {
+        crate::domain::exam::lessons_to_reread(graded.iter().filter(|g| !g.correct).filter_map(|g| pointer_of(&g.name)))
+            .into_iter()
+            .filter_map(|r| link(r.number, r.anchor.as_deref(), r.missed))
+            .collect()
+    };
     let review = review_allowed.then(|| {
-        let pool = c.exam.as_ref().map(|e| e.pool.as_slice()).unwrap_or_default();
         graded
             .iter()
             .enumerate()
@@ -286,6 +332,10 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
                     correct: g.correct,
                     percent: (g.fraction * 100.0).round() as u32,
                     feedback: g.feedback.clone(),
+                    lesson: (!g.correct)
+                        .then(|| pointer_of(&g.name))
+                        .flatten()
+                        .and_then(|p| link(p.number, p.anchor.as_deref(), 1)),
                 }
             })
             .collect()
@@ -311,6 +361,7 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
     };
     Ok(AttemptResult {
         next,
+        reread,
         course_id: c.id.as_str().to_string(),
         course_title: c.meta.title.clone(),
         number: a.attempt_no,

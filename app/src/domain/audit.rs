@@ -110,7 +110,7 @@ impl std::fmt::Display for Broken {
         match &self.how {
             How::Missing { found } => write!(
                 f,
-                "mắt xích {n}: bị xoá (link {n} is missing: the next link found is {found})"
+                "mắt xích {n}: bị xóa (link {n} is missing: the next link found is {found})"
             ),
             How::Altered => write!(
                 f,
@@ -129,7 +129,7 @@ impl std::fmt::Display for Broken {
             How::BadHash => write!(f, "mắt xích {n}: mã băm sai (link {n} has a forged hash)"),
             How::Truncated { head } => write!(
                 f,
-                "mắt xích {n}: bị xoá ở cuối (the chain ends at link {} but its head is link {head})",
+                "mắt xích {n}: bị xóa ở cuối (the chain ends at link {} but its head is link {head})",
                 n - 1
             ),
             How::PastHead { head } => write!(

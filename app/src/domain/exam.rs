@@ -340,6 +340,43 @@ pub fn response_from_fields(kind: &PublicKind, prefix: &str, fields: &HashMap<St
     }
 }
 
+/// A lesson to read again after an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reread {
+    /// The lesson's number.
+    pub number: u32,
+    /// Where to start reading: the section shared by every missed question of this lesson, if
+    /// they share one.
+    pub anchor: Option<String>,
+    /// How many of the missed questions it teaches.
+    pub missed: u32,
+}
+
+/// The lessons that teach the questions I got wrong, in lesson order, each once. Questions
+/// whose lesson is unknown are left out.
+pub fn lessons_to_reread<'a>(
+    missed: impl IntoIterator<Item = &'a crate::domain::content::LessonPointer>,
+) -> Vec<Reread> {
+    let mut out: Vec<Reread> = Vec::new();
+    for p in missed {
+        match out.iter_mut().find(|r| r.number == p.number) {
+            Some(r) => {
+                r.missed += 1;
+                if r.anchor != p.anchor {
+                    r.anchor = None;
+                }
+            }
+            None => out.push(Reread {
+                number: p.number,
+                anchor: p.anchor.clone(),
+                missed: 1,
+            }),
+        }
+    }
+    out.sort_by_key(|r| r.number);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,5 +621,42 @@ mod tests {
         assert_eq!(unanswered(&drawn, seed, &guessed), 1);
         let gone = vec![("gone".to_string(), None)];
         assert_eq!(unanswered(&gone, seed, &none), 0);
+    }
+
+    #[test]
+    fn lessons_to_reread_come_once_each_in_order_with_the_shared_section() {
+        use crate::domain::content::LessonPointer;
+        let p = |number, anchor: Option<&str>| LessonPointer {
+            number,
+            anchor: anchor.map(str::to_owned),
+        };
+        let missed = [
+            p(3, Some("muc-phat")),
+            p(1, Some("khai-niem")),
+            p(3, Some("muc-phat")),
+            p(2, Some("a")),
+            p(2, Some("b")),
+        ];
+        assert_eq!(
+            lessons_to_reread(&missed),
+            [
+                Reread {
+                    number: 1,
+                    anchor: Some("khai-niem".into()),
+                    missed: 1
+                },
+                Reread {
+                    number: 2,
+                    anchor: None,
+                    missed: 2
+                },
+                Reread {
+                    number: 3,
+                    anchor: Some("muc-phat".into()),
+                    missed: 2
+                },
+            ]
+        );
+        assert_eq!(lessons_to_reread(&[]), []);
     }
 }

@@ -356,19 +356,19 @@ impl Problem {
             Problem::PositionBlank => pick(vi, "Bỏ chức danh để trống.", "Remove the blank position."),
             Problem::NoCourse => pick(
                 vi,
-                "Chọn ít nhất một khoá học bắt buộc.",
+                "Chọn ít nhất một khóa học bắt buộc.",
                 "Choose at least one required course.",
             ),
             Problem::UnknownCourse(c) => {
                 if vi {
-                    format!("Không có khoá học \"{c}\" trong thư viện — chọn từ danh sách.")
+                    format!("Không có khóa học \"{c}\" trong thư viện — chọn từ danh sách.")
                 } else {
                     format!("There is no course \"{c}\" in the library — choose from the list.")
                 }
             }
             Problem::Rule(r) => {
                 if vi {
-                    format!("\"{r}\": chọn \"tất cả\" hoặc \"ít nhất một\" khoá học.")
+                    format!("\"{r}\": chọn \"tất cả\" hoặc \"ít nhất một\" khóa học.")
                 } else {
                     format!("\"{r}\": choose \"all\" or \"any\" of the courses.")
                 }
@@ -396,7 +396,7 @@ impl Problem {
             }
             Problem::Metric(m) => {
                 if vi {
-                    format!("\"{m}\": chọn \"chứng chỉ còn hiệu lực tại hạn\" hoặc \"đã từng hoàn thành\".")
+                    format!("\"{m}\": chọn \"chứng nhận còn hiệu lực tại hạn\" hoặc \"đã từng hoàn thành\".")
                 } else {
                     format!("\"{m}\": choose \"certificate valid at the deadline\" or \"ever completed\".")
                 }

@@ -72,6 +72,8 @@ pub struct CertificateDto {
 /// Everything about one official's training.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonRecord {
+    /// The past date the standing is shown at; `None` = today.
+    pub as_of: Option<NaiveDate>,
     pub id: i64,
     pub code: String,
     pub full_name: String,

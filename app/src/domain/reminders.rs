@@ -57,12 +57,12 @@ pub fn for_learner(today: NaiveDate, dues: &[Due], held: &[Held], recert_window_
         };
         let body = if days < 0 {
             format!(
-                "Khoá \"{}\" phải hoàn thành trước ngày {}. Hãy học và làm bài kiểm tra sớm nhất có thể.",
+                "Khóa \"{}\" phải hoàn thành trước ngày {}. Hãy học và làm bài kiểm tra sớm nhất có thể.",
                 d.course_title,
                 date(d.due)
             )
         } else {
-            format!("Khoá \"{}\" cần hoàn thành trước ngày {}.", d.course_title, date(d.due))
+            format!("Khóa \"{}\" cần hoàn thành trước ngày {}.", d.course_title, date(d.due))
         };
         out.push(Reminder {
             kind: kind.into(),
@@ -86,7 +86,7 @@ pub fn for_learner(today: NaiveDate, dues: &[Due], held: &[Held], recert_window_
                 key: format!("{kind}:{}", h.number),
                 title: format!("Chứng nhận sắp hết hạn: {}", h.course_title),
                 body: format!(
-                    "Chứng nhận số {} (khoá \"{}\") hết hạn ngày {}. Hãy học lại và làm bài kiểm tra để được cấp chứng nhận mới.",
+                    "Chứng nhận số {} (khóa \"{}\") hết hạn ngày {}. Hãy học lại và làm bài kiểm tra để được cấp chứng nhận mới.",
                     h.number,
                     h.course_title,
                     date(h.valid_until)
@@ -100,7 +100,7 @@ pub fn for_learner(today: NaiveDate, dues: &[Due], held: &[Held], recert_window_
                 key: format!("recert:{}", h.number),
                 title: format!("Đã mở đợt đánh giá lại: {}", h.course_title),
                 body: format!(
-                    "Từ nay có thể học lại và làm bài kiểm tra khoá \"{}\" để gia hạn chứng nhận số {}.",
+                    "Từ nay có thể học lại và làm bài kiểm tra khóa \"{}\" để gia hạn chứng nhận số {}.",
                     h.course_title, h.number
                 ),
                 link: format!("/courses/{}", h.course_id),

@@ -392,6 +392,12 @@ pub fn ForecastText(f: Option<Forecast>, deadline: chrono::NaiveDate) -> impl In
 fn MissingList(pg: MissingPage) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let exempt = pg.exempt;
+    // At a past date, each record opens at that date too.
+    let at = pg
+        .as_of
+        .map(|d| format!("?as_of={}", d.format("%Y-%m-%d")))
+        .unwrap_or_default();
+    let person_href = move |id: i64| format!("/people/{id}{at}");
     view! {
         <h2>{pg.agency_name.clone()}</h2>
         <p class="muted">
@@ -412,7 +418,7 @@ fn MissingList(pg: MissingPage) -> impl IntoView {
                 {pg.missing.into_iter().map(|p| view! {
                     <tr>
                         <td><code>{p.code}</code></td>
-                        <td><a href=format!("/people/{}", p.id)>{p.full_name}</a><br/><small class="muted">{p.position}</small></td>
+                        <td><a href=person_href(p.id)>{p.full_name}</a><br/><small class="muted">{p.position}</small></td>
                         <td>{p.agency_name}</td>
                         <td>{p.missing.into_iter().map(|c| view! { <span class="tag">{c}</span> }).collect_view()}</td>
                     </tr>
@@ -424,7 +430,7 @@ fn MissingList(pg: MissingPage) -> impl IntoView {
             <ul class="exempt-list">
                 {exempt.into_iter().map(|e| view! {
                     <li>
-                        <a href=format!("/people/{}", e.id)>{e.full_name}</a>" ("<code>{e.code}</code>", "{e.agency_name}") — "
+                        <a href=person_href(e.id)>{e.full_name}</a>" ("<code>{e.code}</code>", "{e.agency_name}") — "
                         {T::Reason.get(lang)}": "{e.reason}"; "{T::ApprovedBy.get(lang)}": "{e.approved_by}
                     </li>
                 }).collect_view()}

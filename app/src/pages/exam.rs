@@ -430,6 +430,19 @@ fn ResultView(r: AttemptResult) -> impl IntoView {
                 }.into_any(),
             }
         })}
+        {(!r.reread.is_empty()).then(|| view! {
+            <section class="card reread" aria-labelledby="reread-h">
+                <h2 id="reread-h">{T::RereadHeading.get(lang)}</h2>
+                <ul>
+                    {r.reread.clone().into_iter().map(|l| view! {
+                        <li>
+                            <a href=l.href>{T::LessonOf.get(lang)}" "{l.number}": "{l.title}</a>
+                            " "<span class="muted">"("{T::RereadMissed.get(lang).replace("{n}", &l.missed.to_string())}")"</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <p><a class="button" href=format!("/courses/{}/exam", r.course_id)>{T::BackToExam.get(lang)}</a></p>
         <section class="card">
             <h2>{T::Review.get(lang)}</h2>
@@ -452,6 +465,9 @@ fn ResultView(r: AttemptResult) -> impl IntoView {
                                         let f = f.strip_prefix(label.get(lang)).map(|r| r.trim_start().to_string()).unwrap_or(f);
                                         (!f.is_empty()).then(|| view! { <p class="muted">{f}</p> })
                                     }).collect_view()}
+                                    {i.lesson.map(|l| view! {
+                                        <p>{T::RereadLesson.get(lang).replace("{n}", &l.number.to_string())}" "<a href=l.href>{l.title}</a></p>
+                                    })}
                                 </li>
                             }
                         }).collect_view()}

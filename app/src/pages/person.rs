@@ -19,7 +19,10 @@ pub fn Person() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let record = Resource::new(id, get_person_record);
+    // `?as_of=yyyy-mm-dd`: the standing at the dashboard's date (the coverage lists link so).
+    let query = use_query_map();
+    let as_of = move || query.read().get("as_of").filter(|s| !s.is_empty());
+    let record = Resource::new(move || (id(), as_of()), |(id, as_of)| get_person_record(id, as_of));
     view! {
         <Title text=T::People.get(lang)/>
         <RequireRole roles=&Role::ALL>
@@ -63,6 +66,12 @@ fn Record(r: PersonRecord) -> impl IntoView {
         {revoked.then(|| view! { <p class="alert ok" role="status">{T::CertificateRevoked.get(lang)}</p> })}
         {revoke_error.map(|e| view! { <p class="alert error" role="alert">{e.message(lang)}</p> })}
         <h1>{r.full_name.clone()}</h1>
+        {r.as_of.map(|d| view! {
+            <p class="alert info" role="status">
+                {T::RecordAsOf.get(lang).replace("{d}", &fmt_date(d))}" "
+                <a href=format!("/people/{}", r.id)>{T::RecordToday.get(lang)}</a>
+            </p>
+        })}
         <p class="lead">
             <code>{r.code.clone()}</code>" · "{r.position.clone()}" · "{r.agency_name.clone()}
             {r.enforcement.then(|| view! { " " <span class="tag">{T::Enforcement.get(lang)}</span> })}

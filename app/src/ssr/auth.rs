@@ -228,17 +228,25 @@ pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Option<
     load_user(state, acc, chosen).await
 }
 
+/// How an account is named to people: the official's name from the roster, else the name
+/// given to the account, else (only for an account nobody named) its username.
+pub fn shown_name(acc: &account::Model, person_name: Option<String>) -> String {
+    person_name
+        .or_else(|| acc.display_name.clone().filter(|n| !n.trim().is_empty()))
+        .unwrap_or_else(|| acc.username.clone())
+}
+
 async fn load_user(state: &AppState, acc: account::Model, chosen_scope: Option<i64>) -> Option<AuthUser> {
-    let display_name = match acc.person_id {
+    let person_name = match acc.person_id {
         Some(pid) => person::Entity::find_by_id(pid)
             .one(&state.db)
             .await
             .ok()
             .flatten()
-            .map(|p| p.full_name)
-            .unwrap_or_else(|| acc.username.clone()),
-        None => acc.username.clone(),
+            .map(|p| p.full_name),
+        None => None,
     };
+    let display_name = shown_name(&acc, person_name);
     let held = super::rights::held(&state.db, acc.id)
         .await
         .inspect_err(|e| tracing::error!(error = %e, "reading an account's rights"))

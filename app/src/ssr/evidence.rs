@@ -216,7 +216,7 @@ fn summary_html(
         ));
     }
     if rows.is_empty() {
-        rows = "<tr><td colspan=\"7\">Chưa hoàn thành khoá học nào.</td></tr>".into();
+        rows = "<tr><td colspan=\"7\">Chưa hoàn thành khóa học nào.</td></tr>".into();
     }
     let chain = match segment.and_then(|s| s.links.last().map(|l| (s.links[0].seq, l.seq, &s.end_hash))) {
         Some((a, b, h)) => format!(
@@ -244,11 +244,11 @@ code{{font-size:9pt}}
 <h1>Hồ sơ chứng cứ tập huấn</h1>
 <p class="sub">Evidence of training</p>
 <p><b>Họ và tên:</b> {name}<br><b>Mã cán bộ:</b> {code}<br><b>Chức vụ:</b> {position}<br><b>Đơn vị:</b> {unit}</p>
-<table><thead><tr><th>Khoá học</th><th>Ngày hoàn thành</th><th>Điểm</th><th>Hình thức</th><th>Phiên bản nội dung</th><th>Chứng nhận</th><th>Số chứng nhận</th></tr></thead>
+<table><thead><tr><th>Khóa học</th><th>Ngày hoàn thành</th><th>Điểm</th><th>Hình thức</th><th>Phiên bản nội dung</th><th>Chứng nhận</th><th>Số chứng nhận</th></tr></thead>
 <tbody>
 {rows}</tbody></table>
 <p class="note">{chain}</p>
-<p class="note">Kiểm tra ngoại tuyến: <code>taphuan evidence verify &lt;tệp.zip&gt; --key cert-key.pub.pem</code> (khoá công khai tại /.well-known/taphuan-cert-key.pem). Mọi thay đổi dù một byte đều bị phát hiện.</p>
+<p class="note">Kiểm tra ngoại tuyến: <code>taphuan evidence verify &lt;tệp.zip&gt; --key cert-key.pub.pem</code> (khóa công khai tại /.well-known/taphuan-cert-key.pem). Mọi thay đổi dù một byte đều bị phát hiện.</p>
 </body></html>
 "#,
         name = escape(&p.full_name),

@@ -25,7 +25,7 @@ pub fn gift(data: &[u8]) {
 
 /// The lesson compiler: a lesson file of any bytes inside an otherwise valid course.
 pub fn lesson(data: &[u8]) {
-    let course = "+++\ntitle = \"Khoá thử\"\nsummary = \"Thử\"\nlanguage = \"vi\"\nversion = \"1\"\npass_mark = 80\nvalidity_months = 24\n+++\nThân bài.\n";
+    let course = "+++\ntitle = \"Khóa thử\"\nsummary = \"Thử\"\nlanguage = \"vi\"\nversion = \"1\"\npass_mark = 80\nvalidity_months = 24\n+++\nThân bài.\n";
     let files = vec![
         SourceFile {
             path: "k-thu/course.md".into(),

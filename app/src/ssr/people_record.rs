@@ -8,11 +8,13 @@ use super::state::AppState;
 use crate::domain::coverage::{Index, Status};
 use crate::domain::identity::Role;
 use crate::domain::record::{CertificateDto, CourseStanding, PeriodDto, PersonRecord, ProgramStanding};
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
-/// The record, or None when the caller may not see it (or it does not exist).
-pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<PersonRecord>, DbErr> {
+/// The record at the end of day `on` (today, or a past date: completions and certificates after
+/// it are left out), or None when the caller may not see it (or it does not exist).
+pub async fn load(state: &AppState, user: &AuthUser, id: i64, on: NaiveDate) -> Result<Option<PersonRecord>, DbErr> {
     let db = &state.db;
     let Some(p) = person::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
@@ -32,14 +34,20 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
         .order_by_asc(membership::Column::Id)
         .all(db)
         .await?;
-    let certs = certificate::Entity::find()
+    let today = crate::ssr::clock::today();
+    let past = on < today;
+    let certs: Vec<certificate::Model> = certificate::Entity::find()
         .filter(certificate::Column::PersonId.eq(p.id))
         .order_by_asc(certificate::Column::IssuedAt)
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|c| crate::ssr::clock::date_of(c.issued_at) <= on)
+        .collect();
+    // A revocation after `on` had not happened yet.
+    let revoked = |c: &certificate::Model| c.revoked_at.is_some_and(|at| crate::ssr::clock::date_of(at) <= on);
     let titles = crate::ssr::content::titles(state);
     let title = |c: &str| titles.get(c).cloned().unwrap_or_else(|| c.to_string());
-    let today = crate::ssr::clock::today();
     let mut programs = vec![];
     for prog in program::Entity::find()
         .filter(program::Column::Active.eq(true))
@@ -51,8 +59,8 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
         // Only this official's facts (agencies stay whole for the tree).
         let facts = super::coverage::load_facts_for(db, &rule, prog.id, Some(p.id)).await?;
         let ix = Index::new(&rule, &facts);
-        let in_population = ix.population_membership(p.id, today).is_some();
-        let status = ix.status(p.id, today);
+        let in_population = ix.population_membership(p.id, on).is_some();
+        let status = ix.status(p.id, on);
         let exemption = match status {
             Status::Exempt => super::programs::in_force(db, prog.id, p.id).await?,
             _ => None,
@@ -73,18 +81,22 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
             .map(|(i, c)| CourseStanding {
                 course_id: c.clone(),
                 title: title(c),
-                completed_on: first.get(c.as_str()).copied().or_else(|| {
-                    credits
-                        .iter()
-                        .find(|x| &x.course_id == c)
-                        .map(|x| crate::ssr::clock::date_of(x.first_completed_at))
-                }),
+                completed_on: first
+                    .get(c.as_str())
+                    .copied()
+                    .or_else(|| {
+                        credits
+                            .iter()
+                            .find(|x| &x.course_id == c)
+                            .map(|x| crate::ssr::clock::date_of(x.first_completed_at))
+                    })
+                    .filter(|d| *d <= on),
                 certificate: certs
                     .iter()
                     .rev()
-                    .find(|x| &x.course_id == c && x.revoked_at.is_none())
+                    .find(|x| &x.course_id == c && !revoked(x))
                     .map(|x| x.number.clone()),
-                held: ix.holds(p.id, i, today),
+                held: ix.holds(p.id, i, on),
             })
             .collect();
         programs.push(ProgramStanding {
@@ -106,6 +118,7 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
     let can_manage = user.holds_any(&[Role::Manager, Role::Admin]) && user.person_id != Some(p.id);
     let exemptions = crate::ssr::programs::exemptions(state, user, None, Some(p.id)).await?;
     Ok(Some(PersonRecord {
+        as_of: past.then_some(on),
         id: p.id,
         code: p.code,
         full_name: p.full_name,
@@ -121,9 +134,9 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64) -> Result<Option<P
                 course: title(&c.course_id),
                 issued_on: crate::ssr::clock::date_of(c.issued_at),
                 valid_until: c.valid_until,
-                revoked: c.revoked_at.is_some(),
-                revoked_on: c.revoked_at.map(crate::ssr::clock::date_of),
-                revoked_reason: c.revoked_reason.clone(),
+                revoked: revoked(c),
+                revoked_on: c.revoked_at.map(crate::ssr::clock::date_of).filter(|d| *d <= on),
+                revoked_reason: c.revoked_reason.clone().filter(|_| revoked(c)),
             })
             .collect(),
         history: periods

@@ -31,6 +31,15 @@ pub const DEMO_ACCOUNTS: &[(&str, Role, &str)] = &[
     ("quantri", Role::Admin, "GL-UBND"),
 ];
 
+/// The names of the demo accounts that are not officials on the roster (people are shown by
+/// name, never by username).
+const DEMO_STAFF_NAMES: &[(&str, &str)] = &[
+    ("giangvien", "Trần Văn Bình"),
+    ("quanly", "Lê Thị Hoa"),
+    ("quanly.doi1", "Phạm Văn Đức"),
+    ("quantri", "Võ Thị Mai"),
+];
+
 struct AgencySeed {
     code: &'static str,
     name: String,
@@ -370,6 +379,10 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
             token_version: Set(0),
             disabled: Set(false),
             created_at: Set(now),
+            display_name: Set(DEMO_STAFF_NAMES
+                .iter()
+                .find(|(u, _)| u == username)
+                .map(|(_, n)| n.to_string())),
             ..Default::default()
         }
         .insert(&tx)
@@ -414,7 +427,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
         .insert(&tx)
         .await?;
         let spec = super::programs::spec_of(&row)?;
-        super::programs::record_revision(&tx, row.id, &spec, None, "Khởi tạo từ dữ liệu minh hoạ").await?;
+        super::programs::record_revision(&tx, row.id, &spec, None, "Khởi tạo từ dữ liệu minh họa").await?;
     }
     super::seed_history::seed_training(&tx, &ids, &seeded, learner, now).await?;
     // The history above is bulk-inserted: the audit log adopts it, one event per completion.
@@ -483,7 +496,7 @@ const DEMO_PROGRAMS: &[ProgramSeed] = &[
     ProgramSeed {
         code: "DA319-THUCTHI-2026",
         name: "Đề án 319: 100% cán bộ thực thi được tập huấn về TMĐT",
-        description: "Mọi cán bộ có nhiệm vụ thực thi trong tỉnh hoàn thành các khoá học nền tảng về pháp luật TMĐT, hàng giả, bảo vệ người tiêu dùng và nghiệp vụ kiểm tra.",
+        description: "Mọi cán bộ có nhiệm vụ thực thi trong tỉnh hoàn thành các khóa học nền tảng về pháp luật TMĐT, hàng giả, bảo vệ người tiêu dùng và nghiệp vụ kiểm tra.",
         enforcement_only: true,
         courses: &[
             "a-khung-phap-ly",

@@ -107,7 +107,7 @@ pub async fn seed(
     am.update(tx).await?;
     let staff = [
         ("Rơ Mah Hlen", "Trưởng phòng Kinh tế", true),
-        ("Nguyễn Thị Hoà", "Chuyên viên quản lý thương mại", true),
+        ("Nguyễn Thị Hòa", "Chuyên viên quản lý thương mại", true),
         ("Lê Văn Tâm", "Chuyên viên", false),
         ("Siu H'Bla", "Chuyên viên quản lý thương mại", true),
     ];
@@ -321,7 +321,7 @@ pub async fn seed_training(
             "GL-QLTT-D02",
             "sellers",
             7,
-            "Hướng dẫn ghi nhãn hàng hoá bán trực tuyến",
+            "Hướng dẫn ghi nhãn hàng hóa bán trực tuyến",
             48,
         ),
         (

@@ -191,7 +191,7 @@ pub const LESSON: &[Field] = &[
 
 /// Keys of `exam.md`.
 pub const EXAM: &[Field] = &[
-    req("title", Kind::NonEmptyStr, "title = \"Bài kiểm tra cuối khoá\""),
+    req("title", Kind::NonEmptyStr, "title = \"Bài kiểm tra cuối khóa\""),
     req("draw", Kind::Int(1, U32), "draw = 10"),
     opt("pass_mark", Kind::Int(1, 100), "pass_mark = 80"),
     req("max_attempts", Kind::Int(0, U32), "max_attempts = 3"),

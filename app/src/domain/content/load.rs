@@ -27,10 +27,10 @@ use super::cite::find_citations;
 use super::diag::{Diagnostic, LineIndex};
 use super::front_matter::{self, Ctx, Field};
 use super::model::{
-    Course, CourseId, CourseMeta, Exam, ExamSettings, Item, Language, Lesson, LessonMeta, Library, SourceFile,
-    TranslatedMeta, Translation,
+    Course, CourseId, CourseMeta, Exam, ExamSettings, Item, Language, Lesson, LessonMeta, LessonPointer, Library,
+    SourceFile, TranslatedMeta, Translation,
 };
-use super::render::{GiftBlock, Rendered, lesson_file_name, render, slugify};
+use super::render::{GiftBlock, Ref, Rendered, Target, classify, lesson_file_name, render, slugify};
 use super::text::{normalise, sha256_hex, sha256_parts};
 
 /// Loads every course under the content root. `files` are all files of the root (paths relative
@@ -153,7 +153,8 @@ fn load_page<M: DeserializeOwned>(
         }
     };
     let mut items = Vec::new();
-    let rendered = {
+    let mut pointers: Vec<Ref> = Vec::new();
+    let mut rendered = {
         let mut place = |block: &GiftBlock| -> usize {
             let (line, col) = index.position(block.offset);
             if role == Role::Course {
@@ -171,16 +172,43 @@ fn load_page<M: DeserializeOwned>(
             }
             let hashes = question_hashes(&block.src, line, col, &questions);
             let n = questions.len();
-            items.extend(
-                questions
-                    .into_iter()
-                    .zip(hashes)
-                    .map(|(question, hash)| Item { question, hash }),
-            );
+            for (question, hash) in questions.into_iter().zip(hashes) {
+                let mut lesson = None;
+                if role == Role::Exam
+                    && let Some((dest, at)) = lesson_directive(&block.src, question.line.saturating_sub(line) + 1)
+                {
+                    let offset = block.offset + at;
+                    match classify(dest, dir).0 {
+                        target @ Target::Lesson { .. } => {
+                            if let Target::Lesson { number, anchor, .. } = &target {
+                                lesson = Some(LessonPointer {
+                                    number: *number,
+                                    anchor: anchor.clone(),
+                                });
+                            }
+                            // Checked like any link to a lesson: the file and the anchor must exist.
+                            pointers.push(Ref {
+                                offset,
+                                dest: dest.to_owned(),
+                                image: false,
+                                target,
+                            });
+                        }
+                        _ => out.push(Diagnostic::error(
+                            &file,
+                            index.position(offset),
+                            format!("`// lesson:` names `{dest}`, which is not a lesson file"),
+                            "write the lesson's file name, e.g. `// lesson: 02-nghi-dinh-85.md` or `// lesson: 02-nghi-dinh-85.md#muc-phat`",
+                        )),
+                    }
+                }
+                items.push(Item { question, hash, lesson });
+            }
             n
         };
         render(&text[body_offset..], body_offset, dir, &mut place)
     };
+    rendered.refs.extend(pointers);
     Page {
         name: name.to_owned(),
         file,
@@ -191,6 +219,34 @@ fn load_page<M: DeserializeOwned>(
         items,
         text,
     }
+}
+
+/// The `// lesson: NN-slug.md#anchor` comment among the lines just above the question that
+/// starts on `line` (1-based, in `src`): the destination as written and its byte offset in `src`.
+/// Blank lines, other comments and `$CATEGORY:` may stand between; any other line ends the search.
+/// Moodle reads the line as a comment, so exam blocks still import there unchanged.
+fn lesson_directive(src: &str, line: usize) -> Option<(&str, usize)> {
+    let mut starts = vec![0usize];
+    starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+    for l in (0..line.saturating_sub(1).min(starts.len())).rev() {
+        let start = starts[l];
+        let end = starts.get(l + 1).map_or(src.len(), |e| e - 1);
+        let text = &src[start..end];
+        let t = text.trim();
+        if t.is_empty() || t.starts_with("$CATEGORY:") {
+            continue;
+        }
+        let Some(comment) = t.strip_prefix("//") else {
+            return None;
+        };
+        let Some(rest) = comment.trim_start().strip_prefix("lesson:") else {
+            continue;
+        };
+        let dest = rest.trim();
+        let at = start + text.find(dest).unwrap_or(0);
+        return Some((dest, at));
+    }
+    None
 }
 
 /// Each question's hash covers its own source: from its first character to the next question's,

@@ -371,6 +371,19 @@ pub struct Item {
     pub question: Question,
     /// SHA-256 (hex) of the question's normalised GIFT source.
     pub hash: String,
+    /// The lesson that teaches what the question asks (`// lesson: NN-slug.md#anchor` above an
+    /// exam question): a learner who misses it is sent there.
+    #[serde(default)]
+    pub lesson: Option<LessonPointer>,
+}
+
+/// A place in a lesson of the same course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonPointer {
+    /// The lesson's number.
+    pub number: u32,
+    /// A heading id or footnote label in it.
+    pub anchor: Option<String>,
 }
 
 impl Item {

@@ -305,7 +305,7 @@ fn rewrite<'a>(out: &mut Rendered, dest: &CowStr<'a>, at: usize, image: bool, co
     url.map_or_else(|| dest.clone(), CowStr::from)
 }
 
-fn classify(dest: &str, course_id: &str) -> (Target, Option<String>) {
+pub(crate) fn classify(dest: &str, course_id: &str) -> (Target, Option<String>) {
     if dest.is_empty() || has_scheme(dest) || dest.starts_with('/') {
         return (Target::Other, None);
     }

@@ -59,7 +59,7 @@ pub fn agencies_table(s: &Snapshot) -> Table {
         "Cấp",
         "Số cán bộ thuộc diện",
         "Miễn trừ",
-        "Mẫu số",
+        "Phải đạt",
         "Đã đạt",
         "Chưa đạt",
         "Tỷ lệ (%)",
@@ -160,7 +160,7 @@ pub fn matrix_table(
         .collect();
     rows.sort_by(|a, b| (a[2].csv(), a[1].csv()).cmp(&(b[2].csv(), b[1].csv())));
     Table {
-        sheet: "Cán bộ × khoá học".into(),
+        sheet: "Cán bộ × khóa học".into(),
         headers,
         rows,
     }

@@ -115,6 +115,9 @@ pub mod account {
         pub created_at: DateTimeUtc,
         /// The person asked for no reminder e-mails (they still see them in the app).
         pub email_opt_out: bool,
+        /// The name shown for an account that is not an official (an official's account shows
+        /// the roster's name): see [`crate::ssr::auth::shown_name`].
+        pub display_name: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -173,7 +173,7 @@ pub async fn save(state: &AppState, user: &AuthUser, id: Option<i64>, draft: &Pr
     };
     let known = known(&tx, state, user, existing.as_ref()).await?;
     let spec = rules::check(draft, &known).map_err(Refusal::Problems)?;
-    let by = Some((user.account_id, user.username.as_str()));
+    let by = Some((user.account_id, user.display_name.as_str()));
     let id = match existing {
         None => {
             let row = program::ActiveModel {

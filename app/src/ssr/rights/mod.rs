@@ -450,11 +450,9 @@ pub async fn list(db: &impl ConnectionTrait, viewer: By<'_>, account_id: Option<
         .map(|p| (p.id, p.full_name))
         .collect();
     let name_of = |id: i64| {
-        accounts.get(&id).map(|a| {
-            a.person_id
-                .and_then(|p| names.get(&p).cloned())
-                .unwrap_or_else(|| a.username.clone())
-        })
+        accounts
+            .get(&id)
+            .map(|a| crate::ssr::auth::shown_name(a, a.person_id.and_then(|p| names.get(&p).cloned())))
     };
     let mut out: Vec<GrantView> = grants
         .into_iter()

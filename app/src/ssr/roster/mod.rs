@@ -318,8 +318,8 @@ async fn effects(
             let covered = before.is_some_and(|pid| ix.status(pid, today) == Status::Covered);
             let will = after.is_some_and(|(a, pos, e)| ix.in_population(a, pos, e));
             match (was, will) {
-                (false, true) => parts.push(format!("{code}: +1 mẫu số, {}", word(covered))),
-                (true, false) => parts.push(format!("{code}: −1 mẫu số ({})", word(covered))),
+                (false, true) => parts.push(format!("{code}: +1 người phải đạt, {}", word(covered))),
+                (true, false) => parts.push(format!("{code}: −1 người phải đạt ({})", word(covered))),
                 (true, true) if after.is_some() => parts.push(format!("{code}: vẫn thuộc diện, {}", word(covered))),
                 _ => {}
             }

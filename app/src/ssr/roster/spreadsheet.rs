@@ -75,7 +75,7 @@ pub fn file_text(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
         }
         if r >= MAX_SHEET_ROWS || c >= MAX_SHEET_COLS {
             return Err(format!(
-                "trang tính có dữ liệu ở ô {}, ngoài giới hạn của một danh sách ({MAX_SHEET_ROWS} dòng, {MAX_SHEET_COLS} cột) — xoá các ô thừa ở cuối trang tính, hoặc lưu danh sách dạng CSV UTF-8",
+                "trang tính có dữ liệu ở ô {}, ngoài giới hạn của một danh sách ({MAX_SHEET_ROWS} dòng, {MAX_SHEET_COLS} cột) — xóa các ô thừa ở cuối trang tính, hoặc lưu danh sách dạng CSV UTF-8",
                 cell_name(r, c)
             ));
         }
@@ -139,7 +139,7 @@ fn measure_zip(bytes: &[u8]) -> Result<(), String> {
     }
     let too_big = || {
         format!(
-            "tệp Excel giải nén ra hơn {} MiB, quá lớn cho một danh sách — xoá các trang tính, hình ảnh không cần thiết, hoặc lưu dạng CSV UTF-8",
+            "tệp Excel giải nén ra hơn {} MiB, quá lớn cho một danh sách — xóa các trang tính, hình ảnh không cần thiết, hoặc lưu dạng CSV UTF-8",
             MAX_UNZIPPED_BYTES / (1024 * 1024)
         )
     };

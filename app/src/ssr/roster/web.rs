@@ -162,7 +162,7 @@ pub async fn cancel(State(state): State<AppState>, signed: SignedIn, Form(f): Fo
             let mut am: roster_upload::ActiveModel = u.into();
             am.status = Set("discarded".into());
             am.content = Set(String::new());
-            am.summary = Set("Đã huỷ, không áp dụng gì.".into());
+            am.summary = Set("Đã hủy, không áp dụng gì.".into());
             if let Err(e) = am.update(&state.db).await {
                 tracing::error!(error = %e, "roster upload discard");
                 return Redirect::to("/roster?error=internal").into_response();
