@@ -57,7 +57,9 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/taphuan.css"/>
         <Meta name="description" content="Taphuan: tập huấn và cấp chứng nhận cho cán bộ thực thi pháp luật thương mại điện tử"/>
         <Link rel="preload" href="/pkg/taphuan.css" as_="style"/>
-        <Title formatter=|t: String| if t.is_empty() { "Taphuan".to_string() } else { format!("{t} · Taphuan") }/>
+        // `text=""`: a page whose own title never comes (an error in place of its data) is still
+        // titled "Taphuan"; a page's <Title/> is rendered later and wins.
+        <Title formatter=|t: String| if t.is_empty() { "Taphuan".to_string() } else { format!("{t} · Taphuan") } text=""/>
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <pages::not_found::NotFound/> }>

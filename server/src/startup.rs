@@ -8,9 +8,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_http::compression::CompressionLayer;
 
 /// Leptos' options: from cargo-leptos' environment when it runs us, else the defaults the
@@ -60,9 +60,24 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     })
 }
 
+/// The app's page routes, generated once per process.
+///
+/// Generating them renders the app once with Leptos' resource loading switched off, and the
+/// switch is one flag for the whole process (`IS_SUPPRESSING_RESOURCE_LOAD` in leptos_server
+/// 0.8.8, `resource.rs:37`, set by `RouteList::generate` in leptos_router 0.8.17,
+/// `generate_route_list.rs:237`; leptos issue #4773). A resource that starts loading anywhere in
+/// the process meanwhile, on any runtime, waits forever, and so does its page. The server builds
+/// its router once, before it serves; the tests build one per test while other tests render
+/// pages, which stalled a page now and then (docs/RELIABILITY.md, "The test-process stall").
+/// Made once, before any router exists, the list is never made while a page renders.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP surface of Taphuan.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let ctx_state = state.clone();
     let context = move || provide_context(ctx_state.clone());
     let opts = state.leptos_options.clone();

@@ -4,4 +4,5 @@ pub mod course_card;
 pub mod layout;
 pub mod loaded;
 pub mod question;
+pub mod ring;
 pub mod session;

@@ -9,6 +9,7 @@ use crate::api::coverage::{
 };
 use crate::api::error::ApiError;
 use crate::components::loaded::Loaded;
+use crate::components::ring::Ring;
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
 use crate::domain::coverage::{Forecast, Rag};
@@ -144,6 +145,7 @@ fn Dashboard(
             })}
             <div class="stats">
                 <div class=format!("stat stat-rag rag-{}", r.rag.as_str())>
+                    <Ring percent=r.percent target={r.program.threshold_percent as f64} size=56/>
                     <span class="num" data-testid="coverage-percent">{fmt_pct(lang, r.percent)}</span>
                     <span>{T::CoverageRate.get(lang)}" · "<RagBadge rag=r.rag/></span>
                 </div>

@@ -149,47 +149,49 @@ fn Record(r: PersonRecord) -> impl IntoView {
                 view! { <p class="muted">{T::NoCertificates.get(lang)}</p> }.into_any()
             } else {
                 view! {
-                    <table class="grid" aria-label=T::Certificates.get(lang)>
-                        <thead><tr>
-                            <th>{T::CertNumber.get(lang)}</th>
-                            <th>{T::Courses.get(lang)}</th>
-                            <th>{T::Issued.get(lang)}</th>
-                            <th>{T::ValidUntil.get(lang)}</th>
-                            <th>{T::Revoke.get(lang)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {r.certificates.into_iter().map(|c| {
-                                let revoke = (can_manage && !c.revoked).then(|| {
-                                    let rid = format!("rv-{}", c.number);
+                    <div class="table-scroll" role="region" tabindex="0" aria-label=T::Certificates.get(lang)>
+                        <table class="grid" aria-label=T::Certificates.get(lang)>
+                            <thead><tr>
+                                <th>{T::CertNumber.get(lang)}</th>
+                                <th>{T::Courses.get(lang)}</th>
+                                <th>{T::Issued.get(lang)}</th>
+                                <th>{T::ValidUntil.get(lang)}</th>
+                                <th>{T::Revoke.get(lang)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {r.certificates.into_iter().map(|c| {
+                                    let revoke = (can_manage && !c.revoked).then(|| {
+                                        let rid = format!("rv-{}", c.number);
+                                        view! {
+                                            <details class="revoke">
+                                                <summary>{T::Revoke.get(lang)}"…"</summary>
+                                                <form method="post" action=format!("/certificates/{}/revoke", c.number) class="inline-form">
+                                                    <label for=rid.clone() class="visually-hidden">{T::RevokeReason.get(lang)}</label>
+                                                    <input id=rid name="reason" type="text" maxlength="500" placeholder=T::RevokeReason.get(lang)/>
+                                                    <button type="submit" class="button small">{T::Revoke.get(lang)}</button>
+                                                </form>
+                                            </details>
+                                        }
+                                    });
                                     view! {
-                                        <details class="revoke">
-                                            <summary>{T::Revoke.get(lang)}"…"</summary>
-                                            <form method="post" action=format!("/certificates/{}/revoke", c.number) class="inline-form">
-                                                <label for=rid.clone() class="visually-hidden">{T::RevokeReason.get(lang)}</label>
-                                                <input id=rid name="reason" type="text" maxlength="500" placeholder=T::RevokeReason.get(lang)/>
-                                                <button type="submit" class="button small">{T::Revoke.get(lang)}</button>
-                                            </form>
-                                        </details>
+                                        <tr>
+                                            <td><a href=format!("/verify/{}", c.number)><code>{c.number.clone()}</code></a>
+                                                {c.revoked.then(|| view! { " " <span class="tag">{T::Revoked.get(lang)}</span> })}</td>
+                                            <td>{c.course}</td>
+                                            <td>{fmt_date(c.issued_on)}</td>
+                                            <td>{opt_date(c.valid_until)}</td>
+                                            <td>
+                                                {c.revoked_on.map(|d| view! {
+                                                    <span class="muted">{fmt_date(d)}{c.revoked_reason.clone().map(|r| format!(" — {r}"))}</span>
+                                                })}
+                                                {revoke}
+                                            </td>
+                                        </tr>
                                     }
-                                });
-                                view! {
-                                    <tr>
-                                        <td><a href=format!("/verify/{}", c.number)><code>{c.number.clone()}</code></a>
-                                            {c.revoked.then(|| view! { " " <span class="tag">{T::Revoked.get(lang)}</span> })}</td>
-                                        <td>{c.course}</td>
-                                        <td>{fmt_date(c.issued_on)}</td>
-                                        <td>{opt_date(c.valid_until)}</td>
-                                        <td>
-                                            {c.revoked_on.map(|d| view! {
-                                                <span class="muted">{fmt_date(d)}{c.revoked_reason.clone().map(|r| format!(" — {r}"))}</span>
-                                            })}
-                                            {revoke}
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }.into_any()
             }}
         </section>

@@ -39,39 +39,41 @@ fn ProgramTable(rows: Vec<ProgramRow>) -> impl IntoView {
     let lang = expect_context::<Lang>();
     view! {
         <section class="card">
-            <table class="grid" aria-label=T::NavPrograms.get(lang)>
-                <thead><tr>
-                    <th>{T::FieldCode.get(lang)}</th>
-                    <th>{T::FieldName.get(lang)}</th>
-                    <th>{T::Agency.get(lang)}</th>
-                    <th>{T::Deadline.get(lang)}</th>
-                    <th class="num">{T::Target.get(lang)}</th>
-                    <th class="num">{T::Courses.get(lang)}</th>
-                    <th class="num">{T::Exemptions.get(lang)}</th>
-                    <th class="num">{T::RevisionsCount.get(lang)}</th>
-                    <th>{T::Status.get(lang)}</th>
-                    <th></th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|r| {
-                        let href = format!("/programs/{}", r.id);
-                        view! {
-                            <tr class:inactive=!r.active>
-                                <td><code>{r.code}</code></td>
-                                <td><a href=href.clone()>{r.name}</a></td>
-                                <td>{r.root_name}</td>
-                                <td>{fmt_date(r.deadline)}</td>
-                                <td class="num">{format!("{} %", r.threshold_percent)}</td>
-                                <td class="num">{r.courses}</td>
-                                <td class="num">{r.exempt}</td>
-                                <td class="num">{r.revisions}</td>
-                                <td>{if r.active { T::InForce.get(lang) } else { T::Inactive.get(lang) }}</td>
-                                <td><a href=href>{if r.can_edit { T::EditAction.get(lang) } else { T::ViewAction.get(lang) }}</a></td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="table-scroll" role="region" tabindex="0" aria-label=T::NavPrograms.get(lang)>
+                <table class="grid" aria-label=T::NavPrograms.get(lang)>
+                    <thead><tr>
+                        <th>{T::FieldCode.get(lang)}</th>
+                        <th>{T::FieldName.get(lang)}</th>
+                        <th>{T::Agency.get(lang)}</th>
+                        <th>{T::Deadline.get(lang)}</th>
+                        <th class="num">{T::Target.get(lang)}</th>
+                        <th class="num">{T::Courses.get(lang)}</th>
+                        <th class="num">{T::Exemptions.get(lang)}</th>
+                        <th class="num">{T::RevisionsCount.get(lang)}</th>
+                        <th>{T::Status.get(lang)}</th>
+                        <th></th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| {
+                            let href = format!("/programs/{}", r.id);
+                            view! {
+                                <tr class:inactive=!r.active>
+                                    <td><code>{r.code}</code></td>
+                                    <td><a href=href.clone()>{r.name}</a></td>
+                                    <td>{r.root_name}</td>
+                                    <td>{fmt_date(r.deadline)}</td>
+                                    <td class="num">{format!("{} %", r.threshold_percent)}</td>
+                                    <td class="num">{r.courses}</td>
+                                    <td class="num">{r.exempt}</td>
+                                    <td class="num">{r.revisions}</td>
+                                    <td>{if r.active { T::InForce.get(lang) } else { T::Inactive.get(lang) }}</td>
+                                    <td><a href=href>{if r.can_edit { T::EditAction.get(lang) } else { T::ViewAction.get(lang) }}</a></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }
@@ -207,7 +209,7 @@ fn Editor(ed: ProgramEditor) -> impl IntoView {
         </div>
         {saved.then(|| view! { <p class="alert ok" role="status">{T::ProgramSaved.get(lang)}</p> })}
         {ed.today.map(|c| view! {
-            <div class="stats" aria-label=T::ProgramToday.get(lang)>
+            <div class="stats" role="group" aria-label=T::ProgramToday.get(lang)>
                 <div class="stat"><span class="num">{c.population}</span><span>{T::Population.get(lang)}</span></div>
                 <div class="stat"><span class="num">{c.exempt}</span><span>{T::Exempt.get(lang)}</span></div>
                 <div class="stat"><span class="num">{c.covered}" / "{c.base()}</span><span>{T::Covered.get(lang)}" / "{T::Base.get(lang)}</span></div>
@@ -403,53 +405,55 @@ pub fn ExemptionTable(rows: Vec<ExemptionDto>, back: String, show_program: bool,
         return view! { <p class="muted">{T::NoExemptions.get(lang)}</p> }.into_any();
     }
     view! {
-        <table class="grid exemptions" aria-label=T::Exemptions.get(lang)>
-            <thead><tr>
-                {show_program.then(|| view! { <th>{T::Program.get(lang)}</th> })}
-                {(!show_program).then(|| view! { <th>{T::FullName.get(lang)}</th><th>{T::Agency.get(lang)}</th> })}
-                <th>{T::Reason.get(lang)}</th>
-                <th>{T::ApprovedBy.get(lang)}</th>
-                <th>{T::ExemptSince.get(lang)}</th>
-                <th>{T::Status.get(lang)}</th>
-            </tr></thead>
-            <tbody>
-                {rows.into_iter().map(|e| {
-                    let status = match e.withdrawn_on {
-                        None if !can_withdraw => view! { <span class="rag rag-amber">{T::InForce.get(lang)}</span> }.into_any(),
-                        None => {
-                            let back = back.clone();
-                            let rid = format!("w-reason-{}", e.id);
-                            view! {
-                                <span class="rag rag-amber">{T::InForce.get(lang)}</span>
-                                <form method="post" action=format!("/exemptions/{}/withdraw", e.id) class="inline-form">
-                                    <input type="hidden" name="back" value=back/>
-                                    <label for=rid.clone() class="visually-hidden">{T::WithdrawReason.get(lang)}</label>
-                                    <input id=rid name="reason" type="text" maxlength="500" required placeholder=T::WithdrawReason.get(lang)/>
-                                    <button type="submit" class="button small">{T::Withdraw.get(lang)}</button>
-                                </form>
-                            }.into_any()
+        <div class="table-scroll" role="region" tabindex="0" aria-label=T::Exemptions.get(lang)>
+            <table class="grid exemptions" aria-label=T::Exemptions.get(lang)>
+                <thead><tr>
+                    {show_program.then(|| view! { <th>{T::Program.get(lang)}</th> })}
+                    {(!show_program).then(|| view! { <th>{T::FullName.get(lang)}</th><th>{T::Agency.get(lang)}</th> })}
+                    <th>{T::Reason.get(lang)}</th>
+                    <th>{T::ApprovedBy.get(lang)}</th>
+                    <th>{T::ExemptSince.get(lang)}</th>
+                    <th>{T::Status.get(lang)}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|e| {
+                        let status = match e.withdrawn_on {
+                            None if !can_withdraw => view! { <span class="rag rag-amber">{T::InForce.get(lang)}</span> }.into_any(),
+                            None => {
+                                let back = back.clone();
+                                let rid = format!("w-reason-{}", e.id);
+                                view! {
+                                    <span class="rag rag-amber">{T::InForce.get(lang)}</span>
+                                    <form method="post" action=format!("/exemptions/{}/withdraw", e.id) class="inline-form">
+                                        <input type="hidden" name="back" value=back/>
+                                        <label for=rid.clone() class="visually-hidden">{T::WithdrawReason.get(lang)}</label>
+                                        <input id=rid name="reason" type="text" maxlength="500" required placeholder=T::WithdrawReason.get(lang)/>
+                                        <button type="submit" class="button small">{T::Withdraw.get(lang)}</button>
+                                    </form>
+                                }.into_any()
+                            }
+                            Some(w) => view! {
+                                <span class="muted">{T::WithdrawnOn.get(lang)}" "{fmt_date(w)}
+                                    {e.withdrawal_reason.clone().map(|r| format!(" — {r}"))}</span>
+                            }.into_any(),
+                        };
+                        view! {
+                            <tr>
+                                {show_program.then(|| view! { <td>{e.program_name.clone()}</td> })}
+                                {(!show_program).then(|| view! {
+                                    <td><a href=format!("/people/{}", e.person_id)>{e.person_name}</a>" "<code class="muted">{e.person_code}</code></td>
+                                    <td>{e.agency_name}</td>
+                                })}
+                                <td>{e.reason}</td>
+                                <td>{e.approved_by}</td>
+                                <td>{fmt_date(e.since)}</td>
+                                <td>{status}</td>
+                            </tr>
                         }
-                        Some(w) => view! {
-                            <span class="muted">{T::WithdrawnOn.get(lang)}" "{fmt_date(w)}
-                                {e.withdrawal_reason.clone().map(|r| format!(" — {r}"))}</span>
-                        }.into_any(),
-                    };
-                    view! {
-                        <tr>
-                            {show_program.then(|| view! { <td>{e.program_name.clone()}</td> })}
-                            {(!show_program).then(|| view! {
-                                <td><a href=format!("/people/{}", e.person_id)>{e.person_name}</a>" "<code class="muted">{e.person_code}</code></td>
-                                <td>{e.agency_name}</td>
-                            })}
-                            <td>{e.reason}</td>
-                            <td>{e.approved_by}</td>
-                            <td>{fmt_date(e.since)}</td>
-                            <td>{status}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

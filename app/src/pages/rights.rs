@@ -64,46 +64,50 @@ fn RightsBody() -> impl IntoView {
                 <GrantForm page=p/>
                 <section class="card">
                     <h2>{T::RightsHeld.get(lang)}</h2>
-                    <table class="grid rights" aria-label=T::RightsHeld.get(lang)>
-                        <thead><tr>
-                            <th>{T::FullName.get(lang)}</th>
-                            <th>{T::Role.get(lang)}</th>
-                            <th>{T::RightsWhere.get(lang)}</th>
-                            <th>{T::RightsWhy.get(lang)}</th>
-                            <th>{T::RightsGrantedBy.get(lang)}</th>
-                            <th><span class="visually-hidden">{T::RightsWithdraw.get(lang)}</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {active.into_iter().map(|g| view! { <HeldRow g=g/> }).collect_view()}
-                        </tbody>
-                    </table>
-                </section>
-                {(!withdrawn.is_empty()).then(|| view! {
-                    <section class="card">
-                        <h2>{T::RightsHistory.get(lang)}</h2>
-                        <table class="grid rights" aria-label=T::RightsHistory.get(lang)>
+                    <div class="table-scroll" role="region" tabindex="0" aria-label=T::RightsHeld.get(lang)>
+                        <table class="grid rights" aria-label=T::RightsHeld.get(lang)>
                             <thead><tr>
                                 <th>{T::FullName.get(lang)}</th>
                                 <th>{T::Role.get(lang)}</th>
                                 <th>{T::RightsWhere.get(lang)}</th>
+                                <th>{T::RightsWhy.get(lang)}</th>
                                 <th>{T::RightsGrantedBy.get(lang)}</th>
-                                <th>{T::RightsWithdrawnBy.get(lang)}</th>
+                                <th><span class="visually-hidden">{T::RightsWithdraw.get(lang)}</span></th>
                             </tr></thead>
                             <tbody>
-                                {withdrawn.into_iter().map(|g| {
-                                    let (by, on, why) = g.withdrawn.clone().unwrap_or_default();
-                                    view! {
-                                        <tr>
-                                            <td><Holder g=g.clone()/></td>
-                                            <td>{role_label(g.role, lang)}</td>
-                                            <td>{scope_words(&g, lang)}</td>
-                                            <td>{who_when(&g.granted_by, g.granted_on, lang)}<br/><span class="muted">{g.reason.clone()}</span></td>
-                                            <td>{who_when(&by, on, lang)}<br/><span class="muted">{why}</span></td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
+                                {active.into_iter().map(|g| view! { <HeldRow g=g/> }).collect_view()}
                             </tbody>
                         </table>
+                    </div>
+                </section>
+                {(!withdrawn.is_empty()).then(|| view! {
+                    <section class="card">
+                        <h2>{T::RightsHistory.get(lang)}</h2>
+                        <div class="table-scroll" role="region" tabindex="0" aria-label=T::RightsHistory.get(lang)>
+                            <table class="grid rights" aria-label=T::RightsHistory.get(lang)>
+                                <thead><tr>
+                                    <th>{T::FullName.get(lang)}</th>
+                                    <th>{T::Role.get(lang)}</th>
+                                    <th>{T::RightsWhere.get(lang)}</th>
+                                    <th>{T::RightsGrantedBy.get(lang)}</th>
+                                    <th>{T::RightsWithdrawnBy.get(lang)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {withdrawn.into_iter().map(|g| {
+                                        let (by, on, why) = g.withdrawn.clone().unwrap_or_default();
+                                        view! {
+                                            <tr>
+                                                <td><Holder g=g.clone()/></td>
+                                                <td>{role_label(g.role, lang)}</td>
+                                                <td>{scope_words(&g, lang)}</td>
+                                                <td>{who_when(&g.granted_by, g.granted_on, lang)}<br/><span class="muted">{g.reason.clone()}</span></td>
+                                                <td>{who_when(&by, on, lang)}<br/><span class="muted">{why}</span></td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     </section>
                 })}
             }

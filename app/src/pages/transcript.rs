@@ -45,14 +45,15 @@ fn TranscriptBody() -> impl IntoView {
                                         </tr></thead>
                                         <tbody>
                                             {t.rows.into_iter().map(|r| view! {
+                                                // `data-label`: on a phone each row is a block of labelled lines (main.css).
                                                 <tr>
                                                     <td><a href=format!("/courses/{}", r.course_id)>{r.course_title}</a></td>
-                                                    <td>{r.completed_on}</td>
-                                                    <td class="num">{r.score.map(|s| format!("{s}%")).unwrap_or_default()}</td>
-                                                    <td>{r.certificate.map(|n| view! { <a href=format!("/certificates/{n}")>{n.clone()}</a> })}</td>
-                                                    <td>{r.valid_until.unwrap_or_else(|| T::NoExpiry.get(lang).to_string())}</td>
-                                                    <td>{r.status.map(|s| view! { <span class=status_class(s)>{status_text(s, lang)}</span> })}</td>
-                                                    <td><code>{r.version}</code></td>
+                                                    <td data-label=T::CertDate.get(lang)>{r.completed_on}</td>
+                                                    <td class="num" data-label=T::Score.get(lang)>{r.score.map(|s| format!("{s}%")).unwrap_or_default()}</td>
+                                                    <td data-label=T::Certificate.get(lang)>{r.certificate.map(|n| view! { <a href=format!("/certificates/{n}")>{n.clone()}</a> })}</td>
+                                                    <td data-label=T::ValidUntil.get(lang)>{r.valid_until.unwrap_or_else(|| T::NoExpiry.get(lang).to_string())}</td>
+                                                    <td data-label=T::Status.get(lang)>{r.status.map(|s| view! { <span class=status_class(s)>{status_text(s, lang)}</span> })}</td>
+                                                    <td data-label=T::Version.get(lang)><code>{r.version}</code></td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
