@@ -34,6 +34,9 @@ fn form(agency_id: i64, replace: &[(&str, &str)]) -> String {
     f.finish()
 }
 
+/// A bad draft (fields of [`TEAM`] replaced) and what the page must say about it.
+type BadDraft<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
 async fn stored(app: &TestApp) -> Vec<agency_letterhead::Model> {
     agency_letterhead::Entity::find().all(&app.state.db).await.unwrap()
 }
@@ -260,7 +263,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let before = stored(&app).await;
     let long_name = "Nguyễn Văn ".repeat(40);
     let long_line = "x".repeat(151);
-    let cases: [(&[(&str, &str)], &[&str]); 4] = [
+    let cases: [BadDraft; 4] = [
         (
             &[("issuer", "   ")],
             &["Ghi tên cơ quan ban hành, ví dụ \"Chi cục Quản lý thị trường\"."],

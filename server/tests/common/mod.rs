@@ -174,11 +174,15 @@ impl TestApp {
 
     /// GET a page as a browser would (Accept: text/html).
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.send(Self::page_request(path, token)).await
+    }
+
+    /// The request a browser sends for a page (Accept: text/html), for sending by other means.
+    pub fn page_request(path: &str, token: Option<&str>) -> Request<Body> {
         let b = Request::get(path)
             .header(header::HOST, "127.0.0.1:3000")
             .header(header::ACCEPT, "text/html");
-        self.send(Self::with_cookie(b, token).body(Body::empty()).unwrap())
-            .await
+        Self::with_cookie(b, token).body(Body::empty()).unwrap()
     }
 
     /// POST a form (same-origin, as the browser sends it from our own page).

@@ -236,9 +236,7 @@ fn lesson_directive(src: &str, line: usize) -> Option<(&str, usize)> {
         if t.is_empty() || t.starts_with("$CATEGORY:") {
             continue;
         }
-        let Some(comment) = t.strip_prefix("//") else {
-            return None;
-        };
+        let comment = t.strip_prefix("//")?;
         let Some(rest) = comment.trim_start().strip_prefix("lesson:") else {
             continue;
         };
