@@ -412,7 +412,8 @@ async fn accounts_of_the_single_role_schema_become_grants() {
     let mk = |name: &'static str, role: &'static str, scope: Option<i64>| {
         let db = db.clone();
         async move {
-            account::ActiveModel {
+            // Only the id comes back: the entity has columns later migrations add.
+            account::Entity::insert(account::ActiveModel {
                 username: Set(name.into()),
                 password_hash: Set(String::new()),
                 role: Set(role.into()),
@@ -422,11 +423,11 @@ async fn accounts_of_the_single_role_schema_become_grants() {
                 disabled: Set(false),
                 created_at: Set(now),
                 ..Default::default()
-            }
-            .insert(&db)
+            })
+            .exec(&db)
             .await
             .unwrap()
-            .id
+            .last_insert_id
         }
     };
     let m = mk("old.manager", "manager", Some(unit.id)).await;
