@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses/:course") view=pages::course::CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course/lessons/:n") view=pages::lesson::LessonReader ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course/exam") view=pages::exam::Exam ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course/questions") view=pages::questions::QuestionStatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course/exam/attempts/:id") view=pages::exam::AttemptResultPage ssr=SsrMode::Async/>
                     <Route path=path!("/certificates/:number") view=pages::certificate::Certificate ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=pages::verify::Verify ssr=SsrMode::Async/>

@@ -575,6 +575,33 @@ messages! {
     ResetLinkSent => "Nếu tài khoản có địa chỉ email, một liên kết đặt lại mật khẩu vừa được gửi tới đó. Hãy mở email và làm theo hướng dẫn.", "If the account has an e-mail address, a reset link has just been sent to it. Open the e-mail and follow it.";
     NoMail => "Hệ thống chưa cấu hình gửi email: xin người quản lý đơn vị cấp mã đặt lại mật khẩu.", "E-mail is not set up here: ask your unit's manager for a reset code.";
     MainNav => "Điều hướng chính", "Main navigation";
+    AgenciesInFile => "các đơn vị có trong tệp", "the agencies in the file";
+    QuestionStats => "Thống kê câu hỏi", "Question statistics";
+    QuestionBankLink => "Ngân hàng câu hỏi và thống kê", "Question bank and statistics";
+    QuestionStatsLead => "{n} câu hỏi trong ngân hàng; {attempts} lượt làm bài đã nộp, mỗi lượt rút {draw} câu.", "{n} questions in the bank; {attempts} submitted attempts, each drawing {draw}.";
+    QuestionStatsHowTitle => "Cách đọc các chỉ số", "How to read the figures";
+    QuestionStatsHow => "Độ dễ: điểm trung bình của câu trong các lượt đã rút câu đó. Độ phân biệt (27 %): điểm trung bình của nhóm 27 % lượt làm bài điểm cao nhất trừ nhóm 27 % điểm thấp nhất, từ −1 đến 1. rpb: hệ số tương quan điểm-nhị phân giữa điểm câu này và phần còn lại của bài. Khi có từ 5 lượt rút, câu được cảnh báo nếu độ dễ trên 90 % (quá dễ), dưới 30 % (quá khó), hoặc một trong hai độ phân biệt âm (người làm bài kém lại đúng nhiều hơn: xem lại đáp án và cách hỏi).", "Facility: the mean credit on the question in the attempts that drew it. Discrimination (27 %): the mean credit of the top 27 % of attempts minus that of the bottom 27 %, from −1 to 1. rpb: the point-biserial correlation between the credit on this question and the rest of the exam. From 5 attempts on, a question is flagged when its facility is above 90 % (too easy), below 30 % (too hard), or when either discrimination is negative (weaker learners get it right more often: check the key and the wording).";
+    ColQuestion => "Câu hỏi", "Question";
+    ColDrawn => "Lượt rút", "Drawn";
+    ColFacility => "Độ dễ", "Facility";
+    ColDiscrimination => "Độ phân biệt", "Discrimination";
+    ColFlags => "Cảnh báo", "Flags";
+    FlagTooEasy => "Quá dễ", "Too easy";
+    FlagTooHard => "Quá khó", "Too hard";
+    FlagNegative => "Phân biệt âm", "Negative discrimination";
+    ChoicesPicked => "Số lượt chọn từng phương án", "How often each choice was picked";
+    KeyAnswer => "đáp án", "key";
+    WhereToEdit => "Sửa tại", "Edit at";
+    TaughtIn => "Bài học dạy nội dung này", "The lesson that teaches it";
+}
+
+/// A decimal number as the interface language writes it: `0,35` in Vietnamese, `0.35` in English.
+pub fn fmt_decimal(lang: Lang, x: f64, places: usize) -> String {
+    let s = format!("{x:.places$}");
+    match lang {
+        Lang::Vi => s.replace('.', ","),
+        Lang::En => s,
+    }
 }
 
 /// A date as Vietnamese documents write it, `dd/mm/yyyy` (also in English mode: the documents

@@ -171,7 +171,7 @@ test('the learner’s pages: courses, a lesson, the exam, results, certificate, 
   await pages.done();
 });
 
-test('the trainer’s pages: the course library, a course, a lesson, the exam', async ({ page, browser }, info) => {
+test('the trainer’s pages: the course library, a course, a lesson, the exam, the question bank', async ({ page, browser }, info) => {
   test.setTimeout(120_000);
   const pages = new Pages(page, info, browser);
   await signIn(page, info, 'giangvien');
@@ -181,6 +181,7 @@ test('the trainer’s pages: the course library, a course, a lesson, the exam', 
   await pages.check('/courses/b-hang-gia-che-tai');
   await pages.check('/courses/b-hang-gia-che-tai/lessons/2');
   await pages.check('/courses/b-hang-gia-che-tai/exam');
+  await pages.check('/courses/b-hang-gia-che-tai/questions');
   await pages.check('/notices');
   await pages.check('/verify');
   await pages.done();

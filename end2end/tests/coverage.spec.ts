@@ -132,6 +132,16 @@ test('a manager previews a roster (CSV and Excel) with errors and nothing is app
   await expect(page.getByRole('alert')).toContainText('dòng 3, cột 3 (Mã đơn vị): không có đơn vị mã "GL-QLTT-D99"');
   await expect(page.getByRole('alert')).toContainText('dòng 3, cột 5 (Nhiệm vụ thực thi): không hiểu giá trị "có lẽ"');
   await expect(page.getByRole('button', { name: 'Xác nhận áp dụng các thay đổi' })).toHaveCount(0);
+
+  // An English reader sees the same errors in English; the file's own headers stay as written.
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  const english = page.getByRole('alert');
+  await expect(english).toContainText('line 3, column 3 (Mã đơn vị): no agency has the code "GL-QLTT-D99"');
+  await expect(english).toContainText('line 3, column 5 (Nhiệm vụ thực thi): "có lẽ" is neither yes nor no — write có or không');
+  await expect(english).not.toContainText('dòng');
+  await page.getByRole('link', { name: 'Tiếng Việt' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
 });
 
 test('a manager records an outreach event and the known population beside coverage', async ({ page }, info) => {

@@ -99,6 +99,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/coverage/export/{file}", get(app::ssr::coverage::export::download))
         .route(
+            "/courses/{course}/questions/export/{file}",
+            get(app::ssr::itemstats::download),
+        )
+        .route(
             "/roster/upload",
             // The roster's own limit (8 MiB) plus room for the multipart envelope; past it the
             // page says "too big" rather than "missing".

@@ -847,3 +847,142 @@ async fn a_damaged_attempt_row_is_an_error_logged_with_its_request_not_a_silent_
     );
     std::fs::remove_dir_all(content).ok();
 }
+
+/// Issue 14, item 5: after a learner's attempts, the trainer sees how each question behaved —
+/// through the real router, from the attempts the exam wrote — and downloads it; the learner,
+/// and a trainer of other courses, are refused (the page carries the key).
+#[tokio::test]
+async fn a_trainer_sees_how_each_question_behaved_and_no_one_else_does() {
+    use app::ssr::db::entities::{account, role_grant};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    // Attempt 1: all right but the multiple-choice question (the wrong choice picked).
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let mut form = right_answers(&open);
+    let mc = open["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "canary-mc")
+        .expect("4 of 4 drawn");
+    let right = choice_id(mc, "Sàn giao dịch thương mại điện tử");
+    let wrong = choice_id(mc, "Website bán hàng của chính doanh nghiệp");
+    form = form.replace(&format!("={right}"), &format!("={wrong}"));
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/submit"), &form, Some(&token))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let trainer = app.sign_in_demo("giangvien").await;
+    let r = app
+        .call("question_stats", &format!("course={COURSE}"), Some(&trainer))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let s = r.json();
+    assert_eq!(s["attempts"], 1);
+    let q = |name: &str| {
+        s["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let mc = q("canary-mc");
+    assert_eq!((mc["exposure"].as_u64(), mc["facility"].as_f64()), (Some(1), Some(0.0)));
+    let picked: Vec<(String, bool, u64)> = mc["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["text"].as_str().unwrap().to_string(),
+                c["key"].as_bool().unwrap(),
+                c["picked"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        picked,
+        vec![
+            ("Sàn giao dịch thương mại điện tử".to_string(), true, 0),
+            ("Website bán hàng của chính doanh nghiệp".to_string(), false, 1),
+        ]
+    );
+    assert_eq!(q("canary-short")["facility"].as_f64(), Some(100.0));
+    assert_eq!(q("canary-tf")["choices"][0]["picked"], 1, "true was answered");
+    assert_eq!(mc["at"], format!("{COURSE}/exam.md:19"));
+    // One attempt: figures, but too few to flag or to split into groups.
+    assert_eq!(mc["flags"], serde_json::json!([]));
+    assert!(mc["discrimination"].is_null());
+
+    // The page, and the download as a Vietnamese-locale spreadsheet reads it.
+    let page = app.get(&format!("/courses/{COURSE}/questions"), Some(&trainer)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Website nào phải đăng ký với Bộ Công Thương?"));
+    let csv = app
+        .get(&format!("/courses/{COURSE}/questions/export/items.csv"), Some(&trainer))
+        .await;
+    assert_eq!(csv.status, 200);
+    let text = csv.body.strip_prefix('\u{feff}').expect("a BOM, for Excel");
+    let mut rows = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+    let line = rows
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[0] == "canary-mc")
+        .unwrap();
+    assert_eq!((&line[3], &line[4], &line[8]), ("1", "0", "A: 0; B: 1"));
+    let xlsx = app
+        .get(
+            &format!("/courses/{COURSE}/questions/export/items.xlsx"),
+            Some(&trainer),
+        )
+        .await;
+    assert_eq!(xlsx.status, 200);
+
+    // The learner is refused, and nothing of the key is in the refusal.
+    let r = app
+        .call("question_stats", &format!("course={COURSE}"), Some(&token))
+        .await;
+    assert_eq!(r.status, 403);
+    for canary in CANARIES {
+        assert!(!r.body.contains(canary));
+    }
+    let r = app
+        .get(&format!("/courses/{COURSE}/questions/export/items.csv"), Some(&token))
+        .await;
+    assert_eq!(r.status, 403);
+
+    // A trainer of another course only is refused this one.
+    let giangvien = account::Entity::find()
+        .filter(account::Column::Username.eq("giangvien"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for g in role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(giangvien.id))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+    {
+        let mut g = g.into_active_model();
+        g.course_id = Set(Some("another-course".into()));
+        g.update(&app.state.db).await.unwrap();
+    }
+    let other = app.sign_in_demo("giangvien").await;
+    let r = app
+        .call("question_stats", &format!("course={COURSE}"), Some(&other))
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = app
+        .get(&format!("/courses/{COURSE}/questions/export/items.csv"), Some(&other))
+        .await;
+    assert_eq!(r.status, 403);
+    std::fs::remove_dir_all(content).ok();
+}

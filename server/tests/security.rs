@@ -221,6 +221,14 @@ fn server_fn_rules() -> BTreeMap<&'static str, Rule> {
             args: none,
         },
     );
+    // The question bank shows the answer key: the course's trainers and the admin only.
+    m.insert(
+        "question_stats",
+        Rule {
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            args: |_, _| "course=a-khung-phap-ly".into(),
+        },
+    );
     m.insert(
         "admin_overview",
         Rule {
@@ -493,6 +501,19 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
                     f.police_agency
                 };
                 ("GET", format!("/coverage/export/matrix.csv?agency={a}"), String::new())
+            },
+        },
+    );
+    m.insert(
+        "/courses/{course}/questions/export/{file}",
+        RouteRule {
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            request: |_, _| {
+                (
+                    "GET",
+                    "/courses/a-khung-phap-ly/questions/export/items.csv".into(),
+                    String::new(),
+                )
             },
         },
     );

@@ -16,5 +16,6 @@ pub mod letterhead;
 pub mod notices;
 pub mod people;
 pub mod programs;
+pub mod questions;
 pub mod rights;
 pub mod roster;

@@ -15,7 +15,7 @@ pub struct RosterPreview {
     pub filename: String,
     /// `pending`, `applied` or `nochange`.
     pub status: String,
-    /// Every error as `dòng L, cột C (header): what — what to write`.
+    /// Every error as `dòng L, cột C (header): what — what to write`, in the reader's language.
     pub errors: Vec<String>,
     pub joiners: usize,
     pub leavers: usize,
@@ -63,6 +63,7 @@ pub async fn check_roster_upload(
     use crate::domain::identity::Role;
     use crate::ssr::roster;
     let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+    let lang = crate::i18n::request_lang();
     let Some(up) = roster::web::owned(&state, &user, id).await? else {
         return Err(guard::refuse(ApiError::Forbidden));
     };
@@ -85,7 +86,7 @@ pub async fn check_roster_upload(
             kind: up.kind,
             filename: up.filename,
             status: up.status,
-            errors: errors.iter().map(|e| e.to_string()).collect(),
+            errors: errors.iter().map(|e| e.show(lang)).collect(),
             joiners: 0,
             leavers: 0,
             transfers: 0,
@@ -133,7 +134,7 @@ pub async fn check_roster_upload(
         kind: up.kind,
         filename: up.filename,
         status: up.status,
-        errors: plan.errors.iter().map(|e| e.to_string()).collect(),
+        errors: plan.errors.iter().map(|e| e.show(lang)).collect(),
         joiners: plan.diff.joiners.len(),
         leavers: plan.diff.leavers.len(),
         transfers: plan.diff.transfers.len(),
@@ -146,7 +147,7 @@ pub async fn check_roster_upload(
             .scope
             .as_ref()
             .map(|s| s.agency_name.clone())
-            .unwrap_or_else(|| "các đơn vị có trong tệp".into()),
+            .unwrap_or_else(|| crate::i18n::T::AgenciesInFile.get(lang).into()),
         active_in_unit: plan.active_in_unit,
         needs_confirmation,
         warnings: plan.warnings,

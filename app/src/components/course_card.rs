@@ -23,6 +23,9 @@ pub fn CourseCard(course: CourseSummary, #[prop(optional)] show_version: bool) -
                     {T::Version.get(lang)}" "{course.version.clone()}" · "<code>{course.short_hash.clone()}</code>
                     " · "{T::ExamPool.get(lang)}": "{course.exam_pool}" "{T::Questions.get(lang)}
                 </p>
+                {(course.exam_pool > 0).then(|| view! {
+                    <p><a href=format!("/courses/{}/questions", course.id)>{T::QuestionBankLink.get(lang)}</a></p>
+                })}
             })}
         </article>
     }

@@ -1,30 +1,37 @@
 //! The frame around every page: header with the product name, who is signed in and their role,
 //! navigation by role, the language switch and the demo-data banner.
 
+use super::icon::{Ico, Icon};
 use super::session::{role_label, use_session};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The navigation entries of someone holding `roles`: (path, label), each once, in a fixed order.
-fn nav_for(roles: &[Role]) -> Vec<(&'static str, T)> {
+/// The navigation entries of someone holding `roles`: (path, label, icon), each once, in a fixed
+/// order.
+fn nav_for(roles: &[Role]) -> Vec<(&'static str, T, Icon)> {
     let has = |r: Role| roles.contains(&r);
     let staff = has(Role::Manager) || has(Role::Admin);
     [
-        (has(Role::Admin), "/admin", T::NavAdmin),
-        (staff, "/coverage", T::NavCoverage),
-        (staff, "/programs", T::NavPrograms),
-        (staff, "/roster", T::NavRoster),
-        (has(Role::Trainer) || has(Role::Admin), "/content", T::NavContent),
-        (staff, "/rights", T::NavRights),
+        (has(Role::Admin), "/admin", T::NavAdmin, Icon::Settings),
+        (staff, "/coverage", T::NavCoverage, Icon::Chart),
+        (staff, "/programs", T::NavPrograms, Icon::Target),
+        (staff, "/roster", T::NavRoster, Icon::People),
+        (
+            has(Role::Trainer) || has(Role::Admin),
+            "/content",
+            T::NavContent,
+            Icon::Book,
+        ),
+        (staff, "/rights", T::NavRights, Icon::Key),
         // The admin's account is no official's: learning is for the others.
-        (!has(Role::Admin), "/learn", T::NavLearn),
-        (roles == [Role::Learner], "/transcript", T::NavTranscript),
+        (!has(Role::Admin), "/learn", T::NavLearn, Icon::Cap),
+        (roles == [Role::Learner], "/transcript", T::NavTranscript, Icon::Award),
     ]
     .into_iter()
-    .filter(|(shown, _, _)| *shown)
-    .map(|(_, href, label)| (href, label))
+    .filter(|(shown, ..)| *shown)
+    .map(|(_, href, label, icon)| (href, label, icon))
     .collect()
 }
 
@@ -53,7 +60,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     user.map(|u| {
                         let links = nav_for(&u.roles)
                             .into_iter()
-                            .map(|(href, label)| view! { <A href=href>{label.get(lang)}</A> })
+                            .map(|(href, label, icon)| view! { <A href=href><Ico icon=icon size=16/>{label.get(lang)}</A> })
                             .collect_view();
                         view! {
                             <nav class="mainnav" aria-label=T::MainNav.get(lang)>{links}</nav>

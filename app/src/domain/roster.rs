@@ -23,32 +23,69 @@
 //! NFC (files typed on a Mac often arrive decomposed, NFD). Every error names its line and
 //! column: `dòng L, cột C (header): what — what to write`.
 
+use crate::i18n::Lang;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
+/// A message in both interface languages: what is wrong and what to write are said in the
+/// language of whoever reads the preview (the CLI and the logs use Vietnamese).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Said {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Said {
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Said {
+        Said {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
 /// One problem in a file, at a line (1 = the header) and a column (1-based; 0 = whole line).
+/// `header` is the file's own header cell, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileError {
     pub line: usize,
     pub column: usize,
     pub header: String,
-    pub what: String,
-    pub hint: String,
+    pub what: Said,
+    pub hint: Said,
+}
+
+impl FileError {
+    /// `dòng L, cột C (header): what — what to write` in Vietnamese, `line L, column C
+    /// (header): …` in English.
+    pub fn show(&self, lang: Lang) -> String {
+        let (line, column) = match lang {
+            Lang::Vi => ("dòng", "cột"),
+            Lang::En => ("line", "column"),
+        };
+        let (what, hint) = (self.what.get(lang), self.hint.get(lang));
+        if self.column == 0 {
+            format!("{line} {}: {what} — {hint}", self.line)
+        } else {
+            format!(
+                "{line} {}, {column} {} ({}): {what} — {hint}",
+                self.line, self.column, self.header
+            )
+        }
+    }
 }
 
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.column == 0 {
-            write!(f, "dòng {}: {} — {}", self.line, self.what, self.hint)
-        } else {
-            write!(
-                f,
-                "dòng {}, cột {} ({}): {} — {}",
-                self.line, self.column, self.header, self.what, self.hint
-            )
-        }
+        f.write_str(&self.show(Lang::Vi))
     }
 }
 
@@ -109,6 +146,8 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Decodes file bytes as UTF-8 (a BOM is dropped). Anything else is an error on line 1.
+// A file is read once per upload and fails at most once: the size of the error is no cost.
+#[allow(clippy::result_large_err)]
 pub fn decode(bytes: &[u8]) -> Result<String, FileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     String::from_utf8(bytes.to_vec()).map_err(|e| FileError {
@@ -118,8 +157,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, FileError> {
             .count(),
         column: 0,
         header: String::new(),
-        what: "tệp không phải UTF-8".into(),
-        hint: "lưu tệp dưới dạng \"CSV UTF-8\" (Excel: Lưu thành → CSV UTF-8)".into(),
+        what: Said::new("tệp không phải UTF-8", "the file is not UTF-8"),
+        hint: Said::new(
+            "lưu tệp dưới dạng \"CSV UTF-8\" (Excel: Lưu thành → CSV UTF-8)",
+            "save it as \"CSV UTF-8\" (Excel: Save As → CSV UTF-8)",
+        ),
     })
 }
 
@@ -152,6 +194,8 @@ struct ColumnSpec<K> {
     key: K,
     required: bool,
     label: &'static str,
+    /// The label in English messages.
+    label_en: &'static str,
     names: &'static [&'static str],
     /// Key words (as [`header_key`] writes them): a header that holds the key words of exactly
     /// one column is read as that column, and the preview says it was inferred.
@@ -163,6 +207,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::Code,
         required: true,
         label: "mã cán bộ",
+        label_en: "official code",
         names: &["ma can bo", "ma", "code", "official code", "ma cb"],
         keywords: &[
             "ma can bo",
@@ -178,6 +223,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::Name,
         required: true,
         label: "họ và tên",
+        label_en: "full name",
         names: &["ho va ten", "ho ten", "full name", "name", "ten"],
         keywords: &["ho va ten", "ho ten", "ten can bo", "full name"],
     },
@@ -185,6 +231,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::Agency,
         required: true,
         label: "mã đơn vị",
+        label_en: "agency code",
         names: &["ma don vi", "don vi", "agency code", "agency"],
         keywords: &["ma don vi", "ma dv", "ma co quan", "agency code"],
     },
@@ -192,6 +239,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::Position,
         required: true,
         label: "chức vụ",
+        label_en: "position",
         names: &["chuc vu", "position"],
         keywords: &["chuc vu", "chuc danh", "position"],
     },
@@ -199,6 +247,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::Enforcement,
         required: true,
         label: "nhiệm vụ thực thi",
+        label_en: "enforcement duty",
         names: &["nhiem vu thuc thi", "thuc thi", "enforcement", "enforcement duty"],
         keywords: &["thuc thi", "xu ly vi pham", "xu phat", "tham quyen", "enforcement"],
     },
@@ -206,6 +255,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::Email,
         required: false,
         label: "email",
+        label_en: "email",
         names: &["email", "thu dien tu", "e-mail"],
         keywords: &["email", "e mail", "thu dien tu"],
     },
@@ -213,6 +263,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::Phone,
         required: false,
         label: "điện thoại",
+        label_en: "phone",
         names: &["dien thoai", "so dien thoai", "phone", "sdt"],
         keywords: &["dien thoai", "di dong", "sdt", "phone", "mobile"],
     },
@@ -220,6 +271,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::Start,
         required: false,
         label: "ngày bắt đầu",
+        label_en: "start date",
         names: &["ngay bat dau", "tu ngay", "start date", "start"],
         keywords: &["ngay bat dau", "tu ngay", "ngay vao", "start"],
     },
@@ -227,6 +279,7 @@ const ROSTER_COLUMNS: &[ColumnSpec<Col>] = &[
         key: Col::End,
         required: false,
         label: "ngày kết thúc",
+        label_en: "end date",
         names: &["ngay ket thuc", "den ngay", "end date", "end"],
         keywords: &["ngay ket thuc", "den ngay", "ngay nghi", "end date"],
     },
@@ -317,14 +370,18 @@ fn map_header<K: Copy + Eq + std::hash::Hash>(
     choices: &HeaderChoices,
 ) -> (Result<(usize, HashMap<K, usize>), Vec<FileError>>, Vec<HeaderMatch>) {
     let known = specs.iter().map(|s| s.label).collect::<Vec<_>>().join(", ");
+    let known_en = specs.iter().map(|s| s.label_en).collect::<Vec<_>>().join(", ");
     let Some((hline, header)) = recs.first() else {
         return (
             Err(vec![FileError {
                 line: 1,
                 column: 0,
                 header: String::new(),
-                what: "tệp rỗng".into(),
-                hint: format!("dòng đầu là tên cột: {known}"),
+                what: Said::new("tệp rỗng", "the file is empty"),
+                hint: Said::new(
+                    format!("dòng đầu là tên cột: {known}"),
+                    format!("the first line names the columns: {known_en}"),
+                ),
             }]),
             vec![],
         );
@@ -366,11 +423,24 @@ fn map_header<K: Copy + Eq + std::hash::Hash>(
                     column: i + 1,
                     header: h.clone(),
                     what: if found.is_empty() {
-                        format!("không nhận ra tên cột \"{}\"", h.trim())
+                        Said::new(
+                            format!("không nhận ra tên cột \"{}\"", h.trim()),
+                            format!("unknown column \"{}\"", h.trim()),
+                        )
                     } else {
-                        format!("cột \"{}\" có thể là {}", h.trim(), m.candidates.join(" hoặc "))
+                        Said::new(
+                            format!("cột \"{}\" có thể là {}", h.trim(), m.candidates.join(" hoặc ")),
+                            format!(
+                                "column \"{}\" could be {}",
+                                h.trim(),
+                                found.iter().map(|s| s.label_en).collect::<Vec<_>>().join(" or ")
+                            ),
+                        )
                     },
-                    hint: format!("đổi tên cột, hoặc chọn cột tương ứng ({known}) hay bỏ qua cột này"),
+                    hint: Said::new(
+                        format!("đổi tên cột, hoặc chọn cột tương ứng ({known}) hay bỏ qua cột này"),
+                        format!("rename the column, or choose the column it is ({known_en}) or skip it"),
+                    ),
                 });
                 None
             }
@@ -384,8 +454,11 @@ fn map_header<K: Copy + Eq + std::hash::Hash>(
                     line: *hline,
                     column: i + 1,
                     header: h.clone(),
-                    what: format!("cột \"{}\" bị lặp", s.label),
-                    hint: "mỗi cột chỉ xuất hiện một lần".into(),
+                    what: Said::new(
+                        format!("cột \"{}\" bị lặp", s.label),
+                        format!("column \"{}\" is given twice", s.label_en),
+                    ),
+                    hint: Said::new("mỗi cột chỉ xuất hiện một lần", "give each column once"),
                 });
             }
         }
@@ -396,10 +469,19 @@ fn map_header<K: Copy + Eq + std::hash::Hash>(
             line: *hline,
             column: 0,
             header: String::new(),
-            what: format!("thiếu cột \"{}\"", s.label),
-            hint: format!(
-                "thêm cột \"{}\" vào dòng tiêu đề, hoặc chọn cột nào của tệp là \"{}\"",
-                s.label, s.label
+            what: Said::new(
+                format!("thiếu cột \"{}\"", s.label),
+                format!("column \"{}\" is missing", s.label_en),
+            ),
+            hint: Said::new(
+                format!(
+                    "thêm cột \"{}\" vào dòng tiêu đề, hoặc chọn cột nào của tệp là \"{}\"",
+                    s.label, s.label
+                ),
+                format!(
+                    "add a column \"{}\" to the header line, or choose which column of the file it is",
+                    s.label_en
+                ),
             ),
         });
     }
@@ -432,6 +514,8 @@ pub fn agency_labels() -> Vec<&'static str> {
 }
 
 /// Reads CSV records with their line numbers (1 = header).
+// A file is read once per upload and fails at most once: the size of the error is no cost.
+#[allow(clippy::result_large_err)]
 fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FileError> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(text))
@@ -448,8 +532,11 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FileError> {
             line: e.position().map(|p| p.line() as usize).unwrap_or(0),
             column: 0,
             header: String::new(),
-            what: "không đọc được dòng CSV".into(),
-            hint: "kiểm tra dấu ngoặc kép: một ô chứa dấu phân cách phải nằm trong \"…\"".into(),
+            what: Said::new("không đọc được dòng CSV", "this CSV line cannot be read"),
+            hint: Said::new(
+                "kiểm tra dấu ngoặc kép: một ô chứa dấu phân cách phải nằm trong \"…\"",
+                "check the quotes: a cell holding the separator must be inside \"…\"",
+            ),
         })?;
         let mut at = rec.position().map(|p| p.byte() as usize).unwrap_or(seen_to);
         while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
@@ -516,14 +603,14 @@ pub fn read_roster(
                 cells.get(i).map(|s| s.trim().to_string()).unwrap_or_default(),
             )
         };
-        let mut err = |col: Col, what: String, hint: &str| {
+        let mut err = |col: Col, what: Said, hint: Said| {
             let (n, h, _) = cell(col);
             errors.push(FileError {
                 line,
                 column: n,
                 header: h,
                 what,
-                hint: hint.into(),
+                hint,
             });
         };
         let opt = |c: Col| cols.get(&c).map(|_| cell(c).2).filter(|s| !s.is_empty());
@@ -536,51 +623,79 @@ pub fn read_roster(
         if code.is_empty() {
             err(
                 Col::Code,
-                "thiếu mã cán bộ".into(),
-                "ghi mã cán bộ duy nhất, ví dụ GL00123",
+                Said::new("thiếu mã cán bộ", "the official code is missing"),
+                Said::new(
+                    "ghi mã cán bộ duy nhất, ví dụ GL00123",
+                    "write a code no other official has, e.g. GL00123",
+                ),
             );
             ok = false;
         } else if let Some(first) = seen.get(&code) {
             err(
                 Col::Code,
-                format!("mã cán bộ {code} đã có ở dòng {first}"),
-                "mỗi cán bộ chỉ một dòng",
+                Said::new(
+                    format!("mã cán bộ {code} đã có ở dòng {first}"),
+                    format!("official code {code} is already on line {first}"),
+                ),
+                Said::new("mỗi cán bộ chỉ một dòng", "one line per official"),
             );
             ok = false;
         } else {
             seen.insert(code.clone(), line);
         }
         if full_name.is_empty() {
-            err(Col::Name, "thiếu họ và tên".into(), "ghi đầy đủ họ và tên");
+            err(
+                Col::Name,
+                Said::new("thiếu họ và tên", "the full name is missing"),
+                Said::new("ghi đầy đủ họ và tên", "write the full name"),
+            );
             ok = false;
         }
         if agency_code.is_empty() {
             err(
                 Col::Agency,
-                "thiếu mã đơn vị".into(),
-                "ghi mã đơn vị, ví dụ GL-QLTT-D01",
+                Said::new("thiếu mã đơn vị", "the agency code is missing"),
+                Said::new(
+                    "ghi mã đơn vị, ví dụ GL-QLTT-D01",
+                    "write the agency code, e.g. GL-QLTT-D01",
+                ),
             );
             ok = false;
         } else if !known_agencies.contains(&agency_code) {
             err(
                 Col::Agency,
-                format!("không có đơn vị mã \"{agency_code}\""),
-                "ghi một mã đơn vị có trong danh mục đơn vị (nhập danh mục đơn vị trước nếu là đơn vị mới)",
+                Said::new(
+                    format!("không có đơn vị mã \"{agency_code}\""),
+                    format!("no agency has the code \"{agency_code}\""),
+                ),
+                Said::new(
+                    "ghi một mã đơn vị có trong danh mục đơn vị (nhập danh mục đơn vị trước nếu là đơn vị mới)",
+                    "write a code from the list of agencies (import the agency list first for a new agency)",
+                ),
             );
             ok = false;
         } else if allowed.is_some_and(|a| !a.contains(&agency_code)) {
             err(
                 Col::Agency,
-                format!("đơn vị \"{agency_code}\" ngoài phạm vi bạn quản lý"),
-                "chỉ nhập cán bộ thuộc các đơn vị bạn quản lý",
+                Said::new(
+                    format!("đơn vị \"{agency_code}\" ngoài phạm vi bạn quản lý"),
+                    format!("agency \"{agency_code}\" is outside the agencies you manage"),
+                ),
+                Said::new(
+                    "chỉ nhập cán bộ thuộc các đơn vị bạn quản lý",
+                    "import only officials of the agencies you manage",
+                ),
             );
             ok = false;
         }
         if position.is_empty() {
             err(
                 Col::Position,
-                "thiếu chức vụ".into(),
-                "ghi chức vụ, ví dụ Kiểm soát viên thị trường",
+                Said::new("thiếu chức vụ", "the position is missing"),
+                Said::new(
+                    "ghi chức vụ, ví dụ Kiểm soát viên thị trường",
+                    "write the position, e.g. Kiểm soát viên thị trường",
+                ),
             );
             ok = false;
         }
@@ -588,8 +703,14 @@ pub fn read_roster(
         if enforcement.is_none() {
             err(
                 Col::Enforcement,
-                format!("không hiểu giá trị \"{flag_raw}\""),
-                "ghi có hoặc không (cũng nhận yes/no, 1/0, x)",
+                Said::new(
+                    format!("không hiểu giá trị \"{flag_raw}\""),
+                    format!("\"{flag_raw}\" is neither yes nor no"),
+                ),
+                Said::new(
+                    "ghi có hoặc không (cũng nhận yes/no, 1/0, x)",
+                    "write có or không (yes/no, 1/0 and x are read too)",
+                ),
             );
             ok = false;
         }
@@ -599,8 +720,11 @@ pub fn read_roster(
             if d.is_none() {
                 err(
                     c,
-                    format!("không hiểu ngày \"{raw}\""),
-                    "ghi ngày dạng dd/mm/yyyy, ví dụ 01/07/2025",
+                    Said::new(format!("không hiểu ngày \"{raw}\""), format!("\"{raw}\" is not a date")),
+                    Said::new(
+                        "ghi ngày dạng dd/mm/yyyy, ví dụ 01/07/2025",
+                        "write the date as dd/mm/yyyy, e.g. 01/07/2025",
+                    ),
                 );
                 ok = false;
             }
@@ -612,7 +736,14 @@ pub fn read_roster(
             && e < s
         {
             {
-                err(Col::End, "ngày kết thúc trước ngày bắt đầu".into(), "sửa ngày kết thúc");
+                err(
+                    Col::End,
+                    Said::new(
+                        "ngày kết thúc trước ngày bắt đầu",
+                        "the end date is before the start date",
+                    ),
+                    Said::new("sửa ngày kết thúc", "correct the end date"),
+                );
                 ok = false;
             }
         }
@@ -623,8 +754,14 @@ pub fn read_roster(
             {
                 err(
                     Col::Email,
-                    format!("\"{e}\" không phải địa chỉ email"),
-                    "ghi dạng ten@coquan.gov.vn hoặc để trống",
+                    Said::new(
+                        format!("\"{e}\" không phải địa chỉ email"),
+                        format!("\"{e}\" is not an email address"),
+                    ),
+                    Said::new(
+                        "ghi dạng ten@coquan.gov.vn hoặc để trống",
+                        "write it as name@agency.gov.vn or leave it empty",
+                    ),
                 );
                 ok = false;
             }
@@ -832,6 +969,7 @@ const AGENCY_COLUMNS: &[ColumnSpec<&str>] = &[
         key: "code",
         required: true,
         label: "mã đơn vị",
+        label_en: "agency code",
         names: &["ma don vi", "ma", "code", "agency code"],
         keywords: &["ma don vi", "ma co quan", "ma dv", "agency code"],
     },
@@ -839,6 +977,7 @@ const AGENCY_COLUMNS: &[ColumnSpec<&str>] = &[
         key: "name",
         required: true,
         label: "tên đơn vị",
+        label_en: "agency name",
         names: &["ten don vi", "ten", "name"],
         keywords: &["ten don vi", "ten co quan", "ten dv", "agency name"],
     },
@@ -846,6 +985,7 @@ const AGENCY_COLUMNS: &[ColumnSpec<&str>] = &[
         key: "parent",
         required: false,
         label: "mã đơn vị cấp trên",
+        label_en: "parent agency code",
         names: &["ma don vi cap tren", "don vi cap tren", "parent code", "parent"],
         keywords: &["cap tren", "truc thuoc", "chu quan", "parent"],
     },
@@ -853,6 +993,7 @@ const AGENCY_COLUMNS: &[ColumnSpec<&str>] = &[
         key: "from",
         required: false,
         label: "hiệu lực từ",
+        label_en: "valid from",
         names: &["hieu luc tu", "tu ngay", "valid from"],
         keywords: &["hieu luc tu", "ngay thanh lap", "valid from"],
     },
@@ -860,6 +1001,7 @@ const AGENCY_COLUMNS: &[ColumnSpec<&str>] = &[
         key: "to",
         required: false,
         label: "hiệu lực đến",
+        label_en: "valid to",
         names: &["hieu luc den", "den ngay", "valid to"],
         keywords: &["hieu luc den", "ngay giai the", "valid to"],
     },
@@ -867,6 +1009,7 @@ const AGENCY_COLUMNS: &[ColumnSpec<&str>] = &[
         key: "merged",
         required: false,
         label: "sáp nhập vào",
+        label_en: "merged into",
         names: &["sap nhap vao", "hop nhat vao", "merged into"],
         keywords: &["sap nhap", "hop nhat", "merged"],
     },
@@ -915,24 +1058,35 @@ pub fn read_agencies(
             ))
         };
         let mut ok = true;
-        let mut err = |k: &str, what: String, hint: &str| {
+        let mut err = |k: &str, what: Said, hint: Said| {
             let (n, h, _) = get(k).unwrap_or((0, String::new(), String::new()));
             errors.push(FileError {
                 line: *line,
                 column: n,
                 header: h,
                 what,
-                hint: hint.into(),
+                hint,
             });
         };
         let code = get("code").map(|c| c.2.to_uppercase()).unwrap_or_default();
         let name = get("name").map(|c| c.2).unwrap_or_default();
         if code.is_empty() {
-            err("code", "thiếu mã đơn vị".into(), "ghi mã đơn vị, ví dụ GL-QLTT-D12");
+            err(
+                "code",
+                Said::new("thiếu mã đơn vị", "the agency code is missing"),
+                Said::new(
+                    "ghi mã đơn vị, ví dụ GL-QLTT-D12",
+                    "write the agency code, e.g. GL-QLTT-D12",
+                ),
+            );
             ok = false;
         }
         if name.is_empty() {
-            err("name", "thiếu tên đơn vị".into(), "ghi tên đơn vị");
+            err(
+                "name",
+                Said::new("thiếu tên đơn vị", "the agency name is missing"),
+                Said::new("ghi tên đơn vị", "write the agency's name"),
+            );
             ok = false;
         }
         let mut reference = |k: &str| -> Option<String> {
@@ -943,8 +1097,14 @@ pub fn read_agencies(
             if !known.contains(&v) && !in_file.contains(&v) {
                 err(
                     k,
-                    format!("không có đơn vị mã \"{v}\""),
-                    "ghi mã một đơn vị có sẵn hoặc có trong tệp",
+                    Said::new(
+                        format!("không có đơn vị mã \"{v}\""),
+                        format!("no agency has the code \"{v}\""),
+                    ),
+                    Said::new(
+                        "ghi mã một đơn vị có sẵn hoặc có trong tệp",
+                        "write the code of an existing agency or of one in the file",
+                    ),
                 );
                 ok = false;
             }
@@ -959,7 +1119,11 @@ pub fn read_agencies(
             }
             let d = parse_date(&raw);
             if d.is_none() {
-                err(k, format!("không hiểu ngày \"{raw}\""), "ghi ngày dạng dd/mm/yyyy");
+                err(
+                    k,
+                    Said::new(format!("không hiểu ngày \"{raw}\""), format!("\"{raw}\" is not a date")),
+                    Said::new("ghi ngày dạng dd/mm/yyyy", "write the date as dd/mm/yyyy"),
+                );
                 ok = false;
             }
             d
@@ -992,8 +1156,11 @@ pub fn read_agencies(
                         line: r.line,
                         column: cols.get("parent").map(|i| i + 1).unwrap_or(0),
                         header: "parent".into(),
-                        what: format!("đơn vị {} nằm dưới chính nó", r.code),
-                        hint: "sửa mã đơn vị cấp trên".into(),
+                        what: Said::new(
+                            format!("đơn vị {} nằm dưới chính nó", r.code),
+                            format!("agency {} is under itself", r.code),
+                        ),
+                        hint: Said::new("sửa mã đơn vị cấp trên", "correct the parent agency code"),
                     });
                     break;
                 }
@@ -1067,16 +1234,41 @@ mod tests {
     }
 
     #[test]
+    fn every_error_reads_in_english_for_an_english_reader() {
+        let src = "code,full name,agency code,position,enforcement,start date\nGL1,A,GL-XX,KSV,yes,31/02/2025\n,B,GL-QLTT-D01,,maybe,\n";
+        let (_, errors) = parse_roster(src.as_bytes(), &known(), None);
+        let en: Vec<String> = errors.iter().map(|e| e.show(Lang::En)).collect();
+        assert_eq!(
+            en[0],
+            "line 2, column 3 (agency code): no agency has the code \"GL-XX\" — write a code from the list of agencies (import the agency list first for a new agency)"
+        );
+        assert_eq!(en.len(), 5, "{en:#?}");
+        // No Vietnamese word is left in an English message (the cell values are the file's own).
+        for m in &en {
+            assert!(!m.contains("dòng") && !m.contains("cột") && !m.contains("ghi "), "{m}");
+        }
+        let (_, missing) = parse_roster("mã cán bộ;họ và tên\nGL1;An\n".as_bytes(), &known(), None);
+        assert_eq!(
+            missing[0].show(Lang::En),
+            "line 1: column \"agency code\" is missing — add a column \"agency code\" to the header line, or choose which column of the file it is"
+        );
+        assert_eq!(
+            decode(b"\xff").unwrap_err().show(Lang::En),
+            "line 1: the file is not UTF-8 — save it as \"CSV UTF-8\" (Excel: Save As → CSV UTF-8)"
+        );
+    }
+
+    #[test]
     fn missing_columns_and_rows_outside_the_scope_are_errors() {
         let (_, e) = parse_roster(b"code,full name\nGL1,A\n", &known(), None);
-        assert!(e.iter().any(|e| e.what.contains("mã đơn vị")));
+        assert!(e.iter().any(|e| e.what.vi.contains("mã đơn vị")));
         let allowed: HashSet<String> = ["GL-QLTT-D01".to_string()].into();
         let src = "code,full name,agency,position,enforcement\nGL1,A,GL-QLTT-D02,KSV,x\n";
         let (_, e) = parse_roster(src.as_bytes(), &known(), Some(&allowed));
         assert_eq!(e.len(), 1);
-        assert!(e[0].what.contains("ngoài phạm vi"));
+        assert!(e[0].what.vi.contains("ngoài phạm vi"));
         let (_, e) = parse_roster(b"\xff\xfeabc", &known(), None);
-        assert!(e[0].what.contains("UTF-8"));
+        assert!(e[0].what.vi.contains("UTF-8"));
     }
 
     fn cur(id: i64, code: &str, agency: &str, active: bool) -> Current {
@@ -1196,7 +1388,7 @@ mod tests {
         let (_, errs) = parse_agencies("ma don vi,ten don vi,ma don vi\nA,An,B\n".as_bytes(), &known);
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(
-            (errs[0].line, errs[0].column, errs[0].what.as_str()),
+            (errs[0].line, errs[0].column, errs[0].what.vi.as_str()),
             (1, 3, "cột \"mã đơn vị\" bị lặp")
         );
         // A blank header cell (a trailing separator from Excel) is not an unknown column.
@@ -1206,13 +1398,13 @@ mod tests {
         // An empty file is an error, not "nothing to do".
         let (_, errs) = parse_agencies(b"", &known);
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].what, "tệp rỗng");
+        assert_eq!(errs[0].what.vi, "tệp rỗng");
         // A missing column is named as people write it.
         let (_, errs) = parse_agencies("ma don vi\nA\n".as_bytes(), &known);
-        assert_eq!(errs[0].what, "thiếu cột \"tên đơn vị\"");
+        assert_eq!(errs[0].what.vi, "thiếu cột \"tên đơn vị\"");
         // The roster reader gives the same answers through the same mapper.
         let (_, errs) = parse_roster(b"", &known, None);
-        assert_eq!(errs[0].what, "tệp rỗng");
+        assert_eq!(errs[0].what.vi, "tệp rỗng");
     }
 
     #[test]
@@ -1249,7 +1441,7 @@ mod tests {
             "dòng 1, cột 5 (Nhóm 3): không nhận ra tên cột \"Nhóm 3\" — đổi tên cột, hoặc chọn cột tương ứng (mã cán bộ, họ và tên, mã đơn vị, chức vụ, nhiệm vụ thực thi, email, điện thoại, ngày bắt đầu, ngày kết thúc) hay bỏ qua cột này"
         );
         assert_eq!(
-            errs[1].what, "thiếu cột \"nhiệm vụ thực thi\"",
+            errs[1].what.vi, "thiếu cột \"nhiệm vụ thực thi\"",
             "named as people write it"
         );
         assert_eq!(matches[4].how, HowMatched::Unknown);
@@ -1262,7 +1454,7 @@ mod tests {
         let two = "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi,Email hoặc SĐT\n";
         let (_, errs, matches) = read_roster(two.as_bytes(), &known, None, &HeaderChoices::new());
         assert_eq!(matches[5].candidates, ["email", "điện thoại"]);
-        assert!(errs[0].what.contains("có thể là email hoặc điện thoại"), "{errs:?}");
+        assert!(errs[0].what.vi.contains("có thể là email hoặc điện thoại"), "{errs:?}");
         let skip = HeaderChoices::from([(header_key("Email hoặc SĐT"), IGNORE.to_string())]);
         let (_, errs, _) = read_roster(two.as_bytes(), &known, None, &skip);
         assert!(errs.is_empty(), "{errs:?}");

@@ -3,6 +3,7 @@
 //! public verify page and carries the signed token.
 
 use crate::api::certificates::{CertificatePage, load_certificate};
+use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
@@ -58,7 +59,7 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
         <div class="no-print print-bar">
             <button type="button" class="button primary" on:click=move |_| {
                 let _ = window().print();
-            }>{T::PrintCertificate.get(lang)}</button>
+            }><Ico icon=Icon::Print/>{T::PrintCertificate.get(lang)}</button>
             <span class="muted">{T::PrintHint.get(lang)}</span>
         </div>
         <article class="certificate" aria-labelledby="cert-title">

@@ -2,6 +2,7 @@
 //! resume, my exam status and certificate, and the way into the exam.
 
 use crate::api::learning::load_course;
+use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
@@ -62,11 +63,12 @@ fn CourseBody() -> impl IntoView {
                                 </div>
                             })}
                             {exam_next.then(|| view! {
-                                <p><a class="button primary" href=format!("/courses/{id}/exam")>{T::TakeExam.get(lang)}</a></p>
+                                <p><a class="button primary" href=format!("/courses/{id}/exam")>{T::TakeExam.get(lang)}<Ico icon=Icon::Arrow/></a></p>
                             })}
                             {resume.map(|n| view! {
                                 <p><a class="button primary" href=format!("/courses/{id}/lessons/{n}")>
                                     {if started { T::Continue } else { T::StartCourse }.get(lang)}" — "{T::LessonOf.get(lang)}" "{n}
+                                    <Ico icon=Icon::Arrow/>
                                 </a></p>
                             })}
                             <div class="split">
@@ -105,12 +107,8 @@ fn CourseBody() -> impl IntoView {
                                                 view! {
                                                     <p class="locked">
                                                         <span class="button" aria-disabled="true">
-                                                            <svg aria-hidden="true" viewBox="0 0 24 24" width="14" height="14" fill="none"
-                                                                stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-                                                                <rect x="4" y="11" width="16" height="10" rx="2"/>
-                                                                <path d="M8 11V7a4 4 0 0 1 8 0v4"/>
-                                                            </svg>
-                                                            " "{T::Exam.get(lang)}
+                                                            <Ico icon=Icon::Lock size=14/>
+                                                            {T::Exam.get(lang)}
                                                         </span>
                                                         <span class="muted">{T::ExamLockedHint.get(lang)}</span>
                                                     </p>

@@ -8,6 +8,7 @@ use crate::api::coverage::{
     CoverageReport, MissingPage, RecordOutreach, SetOutreachPopulation, coverage_dashboard, coverage_missing,
 };
 use crate::api::error::ApiError;
+use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::ring::Ring;
 use crate::components::session::RequireRole;
@@ -174,15 +175,15 @@ fn Dashboard(
                 <ForecastText f=r.forecast.clone() deadline/>
                 <h3>{T::Download.get(lang)}</h3>
                 <ul class="downloads">
-                    <li>{T::ByAgency.get(lang)}": "
+                    <li><Ico icon=Icon::Download size=16/>{T::ByAgency.get(lang)}": "
                         <a href=format!("/coverage/export/agencies.xlsx?{qs}") rel="external" download>"XLSX"</a>" · "
                         <a href=format!("/coverage/export/agencies.csv?{qs}") rel="external" download>"CSV"</a>
                     </li>
-                    <li>{T::Matrix.get(lang)}": "
+                    <li><Ico icon=Icon::Download size=16/>{T::Matrix.get(lang)}": "
                         <a href=format!("/coverage/export/matrix.xlsx?{qs}") rel="external" download>"XLSX"</a>" · "
                         <a href=format!("/coverage/export/matrix.csv?{qs}") rel="external" download>"CSV"</a>
                     </li>
-                    <li><a href=format!("/coverage/report?{qs}") rel="external">{T::PrintReport.get(lang)}</a></li>
+                    <li><Ico icon=Icon::Print size=16/><a href=format!("/coverage/report?{qs}") rel="external">{T::PrintReport.get(lang)}</a></li>
                 </ul>
             </section>
         </div>

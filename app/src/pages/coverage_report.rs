@@ -7,6 +7,7 @@
 //! paper) says where to set one.
 
 use crate::api::coverage::{CoverageReport, coverage_dashboard};
+use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
@@ -46,7 +47,7 @@ fn PrintBar(from: Option<String>, edit_href: String) -> impl IntoView {
             {move || interactive.get().then(|| view! {
                 <button type="button" class="button primary" on:click=move |_| {
                     let _ = window().print();
-                }>{T::Print.get(lang)}</button>
+                }><Ico icon=Icon::Print/>{T::Print.get(lang)}</button>
             })}
             <span class="muted">
                 {move || (if interactive.get() { T::DocPrintHint } else { T::DocPrintNoScript }).get(lang)}

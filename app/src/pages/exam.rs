@@ -10,6 +10,7 @@
 //! readers only at 10, 5 and 1 minutes left; without JavaScript the deadline is printed.
 
 use crate::api::exams::{AttemptResult, ExamPage, NextAttempt, OpenAttempt, load_attempt_result, load_exam};
+use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
@@ -396,7 +397,7 @@ fn ResultView(r: AttemptResult) -> impl IntoView {
             {r.late.then(|| view! { <p>{T::ResultLate.get(lang)}</p> })}
         </div>
         {r.certificate.clone().map(|n| view! {
-            <p><a class="button primary" href=format!("/certificates/{n}")>{T::ViewCertificate.get(lang)}" "{n.clone()}</a></p>
+            <p><a class="button primary" href=format!("/certificates/{n}")><Ico icon=Icon::Award/>{T::ViewCertificate.get(lang)}" "{n.clone()}</a></p>
         })}
         {r.next.clone().map(|next| {
             // After a failure the next step is the primary action: try again (now or when the
@@ -407,7 +408,7 @@ fn ResultView(r: AttemptResult) -> impl IntoView {
             match next {
                 NextAttempt::Now { left: l } => view! {
                     <div class="next-step">
-                        <p><a class="button primary" href=exam>{T::TryAgain.get(lang)}</a></p>
+                        <p><a class="button primary" href=exam><Ico icon=Icon::Retry/>{T::TryAgain.get(lang)}</a></p>
                         {left(l).map(|t| view! { <p class="muted">{t}</p> })}
                         <p class="muted">{T::RevisitLessons.get(lang)}" "<a href=course>{r.course_title.clone()}</a></p>
                     </div>
@@ -416,16 +417,16 @@ fn ResultView(r: AttemptResult) -> impl IntoView {
                     <div class="next-step">
                         <p><strong>{T::TryAgainAfter.get(lang).replace("{t}", &at)}</strong></p>
                         {left(l).map(|t| view! { <p class="muted">{t}</p> })}
-                        <p><a class="button primary" href=course>{T::ReviewLessons.get(lang)}</a></p>
+                        <p><a class="button primary" href=course><Ico icon=Icon::Book/>{T::ReviewLessons.get(lang)}</a></p>
                     </div>
                 }.into_any(),
                 NextAttempt::Open => view! {
-                    <p><a class="button primary" href=exam>{T::ContinueAttempt.get(lang)}</a></p>
+                    <p><a class="button primary" href=exam>{T::ContinueAttempt.get(lang)}<Ico icon=Icon::Arrow/></a></p>
                 }.into_any(),
                 NextAttempt::NoneLeft => view! {
                     <div class="next-step">
                         <p><strong>{T::RefusedNoAttempts.get(lang)}</strong>" "{T::AskManagerForMore.get(lang)}</p>
-                        <p><a class="button primary" href=course>{T::ReviewLessons.get(lang)}</a></p>
+                        <p><a class="button primary" href=course><Ico icon=Icon::Book/>{T::ReviewLessons.get(lang)}</a></p>
                     </div>
                 }.into_any(),
             }

@@ -9,6 +9,7 @@
 //! the question, with or without JavaScript.
 
 use crate::api::learning::{Check, LessonPage, load_lesson};
+use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
@@ -84,7 +85,7 @@ fn Lesson(l: LessonPage) -> impl IntoView {
                 {l.learner.then(|| view! {
                     <Form method="post" action=format!("{here}/read") attr:class="mark-read">
                         {l.read.then(|| view! { <p class="muted">{T::AlreadyRead.get(lang)}</p> })}
-                        <button type="submit" class="button primary">{read_label.get(lang)}</button>
+                        <button type="submit" class="button primary">{read_label.get(lang)}<Ico icon=Icon::Arrow/></button>
                     </Form>
                 })}
                 {pager}

@@ -16,6 +16,7 @@ pub mod not_found;
 pub mod notices;
 pub mod person;
 pub mod programs;
+pub mod questions;
 pub mod rights;
 pub mod roster;
 pub mod sign_in;

@@ -2,6 +2,7 @@
 //! standing, certificates, and the agency history behind "as of" coverage.
 
 use crate::api::coverage::{PersonRecord, get_person_record};
+use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
@@ -222,7 +223,7 @@ fn Record(r: PersonRecord) -> impl IntoView {
             <section class="card" id="evidence">
                 <h2>{T::EvidencePack.get(lang)}</h2>
                 <p class="muted">{T::EvidencePackHint.get(lang)}</p>
-                <p><a href=format!("/people/{person_id}/evidence.zip") class="button" download>{T::EvidencePackDownload.get(lang)}</a></p>
+                <p><a href=format!("/people/{person_id}/evidence.zip") class="button" download><Ico icon=Icon::Download/>{T::EvidencePackDownload.get(lang)}</a></p>
             </section>
         })}
         {(can_manage && active).then(|| view! {

@@ -3,6 +3,7 @@
 //! `ssr::roster::web`), so the whole flow works with JavaScript off.
 
 use crate::api::roster::{HowMatched, RosterPreview, check_roster_upload};
+use crate::components::icon::{Ico, Icon};
 use crate::components::session::{RequireRole, use_session};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -105,8 +106,8 @@ fn CodesCard() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                             <div class="actions">
-                                <button type="submit" name="format" value="print" class="button primary">{T::PrintSlips.get(lang)}</button>
-                                <button type="submit" name="format" value="xlsx" class="button">{T::DownloadCodes.get(lang)}</button>
+                                <button type="submit" name="format" value="print" class="button primary"><Ico icon=Icon::Print/>{T::PrintSlips.get(lang)}</button>
+                                <button type="submit" name="format" value="xlsx" class="button"><Ico icon=Icon::Download/>{T::DownloadCodes.get(lang)}</button>
                             </div>
                         </form>
                     })

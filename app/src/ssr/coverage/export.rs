@@ -28,7 +28,10 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
+    /// Written whole, or with one decimal.
     Num(f64),
+    /// Written with this many decimals.
+    Fixed(f64, usize),
 }
 
 impl Cell {
@@ -39,6 +42,7 @@ impl Cell {
             Cell::Num(n) if n.fract() == 0.0 => format!("{}", *n as i64),
             // A decimal comma: Excel on a Vietnamese locale reads "53.6" as text (or a date).
             Cell::Num(n) => format!("{n:.1}").replace('.', ","),
+            Cell::Fixed(n, places) => format!("{n:.places$}").replace('.', ","),
         }
     }
 }
@@ -196,7 +200,7 @@ pub fn to_xlsx(t: &Table, title: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
         for (c, cell) in row.iter().enumerate() {
             match cell {
                 Cell::Text(s) => ws.write_string(3 + r as u32, c as u16, s)?,
-                Cell::Num(n) => ws.write_number(3 + r as u32, c as u16, *n)?,
+                Cell::Num(n) | Cell::Fixed(n, _) => ws.write_number(3 + r as u32, c as u16, *n)?,
             };
         }
     }
@@ -282,31 +286,29 @@ async fn build(
         snap.root.name,
         as_of.format("%d/%m/%Y")
     );
-    // `-vi.csv`: the CSV's separator and decimal mark are the Vietnamese locale's.
-    let name = format!(
-        "tien-do-{}-{}-{}{}.{ext}",
-        snap.program.code,
-        kind,
-        as_of.format("%Y%m%d"),
-        if ext == "csv" { "-vi" } else { "" }
-    );
-    let (bytes, mime) = if ext == "csv" {
-        (to_csv(&table), "text/csv; charset=utf-8")
+    let stem = format!("tien-do-{}-{}-{}", snap.program.code, kind, as_of.format("%Y%m%d"));
+    Ok(Some(attachment(&table, &title, &stem, ext)?))
+}
+
+/// `table` as a download: `{stem}-vi.csv` (the CSV's separator and decimal mark are the
+/// Vietnamese locale's, and the name says so) or `{stem}.xlsx` with `title` above the table.
+pub fn attachment(table: &Table, title: &str, stem: &str, ext: &str) -> Result<Response, rust_xlsxwriter::XlsxError> {
+    let (bytes, mime, name) = if ext == "csv" {
+        (to_csv(table), "text/csv; charset=utf-8", format!("{stem}-vi.csv"))
     } else {
         (
-            to_xlsx(&table, &title)?,
+            to_xlsx(table, title)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{stem}.xlsx"),
         )
     };
-    Ok(Some(
-        (
-            [
-                (header::CONTENT_TYPE, mime.to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-                (header::CACHE_CONTROL, "no-store".to_string()),
-            ],
-            bytes,
-        )
-            .into_response(),
-    ))
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

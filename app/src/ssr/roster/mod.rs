@@ -10,7 +10,9 @@
 use super::auth::Scope;
 use super::db::entities::{agency, membership, person, program};
 use crate::domain::coverage::{Index, Status};
-use crate::domain::roster::{self, Current, FileError, HeaderChoices, HeaderMatch, ImportMode, RosterDiff, RosterRow};
+use crate::domain::roster::{
+    self, Current, FileError, HeaderChoices, HeaderMatch, ImportMode, RosterDiff, RosterRow, Said,
+};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
@@ -207,8 +209,14 @@ pub async fn plan(
                     line: r.line,
                     column: 0,
                     header: String::new(),
-                    what: format!("cán bộ {} hiện thuộc đơn vị {from}, ngoài phạm vi bạn quản lý", r.code),
-                    hint: "đề nghị đơn vị đó hoặc quản trị viên điều chuyển".into(),
+                    what: Said::new(
+                        format!("cán bộ {} hiện thuộc đơn vị {from}, ngoài phạm vi bạn quản lý", r.code),
+                        format!("official {} belongs to {from}, outside the agencies you manage", r.code),
+                    ),
+                    hint: Said::new(
+                        "đề nghị đơn vị đó hoặc quản trị viên điều chuyển",
+                        "ask that agency or an administrator to transfer them",
+                    ),
                 })
                 .collect();
             errors.sort_by_key(|e| e.line);
