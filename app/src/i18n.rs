@@ -39,6 +39,11 @@ impl Lang {
 
 /// The interface language of this request: the `lang` cookie on the server, the document's
 /// `lang` attribute (which the server wrote) in the browser.
+///
+/// A server function must read it before its first `.await`: when a page's `<Suspense>` runs the
+/// function again during server rendering, the request's context can be gone after an await,
+/// and this would then answer Vietnamese to an English reader (seen on the attempt result page,
+/// two runs in three).
 pub fn request_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
@@ -348,6 +353,7 @@ messages! {
     LessonsRead => "Bài đã đọc", "Lessons read";
     Exam => "Bài kiểm tra", "Exam";
     ExamNone => "Không có bài kiểm tra", "No exam";
+    NotTranslated => "Phần này chưa có bản tiếng Anh: nội dung hiển thị bằng tiếng Việt.", "This part has not been translated into English yet: it is shown in Vietnamese.";
     ExamNotTaken => "Chưa làm", "Not taken";
     ExamInProgress => "Đang làm", "In progress";
     ExamFailed => "Chưa đạt", "Not passed";

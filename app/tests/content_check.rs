@@ -282,6 +282,17 @@ fn english_files_need_vietnamese_twins() {
 }
 
 #[test]
+fn an_english_question_must_answer_like_its_vietnamese_twin() {
+    assert_report(
+        "english-twin-answers-differ",
+        &[
+            "k-hang-gia/exam.en.md:7:1: English question `q-dang-ky` does not answer like its Vietnamese twin: it has 3 answers where the Vietnamese question has 2 — a translation changes only the words: keep the same answers in the same order, with the same marks (=, ~, %50%) and numbers",
+            "k-hang-gia/exam.en.md:13:1: English question `q-thoi-han` does not answer like its Vietnamese twin: it accepts other numbers than the Vietnamese question — a translation changes only the words: keep the same answers in the same order, with the same marks (=, ~, %50%) and numbers",
+        ],
+    );
+}
+
+#[test]
 fn scripts_handlers_and_javascript_links_are_warned_about_and_never_rendered() {
     let (lib, diags) = load("unsafe-html");
     assert!(diags.iter().all(|d| d.severity == Severity::Warning), "{diags:?}");

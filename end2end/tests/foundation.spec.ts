@@ -54,6 +54,22 @@ test('the interface switches to English and back', async ({ page }, info) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Đăng nhập vào Taphuan');
 });
 
+test('an English reader reads a course and its lessons in English, and the same lesson in Vietnamese after switching back', async ({ page }, info) => {
+  await signIn(page, info, 'hocvien');
+  await expect(page).toHaveURL('/learn');
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page.getByRole('link', { name: 'Tiếng Việt' })).toBeVisible();
+  await open(page, info, '/courses/a-khung-phap-ly');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('The legal framework for e-commerce');
+  await page.getByRole('link', { name: 'Decree 52/2013/NĐ-CP: the legal foundation of e-commerce' }).click();
+  await expect(page).toHaveTitle(/^Decree 52\/2013\/NĐ-CP: the legal foundation of e-commerce/);
+  // The whole course is translated: no note, and the text is the English lesson's.
+  await expect(page.getByText('has not been translated into English')).toHaveCount(0);
+  await expect(page.locator('article .prose[lang="vi"]')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Tiếng Việt' }).click();
+  await expect(page).toHaveTitle(/^Nghị định 52\/2013\/NĐ-CP: nền móng pháp lý/);
+});
+
 test('a team manager sees only their team and is refused another agency', async ({ page }, info) => {
   await signIn(page, info, 'quanly.doi1');
   await expect(page).toHaveURL('/coverage');

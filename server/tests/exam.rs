@@ -986,3 +986,162 @@ async fn a_trainer_sees_how_each_question_behaved_and_no_one_else_does() {
     assert_eq!(r.status, 403);
     std::fs::remove_dir_all(content).ok();
 }
+
+/// The English twin of the canary exam: the same answers in the same order, other words, and
+/// its own feedback (planted, so the review can tell which language it speaks).
+const EXAM_EN: &str = r#"+++
+title = "The canary exam"
++++
+Each attempt draws 4 questions.
+
+```gift
+// lesson: 02-nghia-vu.md#go-hang
+::canary-short:: What is the exam's secret code? {=CANARY-SHORT-7f3a9 =CANARY-SHORT-EN #CANARY-EN-FB-RIGHT ####CANARY-EN-GENERAL}
+
+::canary-mc:: Which website must register with the Ministry of Industry and Trade? {
+  =An e-commerce trading platform #CANARY-EN-FB-MC
+  ~A business's own sales website #CANARY-EN-FB-WRONG
+}
+
+::canary-num:: Enter the secret number. {#987654321}
+
+::canary-tf:: A platform must take infringing listings down. {T#CANARY-EN-TF-WRONG#CANARY-EN-TF-RIGHT}
+```
+"#;
+
+#[tokio::test]
+async fn an_english_reader_reads_and_takes_the_exam_in_english_and_it_counts_in_both_languages() {
+    let content = canary_content();
+    std::fs::write(content.join(COURSE).join("exam.en.md"), EXAM_EN).unwrap();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    let en = format!("{token}; lang=en");
+    let course = format!("course={COURSE}");
+
+    // The course and its lessons in English where the course translates them…
+    let d = app.call("course_detail", &course, Some(&en)).await.json();
+    assert_eq!(d["summary"]["title"], "Counterfeits on e-commerce platforms");
+    assert_eq!(d["fallback"], false);
+    assert_eq!(d["lessons"][1]["title"], "Platform duties");
+    assert_eq!(d["exam_title"], "The canary exam");
+    let l2 = app
+        .call("lesson_page", &format!("{course}&number=2&query="), Some(&en))
+        .await
+        .json();
+    assert_eq!(
+        (l2["title"].as_str(), l2["fallback"].as_bool()),
+        (Some("Platform duties"), Some(false))
+    );
+    assert!(
+        l2.to_string()
+            .contains("A platform must take down infringing listings on request.")
+    );
+    // …and in Vietnamese, with a note, where it does not.
+    let l1 = app
+        .call("lesson_page", &format!("{course}&number=1&query="), Some(&en))
+        .await
+        .json();
+    assert_eq!(l1["fallback"], true);
+    let page = app.get(&format!("/courses/{COURSE}/lessons/1"), Some(&en)).await.body;
+    assert!(page.contains("This part has not been translated into English yet"));
+    assert!(
+        page.contains(r#"<div lang="vi" class="prose">"#),
+        "the Vietnamese text is marked as such"
+    );
+    let vi_page = app
+        .get(&format!("/courses/{COURSE}/lessons/1"), Some(&token))
+        .await
+        .body;
+    assert!(!vi_page.contains("not been translated") && !vi_page.contains(r#"lang="vi" class="prose""#));
+
+    // The attempt shows the English words over the same ids and order as the Vietnamese page.
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&en))
+        .await;
+    assert_eq!(r.status, 303);
+    let open_en = open_attempt(&app, &en).await;
+    let open_vi = open_attempt(&app, &token).await;
+    let ids = |open: &serde_json::Value| -> Vec<(String, Vec<String>)> {
+        open["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                let choices = q["question"]["kind"]["choices"].as_array().cloned().unwrap_or_default();
+                (
+                    q["name"].as_str().unwrap().to_string(),
+                    choices.iter().map(|c| c["id"].as_str().unwrap().to_string()).collect(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ids(&open_en), ids(&open_vi));
+    let texts = open_en.to_string();
+    for english in [
+        "What is the exam's secret code?",
+        "An e-commerce trading platform",
+        "A business's own sales website",
+        "Enter the secret number.",
+    ] {
+        assert!(texts.contains(english), "{english} in {texts}");
+    }
+    assert!(!texts.contains("Sàn giao dịch thương mại điện tử"));
+    // The English page carries no key or feedback either.
+    let page = app.get(&format!("/courses/{COURSE}/exam"), Some(&en)).await.body;
+    assert!(page.contains("Which website must register"));
+    for canary in ["CANARY-SHORT-EN", "CANARY-EN-FB", "CANARY-EN-GENERAL", "CANARY-EN-TF"]
+        .iter()
+        .chain(CANARIES)
+    {
+        assert!(!page.contains(canary) && !texts.contains(canary), "{canary} leaks");
+    }
+
+    // Answered in English (the short answer in its English words), graded on the one key.
+    let mut form = format!("attempt={}&seq={}", open_en["id"], open_en["seq"]);
+    for q in open_en["questions"].as_array().unwrap() {
+        let value = match q["name"].as_str().unwrap() {
+            "canary-short" => "CANARY-SHORT-EN".to_string(),
+            "canary-num" => "987654321".to_string(),
+            "canary-tf" => "true".to_string(),
+            _ => choice_id(q, "An e-commerce trading platform"),
+        };
+        form.push_str(&format!("&q{}={value}", q["position"]));
+    }
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/submit"), &form, Some(&en))
+        .await;
+    let at = r.location.expect("a result page");
+    let result = app.get(&at, Some(&en)).await.body;
+    assert!(
+        result.contains("CANARY-EN-FB-MC") && result.contains("CANARY-EN-TF-RIGHT"),
+        "English feedback"
+    );
+    assert!(
+        !result.contains("CANARY-FB-MC"),
+        "not the Vietnamese feedback: {}",
+        &result[result.find("CANARY-FB-MC").unwrap_or(0).saturating_sub(600)..]
+    );
+    let attempt = at.rsplit('/').next().unwrap();
+    let res = app
+        .call("attempt_result", &format!("{course}&attempt={attempt}"), Some(&en))
+        .await
+        .json();
+    assert_eq!(
+        (res["score"].as_i64(), res["passed"].as_bool()),
+        (Some(100), Some(true))
+    );
+
+    // One completion, seen in Vietnamese too.
+    let pid = person_id(&app).await;
+    let done = completion::Entity::find()
+        .filter(completion::Column::PersonId.eq(pid))
+        .filter(completion::Column::CourseId.eq(COURSE))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(done, 1);
+    let d = app.call("course_detail", &course, Some(&token)).await.json();
+    assert_eq!(d["summary"]["title"], "Kiểm tra hàng giả trên sàn thương mại điện tử");
+    assert_eq!(d["progress"]["complete"], true);
+    std::fs::remove_dir_all(content).ok();
+}

@@ -42,9 +42,15 @@ pub struct ContentStatus {
 )]
 pub async fn list_courses() -> Result<Vec<CourseSummary>, ApiError> {
     use crate::domain::identity::Role;
+    let lang = crate::i18n::request_lang();
     let (state, _) = crate::api::guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
-    Ok(loaded.library.courses.iter().map(CourseSummary::from).collect())
+    Ok(loaded
+        .library
+        .courses
+        .iter()
+        .map(|c| CourseSummary::of(c, lang))
+        .collect())
 }
 
 /// The library with its checker diagnostics (trainers and admins).
@@ -56,6 +62,7 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, ApiError> {
 pub async fn library_status() -> Result<ContentStatus, ApiError> {
     use crate::domain::identity::Courses;
     use crate::domain::identity::Role;
+    let lang = crate::i18n::request_lang();
     let (state, user) = crate::api::guard::require(&[Role::Trainer, Role::Admin]).await?;
     // A trainer of named courses sees those; the admin and a trainer of every course, all.
     let mine = match (&user.courses, user.holds(Role::Admin)) {
@@ -78,20 +85,21 @@ pub async fn library_status() -> Result<ContentStatus, ApiError> {
             .courses
             .iter()
             .filter(|c| mine.allows(c.id.as_str()))
-            .map(CourseSummary::from)
+            .map(|c| CourseSummary::of(c, lang))
             .collect(),
         errors: diags.iter().filter(|d| d.is_error()).count(),
         diagnostics: diags.iter().map(|d| d.to_string()).collect(),
     })
 }
 
-/// A course of the library as the catalogue lists it.
-impl From<&crate::domain::content::Course> for CourseSummary {
-    fn from(c: &crate::domain::content::Course) -> CourseSummary {
+impl CourseSummary {
+    /// A course of the library as the catalogue lists it to a reader of `lang` (the English
+    /// title and summary where the course has them).
+    pub fn of(c: &crate::domain::content::Course, lang: crate::i18n::Lang) -> CourseSummary {
         CourseSummary {
             id: c.id.as_str().to_string(),
-            title: c.meta.title.clone(),
-            summary: c.meta.summary.clone(),
+            title: c.title_in(lang).to_string(),
+            summary: c.summary_in(lang).to_string(),
             version: c.meta.version.clone(),
             short_hash: c.hash.chars().take(12).collect(),
             lessons: c.lessons.len(),

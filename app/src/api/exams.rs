@@ -58,6 +58,8 @@ pub struct ExamPage {
     pub course_title: String,
     pub title: String,
     pub intro_html: String,
+    /// The reader asked for English and the exam has no English twin: shown in Vietnamese.
+    pub fallback: bool,
     pub draw: u32,
     pub pass_mark: u8,
     pub max_attempts: u32,
@@ -148,6 +150,7 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
     use crate::domain::exam::Start;
     use crate::domain::identity::Role;
     use crate::ssr::attempts;
+    let lang = crate::i18n::request_lang();
     let (state, user) = guard::require(&Role::ALL).await?;
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let loaded = state.content.get();
@@ -156,6 +159,7 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
         .course(&course)
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let exam = c.exam.as_ref().ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let shown = c.exam_in(lang).ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let now = crate::ssr::clock::now();
     let facts = attempts::start_facts(&state.db, &state, pid, c, now)
         .await
@@ -177,7 +181,7 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
                     seconds_left: a.deadline.map(|d| (d - now).num_seconds().max(0)),
                     draft: a.draft_fields()?,
                     draft_saved_at: a.draft_saved_at.map(local),
-                    questions: attempts::public_questions(c, a)?
+                    questions: attempts::public_questions(c, a, lang)?
                         .into_iter()
                         .map(|(position, name, question)| ExamQuestion {
                             position,
@@ -198,9 +202,10 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
     };
     Ok(ExamPage {
         course_id: c.id.as_str().to_string(),
-        course_title: c.meta.title.clone(),
-        title: exam.settings.title.clone(),
-        intro_html: exam.intro_html.clone(),
+        course_title: c.title_in(lang).to_string(),
+        title: shown.page.settings.title.clone(),
+        intro_html: shown.page.intro_html.clone(),
+        fallback: shown.fallback,
         draw: exam.settings.draw,
         pass_mark: c.exam_pass_mark().percent(),
         max_attempts: exam.settings.max_attempts,
@@ -240,8 +245,8 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
     use crate::domain::grading::{PublicKind, Response, public_view};
     use crate::domain::identity::Role;
     use crate::i18n::T;
-    let (state, user) = guard::require(&Role::ALL).await?;
     let lang = crate::i18n::request_lang();
+    let (state, user) = guard::require(&Role::ALL).await?;
     let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let a = crate::ssr::attempts::submitted(&state.db, pid, &course, attempt)
         .await?
@@ -259,18 +264,14 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
     };
     let graded: Vec<GradedItem> = a.graded()?.unwrap_or_default();
     let pool = c.exam.as_ref().map(|e| e.pool.as_slice()).unwrap_or_default();
-    let pointer_of = |name: &str| pool.iter().find(|i| i.name() == name).and_then(|i| i.lesson.as_ref());
+    // The twin's pointer for an English reader: its anchor is the English lesson's.
+    let pointer_of = |name: &str| {
+        c.exam_twin(name, lang)
+            .and_then(|t| t.lesson.as_ref())
+            .or_else(|| pool.iter().find(|i| i.name() == name).and_then(|i| i.lesson.as_ref()))
+    };
     let link = |number: u32, anchor: Option<&str>, missed: u32| {
-        let title = (lang == crate::i18n::Lang::En)
-            .then(|| {
-                c.translations
-                    .iter()
-                    .flat_map(|t| &t.lessons)
-                    .find(|l| l.number == number)
-                    .map(|l| l.title.clone())
-            })
-            .flatten()
-            .or_else(|| c.lessons.iter().find(|l| l.number == number).map(|l| l.title.clone()))?;
+        let title = c.lesson_in(number, lang)?.page.title.clone();
         Some(LessonLink {
             number,
             title,
@@ -295,11 +296,31 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
             .iter()
             .enumerate()
             .map(|(position, g)| {
-                let q = pool
-                    .iter()
-                    .find(|i| i.name() == g.name)
-                    // Any key: only the server-side indices are read here.
-                    .map(|i| public_view(&i.question, 0));
+                let item = pool.iter().find(|i| i.name() == g.name);
+                let twin = c.exam_twin(&g.name, lang);
+                // Any key: only the server-side indices are read here.
+                let q = item.map(|i| match twin {
+                    Some(t) => {
+                        crate::domain::twin::translate_view(public_view(&i.question, 0), &i.question, &t.question)
+                    }
+                    None => public_view(&i.question, 0),
+                });
+                // The feedback in the reader's language: the twin's, for the same answer.
+                let feedback = match (item, twin, &g.response) {
+                    (Some(i), Some(t), Some(r))
+                        if crate::domain::twin::answers_differ(&i.question, &t.question).is_none() =>
+                    {
+                        let r = crate::domain::twin::response_for_twin(r, &i.question, &t.question);
+                        let said = crate::domain::grading::grade(&t.question, &r);
+                        // A short answer given in Vietnamese keeps its Vietnamese feedback.
+                        if (said.fraction - g.fraction).abs() < 1e-9 {
+                            said.feedback
+                        } else {
+                            g.feedback.clone()
+                        }
+                    }
+                    _ => g.feedback.clone(),
+                };
                 let your_answer = match (&q, &g.response) {
                     (_, None) => String::new(),
                     (Some(q), Some(r)) => match (&q.kind, r) {
@@ -331,7 +352,7 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
                     your_answer,
                     correct: g.correct,
                     percent: (g.fraction * 100.0).round() as u32,
-                    feedback: g.feedback.clone(),
+                    feedback,
                     lesson: (!g.correct)
                         .then(|| pointer_of(&g.name))
                         .flatten()
@@ -363,7 +384,7 @@ pub async fn load_attempt_result(course: String, attempt: i64) -> Result<Attempt
         next,
         reread,
         course_id: c.id.as_str().to_string(),
-        course_title: c.meta.title.clone(),
+        course_title: c.title_in(lang).to_string(),
         number: a.attempt_no,
         score: a.score_percent.unwrap_or(0),
         passed,

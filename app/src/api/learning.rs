@@ -47,6 +47,8 @@ pub struct CourseDetail {
     pub summary: CourseSummary,
     /// Sanitised at load time.
     pub intro_html: String,
+    /// The reader asked for English and the introduction is shown in Vietnamese (no twin).
+    pub fallback: bool,
     pub lessons: Vec<LessonLink>,
     pub has_exam: bool,
     pub exam_title: String,
@@ -91,6 +93,8 @@ pub struct LessonPage {
     pub course_id: String,
     pub course_title: String,
     pub number: u32,
+    /// The reader asked for English and this lesson has no English twin: shown in Vietnamese.
+    pub fallback: bool,
     pub total: u32,
     pub title: String,
     pub minutes: Option<u32>,
@@ -112,13 +116,14 @@ pub struct LessonPage {
 pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
+    let lang = crate::i18n::request_lang();
     let (state, user) = guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
     let lib = &loaded.library;
     let Some(pid) = user.person_id else {
         return Ok(MyCourses {
             assigned: vec![],
-            others: lib.courses.iter().map(|c| (CourseSummary::from(c), None)).collect(),
+            others: lib.courses.iter().map(|c| (CourseSummary::of(c, lang), None)).collect(),
             learner: false,
         });
     };
@@ -128,7 +133,7 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
     for a in &records.assignments {
         let Some(c) = lib.course(&a.course_id) else { continue };
         assigned.push(AssignedCourse {
-            course: CourseSummary::from(c),
+            course: CourseSummary::of(c, lang),
             due: crate::i18n::fmt_date(a.due),
             overdue: a.due < today,
             programs: a.programs.clone(),
@@ -142,7 +147,7 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
         .map(|c| {
             let p = records.progress(c, today);
             let started = p.lessons_read > 0 || p.exam != ExamStatus::NotTaken;
-            (CourseSummary::from(c), started.then_some(p))
+            (CourseSummary::of(c, lang), started.then_some(p))
         })
         .collect();
     Ok(MyCourses {
@@ -161,6 +166,7 @@ pub async fn load_my_courses() -> Result<MyCourses, ApiError> {
 pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
+    let lang = crate::i18n::request_lang();
     let (state, user) = guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
     let c = loaded
@@ -168,26 +174,33 @@ pub async fn load_course(course: String) -> Result<CourseDetail, ApiError> {
         .course(&course)
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let today = crate::ssr::clock::today();
+    let intro = c.intro_in(lang);
     let records = match user.person_id {
         Some(pid) => Some(crate::ssr::learning::Records::load(&state.db, pid).await?),
         None => None,
     };
     let read = records.as_ref().map(|r| r.read_in(c.id.as_str())).unwrap_or_default();
     Ok(CourseDetail {
-        summary: CourseSummary::from(c),
-        intro_html: c.intro_html.clone(),
+        summary: CourseSummary::of(c, lang),
+        intro_html: intro.page.to_string(),
+        fallback: intro.fallback,
         lessons: c
             .lessons
             .iter()
             .map(|l| LessonLink {
                 number: l.number,
-                title: l.title.clone(),
+                title: c
+                    .lesson_in(l.number, lang)
+                    .map_or(l.title.clone(), |s| s.page.title.clone()),
                 minutes: l.minutes,
                 read: read.contains(&l.number),
             })
             .collect(),
         has_exam: c.exam.is_some(),
-        exam_title: c.exam.as_ref().map(|e| e.settings.title.clone()).unwrap_or_default(),
+        exam_title: c
+            .exam_in(lang)
+            .map(|e| e.page.settings.title.clone())
+            .unwrap_or_default(),
         time_limit_minutes: c.exam.as_ref().and_then(|e| e.settings.time_limit_minutes),
         max_attempts: c.exam.as_ref().map_or(0, |e| e.settings.max_attempts),
         progress: records.as_ref().map(|r| r.progress(c, today)),
@@ -213,17 +226,19 @@ pub async fn load_lesson(course: String, number: u32, query: String) -> Result<L
     use crate::domain::grading::{grade, public_view};
     use crate::domain::identity::Role;
     use std::collections::HashMap;
+    let lang = crate::i18n::request_lang();
     let (state, user) = guard::require(&Role::ALL).await?;
     let loaded = state.content.get();
     let c = loaded
         .library
         .course(&course)
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
-    let l = c
-        .lessons
-        .iter()
-        .find(|l| l.number == number)
+    // The lesson in the reader's language: its English twin (with its own knowledge checks) for
+    // an English reader where there is one. Reading either marks the same lesson read.
+    let shown = c
+        .lesson_in(number, lang)
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let l = shown.page;
     let read = match user.person_id {
         Some(pid) => crate::ssr::learning::lessons_read(&state.db, pid)
             .await?
@@ -287,19 +302,17 @@ pub async fn load_lesson(course: String, number: u32, query: String) -> Result<L
         html: rest.to_string(),
         check: None,
     });
-    let link = |n: u32| {
-        c.lessons
-            .iter()
-            .find(|x| x.number == n)
-            .map(|x| (x.number, x.title.clone()))
-    };
+    let link = |n: u32| c.lesson_in(n, lang).map(|x| (n, x.page.title.clone()));
     Ok(LessonPage {
         course_id: c.id.as_str().to_string(),
-        course_title: c.meta.title.clone(),
+        course_title: c.title_in(lang).to_string(),
         number,
+        fallback: shown.fallback,
         total: c.lessons.len() as u32,
         title: l.title.clone(),
-        minutes: l.minutes,
+        minutes: l
+            .minutes
+            .or_else(|| c.lessons.iter().find(|x| x.number == number).and_then(|x| x.minutes)),
         toc: l.toc.iter().filter(|h| h.level >= 2 && h.level <= 3).cloned().collect(),
         segments,
         prev: number.checked_sub(1).and_then(link),

@@ -57,8 +57,8 @@ pub async fn question_stats(course: String) -> Result<QuestionBank, ApiError> {
     use crate::domain::identity::Role;
     use crate::i18n::T;
     use crate::ssr::itemstats;
-    let (state, user) = guard::require(&[Role::Trainer, Role::Admin]).await?;
     let lang = crate::i18n::request_lang();
+    let (state, user) = guard::require(&[Role::Trainer, Role::Admin]).await?;
     if !itemstats::may_see(&user, &course) {
         return Err(guard::refuse(ApiError::Forbidden));
     }

@@ -62,8 +62,8 @@ pub async fn check_roster_upload(
     use crate::api::guard;
     use crate::domain::identity::Role;
     use crate::ssr::roster;
-    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let lang = crate::i18n::request_lang();
+    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
     let Some(up) = roster::web::owned(&state, &user, id).await? else {
         return Err(guard::refuse(ApiError::Forbidden));
     };

@@ -7,3 +7,4 @@ pub mod loaded;
 pub mod question;
 pub mod ring;
 pub mod session;
+pub mod untranslated;

@@ -21,3 +21,4 @@ pub mod record;
 pub mod reminders;
 pub mod roster;
 pub mod spreadsheet;
+pub mod twin;

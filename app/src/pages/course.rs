@@ -5,6 +5,7 @@ use crate::api::learning::load_course;
 use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
+use crate::components::untranslated::{Untranslated, text_lang};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use crate::pages::learn::exam_status_text;
@@ -120,7 +121,8 @@ fn CourseBody() -> impl IntoView {
                                     }}
                                 </section>
                             </div>
-                            <section class="card prose" inner_html=d.intro_html.clone()></section>
+                            <Untranslated fallback=d.fallback/>
+                            <section class="card prose" lang=text_lang(d.fallback) inner_html=d.intro_html.clone()></section>
                         }.into_any()
                     }/>
     }

@@ -14,6 +14,7 @@ use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
+use crate::components::untranslated::{Untranslated, text_lang};
 use crate::domain::exam::Refusal;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -105,7 +106,8 @@ fn ExamView(e: ExamPage) -> impl IntoView {
                 }}</li>
                 {(e.cooldown_minutes > 0).then(|| view! { <li>{T::Cooldown.get(lang)}": "{e.cooldown_minutes}" "{T::Minutes.get(lang)}</li> })}
             </ul>
-            <div class="prose" inner_html=e.intro_html.clone()></div>
+            <Untranslated fallback=e.fallback/>
+            <div class="prose" lang=text_lang(e.fallback) inner_html=e.intro_html.clone()></div>
         </section>
         {main}
         {(!e.attempts.is_empty()).then(|| view! {

@@ -13,6 +13,7 @@ use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
+use crate::components::untranslated::{Untranslated, text_lang};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
@@ -63,6 +64,7 @@ fn Lesson(l: LessonPage) -> impl IntoView {
     view! {
         <Title text=l.title.clone()/>
         <p class="crumbs"><a href=format!("/courses/{}", l.course_id)>{l.course_title.clone()}</a></p>
+        <Untranslated fallback=l.fallback/>
         <div class="lesson-layout">
             <aside class="toc card" aria-labelledby="toc-title">
                 <h2 id="toc-title">{T::Contents.get(lang)}</h2>
@@ -79,7 +81,7 @@ fn Lesson(l: LessonPage) -> impl IntoView {
                     {l.read.then(|| view! { " · "<span class="tag ok">{T::Read.get(lang)}</span> })}
                 </p>
                 {l.segments.into_iter().map(|s| view! {
-                    <div class="prose" inner_html=s.html></div>
+                    <div class="prose" lang=text_lang(l.fallback) inner_html=s.html></div>
                     {s.check.map(|c| view! { <KnowledgeCheck c action=here.clone()/> })}
                 }).collect_view()}
                 {l.learner.then(|| view! {

@@ -61,6 +61,7 @@ pub fn limits(state: &AppState, course: &Course) -> Option<Limits> {
 pub fn public_questions(
     course: &Course,
     a: &attempt::Model,
+    lang: crate::i18n::Lang,
 ) -> Result<Vec<(usize, String, PublicQuestion)>, super::db::entities::CorruptRow> {
     let Some(exam) = &course.exam else { return Ok(vec![]) };
     Ok(a.question_names()?
@@ -73,6 +74,11 @@ pub fn public_questions(
                 view.shuffled(answer_seed(a.seed as u64, pos))
             } else {
                 view
+            };
+            // An English reader reads the twin's words over the same ids, order and key.
+            let view = match course.exam_twin(&name, lang) {
+                Some(twin) => crate::domain::twin::translate_view(view, &item.question, &twin.question),
+                None => view,
             };
             Some((pos, name, view))
         })
@@ -295,18 +301,34 @@ pub async fn save_draft(
 
 /// The questions drawn for `a`, in presentation order, each with its question if it is still in
 /// the pool.
-fn drawn<'a>(
-    a: &attempt::Model,
-    exam: &'a crate::domain::content::Exam,
-) -> Result<Vec<(String, Option<&'a crate::domain::gift::Question>)>, DbErr> {
+/// A drawn question by name, as the pool now has it (`None` once removed from the pool).
+type Drawn<'a> = (String, Option<std::borrow::Cow<'a, crate::domain::gift::Question>>);
+
+/// The attempt's drawn questions. A short answer also accepts the words of its English twin,
+/// whatever language the page was in.
+fn drawn<'a>(a: &attempt::Model, course: &'a Course) -> Result<Vec<Drawn<'a>>, DbErr> {
+    use std::borrow::Cow;
+    let pool = course.exam.as_ref().map(|e| e.pool.as_slice()).unwrap_or_default();
+    let twins = course.english().and_then(|t| t.exam.as_ref());
     Ok(a.question_names()
         .map_err(DbErr::from)?
         .into_iter()
         .map(|name| {
-            let q = find(&exam.pool, &name).map(|i| &i.question);
+            let q = find(pool, &name).map(|i| {
+                let twin = twins.and_then(|e| find(&e.pool, &name));
+                match twin.and_then(|t| crate::domain::twin::accepting_twin(&i.question, &t.question)) {
+                    Some(both) => Cow::Owned(both),
+                    None => Cow::Borrowed(&i.question),
+                }
+            });
             (name, q)
         })
         .collect())
+}
+
+/// [`drawn`] as the grading functions take it.
+fn borrowed<'a>(d: &'a [Drawn<'_>]) -> Vec<(String, Option<&'a crate::domain::gift::Question>)> {
+    d.iter().map(|(n, q)| (n.clone(), q.as_deref())).collect()
 }
 
 /// How many questions of an open attempt of `person_id` the form `fields` leaves unanswered,
@@ -328,9 +350,9 @@ pub async fn unanswered(
     }
     let loaded = state.content.get();
     let course = loaded.library.course(&a.course_id).ok_or(AttemptError::NotFound)?;
-    let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
+    course.exam.as_ref().ok_or(AttemptError::NotFound)?;
     Ok(crate::domain::exam::unanswered(
-        &drawn(&a, exam)?,
+        &borrowed(&drawn(&a, course)?),
         a.seed as u64,
         fields,
     ))
@@ -359,12 +381,12 @@ pub async fn submit(
         return Ok(a);
     }
     let course = loaded.library.course(&a.course_id).ok_or(AttemptError::NotFound)?;
-    let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
+    course.exam.as_ref().ok_or(AttemptError::NotFound)?;
     let late = !on_time(a.deadline, now);
     // Load → grade (pure, `domain::exam::grade_attempt`) → write.
-    let drawn = drawn(&a, exam)?;
+    let drawn = drawn(&a, course)?;
     let outcome = grade_attempt(
-        &drawn,
+        &borrowed(&drawn),
         a.seed as u64,
         fields,
         late,

@@ -16,7 +16,7 @@
 //! <root>/<course-id>/**/<not .md>         assets (images, PDFs), served under /content/<id>/
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::de::DeserializeOwned;
 
@@ -603,17 +603,27 @@ fn load_course(dir: &str, files: &[(&str, &SourceFile)], out: &mut Vec<Diagnosti
         let p: Vec<Placed<'_>> = set.iter().map(|(file, question)| Placed { file, question }).collect();
         check::check_names(&p, out);
     }
-    let vi_names: HashSet<&str> = vi_q.iter().filter_map(|(_, q)| q.name.as_deref()).collect();
+    let vi_by_name: HashMap<&str, &Question> = vi_q.iter().filter_map(|(_, q)| Some((q.name.as_deref()?, q))).collect();
     for (file, q) in &en_q {
-        if let Some(name) = q.name.as_deref()
-            && !vi_names.contains(name)
-        {
-            out.push(Diagnostic::error(
+        let Some(name) = q.name.as_deref() else { continue };
+        match vi_by_name.get(name) {
+            None => out.push(Diagnostic::error(
                 file,
                 (q.line, q.col),
                 format!("English question `{name}` has no Vietnamese twin"),
                 "give a translated question the same `::name::` as the Vietnamese question it translates",
-            ));
+            )),
+            // The Vietnamese key grades what an English reader answers: the answers must line up.
+            Some(vi) => {
+                if let Some(why) = crate::domain::twin::answers_differ(vi, q) {
+                    out.push(Diagnostic::error(
+                        file,
+                        (q.line, q.col),
+                        format!("English question `{name}` does not answer like its Vietnamese twin: {why}"),
+                        "a translation changes only the words: keep the same answers in the same order, with the same marks (=, ~, %50%) and numbers",
+                    ));
+                }
+            }
         }
     }
 

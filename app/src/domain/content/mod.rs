@@ -27,6 +27,6 @@ pub use diag::{Diagnostic, Severity};
 pub use load::load_library;
 pub use model::{
     AgencyKind, Audience, Course, CourseId, CourseMeta, Exam, ExamSettings, Heading, Item, Language, Lesson,
-    LessonMeta, LessonPointer, Library, PassMark, Reference, Review, SourceFile, TranslatedMeta, Translation,
+    LessonMeta, LessonPointer, Library, PassMark, Reference, Review, Shown, SourceFile, TranslatedMeta, Translation,
 };
 pub use render::slugify;

@@ -290,7 +290,84 @@ pub struct Course {
     pub assets: std::collections::BTreeMap<String, String>,
 }
 
+/// A page as shown to a reader: the text in their language where the course translates it.
+/// `fallback` is true when an English reader is shown the Vietnamese original (no twin).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shown<T> {
+    pub page: T,
+    pub fallback: bool,
+}
+
 impl Course {
+    /// The English set, if the course has one.
+    pub fn english(&self) -> Option<&Translation> {
+        self.translations.iter().find(|t| t.language == Language::En)
+    }
+
+    /// The set a reader of `lang` reads besides the Vietnamese: the English one for English.
+    fn twin_set(&self, lang: crate::i18n::Lang) -> Option<&Translation> {
+        (lang == crate::i18n::Lang::En).then(|| self.english()).flatten()
+    }
+
+    /// Picks the twin for `lang` when there is one, else the Vietnamese with `fallback` set for
+    /// an English reader.
+    fn shown<'a, T: ?Sized>(&'a self, lang: crate::i18n::Lang, vi: &'a T, twin: Option<&'a T>) -> Shown<&'a T> {
+        match twin {
+            Some(page) => Shown { page, fallback: false },
+            None => Shown {
+                page: vi,
+                fallback: lang == crate::i18n::Lang::En,
+            },
+        }
+    }
+
+    /// The course title in `lang` (the Vietnamese where untranslated).
+    pub fn title_in(&self, lang: crate::i18n::Lang) -> &str {
+        self.twin_set(lang)
+            .map_or(self.meta.title.as_str(), |t| t.title.as_str())
+    }
+
+    /// The catalogue summary in `lang`.
+    pub fn summary_in(&self, lang: crate::i18n::Lang) -> &str {
+        self.twin_set(lang)
+            .map_or(self.meta.summary.as_str(), |t| t.summary.as_str())
+    }
+
+    /// The introduction (`course.md` body) in `lang`.
+    pub fn intro_in(&self, lang: crate::i18n::Lang) -> Shown<&str> {
+        self.shown(
+            lang,
+            self.intro_html.as_str(),
+            self.twin_set(lang).map(|t| t.intro_html.as_str()),
+        )
+    }
+
+    /// Lesson `number` in `lang`; `None` when the course has no such lesson.
+    pub fn lesson_in(&self, number: u32, lang: crate::i18n::Lang) -> Option<Shown<&Lesson>> {
+        let vi = self.lessons.iter().find(|l| l.number == number)?;
+        let twin = self
+            .twin_set(lang)
+            .and_then(|t| t.lessons.iter().find(|l| l.number == number));
+        Some(self.shown(lang, vi, twin))
+    }
+
+    /// The exam's title and instructions in `lang` (settings and pool are the Vietnamese
+    /// exam's: see [`Course::exam_twin`] for the questions' words).
+    pub fn exam_in(&self, lang: crate::i18n::Lang) -> Option<Shown<&Exam>> {
+        let vi = self.exam.as_ref()?;
+        Some(self.shown(lang, vi, self.twin_set(lang).and_then(|t| t.exam.as_ref())))
+    }
+
+    /// The English twin of exam question `name`, for a reader of `lang` (`None` for Vietnamese).
+    pub fn exam_twin(&self, name: &str, lang: crate::i18n::Lang) -> Option<&Item> {
+        self.twin_set(lang)?
+            .exam
+            .as_ref()?
+            .pool
+            .iter()
+            .find(|i| i.name() == name)
+    }
+
     /// The pass mark that applies to the exam.
     pub fn exam_pass_mark(&self) -> PassMark {
         self.exam
