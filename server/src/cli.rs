@@ -242,6 +242,24 @@ enum ContentCommand {
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
+    /// Import a Moodle question bank into a course: GIFT, or Aiken when the file is named
+    /// `*.aiken.txt`. The questions go into the exam's pool, or with `--lesson N` become
+    /// knowledge checks at the end of lesson N. The file's text is kept as written; a question
+    /// without a `::name::` is named after the file (`bank-01`, `bank-02`…). Every problem is
+    /// printed as `file:line:col: what — instead`, and then nothing is written.
+    ImportGift {
+        /// The GIFT or Aiken file.
+        file: std::path::PathBuf,
+        /// The course id (its folder name).
+        #[arg(long)]
+        course: String,
+        /// Import into this lesson (its number) instead of the exam.
+        #[arg(long)]
+        lesson: Option<u32>,
+        /// The content root (default: TAPHUAN_CONTENT_DIR or `content`).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
     /// Convert an Aiken file to named GIFT questions (printed to stdout).
     ImportAiken {
         /// The Aiken file.
@@ -617,6 +635,51 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
                 anyhow::bail!("{errors} content error(s)");
             }
             Ok(())
+        }
+        ContentCommand::ImportGift {
+            file,
+            course,
+            lesson,
+            dir,
+        } => {
+            use app::domain::import::Destination;
+            let dir = dir.clone().unwrap_or_else(|| {
+                std::env::var("TAPHUAN_CONTENT_DIR")
+                    .unwrap_or_else(|_| "content".into())
+                    .into()
+            });
+            let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let src = String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("{} is not UTF-8: save it as UTF-8 and import again", file.display()))?;
+            let destination = lesson.map_or(Destination::Exam, Destination::Lesson);
+            let upload = file.display().to_string();
+            match app::ssr::import::import(&dir, &upload, &src, course, destination) {
+                Ok(done) => {
+                    let mut out = String::new();
+                    for q in &done.plan.questions {
+                        let text: String = q.text.chars().take(70).collect();
+                        out.push_str(&format!(
+                            "  + {}: {}\n",
+                            q.name.as_deref().unwrap_or_default(),
+                            text.replace('\n', " ")
+                        ));
+                    }
+                    out.push_str(&format!(
+                        "imported {} question(s) into {}/{} ({} named after the file)\n",
+                        done.plan.questions.len(),
+                        dir.display(),
+                        done.file,
+                        done.plan.named
+                    ));
+                    emit(&out)
+                }
+                Err(lines) => {
+                    for l in &lines {
+                        eprintln!("{l}");
+                    }
+                    anyhow::bail!("nothing imported")
+                }
+            }
         }
         ContentCommand::ImportAiken { file, prefix } => {
             let src =

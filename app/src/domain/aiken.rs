@@ -180,14 +180,7 @@ mod tests {
 /// Aiken cannot produce them.
 pub fn to_gift(questions: &[Question], prefix: &str) -> String {
     fn esc(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
-            if matches!(c, '~' | '=' | '#' | '{' | '}' | ':' | '\\') {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out.replace('\n', " ")
+        super::gift::escape(s).replace('\n', " ")
     }
     let mut out = String::new();
     let mut n = 0;

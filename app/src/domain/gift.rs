@@ -213,6 +213,18 @@ impl GiftError {
     }
 }
 
+/// `s` with GIFT's special characters escaped, for writing it back as GIFT text.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '~' | '=' | '#' | '{' | '}' | ':' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Reads a whole GIFT source that starts at line 1, column 1.
 pub fn parse_gift(src: &str) -> (Vec<Question>, Vec<GiftError>) {
     parse_gift_at(src, 1, 1)

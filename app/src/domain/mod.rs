@@ -13,6 +13,7 @@ pub mod gift;
 pub mod grading;
 pub mod html;
 pub mod identity;
+pub mod import;
 pub mod itemstats;
 pub mod letterhead;
 pub mod program;

@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod forms;
 pub mod fuzz;
 pub mod headers;
+pub mod import;
 pub mod itemstats;
 pub mod learning;
 pub mod letterhead;
