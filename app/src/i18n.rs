@@ -353,6 +353,7 @@ messages! {
     LessonsRead => "Bài đã đọc", "Lessons read";
     Exam => "Bài kiểm tra", "Exam";
     ExamNone => "Không có bài kiểm tra", "No exam";
+    ExamPreview => "Xem trước dành cho giảng viên: một lượt rút câu hỏi như học viên sẽ thấy. Không ghi lượt làm bài; tải lại trang để rút lượt khác.", "Trainer's preview: one draw of questions as a learner will see them. No attempt is recorded; reload the page for another draw.";
     NotTranslated => "Phần này chưa có bản tiếng Anh: nội dung hiển thị bằng tiếng Việt.", "This part has not been translated into English yet: it is shown in Vietnamese.";
     ExamNotTaken => "Chưa làm", "Not taken";
     ExamInProgress => "Đang làm", "In progress";

@@ -38,3 +38,13 @@ test('a trainer opens a course’s question bank with its statistics and downloa
   await expect(page.locator('table.question-stats')).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bạn không có quyền xem trang này.');
 });
+
+test('a trainer previews a draw of the exam as a learner will see it, and no attempt starts', async ({ page }, info) => {
+  await signIn(page, info, 'giangvien');
+  await expect(page).toHaveURL('/content');
+  await open(page, info, '/courses/b-hang-gia-che-tai/exam');
+  await expect(page.locator('.exam-preview').getByRole('note')).toContainText('Xem trước dành cho giảng viên');
+  await expect(page.locator('.exam-preview fieldset.question')).toHaveCount(10);
+  await expect(page.getByRole('button', { name: 'Bắt đầu làm bài' })).toHaveCount(0);
+  await expect(page.getByText('Số lượt đã dùng')).toHaveCount(0);
+});

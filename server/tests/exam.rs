@@ -853,8 +853,6 @@ async fn a_damaged_attempt_row_is_an_error_logged_with_its_request_not_a_silent_
 /// and a trainer of other courses, are refused (the page carries the key).
 #[tokio::test]
 async fn a_trainer_sees_how_each_question_behaved_and_no_one_else_does() {
-    use app::ssr::db::entities::{account, role_grant};
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
     let content = canary_content();
     let app = TestApp::spawn_with_content(&content).await;
     let token = ready_learner(&app).await;
@@ -959,23 +957,7 @@ async fn a_trainer_sees_how_each_question_behaved_and_no_one_else_does() {
     assert_eq!(r.status, 403);
 
     // A trainer of another course only is refused this one.
-    let giangvien = account::Entity::find()
-        .filter(account::Column::Username.eq("giangvien"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    for g in role_grant::Entity::find()
-        .filter(role_grant::Column::AccountId.eq(giangvien.id))
-        .all(&app.state.db)
-        .await
-        .unwrap()
-    {
-        let mut g = g.into_active_model();
-        g.course_id = Set(Some("another-course".into()));
-        g.update(&app.state.db).await.unwrap();
-    }
-    let other = app.sign_in_demo("giangvien").await;
+    let other = trainer_of_another_course(&app).await;
     let r = app
         .call("question_stats", &format!("course={COURSE}"), Some(&other))
         .await;
@@ -1144,4 +1126,70 @@ async fn an_english_reader_reads_and_takes_the_exam_in_english_and_it_counts_in_
     assert_eq!(d["summary"]["title"], "Kiểm tra hàng giả trên sàn thương mại điện tử");
     assert_eq!(d["progress"]["complete"], true);
     std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test]
+async fn a_trainer_previews_a_draw_of_the_exam_without_its_key_and_nothing_is_recorded() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let trainer = app.sign_in_demo("giangvien").await;
+    let r = app.call("exam_page", &format!("course={COURSE}"), Some(&trainer)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = r.json();
+    let drawn: Vec<&str> = page["preview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(drawn.len(), 4, "one draw of `draw` questions");
+    assert!(drawn.contains(&"canary-mc"));
+    assert!(page["open"].is_null() && page["attempts"].as_array().unwrap().is_empty());
+    let html = app.get(&format!("/courses/{COURSE}/exam"), Some(&trainer)).await;
+    assert_eq!(html.status, 200);
+    assert!(html.body.contains("Xem trước dành cho giảng viên"));
+    assert!(html.body.contains("Website nào phải đăng ký với Bộ Công Thương?"));
+    for canary in CANARIES {
+        assert!(
+            !r.body.contains(canary) && !html.body.contains(canary),
+            "{canary} leaks"
+        );
+    }
+    let attempts = attempt::Entity::find().count(&app.state.db).await.unwrap();
+    assert_eq!(attempts, 0, "a preview records nothing");
+    // A learner sees their own exam page, with no preview.
+    let token = ready_learner(&app).await;
+    let mine = app
+        .call("exam_page", &format!("course={COURSE}"), Some(&token))
+        .await
+        .json();
+    assert!(mine["preview"].as_array().unwrap().is_empty());
+    // A trainer of another course only is refused this one.
+    let other = trainer_of_another_course(&app).await;
+    let r = app.call("exam_page", &format!("course={COURSE}"), Some(&other)).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    std::fs::remove_dir_all(content).ok();
+}
+
+/// The demo trainer, restricted to another course only, signed in again.
+async fn trainer_of_another_course(app: &TestApp) -> String {
+    use app::ssr::db::entities::{account, role_grant};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let giangvien = account::Entity::find()
+        .filter(account::Column::Username.eq("giangvien"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for g in role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(giangvien.id))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+    {
+        let mut g = g.into_active_model();
+        g.course_id = Set(Some("another-course".into()));
+        g.update(&app.state.db).await.unwrap();
+    }
+    app.sign_in_demo("giangvien").await
 }

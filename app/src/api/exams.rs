@@ -74,6 +74,9 @@ pub struct ExamPage {
     /// `dd/mm/yyyy HH:MM` (UTC+7) when a cooldown ends.
     pub cooldown_until: Option<String>,
     pub certificate: Option<String>,
+    /// For a trainer without an official's record: a draw as a learner would see it (nothing
+    /// recorded, no start). Empty for a learner.
+    pub preview: Vec<ExamQuestion>,
 }
 
 /// One question of a submitted attempt, for review.
@@ -152,14 +155,54 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
     use crate::ssr::attempts;
     let lang = crate::i18n::request_lang();
     let (state, user) = guard::require(&Role::ALL).await?;
-    let pid = user.person_id.ok_or_else(|| guard::refuse(ApiError::Forbidden))?;
     let loaded = state.content.get();
-    let c = loaded
-        .library
-        .course(&course)
-        .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    let c = match (loaded.library.course(&course), user.person_id) {
+        (Some(c), _) => c,
+        // Only a learner, or a trainer of every course, learns that a course does not exist.
+        (None, Some(_)) => return Err(guard::refuse(ApiError::NotFound)),
+        (None, None) if crate::ssr::itemstats::may_see(&user, &course) => {
+            return Err(guard::refuse(ApiError::NotFound));
+        }
+        (None, None) => return Err(guard::refuse(ApiError::Forbidden)),
+    };
     let exam = c.exam.as_ref().ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let shown = c.exam_in(lang).ok_or_else(|| guard::refuse(ApiError::NotFound))?;
+    // The exam's rules, the same for everyone; the rest is the reader's own.
+    let rules = ExamPage {
+        course_id: c.id.as_str().to_string(),
+        course_title: c.title_in(lang).to_string(),
+        title: shown.page.settings.title.clone(),
+        intro_html: shown.page.intro_html.clone(),
+        fallback: shown.fallback,
+        draw: exam.settings.draw,
+        pass_mark: c.exam_pass_mark().percent(),
+        max_attempts: exam.settings.max_attempts,
+        cooldown_minutes: attempts::limits(&state, c).map_or(0, |l| l.cooldown_minutes),
+        time_limit_minutes: exam.settings.time_limit_minutes,
+        attempts: vec![],
+        used: 0,
+        open: None,
+        refusal: None,
+        cooldown_until: None,
+        certificate: None,
+        preview: vec![],
+    };
+    let Some(pid) = user.person_id else {
+        // A trainer of the course (or the admin) with no official's record previews the exam:
+        // one draw as a learner would see it, in the reader's language. Nothing is recorded.
+        if !crate::ssr::itemstats::may_see(&user, c.id.as_str()) {
+            return Err(guard::refuse(ApiError::Forbidden));
+        }
+        let preview = attempts::preview_questions(c, lang)
+            .into_iter()
+            .map(|(position, name, question)| ExamQuestion {
+                position,
+                name,
+                question,
+            })
+            .collect();
+        return Ok(ExamPage { preview, ..rules });
+    };
     let now = crate::ssr::clock::now();
     let facts = attempts::start_facts(&state.db, &state, pid, c, now)
         .await
@@ -201,16 +244,6 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
         _ => None,
     };
     Ok(ExamPage {
-        course_id: c.id.as_str().to_string(),
-        course_title: c.title_in(lang).to_string(),
-        title: shown.page.settings.title.clone(),
-        intro_html: shown.page.intro_html.clone(),
-        fallback: shown.fallback,
-        draw: exam.settings.draw,
-        pass_mark: c.exam_pass_mark().percent(),
-        max_attempts: exam.settings.max_attempts,
-        cooldown_minutes: attempts::limits(&state, c).map_or(0, |l| l.cooldown_minutes),
-        time_limit_minutes: exam.settings.time_limit_minutes,
         attempts: all
             .iter()
             .filter(|a| a.course_id == c.id.as_str())
@@ -229,6 +262,7 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
         refusal,
         cooldown_until,
         certificate,
+        ..rules
     })
 }
 

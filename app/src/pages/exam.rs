@@ -70,7 +70,25 @@ fn ExamView(e: ExamPage) -> impl IntoView {
     } else {
         e.max_attempts.to_string()
     };
+    let preview = !e.preview.is_empty();
     let main = match (e.open.clone(), e.refusal.clone()) {
+        _ if preview => view! {
+            <section class="card exam-preview">
+                <p class="alert" role="note">{T::ExamPreview.get(lang)}</p>
+                <p><a href=format!("/courses/{id}/questions")>{T::QuestionStats.get(lang)}</a></p>
+                <div class="exam-questions">
+                    {e.preview.clone().into_iter().map(|q| view! {
+                        <QuestionFields
+                            prefix=format!("q{}", q.position)
+                            name=q.name
+                            question=q.question
+                            label=format!("{} {}.", T::Question.get(lang), q.position + 1)
+                        />
+                    }).collect_view()}
+                </div>
+            </section>
+        }
+        .into_any(),
         (Some(open), _) => view! { <OpenAttemptForm course=id.clone() open/> }.into_any(),
         (None, Some(r)) => view! {
             <div class="alert" role="status">
@@ -97,7 +115,7 @@ fn ExamView(e: ExamPage) -> impl IntoView {
                 <li>{T::QuestionsPerAttempt.get(lang)}": "{e.draw}</li>
                 <li>{T::PassMark.get(lang)}": "{e.pass_mark}"%"</li>
                 // After a pass the count starts again for the next cycle: "0 / 3" would only puzzle.
-                {(e.refusal != Some(Refusal::AlreadyCompleted)).then(|| view! {
+                {(!preview && e.refusal != Some(Refusal::AlreadyCompleted)).then(|| view! {
                     <li>{T::AttemptsUsed.get(lang)}": "{e.used}" / "{max.clone()}</li>
                 })}
                 <li>{match e.time_limit_minutes {

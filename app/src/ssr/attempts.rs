@@ -63,15 +63,45 @@ pub fn public_questions(
     a: &attempt::Model,
     lang: crate::i18n::Lang,
 ) -> Result<Vec<(usize, String, PublicQuestion)>, super::db::entities::CorruptRow> {
-    let Some(exam) = &course.exam else { return Ok(vec![]) };
-    Ok(a.question_names()?
+    Ok(views(course, a.question_names()?, a.seed as u64, lang))
+}
+
+/// A draw of the exam as a learner would see it, for a trainer's preview: nothing is recorded.
+pub fn preview_questions(course: &Course, lang: crate::i18n::Lang) -> Vec<(usize, String, PublicQuestion)> {
+    let Some(exam) = &course.exam else { return vec![] };
+    let seed: u64 = rand::random();
+    views(course, drawn_names(exam, seed), seed, lang)
+}
+
+/// The names of the questions `seed` draws from the pool, in presentation order.
+fn drawn_names(exam: &crate::domain::content::Exam, seed: u64) -> Vec<String> {
+    draw(
+        exam.pool.len(),
+        exam.settings.draw,
+        seed,
+        exam.settings.shuffle_questions,
+    )
+    .into_iter()
+    .map(|i| exam.pool[i].name().to_string())
+    .collect()
+}
+
+/// The drawn questions `names` as public views with the choice ids and shuffles of `seed`.
+fn views(
+    course: &Course,
+    names: Vec<String>,
+    seed: u64,
+    lang: crate::i18n::Lang,
+) -> Vec<(usize, String, PublicQuestion)> {
+    let Some(exam) = &course.exam else { return vec![] };
+    names
         .into_iter()
         .enumerate()
         .filter_map(|(pos, name)| {
             let item = find(&exam.pool, &name)?;
-            let view = public_view(&item.question, choice_key(a.seed as u64, pos));
+            let view = public_view(&item.question, choice_key(seed, pos));
             let view = if exam.settings.shuffle_answers {
-                view.shuffled(answer_seed(a.seed as u64, pos))
+                view.shuffled(answer_seed(seed, pos))
             } else {
                 view
             };
@@ -82,7 +112,7 @@ pub fn public_questions(
             };
             Some((pos, name, view))
         })
-        .collect())
+        .collect()
 }
 
 fn find<'a>(pool: &'a [Item], name: &str) -> Option<&'a Item> {
@@ -215,15 +245,7 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
             Start::New { attempt_no } => attempt_no,
         };
         let seed: u64 = rand::random();
-        let names: Vec<String> = draw(
-            exam.pool.len(),
-            exam.settings.draw,
-            seed,
-            exam.settings.shuffle_questions,
-        )
-        .into_iter()
-        .map(|i| exam.pool[i].name().to_string())
-        .collect();
+        let names = drawn_names(exam, seed);
         let row = attempt::ActiveModel {
             person_id: Set(person_id),
             course_id: Set(course_id.to_string()),
