@@ -86,6 +86,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/certificates/:number") view=pages::certificate::Certificate ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=pages::verify::Verify ssr=SsrMode::Async/>
                     <Route path=path!("/verify/:number") view=pages::verify::Verify ssr=SsrMode::Async/>
+                    <Route path=path!("/classes") view=pages::classes::Classes ssr=SsrMode::Async/>
+                    <Route path=path!("/classes/new") view=pages::classes::NewClass ssr=SsrMode::Async/>
+                    <Route path=path!("/classes/:id") view=pages::classes::ClassPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/classes/:id/print") view=pages::classes::ClassPrintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/classes/:id/sessions/:sid/qr") view=pages::classes::QrPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkin/:sid") view=pages::classes::Checkin ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=pages::notices::Notices ssr=SsrMode::Async/>
                     <Route path=path!("/transcript") view=pages::transcript::TranscriptPage ssr=SsrMode::Async/>
                 </Routes>

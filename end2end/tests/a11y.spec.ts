@@ -164,6 +164,7 @@ test('the learner’s pages: courses, a lesson, the exam, results, certificate, 
   const verify = new URL(await href(page, 'a.verify-link'), page.url());
   await pages.check(verify.pathname + verify.search);
   await pages.check('/transcript');
+  await pages.check('/classes');
   await pages.check('/notices');
   // Pages that are not theirs: said plainly.
   await pages.check('/coverage');
@@ -182,6 +183,8 @@ test('the trainer’s pages: the course library, a course, a lesson, the exam, t
   await pages.check('/courses/b-hang-gia-che-tai/lessons/2');
   await pages.check('/courses/b-hang-gia-che-tai/exam');
   await pages.check('/courses/b-hang-gia-che-tai/questions');
+  await pages.check('/classes');
+  await pages.check('/classes/new');
   await pages.check('/notices');
   await pages.check('/verify');
   await pages.done();

@@ -18,6 +18,7 @@ mod m20261202_000011_role_grants;
 mod m20261202_000012_audit_log;
 mod m20261202_000013_agency_letterheads;
 mod m20261202_000014_account_names;
+mod m20261203_000015_classes;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_audit_log::Migration),
             Box::new(m20261202_000013_agency_letterheads::Migration),
             Box::new(m20261202_000014_account_names::Migration),
+            Box::new(m20261203_000015_classes::Migration),
         ]
     }
 }

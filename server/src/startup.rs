@@ -96,6 +96,30 @@ pub fn router(state: AppState) -> Router {
         .route("/rights/grant", post(app::ssr::rights::web::grant_form))
         .route("/rights/{id}/withdraw", post(app::ssr::rights::web::withdraw_form))
         .route("/letterhead/save", post(app::ssr::letterhead::web::save_form))
+        .route("/classes/save", post(app::ssr::classes::web::save_form))
+        .route("/classes/{id}/invite", post(app::ssr::classes::web::invite_form))
+        .route("/classes/{id}/enrol", post(app::ssr::classes::web::enrol_form))
+        .route(
+            "/classes/{id}/people/{person}/cancel",
+            post(app::ssr::classes::web::cancel_form),
+        )
+        .route(
+            "/classes/{id}/people/{person}/confirm",
+            post(app::ssr::classes::web::confirm_form),
+        )
+        .route(
+            "/classes/{id}/sessions/{sid}/attendance",
+            post(app::ssr::classes::web::attendance_form),
+        )
+        .route("/classes/{id}/scores", post(app::ssr::classes::web::scores_form))
+        .route("/checkin/{sid}", post(app::ssr::classes::web::checkin_form))
+        .route("/classes/{id}/export/{file}", get(app::ssr::classes::web::export))
+        .route(
+            "/classes/{id}/sheet",
+            post(app::ssr::classes::web::sheet_form).layer(DefaultBodyLimit::max(
+                app::ssr::classes::web::MAX_SHEET_BYTES + 64 * 1024,
+            )),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/coverage/export/{file}", get(app::ssr::coverage::export::download))
         .route(

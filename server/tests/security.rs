@@ -78,6 +78,22 @@ struct Fixture {
     /// A manager's right of someone else, at Đội số 1 and at the police unit.
     team1_grant: i64,
     police_grant: i64,
+    /// An in-person class for Đội số 1 and one for the police unit, each with one session and
+    /// one enrolled official (`team1_person`, `police_person`).
+    team1_class: i64,
+    police_class: i64,
+    team1_session: i64,
+    police_session: i64,
+}
+
+/// Who runs a class: the admin and the trainer (of every course) anywhere; a manager in their
+/// subtree.
+fn runner(w: Who, t: Target) -> Expect {
+    match (w, t) {
+        (Who::Admin | Who::Trainer, _) => Allow,
+        (Who::TeamManager | Who::ChiCucManager, Target::Own) => Allow,
+        _ => Deny,
+    }
 }
 
 fn managers(w: Who) -> bool {
@@ -360,6 +376,86 @@ fn server_fn_rules() -> BTreeMap<&'static str, Rule> {
         },
     );
     m.insert(
+        "classes_page",
+        Rule {
+            expect: |w, _| signed_in(w),
+            args: none,
+        },
+    );
+    m.insert(
+        "class_form_options",
+        Rule {
+            expect: |w, _| roles(w, &[Who::Trainer, Who::TeamManager, Who::ChiCucManager, Who::Admin]),
+            args: none,
+        },
+    );
+    m.insert(
+        "class_page",
+        Rule {
+            expect: runner,
+            args: |f, t| {
+                format!(
+                    "id={}",
+                    if t == Target::Own {
+                        f.team1_class
+                    } else {
+                        f.police_class
+                    }
+                )
+            },
+        },
+    );
+    m.insert(
+        "class_print",
+        Rule {
+            expect: runner,
+            args: |f, t| {
+                format!(
+                    "id={}",
+                    if t == Target::Own {
+                        f.team1_class
+                    } else {
+                        f.police_class
+                    }
+                )
+            },
+        },
+    );
+    m.insert(
+        "class_qr",
+        Rule {
+            expect: runner,
+            args: |f, t| {
+                format!(
+                    "session_id={}",
+                    if t == Target::Own {
+                        f.team1_session
+                    } else {
+                        f.police_session
+                    }
+                )
+            },
+        },
+    );
+    m.insert(
+        "checkin_page",
+        Rule {
+            // Any official (an account with a person record) may open a session's check-in page;
+            // the code decides whether they are checked in.
+            expect: |w, _| roles(w, &[Who::Learner]),
+            args: |f, t| {
+                format!(
+                    "session_id={}",
+                    if t == Target::Own {
+                        f.team1_session
+                    } else {
+                        f.police_session
+                    }
+                )
+            },
+        },
+    );
+    m.insert(
         "rights_page",
         Rule {
             expect: |w, _| if managers(w) { Allow } else { Deny },
@@ -461,6 +557,155 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
                     f.police_agency
                 };
                 ("POST", "/letterhead/save".into(), format!("agency_id={a}"))
+            },
+        },
+    );
+    m.insert(
+        "/classes/save",
+        RouteRule {
+            // Empty fields: a permitted caller is sent back to the form with the problems.
+            expect: |w, _| roles(w, &[Who::Trainer, Who::TeamManager, Who::ChiCucManager, Who::Admin]),
+            request: |f, t| {
+                let a = if t == Target::Own {
+                    f.team1_agency
+                } else {
+                    f.police_agency
+                };
+                ("POST", "/classes/save".into(), format!("agency_id={a}"))
+            },
+        },
+    );
+    m.insert(
+        "/classes/{id}/invite",
+        RouteRule {
+            expect: runner,
+            request: |f, t| {
+                let (c, a) = if t == Target::Own {
+                    (f.team1_class, f.team1_agency)
+                } else {
+                    (f.police_class, f.police_agency)
+                };
+                ("POST", format!("/classes/{c}/invite"), format!("agency_id={a}"))
+            },
+        },
+    );
+    m.insert(
+        "/classes/{id}/enrol",
+        RouteRule {
+            // An unknown code: a permitted caller is told so on the class page.
+            expect: runner,
+            request: |f, t| {
+                let c = if t == Target::Own {
+                    f.team1_class
+                } else {
+                    f.police_class
+                };
+                ("POST", format!("/classes/{c}/enrol"), "code=NO-SUCH-CODE".into())
+            },
+        },
+    );
+    m.insert(
+        "/classes/{id}/people/{person}/cancel",
+        RouteRule {
+            expect: runner,
+            request: |f, t| {
+                let (c, p) = if t == Target::Own {
+                    (f.team1_class, f.team1_person)
+                } else {
+                    (f.police_class, f.police_person)
+                };
+                ("POST", format!("/classes/{c}/people/{p}/cancel"), String::new())
+            },
+        },
+    );
+    m.insert(
+        "/classes/{id}/people/{person}/confirm",
+        RouteRule {
+            expect: runner,
+            request: |f, t| {
+                let (c, p) = if t == Target::Own {
+                    (f.team1_class, f.team1_person)
+                } else {
+                    (f.police_class, f.police_person)
+                };
+                ("POST", format!("/classes/{c}/people/{p}/confirm"), String::new())
+            },
+        },
+    );
+    m.insert(
+        "/classes/{id}/sessions/{sid}/attendance",
+        RouteRule {
+            expect: runner,
+            request: |f, t| {
+                let (c, s, p) = if t == Target::Own {
+                    (f.team1_class, f.team1_session, f.team1_person)
+                } else {
+                    (f.police_class, f.police_session, f.police_person)
+                };
+                (
+                    "POST",
+                    format!("/classes/{c}/sessions/{s}/attendance"),
+                    format!("present={p}"),
+                )
+            },
+        },
+    );
+    m.insert(
+        "/classes/{id}/scores",
+        RouteRule {
+            expect: runner,
+            request: |f, t| {
+                let (c, p) = if t == Target::Own {
+                    (f.team1_class, f.team1_person)
+                } else {
+                    (f.police_class, f.police_person)
+                };
+                ("POST", format!("/classes/{c}/scores"), format!("score_{p}=50"))
+            },
+        },
+    );
+    m.insert(
+        "/classes/{id}/export/{file}",
+        RouteRule {
+            expect: runner,
+            request: |f, t| {
+                let c = if t == Target::Own {
+                    f.team1_class
+                } else {
+                    f.police_class
+                };
+                ("GET", format!("/classes/{c}/export/danh-sach.xlsx"), String::new())
+            },
+        },
+    );
+    m.insert(
+        "/classes/{id}/sheet",
+        RouteRule {
+            // No file: a permitted caller is sent back to the class page to choose one.
+            expect: runner,
+            request: |f, t| {
+                let c = if t == Target::Own {
+                    f.team1_class
+                } else {
+                    f.police_class
+                };
+                ("MULTIPART", format!("/classes/{c}/sheet"), String::new())
+            },
+        },
+    );
+    m.insert(
+        "/checkin/{sid}",
+        RouteRule {
+            // An official with a wrong code is told so on the check-in page; staff accounts
+            // without a person record cannot check in.
+            expect: |w, _| roles(w, &[Who::Learner]),
+            request: |f, t| {
+                let s = if t == Target::Own {
+                    f.team1_session
+                } else {
+                    f.police_session
+                };
+                ("POST", format!("/checkin/{s}"), "c=00000000".into())
             },
         },
     );
@@ -876,7 +1121,57 @@ async fn fixture(app: &TestApp) -> Fixture {
     };
     let team1_grant = manager_of(team1_account.id, team1_agency).await;
     let police_grant = manager_of(police_account.id, police_agency).await;
+    let class_at = |agency_id: i64, person_id: i64| async move {
+        use app::ssr::db::entities::{class, class_enrolment, class_session};
+        let now = chrono::Utc::now();
+        let c = class::ActiveModel {
+            title: Set("Lớp kiểm thử".into()),
+            course_ids: Set(r#"["a-khung-phap-ly"]"#.into()),
+            agency_id: Set(agency_id),
+            capacity: Set(10),
+            rule: Set("attendance_class_exam".into()),
+            min_attendance_percent: Set(100),
+            pass_percent: Set(70),
+            created_by: Set(learner.id),
+            created_at: Set(now),
+            cancelled_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        let s = class_session::ActiveModel {
+            class_id: Set(c.id),
+            starts_at: Set(now),
+            ends_at: Set(now + chrono::Duration::hours(3)),
+            place: Set("Hội trường".into()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        class_enrolment::ActiveModel {
+            class_id: Set(c.id),
+            person_id: Set(person_id),
+            status: Set("enrolled".into()),
+            exam_score: Set(None),
+            scored_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        (c.id, s.id)
+    };
+    let (team1_class, team1_session) = class_at(team1_agency, team1_person).await;
+    let (police_class, police_session) = class_at(police_agency, police_person).await;
     Fixture {
+        team1_class,
+        police_class,
+        team1_session,
+        police_session,
         learner_person,
         team1_person,
         police_person,

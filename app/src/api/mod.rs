@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod certificates;
+pub mod classes;
 pub mod coverage;
 pub mod error;
 pub mod exams;

@@ -35,6 +35,8 @@ pub enum Icon {
     Check,
     /// Try again.
     Retry,
+    /// Classes held on dates: a calendar.
+    Calendar,
 }
 
 impl Icon {
@@ -82,6 +84,7 @@ impl Icon {
                 &[],
             ),
             Icon::Arrow => (&["M5 12h14", "M13 6l6 6-6 6"], &[]),
+            Icon::Calendar => (&["M4 6h16v14H4z", "M4 10h16", "M8 3v5", "M16 3v5", "M8 14h3"], &[]),
             Icon::Lock => (&["M5 11h14v10H5z", "M8 11V7a4 4 0 0 1 8 0v4"], &[]),
             Icon::Check => (&["M4 12.5l5 5L20 6.5"], &[]),
             Icon::Retry => (&["M4 12a8 8 0 1 0 2.3-5.7", "M4 4v5h5"], &[]),

@@ -25,6 +25,13 @@ fn nav_for(roles: &[Role]) -> Vec<(&'static str, T, Icon)> {
             Icon::Book,
         ),
         (staff, "/rights", T::NavRights, Icon::Key),
+        // In-person classes: those who run them, and officials invited to them.
+        (
+            !has(Role::Admin) || roles.len() > 1,
+            "/classes",
+            T::NavClasses,
+            Icon::Calendar,
+        ),
         // The admin's account is no official's: learning is for the others.
         (!has(Role::Admin), "/learn", T::NavLearn, Icon::Cap),
         (roles == [Role::Learner], "/transcript", T::NavTranscript, Icon::Award),

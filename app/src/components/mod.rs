@@ -1,6 +1,7 @@
 //! Presentational pieces shared by pages, driven by props and context.
 
 pub mod course_card;
+pub mod document;
 pub mod icon;
 pub mod layout;
 pub mod loaded;

@@ -27,6 +27,8 @@ pub const MAX_RECIPIENTS: usize = 15;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DocKind {
     Report,
+    /// A list (danh sách), e.g. a class's participants.
+    List,
 }
 
 impl DocKind {
@@ -34,6 +36,7 @@ impl DocKind {
     pub fn abbreviation(self) -> &'static str {
         match self {
             DocKind::Report => "BC",
+            DocKind::List => "DS",
         }
     }
 }

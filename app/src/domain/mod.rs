@@ -5,6 +5,7 @@ pub mod aiken;
 pub mod assignment;
 pub mod audit;
 pub mod chart;
+pub mod class;
 pub mod content;
 pub mod coverage;
 pub mod credentials;

@@ -516,9 +516,15 @@ pub fn agency_labels() -> Vec<&'static str> {
 /// Reads CSV records with their line numbers (1 = header).
 // A file is read once per upload and fails at most once: the size of the error is no cost.
 #[allow(clippy::result_large_err)]
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FileError> {
+pub fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FileError> {
+    records_with(text, sniff_delimiter(text))
+}
+
+/// [`records`] with a known delimiter.
+#[allow(clippy::result_large_err)]
+pub fn records_with(text: &str, delimiter: u8) -> Result<Vec<(usize, Vec<String>)>, FileError> {
     let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());

@@ -7,12 +7,12 @@
 //! paper) says where to set one.
 
 use crate::api::coverage::{CoverageReport, coverage_dashboard};
-use crate::components::icon::{Ico, Icon};
+use crate::components::document::{DocFoot, DocHead, PrintBar};
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
 use crate::domain::identity::Role;
-use crate::domain::letterhead::{DOTS, DocKind, Letterhead, date_line, number_line, upper};
+use crate::domain::letterhead::{DOTS, DocKind, Letterhead};
 use crate::i18n::{Lang, T};
 use crate::pages::coverage::{ForecastText, RagBadge, fmt_date, fmt_pct};
 use leptos::prelude::*;
@@ -31,34 +31,6 @@ pub fn CoverageReportPage() -> impl IntoView {
         <RequireRole roles=&[Role::Manager, Role::Admin]>
             <Loaded resource=report view=|r| view! { <Report r/> }/>
         </RequireRole>
-    }
-}
-
-/// The bar above the document (never printed): the print button once the page is interactive,
-/// how to print without it, and whose letterhead this is.
-#[component]
-fn PrintBar(from: Option<String>, edit_href: String) -> impl IntoView {
-    let lang = expect_context::<Lang>();
-    // Effects run only in the browser: with JavaScript off the button never appears.
-    let interactive = RwSignal::new(false);
-    Effect::new(move |_| interactive.set(true));
-    view! {
-        <div class="no-print print-bar doc-bar">
-            {move || interactive.get().then(|| view! {
-                <button type="button" class="button primary" on:click=move |_| {
-                    let _ = window().print();
-                }><Ico icon=Icon::Print/>{T::Print.get(lang)}</button>
-            })}
-            <span class="muted">
-                {move || (if interactive.get() { T::DocPrintHint } else { T::DocPrintNoScript }).get(lang)}
-            </span>
-            {from.map(|a| view! {
-                <span class="muted">
-                    {T::LetterheadFrom.get(lang).replace("{agency}", &a)}" "
-                    <a href=edit_href>{T::LetterheadEdit.get(lang)}</a>
-                </span>
-            })}
-        </div>
     }
 }
 
@@ -114,18 +86,7 @@ fn Report(r: CoverageReport) -> impl IntoView {
             </div>
         })}
         <article class="doc" aria-labelledby="doc-title">
-            <header class="doc-head">
-                <div class="doc-issuer">
-                    {(!l.parent_body.is_empty()).then(|| view! { <p class="doc-parent">{upper(&l.parent_body)}</p> })}
-                    <p class="doc-body"><strong>{upper(&l.issuer)}</strong></p>
-                </div>
-                <div class="doc-nation">
-                    <p class="doc-national-name"><strong>{T::DocNationalName.get(lang)}</strong></p>
-                    <p class="doc-motto"><strong>{T::DocMotto.get(lang)}</strong></p>
-                </div>
-                <p class="doc-number">{number_line(lang, None, DocKind::Report, &l.symbol)}</p>
-                <p class="doc-date"><em>{date_line(lang, &l.place, r.today)}</em></p>
-            </header>
+            <DocHead l=l.clone() kind=DocKind::Report today=r.today/>
             <h1 class="doc-title" id="doc-title">
                 <span class="doc-kind">{T::DocReport.get(lang)}</span>
                 <span class="doc-summary">{T::DocReportSummary.get(lang)}<br/>{summary}</span>
@@ -177,22 +138,7 @@ fn Report(r: CoverageReport) -> impl IntoView {
                 <p>{T::DocSource.get(lang).replace("{date}", &fmt_date(r.today))}</p>
                 <p>{T::DocClosing.get(lang).replace("{date}", &as_of)}</p>
             </div>
-            <footer class="doc-foot">
-                <div class="doc-recipients">
-                    <p class="doc-recipients-label"><strong><em>{T::DocRecipients.get(lang)}</em></strong></p>
-                    <ul>
-                        {l.recipient_lines().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                    </ul>
-                </div>
-                <div class="doc-sign">
-                    {(!l.signer_authority.is_empty()).then(|| view! {
-                        <p class="doc-authority"><strong>{upper(&l.signer_authority)}</strong></p>
-                    })}
-                    <p class="doc-signer-title"><strong>{upper(&l.signer_title)}</strong></p>
-                    <div class="doc-sign-space" aria-hidden="true"></div>
-                    <p class="doc-signer-name"><strong>{l.signer_name.clone()}</strong></p>
-                </div>
-            </footer>
+            <DocFoot l=l/>
         </article>
     }
 }

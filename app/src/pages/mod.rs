@@ -3,6 +3,7 @@
 pub mod activate;
 pub mod admin;
 pub mod certificate;
+pub mod classes;
 pub mod content;
 pub mod course;
 pub mod coverage;

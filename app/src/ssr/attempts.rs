@@ -456,6 +456,7 @@ pub async fn submit(
                 completed_at: submitted_at,
                 source: "exam",
                 attempt_id: Some(a.id),
+                class_id: None,
                 validity_months: course.meta.validity_months,
             },
         )

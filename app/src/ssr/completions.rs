@@ -21,6 +21,8 @@ pub struct NewCompletion<'a> {
     /// `exam`, `class` or `import`.
     pub source: &'a str,
     pub attempt_id: Option<i64>,
+    /// The in-person class it was earned in.
+    pub class_id: Option<i64>,
     /// The course's certificate validity; 0 = never expires.
     pub validity_months: u32,
 }
@@ -40,6 +42,7 @@ pub async fn record_completion(
         completed_at: Set(c.completed_at),
         source: Set(c.source.to_string()),
         attempt_id: Set(c.attempt_id),
+        class_id: Set(c.class_id),
         created_at: Set(now),
         ..Default::default()
     }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod certs;
+pub mod classes;
 pub mod clock;
 pub mod completions;
 pub mod config;

@@ -420,6 +420,7 @@ pub async fn certify(db: &sea_orm::DatabaseConnection, person_id: i64, course_id
             completed_at: chrono::Utc::now(),
             source: "import",
             attempt_id: None,
+            class_id: None,
             validity_months: 24,
         },
     )

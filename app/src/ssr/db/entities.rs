@@ -407,6 +407,8 @@ pub mod completion {
         pub source: String,
         pub attempt_id: Option<i64>,
         pub created_at: DateTimeUtc,
+        /// The in-person class it was earned in (`source` = `class`).
+        pub class_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -712,6 +714,102 @@ pub mod agency_letterhead {
         pub updated_at: DateTimeUtc,
         /// None: set by the demo seed or the command line.
         pub updated_by: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod class {
+    use sea_orm::entity::prelude::*;
+
+    /// An in-person class (lớp tập huấn) of one or more courses.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "classes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub title: String,
+        /// JSON array of course ids (read with `ssr::classes::courses_of`).
+        pub course_ids: String,
+        pub agency_id: i64,
+        pub capacity: i32,
+        /// `attendance`, `attendance_online_exam` or `attendance_class_exam`.
+        pub rule: String,
+        pub min_attendance_percent: i32,
+        pub pass_percent: i32,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub cancelled_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod class_session {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "class_sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub class_id: i64,
+        pub starts_at: DateTimeUtc,
+        pub ends_at: DateTimeUtc,
+        pub place: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod class_enrolment {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "class_enrolments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub class_id: i64,
+        pub person_id: i64,
+        /// `enrolled`, `waiting`, `walk_in` or `cancelled`.
+        pub status: String,
+        pub exam_score: Option<i32>,
+        pub scored_by: Option<i64>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod class_attendance {
+    use sea_orm::entity::prelude::*;
+
+    /// One official present at one session: how it was recorded (`checklist`, `qr`, `sheet`) and by
+    /// which account.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "class_attendance")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub session_id: i64,
+        pub person_id: i64,
+        pub method: String,
+        pub recorded_by: i64,
+        pub recorded_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
