@@ -293,7 +293,7 @@ messages! {
     DocSecOverall => "I. KẾT QUẢ CHUNG", "I. OVERALL RESULTS";
     DocSecProgress => "II. TIẾN ĐỘ VÀ DỰ BÁO", "II. PROGRESS AND FORECAST";
     DocSecAgencies => "III. KẾT QUẢ THEO ĐƠN VỊ", "III. RESULTS BY AGENCY";
-    DocSecNotes => "IV. CÁCH TÍNH SỐ LIỆU", "IV. HOW THE FIGURES ARE COUNTED";
+    DocSecNotes => "V. CÁCH TÍNH SỐ LIỆU", "V. HOW THE FIGURES ARE COUNTED";
     DocPopulation => "Tổng số cán bộ thuộc diện", "Officials in scope";
     DocExempt => "Được miễn", "Exempted";
     DocBase => "Phải tập huấn", "To be trained";
@@ -685,6 +685,17 @@ messages! {
     ListIntro => "Học viên lớp tập huấn dành cho {unit}, tổ chức {dates}; điều kiện hoàn thành: {rule}.", "Participants of the class for {unit}, held {dates}; completed by: {rule}.";
     ListTotal => "Tổng số: {n} học viên; hoàn thành: {done}.", "In all: {n} participants; completed: {done}.";
     RowNo => "STT", "No.";
+    OpenClasses => "Lớp sắp mở cho đơn vị của bạn", "Upcoming classes for your unit";
+    OpenClassesLead => "Các lớp này hoàn thành khoá học bạn chưa có. Đăng ký để giữ chỗ.", "These classes complete a course you do not hold yet. Ask for a place.";
+    Join => "Đăng ký tham gia", "Ask for a place";
+    JoinWaiting => "Lớp đã đủ chỗ: vào danh sách chờ", "Full: join the waiting list";
+    JoinedEnrolled => "Bạn đã được ghi danh vào lớp.", "You have a place in the class.";
+    JoinedWaiting => "Lớp đã đủ chỗ: bạn ở trong danh sách chờ.", "The class is full: you are on the waiting list.";
+    CoveredSplit => "trong đó {class} qua lớp tập huấn, {online} trực tuyến", "of whom {class} through an in-person class, {online} online";
+    DocSecClasses => "IV. CÁC LỚP TẬP HUẤN TRỰC TIẾP ĐÃ TỔ CHỨC", "IV. IN-PERSON CLASSES HELD";
+    DocNoClasses => "Chưa tổ chức lớp tập huấn trực tiếp nào trong phạm vi này.", "No in-person class has been held in this scope.";
+    DocClassDates => "Thời gian", "Dates";
+    DocClassCame => "Có mặt", "Attended";
 }
 
 /// A decimal number as the interface language writes it: `0,35` in Vietnamese, `0.35` in English.

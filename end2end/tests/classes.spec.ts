@@ -8,13 +8,16 @@ import { jsOn, newOfficial, open, signIn } from './helpers';
 
 const PROGRAM_F = 'Phổ biến Đề án 319 và Kế hoạch 1122 cho toàn bộ cán bộ';
 
-/** "covered / base" of the F program for the signed-in manager's team. */
+/** [covered, base, covered through a class] of the F program for the signed-in manager's team. */
 async function coverageOfTeam(page: Page, info: TestInfo): Promise<number[]> {
   await open(page, info, '/coverage');
   await page.getByLabel('Chỉ tiêu', { exact: true }).selectOption({ label: PROGRAM_F });
   await page.getByRole('button', { name: 'Xem', exact: true }).click();
   await expect(page.getByRole('heading', { level: 2 }).first()).toContainText('DA319-TONGQUAN-2026');
-  return (await page.locator('.stat .num').nth(1).innerText()).split('/').map((s) => Number(s.trim()));
+  const [covered, base] = (await page.locator('.stat .num').nth(1).innerText()).split('/').map((s) => Number(s.trim()));
+  const split = await page.getByTestId('covered-split').innerText();
+  const inClass = Number(/trong đó (\d+) qua lớp tập huấn/.exec(split)![1]);
+  return [covered, base, inClass];
 }
 
 test('a class with an exam in class: invite the team, QR check-in, score, coverage rises', async ({ page, browser }, info) => {
@@ -25,7 +28,7 @@ test('a class with an exam in class: invite the team, QR check-in, score, covera
 
   // The manager of Đội 1: the team's coverage now, then the class.
   await signIn(page, info, 'quanly.doi1');
-  const [coveredBefore, baseBefore] = await coverageOfTeam(page, info);
+  const [coveredBefore, baseBefore, inClassBefore] = await coverageOfTeam(page, info);
   await open(page, info, '/classes');
   await page.getByRole('link', { name: 'Tạo lớp tập huấn' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Tạo lớp tập huấn' })).toBeVisible();
@@ -94,7 +97,18 @@ test('a class with an exam in class: invite the team, QR check-in, score, covera
   await phone.close();
   await page.context().clearCookies();
   await signIn(page, info, 'quanly.doi1');
-  const [coveredAfter, baseAfter] = await coverageOfTeam(page, info);
+  const [coveredAfter, baseAfter, inClassAfter] = await coverageOfTeam(page, info);
   expect(baseAfter).toBe(baseBefore);
   expect(coveredAfter).toBe(coveredBefore + 1);
+  expect(inClassAfter).toBe(inClassBefore + 1);
+
+  // The list of participants, printed under the team's letterhead.
+  await open(page, info, classUrl + '/print');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('DANH SÁCH HỌC VIÊN');
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Hoàn thành');
+  if (jsOn(info)) {
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: info.outputPath('class-list.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  }
 });

@@ -32,7 +32,7 @@ test('the print report carries every element of the administrative format and pr
   await expect(title).toContainText('Kết quả tập huấn cán bộ thực thi pháp luật về thương mại điện tử');
   await expect(title).toContainText(/tính đến ngày \d{2}\/\d{2}\/\d{4}/);
   // The content, in sections.
-  for (const h of ['I. KẾT QUẢ CHUNG', 'II. TIẾN ĐỘ VÀ DỰ BÁO', 'III. KẾT QUẢ THEO ĐƠN VỊ', 'IV. CÁCH TÍNH SỐ LIỆU']) {
+  for (const h of ['I. KẾT QUẢ CHUNG', 'II. TIẾN ĐỘ VÀ DỰ BÁO', 'III. KẾT QUẢ THEO ĐƠN VỊ', 'IV. CÁC LỚP TẬP HUẤN TRỰC TIẾP ĐÃ TỔ CHỨC', 'V. CÁCH TÍNH SỐ LIỆU']) {
     await expect(page.getByRole('heading', { level: 2, name: h })).toBeVisible();
   }
   await expect(doc.getByText(/Tổng số cán bộ thuộc diện: \d+;/)).toBeVisible();

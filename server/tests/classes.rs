@@ -299,6 +299,51 @@ async fn an_official_checks_in_by_qr_and_the_trainers_score_completes_the_course
         .clone();
     assert_eq!(row["completed"], true);
     assert_eq!(row["attended"][0], "qr");
+    // The manager's report lists the class, with who came and who completed.
+    let report = app.call("coverage", "as_of=", Some(&manager)).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let held = report.json()["classes"].clone();
+    let held = held
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Lớp tập huấn pháp luật TMĐT — Đội số 1")
+        .unwrap_or_else(|| panic!("{held}"))
+        .clone();
+    assert_eq!(
+        (held["attended"].as_u64(), held["completed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // The list downloads as XLSX and CSV; the CSV says who came and what they scored.
+    let xlsx = app
+        .get(&format!("/classes/{class_id}/export/danh-sach.xlsx"), Some(&manager))
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK"), "an XLSX is a zip");
+    let csv = app
+        .get(&format!("/classes/{class_id}/export/danh-sach.csv"), Some(&manager))
+        .await;
+    let me_code = person::Entity::find_by_id(me)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    let line = csv
+        .body
+        .lines()
+        .find(|l| l.contains(&me_code))
+        .unwrap_or_else(|| panic!("{}", csv.body));
+    assert!(line.contains(";x;90;Hoàn thành"), "{line}");
+    let r = app
+        .get(&format!("/classes/{class_id}/export/danh-sach.csv"), Some(&learner))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The printed list carries the team's letterhead (or dots) and the participants.
+    let print = app.get(&format!("/classes/{class_id}/print"), Some(&manager)).await;
+    assert!(print.body.contains("DANH SÁCH HỌC VIÊN"), "{}", print.body);
+    assert!(print.body.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    assert!(print.body.contains(&me_code));
 
     // Someone of another unit, not invited, becomes a walk-in; the trainer confirms them.
     let police = app.agency_id("GL-CA-PC03").await;
@@ -508,4 +553,48 @@ async fn a_class_belongs_to_its_units_managers_and_attendance_alone_can_complete
         r.location.as_deref(),
         Some(&*format!("/classes/{class_id}?error=unknown_code"))
     );
+}
+
+#[tokio::test]
+async fn an_official_asks_for_a_place_in_an_upcoming_class_of_their_unit() {
+    let app = TestApp::spawn().await;
+    let manager = app.sign_in_demo("quanly.doi1").await;
+    let learner = app.sign_in_demo("hocvien").await;
+    let team1 = app.agency_id("GL-QLTT-D01").await;
+    let me = person_of(&app, "hocvien").await;
+    let course = untaken_course(&app, me).await;
+    let tomorrow = (app::ssr::clock::today() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let today = app::ssr::clock::today().format("%Y-%m-%d").to_string();
+    let form = class_form(&course, team1, "attendance").replace(&today, &tomorrow);
+    let class_id = create(&app, &manager, &form).await;
+    // Invited with the team; not open to them while they are in it.
+    let page = app.call("classes_page", "", Some(&learner)).await.json();
+    assert!(page["open"].as_array().unwrap().is_empty(), "{page}");
+    // The manager cancels their place; the class is now open to them, and they ask again.
+    app.post_form(&format!("/classes/{class_id}/people/{me}/cancel"), "", Some(&manager))
+        .await;
+    let page = app.call("classes_page", "", Some(&learner)).await.json();
+    assert_eq!(page["open"][0]["id"], class_id, "{page}");
+    let r = app
+        .post_form(&format!("/classes/{class_id}/join"), "", Some(&learner))
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/classes?joined=enrolled"));
+    assert_eq!(enrolment_status(&app, class_id, me).await.as_deref(), Some("enrolled"));
+    // An official of another unit cannot.
+    let police = app.agency_id("GL-CA-PC03").await;
+    let stranger = person::Entity::find()
+        .filter(person::Column::AgencyId.eq(police))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let token = token_of_person(&app, stranger).await;
+    let r = app
+        .post_form(&format!("/classes/{class_id}/join"), "", Some(&token))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(enrolment_status(&app, class_id, stranger).await, None);
 }

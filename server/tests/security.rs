@@ -679,6 +679,27 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
         },
     );
     m.insert(
+        "/classes/{id}/join",
+        RouteRule {
+            // An official, for a class of their own unit (the learner is in Đội số 1).
+            expect: |w, t| {
+                if w == Who::Learner && t == Target::Own {
+                    Allow
+                } else {
+                    Deny
+                }
+            },
+            request: |f, t| {
+                let c = if t == Target::Own {
+                    f.team1_class
+                } else {
+                    f.police_class
+                };
+                ("POST", format!("/classes/{c}/join"), String::new())
+            },
+        },
+    );
+    m.insert(
         "/classes/{id}/sheet",
         RouteRule {
             // No file: a permitted caller is sent back to the class page to choose one.
@@ -1126,7 +1147,11 @@ async fn fixture(app: &TestApp) -> Fixture {
         let now = chrono::Utc::now();
         let c = class::ActiveModel {
             title: Set("Lớp kiểm thử".into()),
-            course_ids: Set(r#"["a-khung-phap-ly"]"#.into()),
+            // Every course: the learner lacks at least one, so the class is open to them.
+            course_ids: Set(
+                r#"["a-khung-phap-ly","b-hang-gia-che-tai","c-bao-ve-nguoi-tieu-dung","d-kiem-tra-xu-ly-vi-pham","e-to-chuc-luc-luong-qltt","f-de-an-319-gia-lai"]"#
+                    .into(),
+            ),
             agency_id: Set(agency_id),
             capacity: Set(10),
             rule: Set("attendance_class_exam".into()),
@@ -1142,8 +1167,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         .unwrap();
         let s = class_session::ActiveModel {
             class_id: Set(c.id),
-            starts_at: Set(now),
-            ends_at: Set(now + chrono::Duration::hours(3)),
+            // Tomorrow: a class still to come.
+            starts_at: Set(now + chrono::Duration::days(1)),
+            ends_at: Set(now + chrono::Duration::days(1) + chrono::Duration::hours(3)),
             place: Set("Hội trường".into()),
             ..Default::default()
         }

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassesOverview {
     pub mine: Vec<MyClass>,
+    /// Upcoming classes for my unit (or one above it) that I am not in and that would complete
+    /// a course I lack: I may ask for a place.
+    pub open: Vec<ClassSummary>,
     pub run: Vec<ClassSummary>,
     pub may_create: bool,
 }
@@ -96,9 +99,12 @@ pub async fn classes_page() -> Result<ClassesOverview, ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
     let (state, user) = guard::require(&Role::ALL).await?;
-    let mine = match user.person_id {
-        Some(p) => crate::ssr::classes::of_person(&state, p).await?,
-        None => Vec::new(),
+    let (mine, open) = match user.person_id {
+        Some(p) => (
+            crate::ssr::classes::of_person(&state, p).await?,
+            crate::ssr::classes::open_for(&state, p).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     let may_create = crate::ssr::classes::may_create(&user);
     let run = if may_create {
@@ -106,7 +112,12 @@ pub async fn classes_page() -> Result<ClassesOverview, ApiError> {
     } else {
         Vec::new()
     };
-    Ok(ClassesOverview { mine, run, may_create })
+    Ok(ClassesOverview {
+        mine,
+        open,
+        run,
+        may_create,
+    })
 }
 
 /// The new-class form's choices: the courses and the units the caller may run classes for.

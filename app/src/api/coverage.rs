@@ -48,6 +48,11 @@ pub struct CoverageReport {
     /// When the program's rule was last changed, if that was after `as_of` (figures are always
     /// computed with the rule in force today; the page says so).
     pub rule_changed_after: Option<NaiveDate>,
+    /// Of the covered officials, those holding a course of the program through an in-person
+    /// class (the rest completed online or by import).
+    pub covered_in_class: u64,
+    /// Classes held in the scope up to `as_of`, for the printed report.
+    pub classes: Vec<crate::domain::class::HeldClass>,
 }
 
 /// An official not yet covered.
@@ -119,6 +124,16 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
             agency_name: f.agency_name,
             letterhead: f.letterhead,
         });
+    let covered: Vec<i64> = snap
+        .statuses
+        .iter()
+        .filter(|s| s.status == crate::domain::coverage::Status::Covered)
+        .map(|s| s.person_id)
+        .collect();
+    let until = crate::ssr::clock::start_of(as_of + chrono::Duration::days(1));
+    let covered_in_class =
+        crate::ssr::classes::covered_in_class(&state.db, &covered, &snap.rule.courses, until).await?;
+    let classes = crate::ssr::classes::held(&state, &snap.root.path, as_of).await?;
     let rule_changed_after = crate::ssr::programs::read::last_change(&state.db, snap.program.id)
         .await?
         .filter(|d| *d > as_of);
@@ -155,6 +170,8 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
         series: snap.series,
         forecast: snap.forecast,
         outreach,
+        covered_in_class,
+        classes,
         rule_changed_after,
     })
 }

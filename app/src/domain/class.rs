@@ -564,6 +564,23 @@ pub struct MyClass {
     pub completed: bool,
 }
 
+/// A class held, as the coverage report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldClass {
+    pub title: String,
+    pub courses: Vec<String>,
+    pub unit: String,
+    pub first: chrono::NaiveDate,
+    pub last: chrono::NaiveDate,
+    pub sessions: u32,
+    /// In the class (enrolled or confirmed walk-ins).
+    pub enrolled: u32,
+    /// Came to at least one session.
+    pub attended: u32,
+    /// Completed a course through it.
+    pub completed: u32,
+}
+
 /// The projector page of one session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QrView {

@@ -45,11 +45,17 @@ fn problem_alert(key: Option<String>, lang: Lang) -> impl IntoView {
 pub fn Classes() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let page = Resource::new(|| (), |_| classes_page());
+    let query = use_query_map();
     view! {
         <Title text=T::ClassesTitle.get(lang)/>
         <RequireRole roles=&Role::ALL>
             <h1>{T::ClassesTitle.get(lang)}</h1>
             <p class="lead">{T::ClassesLead.get(lang)}</p>
+            {move || match query.read().get("joined").as_deref() {
+                Some("enrolled") => Some(view! { <p class="alert ok" role="status">{T::JoinedEnrolled.get(lang)}</p> }),
+                Some("waiting") => Some(view! { <p class="alert ok" role="status">{T::JoinedWaiting.get(lang)}</p> }),
+                _ => None,
+            }}
             <Loaded resource=page view=move |p: ClassesOverview| view! {
                 <section aria-labelledby="my-classes">
                     <h2 id="my-classes">{T::MyClasses.get(lang)}</h2>
@@ -59,6 +65,13 @@ pub fn Classes() -> impl IntoView {
                         view! { <ul class="class-list">{p.mine.into_iter().map(|m| view! { <MyClassRow m/> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
+                {(!p.open.is_empty()).then(|| view! {
+                    <section aria-labelledby="open-classes">
+                        <h2 id="open-classes">{T::OpenClasses.get(lang)}</h2>
+                        <p class="muted">{T::OpenClassesLead.get(lang)}</p>
+                        <ul class="class-list">{p.open.into_iter().map(|c| view! { <OpenRow c/> }).collect_view()}</ul>
+                    </section>
+                })}
                 {p.may_create.then(|| view! {
                     <section aria-labelledby="run-classes">
                         <div class="page-head">
@@ -92,6 +105,26 @@ fn MyClassRow(m: MyClass) -> impl IntoView {
             <ul class="sessions">
                 {s.sessions.iter().map(|x| view! { <li>{session_line(x)}</li> }).collect_view()}
             </ul>
+        </li>
+    }
+}
+
+#[component]
+fn OpenRow(c: ClassSummary) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let full = c.enrolled >= c.capacity.max(0) as u32;
+    view! {
+        <li class="card class-item">
+            <h3>{c.title.clone()}</h3>
+            <p class="muted">{c.course_titles.join("; ")}" · "{rule_text(c.rule, lang)}</p>
+            <ul class="sessions">
+                {c.sessions.iter().map(|x| view! { <li>{session_line(x)}</li> }).collect_view()}
+            </ul>
+            <form method="post" action=format!("/classes/{}/join", c.id)>
+                <button type="submit" class="button primary">
+                    {if full { T::JoinWaiting.get(lang) } else { T::Join.get(lang) }}
+                </button>
+            </form>
         </li>
     }
 }

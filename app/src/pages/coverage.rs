@@ -153,6 +153,11 @@ fn Dashboard(
                 <div class="stat">
                     <span class="num">{r.overall.covered}" / "{r.overall.base()}</span>
                     <span>{T::Covered.get(lang)}" / "{T::Base.get(lang)}" ("{T::Target.get(lang)}": "{target_count}")"</span>
+                    <span class="muted small" data-testid="covered-split">
+                        {T::CoveredSplit.get(lang)
+                            .replace("{class}", &r.covered_in_class.to_string())
+                            .replace("{online}", &r.overall.covered.saturating_sub(r.covered_in_class).to_string())}
+                    </span>
                 </div>
                 <div class="stat">
                     <span class="num">{r.overall.missing()}</span>

@@ -133,6 +133,35 @@ fn Report(r: CoverageReport) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                <h2>{T::DocSecClasses.get(lang)}</h2>
+                {if r.classes.is_empty() {
+                    view! { <p>{T::DocNoClasses.get(lang)}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="doc-table" aria-label=T::DocSecClasses.get(lang)>
+                            <thead><tr>
+                                <th scope="col">{T::ClassTitleLabel.get(lang)}</th>
+                                <th scope="col">{T::ClassUnit.get(lang)}</th>
+                                <th scope="col">{T::DocClassDates.get(lang)}</th>
+                                <th scope="col" class="num">{T::Enrolled.get(lang)}</th>
+                                <th scope="col" class="num">{T::DocClassCame.get(lang)}</th>
+                                <th scope="col" class="num">{T::StandingMet.get(lang)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {r.classes.into_iter().map(|c| view! {
+                                    <tr>
+                                        <td>{c.title}<br/><small>{c.courses.join("; ")}</small></td>
+                                        <td>{c.unit}</td>
+                                        <td>{if c.first == c.last { fmt_date(c.first) } else { format!("{} – {}", fmt_date(c.first), fmt_date(c.last)) }}</td>
+                                        <td class="num">{c.enrolled}</td>
+                                        <td class="num">{c.attended}</td>
+                                        <td class="num">{c.completed}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
                 <h2>{T::DocSecNotes.get(lang)}</h2>
                 <p>{T::DefinitionsText.get(lang)}</p>
                 <p>{T::DocSource.get(lang).replace("{date}", &fmt_date(r.today))}</p>

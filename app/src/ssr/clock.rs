@@ -79,6 +79,16 @@ pub fn date_of(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&zone()).date_naive()
 }
 
+/// The first instant of `day` in the configured zone.
+pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    zone()
+        .from_local_datetime(&midnight)
+        .single()
+        .map_or_else(|| Utc.from_utc_datetime(&midnight), |t| t.with_timezone(&Utc))
+}
+
 /// An instant as people read it here: `dd/mm/yyyy HH:MM` in the configured zone.
 pub fn format_local(t: DateTime<Utc>) -> String {
     t.with_timezone(&zone()).format("%d/%m/%Y %H:%M").to_string()

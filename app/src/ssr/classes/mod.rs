@@ -1115,3 +1115,191 @@ pub async fn letterhead_of(state: &AppState, c: &class::Model) -> Result<Option<
     };
     super::letterhead::effective(&state.db, &unit).await
 }
+
+/// Classes open to official `person_id`: for their unit or one above it, not cancelled, with a
+/// session still to come, that they are not in and that would complete a course they lack.
+pub async fn open_for(state: &AppState, person_id: i64) -> Result<Vec<ClassSummary>, DbErr> {
+    let Some(p) = person::Entity::find_by_id(person_id).one(&state.db).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(unit) = agency::Entity::find_by_id(p.agency_id).one(&state.db).await? else {
+        return Ok(Vec::new());
+    };
+    let now = super::clock::now();
+    let candidates = class::Entity::find()
+        .filter(class::Column::AgencyId.is_in(queries::path_key(&unit.path)))
+        .filter(class::Column::CancelledAt.is_null())
+        .order_by_desc(class::Column::Id)
+        .all(&state.db)
+        .await?;
+    let ids: Vec<i64> = candidates.iter().map(|c| c.id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let upcoming: HashSet<i64> = class_session::Entity::find()
+        .filter(class_session::Column::ClassId.is_in(ids.clone()))
+        .filter(class_session::Column::StartsAt.gt(now))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| s.class_id)
+        .collect();
+    let mine: HashSet<i64> = class_enrolment::Entity::find()
+        .filter(class_enrolment::Column::PersonId.eq(person_id))
+        .filter(class_enrolment::Column::Status.ne("cancelled"))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|e| e.class_id)
+        .collect();
+    let held: HashSet<String> = completion::Entity::find()
+        .filter(completion::Column::PersonId.eq(person_id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| c.course_id)
+        .collect();
+    let mut open = Vec::new();
+    for c in candidates {
+        if upcoming.contains(&c.id) && !mine.contains(&c.id) && courses_of(&c)?.iter().any(|id| !held.contains(id)) {
+            open.push(c);
+        }
+    }
+    summaries(state, open).await
+}
+
+/// Official `person_id` asks for a place in class `class_id` (one open to them: [`open_for`]).
+/// A free place enrols them; otherwise they wait.
+pub async fn join(state: &AppState, person_id: i64, class_id: i64) -> Result<&'static str, ClassError> {
+    // Asked twice (or invited meanwhile): where they already are.
+    match enrolment(&state.db, class_id, person_id).await?.map(|e| e.status) {
+        Some(s) if s == "waiting" => return Ok("waiting"),
+        Some(s) if s != "cancelled" => return Ok("enrolled"),
+        _ => {}
+    }
+    if !open_for(state, person_id).await?.iter().any(|c| c.id == class_id) {
+        return Err(ClassError::Forbidden);
+    }
+    let c = class::Entity::find_by_id(class_id)
+        .one(&state.db)
+        .await?
+        .ok_or(ClassError::NotFound)?;
+    let tx = state.db.begin_with_options(write_tx()).await?;
+    let now = super::clock::now();
+    let status = if taken(&tx, c.id).await? < c.capacity as usize {
+        "enrolled"
+    } else {
+        "waiting"
+    };
+    match enrolment(&tx, c.id, person_id).await? {
+        Some(e) => {
+            let mut m = e.into_active_model();
+            m.status = Set(status.into());
+            m.updated_at = Set(now);
+            m.update(&tx).await?;
+        }
+        None => insert_enrolment(&tx, c.id, person_id, status.into(), now).await?,
+    }
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// Classes held for units inside the subtree at `scope_path` up to `as_of` (a session on or
+/// before it; not cancelled), with how many were in them, came, and completed through them:
+/// the print report's list.
+pub async fn held(
+    state: &AppState,
+    scope_path: &str,
+    as_of: chrono::NaiveDate,
+) -> Result<Vec<crate::domain::class::HeldClass>, DbErr> {
+    let units: HashMap<i64, String> = agency::Entity::find()
+        .filter(agency::Column::Path.starts_with(scope_path))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let classes = class::Entity::find()
+        .filter(class::Column::AgencyId.is_in(units.keys().copied().collect::<Vec<_>>()))
+        .filter(class::Column::CancelledAt.is_null())
+        .order_by_asc(class::Column::Id)
+        .all(&state.db)
+        .await?;
+    let ids: Vec<i64> = classes.iter().map(|c| c.id).collect();
+    let mut sessions = sessions_of(&state.db, &ids).await?;
+    let attendance = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        attendance_of(&state.db, &ids, None).await?
+    };
+    let titles = super::content::titles(state);
+    let mut out = Vec::new();
+    for c in classes {
+        let ss = sessions.remove(&c.id).unwrap_or_default();
+        let (Some(first), Some(last)) = (ss.first(), ss.last()) else {
+            continue;
+        };
+        let (first, last) = (local(first.starts_at).date_naive(), local(last.starts_at).date_naive());
+        if first > as_of {
+            continue;
+        }
+        let session_ids: HashSet<i64> = ss.iter().map(|s| s.id).collect();
+        let came: HashSet<i64> = attendance
+            .keys()
+            .filter(|(s, _)| session_ids.contains(s))
+            .map(|(_, p)| *p)
+            .collect();
+        let enrolled = class_enrolment::Entity::find()
+            .filter(class_enrolment::Column::ClassId.eq(c.id))
+            .filter(class_enrolment::Column::Status.is_in(["enrolled", "walk_in"]))
+            .count(&state.db)
+            .await? as u32;
+        let completed: HashSet<i64> = completion::Entity::find()
+            .filter(completion::Column::ClassId.eq(c.id))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|x| x.person_id)
+            .collect();
+        out.push(crate::domain::class::HeldClass {
+            courses: courses_of(&c)?
+                .iter()
+                .map(|id| titles.get(id).cloned().unwrap_or_else(|| id.clone()))
+                .collect(),
+            unit: units.get(&c.agency_id).cloned().unwrap_or_default(),
+            title: c.title,
+            first,
+            last,
+            sessions: ss.len() as u32,
+            enrolled,
+            attended: came.len() as u32,
+            completed: completed.len() as u32,
+        });
+    }
+    Ok(out)
+}
+
+/// Of the covered officials `covered`, how many hold a course of `courses` (completed before
+/// `until`) through a class: the dashboard's in-class share.
+pub async fn covered_in_class(
+    db: &impl ConnectionTrait,
+    covered: &[i64],
+    courses: &[String],
+    until: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut people: HashSet<i64> = HashSet::new();
+    for chunk in covered.chunks(2000) {
+        people.extend(
+            completion::Entity::find()
+                .filter(completion::Column::Source.eq("class"))
+                .filter(completion::Column::CourseId.is_in(courses.to_vec()))
+                .filter(completion::Column::CompletedAt.lt(until))
+                .filter(completion::Column::PersonId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| c.person_id),
+        );
+    }
+    Ok(people.len() as u64)
+}

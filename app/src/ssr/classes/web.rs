@@ -12,6 +12,7 @@
 //! | `POST /classes/{id}/sessions/{sid}/attendance` | the trainer's checklist (`present`) |
 //! | `POST /classes/{id}/scores`                    | the in-class exam's scores (`score_N`) |
 //! | `POST /classes/{id}/sheet`                     | a filled-in sign-in sheet (multipart `file`) |
+//! | `POST /classes/{id}/join`                      | an official asks for a place in an open class |
 //! | `POST /checkin/{sid}`                      | an official checks in with the code `c` |
 //! | `GET /classes/{id}/export/{file}`              | the list of participants, `danh-sach.xlsx` or `danh-sach.csv` |
 
@@ -301,4 +302,16 @@ pub async fn export(
     );
     let stem = format!("danh-sach-lop-{id}");
     crate::ssr::coverage::export::attachment(&table, &title, &stem, ext).map_err(WebError::internal)
+}
+
+/// `POST /classes/{id}/join`: an official asks for a place in a class open to their unit.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "class_join"))]
+pub async fn join_form(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    signed: SignedIn,
+) -> Result<Response, WebError> {
+    let pid = signed.person()?;
+    let status = super::join(&state, pid, id).await?;
+    Ok(Redirect::to(&format!("/classes?joined={status}")).into_response())
 }
