@@ -685,6 +685,10 @@ messages! {
     ListIntro => "Học viên lớp tập huấn dành cho {unit}, tổ chức {dates}; điều kiện hoàn thành: {rule}.", "Participants of the class for {unit}, held {dates}; completed by: {rule}.";
     ListTotal => "Tổng số: {n} học viên; hoàn thành: {done}.", "In all: {n} participants; completed: {done}.";
     RowNo => "STT", "No.";
+    ClassTrainers => "Giảng viên", "Trainers";
+    ClassTrainersHint => "Họ tên, chức vụ của người giảng; nhiều người thì cách nhau bằng dấu phẩy.", "Names and titles of who teaches; separate several with commas.";
+    CertInClass => "Hình thức: lớp tập huấn trực tiếp", "Taken in person: the class";
+    CertNoLetterhead => "Chưa có thông tin cơ quan cấp cho đơn vị này: chứng nhận in dấu chấm. Quản trị viên hoặc cán bộ quản lý đặt ở trang “Thể thức văn bản”.", "No issuing authority is set for this unit: the certificate prints dots. An administrator or manager sets it on the letterhead page.";
     OpenClasses => "Lớp sắp mở cho đơn vị của bạn", "Upcoming classes for your unit";
     OpenClassesLead => "Các lớp này hoàn thành khoá học bạn chưa có. Đăng ký để giữ chỗ.", "These classes complete a course you do not hold yet. Ask for a place.";
     Join => "Đăng ký tham gia", "Ask for a place";

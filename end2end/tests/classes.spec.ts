@@ -33,6 +33,7 @@ test('a class with an exam in class: invite the team, QR check-in, score, covera
   await page.getByRole('link', { name: 'Tạo lớp tập huấn' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Tạo lớp tập huấn' })).toBeVisible();
   await page.getByLabel('Tên lớp').fill(title);
+  await page.getByLabel('Giảng viên').fill('ThS. Trần Văn Bình, Chi cục QLTT');
   await page.getByRole('checkbox', { name: 'Đề án 319 và kế hoạch thực hiện tại tỉnh Gia Lai mới' }).check();
   await page.getByLabel('Đơn vị được mời').selectOption({ label: 'Đội Quản lý thị trường số 1' });
   await page.getByLabel('Sĩ số tối đa').fill('200');

@@ -37,6 +37,8 @@ enum Classes {
     Table,
     Id,
     Title,
+    /// Who teaches it: names as written (guest lecturers are often not on the roster).
+    Trainers,
     /// JSON array of course ids: the class completes each of them.
     CourseIds,
     /// The unit the class is for: who manages it (its subtree's managers) and whom it invites first.
@@ -104,6 +106,7 @@ impl MigrationTrait for Migration {
                         .primary_key(),
                 )
                 .col(ColumnDef::new(Classes::Title).string_len(200).not_null())
+                .col(ColumnDef::new(Classes::Trainers).string_len(300).not_null().default(""))
                 .col(ColumnDef::new(Classes::CourseIds).text().not_null())
                 .col(ColumnDef::new(Classes::AgencyId).big_integer().not_null())
                 .col(ColumnDef::new(Classes::Capacity).integer().not_null())

@@ -277,7 +277,15 @@ async fn an_official_checks_in_by_qr_and_the_trainers_score_completes_the_course
         .one(&app.state.db)
         .await
         .unwrap();
-    assert!(cert.is_some(), "a class completion has its certificate");
+    let cert = cert.expect("a class completion has its certificate");
+    // The certificate says it was earned in the class.
+    let page = app.get(&format!("/certificates/{}", cert.number), Some(&learner)).await;
+    assert!(
+        page.body
+            .contains("Hình thức: lớp tập huấn trực tiếp: Lớp tập huấn pháp luật TMĐT — Đội số 1"),
+        "{}",
+        page.body
+    );
     // Saving the same score again does not complete twice.
     app.post_form(
         &format!("/classes/{class_id}/scores"),
@@ -383,6 +391,23 @@ async fn an_official_checks_in_by_qr_and_the_trainers_score_completes_the_course
         enrolment_status(&app, class_id, stranger).await.as_deref(),
         Some("enrolled")
     );
+    // Their in-class score arrives on the filled-in list (the downloaded one, read back): the
+    // score column counts, and the course is completed for them.
+    let code = person::Entity::find_by_id(stranger)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    let sheet =
+        format!("DANH SÁCH HỌC VIÊN\r\n\r\nSTT;Mã cán bộ;Họ và tên;Buổi 1;Điểm (%);Kết quả\r\n1;{code};X;x;75;\r\n");
+    let r = upload_sheet(&app, &trainer, class_id, &sheet).await;
+    assert!(
+        r.location.as_deref().unwrap_or_default().contains("marked=0"),
+        "{:?}",
+        r.location
+    );
+    assert_eq!(class_completions(&app, stranger, class_id).await.len(), 1);
 }
 
 #[tokio::test]
@@ -413,6 +438,35 @@ async fn a_class_belongs_to_its_units_managers_and_attendance_alone_can_complete
     let page = app.get(&loc, Some(&chi_cuc)).await;
     assert!(page.body.contains("Sĩ số là một số từ 1 đến 2000."), "{}", page.body);
 
+    // Two of team 3, first by name and without course A, have no enforcement duty: no program
+    // requires A of them, so they come after those it is required of.
+    {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+        let held: Vec<i64> = completion::Entity::find()
+            .filter(completion::Column::CourseId.eq("a-khung-phap-ly"))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.person_id)
+            .collect();
+        let mut team: Vec<person::Model> = person::Entity::find()
+            .filter(person::Column::AgencyId.eq(team3))
+            .filter(person::Column::Active.eq(true))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|p| !held.contains(&p.id))
+            .collect();
+        team.sort_by_cached_key(|p| app::domain::class::name_key(&p.full_name));
+        assert!(team.len() > 3, "team 3 has officials without course A");
+        for p in team.into_iter().take(2) {
+            let mut m = p.into_active_model();
+            m.enforcement = Set(false);
+            m.update(&app.state.db).await.unwrap();
+        }
+    }
     // The Chi cục manager creates one for team 3 with a capacity of 2: the rest wait.
     let form = class_form("a-khung-phap-ly", team3, "attendance").replace("capacity=200", "capacity=2");
     let class_id = create(&app, &chi_cuc, &form).await;
@@ -439,6 +493,19 @@ async fn a_class_belongs_to_its_units_managers_and_attendance_alone_can_complete
         .collect();
     assert_eq!(enrolled.len(), 2);
     assert!(people.iter().any(|p| p["status"] == "waiting"));
+    // Course A is required of enforcement officials (DA319-THUCTHI): they get the places first.
+    for pid in &enrolled {
+        let p = person::Entity::find_by_id(*pid)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            p.enforcement,
+            "{} has a place before an official the program requires",
+            p.full_name
+        );
+    }
 
     // The checklist marks one present: attendance alone completes the course for them.
     let session = page["detail"]["summary"]["sessions"][0]["id"].as_i64().unwrap();

@@ -310,3 +310,56 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let manager = app.sign_in_demo("quanly").await;
     assert!(report(&app, &manager).await.contains("Nguyễn Văn A"));
 }
+
+#[tokio::test]
+async fn a_certificate_carries_the_issuing_authority_of_the_officials_unit() {
+    use app::ssr::db::entities::account;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let admin = app.sign_in_demo("quantri").await;
+    let learner = app.sign_in_demo("hocvien").await;
+    let me = account::Entity::find()
+        .filter(account::Column::Username.eq("hocvien"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .person_id
+        .unwrap();
+    let number = common::certify(&app.state.db, me, "e-to-chuc-luc-luong-qltt").await;
+    let page = |token: String| {
+        let app = &app;
+        let number = number.clone();
+        async move {
+            let r = app.get(&format!("/certificates/{number}"), Some(&token)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.body
+        }
+    };
+    // The team has no letterhead of its own: the Chi cục's, the nearest above it.
+    let html = page(learner.clone()).await;
+    for part in [
+        "SỞ CÔNG THƯƠNG TỈNH GIA LAI",
+        "CHI CỤC QUẢN LÝ THỊ TRƯỜNG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Gia Lai, ngày ",
+        "PHÓ CHI CỤC TRƯỞNG",
+        "Nguyễn Văn A",
+    ] {
+        assert!(html.contains(part), "the certificate lacks {part:?}");
+    }
+    // The admin gives the team its own: the certificate now carries it.
+    let team1 = app.agency_id("GL-QLTT-D01").await;
+    let r = app.post_form("/letterhead/save", &form(team1, &[]), Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let html = page(learner).await;
+    for part in [
+        "ĐỘI QUẢN LÝ THỊ TRƯỜNG SỐ 1",
+        "Quy Nhơn, ngày ",
+        "ĐỘI TRƯỞNG",
+        "Lê Văn C",
+    ] {
+        assert!(html.contains(part), "the certificate lacks {part:?}");
+    }
+    assert!(!html.contains("PHÓ CHI CỤC TRƯỞNG"));
+}

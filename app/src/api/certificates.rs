@@ -29,6 +29,13 @@ pub struct CertificatePage {
     pub verify_url: String,
     /// The signed token the QR code carries.
     pub token: String,
+    /// Who issues it: the letterhead of the official's agency or its nearest ancestor (set by an
+    /// admin or manager at `/letterhead`); None prints dots.
+    pub issuing: Option<super::letterhead::Issuing>,
+    /// The day it was issued, for the place-and-date line.
+    pub issued_on: chrono::NaiveDate,
+    /// Earned in an in-person class (lớp tập huấn): its title.
+    pub class: Option<String>,
 }
 
 /// `/verify/:number`: what anyone may learn about a certificate number.
@@ -105,7 +112,21 @@ pub async fn load_certificate(number: String) -> Result<CertificatePage, ApiErro
     let token = state.certs.sign(&claims);
     let base = crate::ssr::certs::base_url(&state).await;
     let verify_url = format!("{base}/verify/{}?t={token}", found.cert.number);
+    let issuing = crate::ssr::letterhead::effective(&state.db, &found.agency)
+        .await?
+        .map(|f| super::letterhead::Issuing {
+            agency_id: f.agency_id,
+            agency_name: f.agency_name,
+            letterhead: f.letterhead,
+        });
+    let class = match found.completion.as_ref().and_then(|c| c.class_id) {
+        Some(id) => crate::ssr::classes::title(&state.db, id).await?,
+        None => None,
+    };
     Ok(CertificatePage {
+        issuing,
+        issued_on: crate::ssr::clock::date_of(found.cert.issued_at),
+        class,
         number: found.cert.number.clone(),
         full_name: found.person.full_name.clone(),
         position: found.person.position.clone(),

@@ -155,6 +155,8 @@ pub struct SessionPlan {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassDraft {
     pub title: String,
+    /// Who teaches it (names, as written).
+    pub trainers: String,
     /// The courses ticked (the form's `course_id`, once per course).
     pub course_ids: Vec<String>,
     pub agency_id: String,
@@ -169,6 +171,7 @@ pub struct ClassDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassPlan {
     pub title: String,
+    pub trainers: String,
     pub course_ids: Vec<String>,
     pub agency_id: i64,
     pub capacity: i32,
@@ -215,6 +218,14 @@ impl ClassDraft {
                 "title",
                 "Nhập tên lớp (tối đa 200 ký tự).",
                 "Enter the class's title (at most 200 characters).",
+            ));
+        }
+        let trainers = self.trainers.trim().to_string();
+        if trainers.chars().count() > 300 {
+            out.push(problem(
+                "trainers",
+                "Tên giảng viên tối đa 300 ký tự.",
+                "The trainers' names take at most 300 characters.",
             ));
         }
         let mut course_ids: Vec<String> = Vec::new();
@@ -337,6 +348,7 @@ impl ClassDraft {
         sessions.sort_by_key(|s| (s.date, s.start));
         Ok(ClassPlan {
             title,
+            trainers,
             course_ids,
             agency_id: agency_id.unwrap_or_default(),
             capacity: capacity.unwrap_or_default(),
@@ -450,6 +462,7 @@ impl ClassDraft {
             let v = v.to_string();
             match k {
                 "title" => d.title = v,
+                "trainers" => d.trainers = v,
                 "course_id" => d.course_ids.push(v),
                 "agency_id" => d.agency_id = v,
                 "capacity" => d.capacity = v,
@@ -479,7 +492,10 @@ impl ClassDraft {
 
     /// The fields again, to send a refused form back with everything as typed.
     pub fn to_pairs(&self) -> Vec<(String, String)> {
-        let mut out = vec![("title".to_string(), self.title.clone())];
+        let mut out = vec![
+            ("title".to_string(), self.title.clone()),
+            ("trainers".to_string(), self.trainers.clone()),
+        ];
         out.extend(self.course_ids.iter().map(|c| ("course_id".to_string(), c.clone())));
         out.extend([
             ("agency_id".into(), self.agency_id.clone()),
@@ -517,6 +533,8 @@ pub struct ClassSummary {
     pub title: String,
     pub course_ids: Vec<String>,
     pub course_titles: Vec<String>,
+    /// Who teaches it, as written.
+    pub trainers: String,
     /// The invited unit.
     pub agency: String,
     pub rule: ClassRule,
@@ -624,6 +642,8 @@ pub struct SheetRow {
     pub code_header: String,
     /// Per session of the class (1-based order): marked present.
     pub present: Vec<bool>,
+    /// The in-class exam's score, if the sheet has a `Điểm` column and the cell is filled.
+    pub score: Option<i32>,
 }
 
 fn sheet_error(line: usize, column: usize, header: &str, what: Said, hint: Said) -> FileError {
@@ -684,6 +704,9 @@ pub fn read_sheet(text: &str, sessions: usize) -> Result<Vec<SheetRow>, Vec<File
     };
     let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
     let code_col = keys.iter().position(|k| is_code(k));
+    let score_col = keys
+        .iter()
+        .position(|k| matches!(k.as_str(), "diem" | "score" | "diem kiem tra"));
     let session_cols: Vec<(usize, usize)> = keys
         .iter()
         .enumerate()
@@ -766,7 +789,30 @@ pub fn read_sheet(text: &str, sessions: usize) -> Result<Vec<SheetRow>, Vec<File
                 )),
             }
         }
+        let score = match score_col.map(|i| (i, cell(i))) {
+            None | Some((_, "")) => None,
+            Some((i, raw)) => match raw.replace(',', ".").parse::<f64>() {
+                Ok(x) if (0.0..=100.0).contains(&x) => Some(x.round() as i32),
+                _ => {
+                    errors.push(sheet_error(
+                        *line,
+                        i + 1,
+                        &headers[i],
+                        Said::new(
+                            format!("điểm \"{raw}\" không phải là một số từ 0 đến 100"),
+                            format!("the score \"{raw}\" is not a number from 0 to 100"),
+                        ),
+                        Said::new(
+                            "ghi điểm phần trăm (ví dụ 85), hoặc để trống",
+                            "write the score as a percentage (e.g. 85), or leave it empty",
+                        ),
+                    ));
+                    None
+                }
+            },
+        };
         rows.push(SheetRow {
+            score,
             line: *line,
             code,
             code_column: code_col + 1,
@@ -803,6 +849,12 @@ mod tests {
         let titled = "DANH SÁCH HỌC VIÊN — Lớp A\n\nSTT,Mã cán bộ,Họ và tên,Buổi 1\n1,GL001,An,x\n";
         let rows = read_sheet(titled, 1).unwrap();
         assert_eq!((rows[0].line, rows[0].present[0]), (4, true));
+        // Taphuan's list read back: the score column too; a bad score is refused at its cell.
+        let list = "STT;Mã cán bộ;Họ và tên;Buổi 1;Điểm (%);Kết quả\n1;GL001;An;x;85,5;\n2;GL002;Bình;;;\n";
+        let rows = read_sheet(list, 1).unwrap();
+        assert_eq!((rows[0].score, rows[1].score), (Some(86), None));
+        let e = read_sheet("Mã cán bộ,Buổi 1,Điểm\nGL001,x,101\n", 1).unwrap_err();
+        assert_eq!((e[0].line, e[0].column, e[0].header.as_str()), (2, 3, "Điểm"));
     }
 
     #[test]
@@ -855,6 +907,7 @@ mod tests {
     fn draft() -> ClassDraft {
         ClassDraft {
             title: "Lớp tập huấn TMĐT".into(),
+            trainers: "ThS. Nguyễn Văn A, Chi cục QLTT".into(),
             course_ids: vec!["a".into(), "b".into(), "a".into()],
             agency_id: "4".into(),
             capacity: "30".into(),

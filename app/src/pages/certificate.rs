@@ -7,6 +7,7 @@ use crate::components::icon::{Ico, Icon};
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
+use crate::domain::letterhead::{DOTS, Letterhead, date_line, upper};
 use crate::domain::progress::CertStatus;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
@@ -54,6 +55,19 @@ fn CertificateBody() -> impl IntoView {
 #[component]
 fn Sheet(c: CertificatePage) -> impl IntoView {
     let lang = expect_context::<Lang>();
+    let missing = c.issuing.is_none();
+    let l = c
+        .issuing
+        .clone()
+        .map(|i| i.letterhead)
+        .unwrap_or_else(Letterhead::blank);
+    let or_dots = |s: &str| {
+        if s.trim().is_empty() {
+            DOTS.to_string()
+        } else {
+            s.to_string()
+        }
+    };
     view! {
         <Title text=format!("{} {}", T::Certificate.get(lang), c.number)/>
         <div class="no-print print-bar">
@@ -63,7 +77,17 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
             <span class="muted">{T::PrintHint.get(lang)}</span>
         </div>
         <article class="certificate" aria-labelledby="cert-title">
-            <p class="cert-nation">"CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"<br/><small>"Độc lập – Tự do – Hạnh phúc"</small></p>
+            // The issuing authority top left, the national name and motto top right.
+            <header class="cert-head">
+                <div class="doc-issuer">
+                    {(!l.parent_body.is_empty()).then(|| view! { <p class="doc-parent">{upper(&l.parent_body)}</p> })}
+                    <p class="doc-body"><strong>{upper(&or_dots(&l.issuer))}</strong></p>
+                </div>
+                <div class="doc-nation">
+                    <p class="doc-national-name"><strong>{T::DocNationalName.get(lang)}</strong></p>
+                    <p class="doc-motto"><strong>{T::DocMotto.get(lang)}</strong></p>
+                </div>
+            </header>
             <h1 id="cert-title">{T::CertTitle.get(lang)}</h1>
             <p class="cert-sub">{T::CertHeader.get(lang)}</p>
             <p>{T::CertIntro.get(lang)}</p>
@@ -71,6 +95,7 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
             <p>{c.position.clone()}" — "{c.agency.clone()}</p>
             <p>{T::CertCompleted.get(lang)}</p>
             <p class="cert-course">{c.course_title.clone()}</p>
+            {c.class.clone().map(|t| view! { <p class="cert-class">{format!("{}: {t}", T::CertInClass.get(lang))}</p> })}
             <dl class="cert-facts">
                 <div><dt>{T::CertNo.get(lang)}</dt><dd class="cert-number">{c.number.clone()}</dd></div>
                 <div><dt>{T::CertDate.get(lang)}</dt><dd>{c.completed_on.clone()}</dd></div>
@@ -78,6 +103,16 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
                 <div><dt>{T::ValidUntil.get(lang)}</dt><dd>{c.valid_until.clone().unwrap_or_else(|| T::NoExpiry.get(lang).to_string())}</dd></div>
                 <div><dt>{T::Status.get(lang)}</dt><dd><span class=status_class(c.status)>{status_text(c.status, lang)}</span></dd></div>
             </dl>
+            <div class="cert-sign">
+                <p class="doc-date"><em>{date_line(lang, &l.place, c.issued_on)}</em></p>
+                {(!l.signer_authority.is_empty()).then(|| view! {
+                    <p class="doc-authority"><strong>{upper(&l.signer_authority)}</strong></p>
+                })}
+                <p class="doc-signer-title"><strong>{upper(&or_dots(&l.signer_title))}</strong></p>
+                <div class="doc-sign-space" aria-hidden="true"></div>
+                <p class="doc-signer-name"><strong>{or_dots(&l.signer_name)}</strong></p>
+            </div>
+            {missing.then(|| view! { <p class="alert warn no-print">{T::CertNoLetterhead.get(lang)}</p> })}
             <figure class="cert-qr">
                 <div class="qr" inner_html=c.qr_svg.clone() role="img" aria-label=T::CertScan.get(lang)></div>
                 <figcaption>

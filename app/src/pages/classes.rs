@@ -98,6 +98,7 @@ fn MyClassRow(m: MyClass) -> impl IntoView {
         <li class="card class-item">
             <h3>{s.title.clone()}</h3>
             <p class="muted">{s.course_titles.join("; ")}" · "{rule_text(s.rule, lang)}</p>
+            {(!s.trainers.is_empty()).then(|| view! { <p>{T::ClassTrainers.get(lang)}": "{s.trainers.clone()}</p> })}
             <p>
                 <span class="tag">{status_text(&m.status, lang)}</span>" "
                 <strong>{standing_text(m.standing, m.completed, lang)}</strong>
@@ -213,6 +214,13 @@ fn ClassForm(o: ClassFormChoices) -> impl IntoView {
                     <label for="class-title">{T::ClassTitleLabel.get(lang)}</label>
                     <input id="class-title" name="title" type="text" required maxlength="200" value=d.title.clone()/>
                     {error_of("title")}
+                </div>
+                <div>
+                    <label for="class-trainers">{T::ClassTrainers.get(lang)}</label>
+                    <input id="class-trainers" name="trainers" type="text" maxlength="300" value=d.trainers.clone()
+                        aria-describedby="class-trainers-hint"/>
+                    <p class="muted small" id="class-trainers-hint">{T::ClassTrainersHint.get(lang)}</p>
+                    {error_of("trainers")}
                 </div>
                 <div>
                     <label for="class-unit">{T::ClassUnit.get(lang)}</label>
@@ -350,6 +358,7 @@ fn ClassBody(p: ClassRunView) -> impl IntoView {
     view! {
         <h1>{s.title.clone()}</h1>
         <p class="lead">{s.course_titles.join("; ")}" · "{s.agency.clone()}</p>
+        {(!s.trainers.is_empty()).then(|| view! { <p>{T::ClassTrainers.get(lang)}": "{s.trainers.clone()}</p> })}
         <p class="muted">
             {rule_text(s.rule, lang)}" · "{T::ClassMinAttendance.get(lang)}": "{d.min_attendance_percent}
             {exam_in_class.then(|| format!(" · {}: {}", T::ClassPassPercent.get(lang), d.pass_percent))}
@@ -527,6 +536,7 @@ fn ClassList(p: ClassListDoc) -> impl IntoView {
                     .replace("{unit}", &s.agency)
                     .replace("{dates}", &dates)
                     .replace("{rule}", rule_text(s.rule, lang))}</p>
+                {(!s.trainers.is_empty()).then(|| view! { <p>{T::ClassTrainers.get(lang)}": "{s.trainers.clone()}"."</p> })}
                 <table class="doc-table">
                     <thead><tr>
                         <th scope="col" class="num">{T::RowNo.get(lang)}</th>

@@ -31,6 +31,17 @@ pub async fn learner(db: &impl ConnectionTrait, person_id: i64) -> Result<Option
 
 /// The courses the official must take, from the active programs.
 pub async fn assigned(db: &impl ConnectionTrait, who: &Learner) -> Result<Vec<Assignment>, DbErr> {
+    let rules = program_rules(db).await?;
+    let official = Official {
+        agency_path: who.agency.path.clone(),
+        position: who.person.position.clone(),
+        enforcement: who.person.enforcement,
+    };
+    Ok(assignments(&official, &rules))
+}
+
+/// The active programs, as the assignment rules read them.
+pub async fn program_rules(db: &impl ConnectionTrait) -> Result<Vec<ProgramRule>, DbErr> {
     let programs = program::Entity::find()
         .filter(program::Column::Active.eq(true))
         .order_by_asc(program::Column::Id)
@@ -59,12 +70,7 @@ pub async fn assigned(db: &impl ConnectionTrait, who: &Learner) -> Result<Vec<As
             active: p.active,
         });
     }
-    let official = Official {
-        agency_path: who.agency.path.clone(),
-        position: who.person.position.clone(),
-        enforcement: who.person.enforcement,
-    };
-    Ok(assignments(&official, &rules))
+    Ok(rules)
 }
 
 /// Lesson numbers read, per course.

@@ -204,6 +204,7 @@ async fn summaries(state: &AppState, classes: Vec<class::Model>) -> Result<Vec<C
                     .collect(),
                 cancelled: c.cancelled_at.is_some(),
                 title: c.title,
+                trainers: c.trainers,
                 course_ids,
             })
         })
@@ -485,6 +486,7 @@ pub async fn create(state: &AppState, user: &AuthUser, plan: ClassPlan) -> Resul
     let tx = state.db.begin_with_options(write_tx()).await?;
     let c = class::ActiveModel {
         title: Set(plan.title),
+        trainers: Set(plan.trainers),
         course_ids: Set(serde_json::to_string(&plan.course_ids).map_err(|e| DbErr::Custom(e.to_string()))?),
         agency_id: Set(unit.id),
         capacity: Set(plan.capacity),
@@ -552,13 +554,14 @@ async fn invite(
     unit: &agency::Model,
     now: DateTime<Utc>,
 ) -> Result<Invited, DbErr> {
-    let agencies: Vec<i64> = agency::Entity::find()
+    let paths: HashMap<i64, String> = agency::Entity::find()
         .filter(agency::Column::Path.starts_with(&unit.path))
         .all(tx)
         .await?
         .into_iter()
-        .map(|a| a.id)
+        .map(|a| (a.id, a.path))
         .collect();
+    let agencies: Vec<i64> = paths.keys().copied().collect();
     let mut people: Vec<person::Model> = Vec::new();
     for chunk in agencies.chunks(500) {
         people.extend(
@@ -569,9 +572,26 @@ async fn invite(
                 .await?,
         );
     }
-    people.sort_by_cached_key(|p| rules::name_key(&p.full_name));
-    // Trained: has completed every course of the class already.
+    // Those a program requires one of the class's courses of come first (places are limited),
+    // then everyone else; by name within each.
     let courses = courses_of(c)?;
+    let programs: Vec<_> = super::learning::program_rules(tx)
+        .await?
+        .into_iter()
+        .filter(|r| r.course_ids.iter().any(|id| courses.contains(id)))
+        .collect();
+    people.sort_by_cached_key(|p| {
+        let who = crate::domain::assignment::Official {
+            agency_path: paths.get(&p.agency_id).cloned().unwrap_or_default(),
+            position: p.position.clone(),
+            enforcement: p.enforcement,
+        };
+        (
+            !programs.iter().any(|r| r.contains(&who)),
+            rules::name_key(&p.full_name),
+        )
+    });
+    // Trained: has completed every course of the class already.
     let mut done: HashMap<i64, HashSet<String>> = HashMap::new();
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     for chunk in ids.chunks(2000) {
@@ -1009,6 +1029,7 @@ pub async fn apply_sheet(state: &AppState, user: &AuthUser, c: &class::Model, te
     }
     let mut errors = Vec::new();
     let mut marks: Vec<(i64, i64)> = Vec::new();
+    let mut scores: Vec<(i64, i32)> = Vec::new();
     for r in &rows {
         let at = |what: Said, hint: Said| FileError {
             line: r.line,
@@ -1039,6 +1060,9 @@ pub async fn apply_sheet(state: &AppState, user: &AuthUser, c: &class::Model, te
                 ),
             )),
             Some(pid) => {
+                if let Some(score) = r.score {
+                    scores.push((*pid, score));
+                }
                 for (i, here) in r.present.iter().enumerate() {
                     if *here {
                         marks.push((sessions[i].id, *pid));
@@ -1056,6 +1080,20 @@ pub async fn apply_sheet(state: &AppState, user: &AuthUser, c: &class::Model, te
     for (sid, pid) in marks {
         if attend(&tx, sid, pid, "sheet", user.account_id).await? {
             n += 1;
+            touched.insert(pid);
+        }
+    }
+    let now = super::clock::now();
+    for (pid, score) in scores {
+        if let Some(e) = enrolment(&tx, c.id, pid).await?
+            && e.status == "enrolled"
+            && e.exam_score != Some(score)
+        {
+            let mut m = e.into_active_model();
+            m.exam_score = Set(Some(score));
+            m.scored_by = Set(Some(user.account_id));
+            m.updated_at = Set(now);
+            m.update(&tx).await?;
             touched.insert(pid);
         }
     }
@@ -1302,4 +1340,9 @@ pub async fn covered_in_class(
         );
     }
     Ok(people.len() as u64)
+}
+
+/// The title of class `id`, if it exists.
+pub async fn title(db: &impl ConnectionTrait, id: i64) -> Result<Option<String>, DbErr> {
+    Ok(class::Entity::find_by_id(id).one(db).await?.map(|c| c.title))
 }

@@ -732,6 +732,8 @@ pub mod class {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub title: String,
+        /// Who teaches it, as written.
+        pub trainers: String,
         /// JSON array of course ids (read with `ssr::classes::courses_of`).
         pub course_ids: String,
         pub agency_id: i64,
