@@ -685,6 +685,10 @@ messages! {
     ListIntro => "Học viên lớp tập huấn dành cho {unit}, tổ chức {dates}; điều kiện hoàn thành: {rule}.", "Participants of the class for {unit}, held {dates}; completed by: {rule}.";
     ListTotal => "Tổng số: {n} học viên; hoàn thành: {done}.", "In all: {n} participants; completed: {done}.";
     RowNo => "STT", "No.";
+    CancelClass => "Huỷ lớp", "Cancel the class";
+    CancelClassLead => "Không điểm danh và hoàn thành thêm qua lớp này nữa; kết quả đã ghi nhận được giữ nguyên.", "No more check-ins or completions through this class; what is recorded stays.";
+    CancelClassConfirm => "Tôi xác nhận huỷ lớp này", "I confirm cancelling this class";
+    ClassCancelledDone => "Đã huỷ lớp.", "The class was cancelled.";
     ClassTrainers => "Giảng viên", "Trainers";
     ClassTrainersHint => "Họ tên, chức vụ của người giảng; nhiều người thì cách nhau bằng dấu phẩy.", "Names and titles of who teaches; separate several with commas.";
     CertInClass => "Hình thức: lớp tập huấn trực tiếp", "Taken in person: the class";

@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .route("/classes/{id}/scores", post(app::ssr::classes::web::scores_form))
         .route("/checkin/{sid}", post(app::ssr::classes::web::checkin_form))
         .route("/classes/{id}/join", post(app::ssr::classes::web::join_form))
+        .route("/classes/{id}/cancel", post(app::ssr::classes::web::cancel_class_form))
         .route("/classes/{id}/export/{file}", get(app::ssr::classes::web::export))
         .route(
             "/classes/{id}/sheet",

@@ -620,6 +620,39 @@ async fn a_class_belongs_to_its_units_managers_and_attendance_alone_can_complete
         r.location.as_deref(),
         Some(&*format!("/classes/{class_id}?error=unknown_code"))
     );
+
+    // Cancelling the whole class needs the confirmation; then no one can check in any more, and
+    // what was completed stays.
+    let r = app
+        .post_form(&format!("/classes/{class_id}/cancel"), "", Some(&chi_cuc))
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(&*format!("/classes/{class_id}?error=confirm_cancel"))
+    );
+    let r = app
+        .post_form(&format!("/classes/{class_id}/cancel"), "confirm=1", Some(&chi_cuc))
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(&*format!("/classes/{class_id}?class_cancelled=1"))
+    );
+    let window = app::domain::class::window_of(app::ssr::clock::now().timestamp());
+    let code = app::ssr::classes::code_at(&app.state, session, window);
+    let token = token_of_person(&app, first_waiting).await;
+    let r = app
+        .post_form(&format!("/checkin/{session}"), &format!("c={code}"), Some(&token))
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(&*format!("/checkin/{session}?error=cancelled"))
+    );
+    assert_eq!(class_completions(&app, enrolled[0], class_id).await.len(), 1);
+    let page = app
+        .call("class_page", &format!("id={class_id}"), Some(&chi_cuc))
+        .await
+        .json();
+    assert_eq!(page["detail"]["summary"]["cancelled"], true);
 }
 
 #[tokio::test]

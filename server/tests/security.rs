@@ -679,6 +679,21 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
         },
     );
     m.insert(
+        "/classes/{id}/cancel",
+        RouteRule {
+            // Without the confirmation: a permitted caller is sent back to the class page.
+            expect: runner,
+            request: |f, t| {
+                let c = if t == Target::Own {
+                    f.team1_class
+                } else {
+                    f.police_class
+                };
+                ("POST", format!("/classes/{c}/cancel"), String::new())
+            },
+        },
+    );
+    m.insert(
         "/classes/{id}/join",
         RouteRule {
             // An official, for a class of their own unit (the learner is in Đội số 1).

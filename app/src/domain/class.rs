@@ -394,6 +394,10 @@ pub fn problem_text(key: &str) -> Option<(&'static str, &'static str)> {
             "Tệp quá lớn (tối đa 1 MB) hoặc không đọc được.",
             "The file is too big (at most 1 MB) or cannot be read.",
         ),
+        "confirm_cancel" => (
+            "Đánh dấu ô xác nhận để huỷ lớp.",
+            "Tick the confirmation box to cancel the class.",
+        ),
         "sheet_empty" => (
             "Chọn tệp bảng điểm danh để tải lên.",
             "Choose the sign-in sheet file to upload.",

@@ -103,6 +103,17 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
                 <div><dt>{T::ValidUntil.get(lang)}</dt><dd>{c.valid_until.clone().unwrap_or_else(|| T::NoExpiry.get(lang).to_string())}</dd></div>
                 <div><dt>{T::Status.get(lang)}</dt><dd><span class=status_class(c.status)>{status_text(c.status, lang)}</span></dd></div>
             </dl>
+            {missing.then(|| view! { <p class="alert warn no-print">{T::CertNoLetterhead.get(lang)}</p> })}
+            // The QR code bottom left, the place-and-date line and the signer bottom right.
+            <div class="cert-foot">
+            <figure class="cert-qr">
+                <div class="qr" inner_html=c.qr_svg.clone() role="img" aria-label=T::CertScan.get(lang)></div>
+                <figcaption>
+                    {T::CertScan.get(lang)}<br/>
+                    // The full address, readable on paper (the token stays in the QR code).
+                    <a href=c.verify_url.clone() class="verify-link">{c.verify_url.split('?').next().unwrap_or_default().to_string()}</a>
+                </figcaption>
+            </figure>
             <div class="cert-sign">
                 <p class="doc-date"><em>{date_line(lang, &l.place, c.issued_on)}</em></p>
                 {(!l.signer_authority.is_empty()).then(|| view! {
@@ -112,15 +123,7 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
                 <div class="doc-sign-space" aria-hidden="true"></div>
                 <p class="doc-signer-name"><strong>{or_dots(&l.signer_name)}</strong></p>
             </div>
-            {missing.then(|| view! { <p class="alert warn no-print">{T::CertNoLetterhead.get(lang)}</p> })}
-            <figure class="cert-qr">
-                <div class="qr" inner_html=c.qr_svg.clone() role="img" aria-label=T::CertScan.get(lang)></div>
-                <figcaption>
-                    {T::CertScan.get(lang)}<br/>
-                    // The full address, readable on paper (the token stays in the QR code).
-                    <a href=c.verify_url.clone() class="verify-link">{c.verify_url.split('?').next().unwrap_or_default().to_string()}</a>
-                </figcaption>
-            </figure>
+            </div>
             <details class="no-print">
                 <summary>{T::SignedToken.get(lang)}</summary>
                 <code class="token">{c.token.clone()}</code>

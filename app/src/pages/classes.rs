@@ -344,6 +344,9 @@ fn ClassBody(p: ClassRunView) -> impl IntoView {
         if q.get("cancelled").is_some() {
             out.push(T::PlaceCancelled.get(lang).into());
         }
+        if q.get("class_cancelled").is_some() {
+            out.push(T::ClassCancelledDone.get(lang).into());
+        }
         if q.get("confirmed").is_some() {
             out.push(T::WalkInConfirmed.get(lang).into());
         }
@@ -357,6 +360,7 @@ fn ClassBody(p: ClassRunView) -> impl IntoView {
     let enrolled: Vec<_> = d.people.iter().filter(|x| x.status == "enrolled").cloned().collect();
     view! {
         <h1>{s.title.clone()}</h1>
+        {s.cancelled.then(|| view! { <p class="alert warn">{T::ClassCancelledTag.get(lang)}</p> })}
         <p class="lead">{s.course_titles.join("; ")}" · "{s.agency.clone()}</p>
         {(!s.trainers.is_empty()).then(|| view! { <p>{T::ClassTrainers.get(lang)}": "{s.trainers.clone()}</p> })}
         <p class="muted">
@@ -467,6 +471,16 @@ fn ClassBody(p: ClassRunView) -> impl IntoView {
                 <button type="submit" class="button">{T::UploadSheet.get(lang)}</button>
             </form>
         </section>
+        {(!s.cancelled).then(|| view! {
+            <details class="card cancel-class">
+                <summary>{T::CancelClass.get(lang)}</summary>
+                <form method="post" action=format!("/classes/{id}/cancel")>
+                    <p class="muted">{T::CancelClassLead.get(lang)}</p>
+                    <p><label class="choice"><input type="checkbox" name="confirm" value="1" required/>" "{T::CancelClassConfirm.get(lang)}</label></p>
+                    <button type="submit" class="button">{T::CancelClass.get(lang)}</button>
+                </form>
+            </details>
+        })}
         <section class="card two-forms">
             <form method="post" action=format!("/classes/{id}/invite")>
                 <label for="invite-unit">{T::InviteUnit.get(lang)}</label>

@@ -1346,3 +1346,16 @@ pub async fn covered_in_class(
 pub async fn title(db: &impl ConnectionTrait, id: i64) -> Result<Option<String>, DbErr> {
     Ok(class::Entity::find_by_id(id).one(db).await?.map(|c| c.title))
 }
+
+/// Cancels the whole class: no more check-ins or completions through it (those already earned
+/// stay); it stays listed, marked cancelled. Cancelling twice changes nothing.
+pub async fn cancel_class(state: &AppState, c: &class::Model) -> Result<(), ClassError> {
+    if c.cancelled_at.is_some() {
+        return Ok(());
+    }
+    let mut m = c.clone().into_active_model();
+    m.cancelled_at = Set(Some(super::clock::now()));
+    m.update(&state.db).await?;
+    tracing::info!(class = c.id, "class cancelled");
+    Ok(())
+}

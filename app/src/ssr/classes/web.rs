@@ -12,6 +12,7 @@
 //! | `POST /classes/{id}/sessions/{sid}/attendance` | the trainer's checklist (`present`) |
 //! | `POST /classes/{id}/scores`                    | the in-class exam's scores (`score_N`) |
 //! | `POST /classes/{id}/sheet`                     | a filled-in sign-in sheet (multipart `file`) |
+//! | `POST /classes/{id}/cancel`                    | cancels the whole class (`confirm=1`)  |
 //! | `POST /classes/{id}/join`                      | an official asks for a place in an open class |
 //! | `POST /checkin/{sid}`                      | an official checks in with the code `c` |
 //! | `GET /classes/{id}/export/{file}`              | the list of participants, `danh-sach.xlsx` or `danh-sach.csv` |
@@ -314,4 +315,26 @@ pub async fn join_form(
     let pid = signed.person()?;
     let status = super::join(&state, pid, id).await?;
     Ok(Redirect::to(&format!("/classes?joined={status}")).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// `POST /classes/{id}/cancel`: cancels the class, once the runner ticked the confirmation.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "class_cancel_all"))]
+pub async fn cancel_class_form(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    SignedIn(user): SignedIn,
+    Form(f): Form<CancelForm>,
+) -> Result<Response, WebError> {
+    let c = super::runnable(&state.db, &user, id).await?;
+    if f.confirm != "1" {
+        return back(&format!("/classes/{id}"), ClassError::Invalid("confirm_cancel"));
+    }
+    super::cancel_class(&state, &c).await?;
+    Ok(Redirect::to(&format!("/classes/{id}?class_cancelled=1")).into_response())
 }
