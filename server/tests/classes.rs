@@ -698,3 +698,44 @@ async fn an_official_asks_for_a_place_in_an_upcoming_class_of_their_unit() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(enrolment_status(&app, class_id, stranger).await, None);
 }
+
+#[tokio::test]
+async fn guessing_check_in_codes_is_slowed_down() {
+    let app = TestApp::spawn().await;
+    let manager = app.sign_in_demo("quanly.doi1").await;
+    let learner = app.sign_in_demo("hocvien").await;
+    let team1 = app.agency_id("GL-QLTT-D01").await;
+    let me = person_of(&app, "hocvien").await;
+    let course = untaken_course(&app, me).await;
+    let class_id = create(&app, &manager, &class_form(&course, team1, "attendance")).await;
+    let session = session_of(&app, &manager, class_id).await;
+    let checkin = |c: String| {
+        let app = &app;
+        let learner = learner.clone();
+        async move {
+            app.post_form(&format!("/checkin/{session}"), &format!("c={c}"), Some(&learner))
+                .await
+                .location
+                .unwrap_or_default()
+        }
+    };
+    // Five wrong guesses are each told "wrong"; the sixth starts a wait.
+    for i in 0..5 {
+        assert!(checkin(format!("1234567{i}")).await.ends_with("error=wrong_code"));
+    }
+    assert!(checkin("12345679".into()).await.ends_with("error=wrong_code"));
+    // While it lasts, even the right code is not looked at, and nothing is recorded.
+    let window = app::domain::class::window_of(app::ssr::clock::now().timestamp());
+    let code = app::ssr::classes::code_at(&app.state, session, window);
+    assert!(checkin(code).await.ends_with("error=too_many"));
+    let marks = class_attendance::Entity::find()
+        .filter(class_attendance::Column::SessionId.eq(session))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(marks.is_empty());
+    let page = app
+        .get(&format!("/checkin/{session}?error=too_many"), Some(&learner))
+        .await;
+    assert!(page.body.contains("Bạn đã nhập sai mã nhiều lần."), "{}", page.body);
+}

@@ -394,6 +394,10 @@ pub fn problem_text(key: &str) -> Option<(&'static str, &'static str)> {
             "Tệp quá lớn (tối đa 1 MB) hoặc không đọc được.",
             "The file is too big (at most 1 MB) or cannot be read.",
         ),
+        "too_many" => (
+            "Bạn đã nhập sai mã nhiều lần. Đợi một lát rồi quét lại mã đang chiếu trên màn hình.",
+            "Too many wrong codes. Wait a moment, then scan the code on the screen again.",
+        ),
         "confirm_cancel" => (
             "Đánh dấu ô xác nhận để huỷ lớp.",
             "Tick the confirmation box to cancel the class.",

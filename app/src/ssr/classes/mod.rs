@@ -931,6 +931,8 @@ pub enum CheckinRefusal {
     WrongCode,
     Twice,
     ClassCancelled,
+    /// Too many wrong codes from this account: it waits before trying again.
+    TooMany,
 }
 
 /// An official checks in to a session with the code from the projector.
@@ -951,10 +953,19 @@ pub async fn checkin(
     if c.cancelled_at.is_some() {
         return refuse(CheckinRefusal::ClassCancelled);
     }
+    // Guessing eight digits: after five wrong codes an account waits 2, 4, 8 … s (at most
+    // 15 min) before any code of it is looked at (`ssr::throttle`, as for sign-ins).
+    let guesses = [format!("checkin:{}", user.account_id)];
+    if state.throttle.check(&guesses).is_err() {
+        return refuse(CheckinRefusal::TooMany);
+    }
     match rules::check_code(code, window_now(), |w| code_at(state, s.id, w)) {
         CodeCheck::Current => {}
         CodeCheck::Expired => return refuse(CheckinRefusal::Expired),
-        CodeCheck::Wrong => return refuse(CheckinRefusal::WrongCode),
+        CodeCheck::Wrong => {
+            state.throttle.fail(&guesses);
+            return refuse(CheckinRefusal::WrongCode);
+        }
     }
     let tx = state.db.begin_with_options(write_tx()).await?;
     let now = super::clock::now();
@@ -993,6 +1004,7 @@ impl CheckinRefusal {
             CheckinRefusal::WrongCode => "wrong_code",
             CheckinRefusal::Twice => "twice",
             CheckinRefusal::ClassCancelled => "cancelled",
+            CheckinRefusal::TooMany => "too_many",
         }
     }
 }
