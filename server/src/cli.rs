@@ -260,6 +260,14 @@ enum ContentCommand {
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
+    /// Ask every node serving the database to read its course library (TAPHUAN_CONTENT_DIR)
+    /// again, within TAPHUAN_CONTENT_POLL_SECONDS. The library here is checked first: with an
+    /// error nothing is asked. A node whose own copy has errors keeps the library it serves.
+    Reload {
+        /// Why, for the record (e.g. "Luật 122/2025/QH15 có hiệu lực").
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Convert an Aiken file to named GIFT questions (printed to stdout).
     ImportAiken {
         /// The Aiken file.
@@ -290,8 +298,11 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    // Content commands work on files alone: no configuration, database or secret needed.
-    if let Some(Command::Content(cmd)) = &cli.command {
+    // Content commands work on files alone: no configuration, database or secret needed;
+    // except `content reload`, which asks the nodes on the database.
+    if let Some(Command::Content(cmd)) = &cli.command
+        && !matches!(cmd, ContentCommand::Reload { .. })
+    {
         return content(cmd);
     }
     if let Some(Command::Verify { token, key }) = &cli.command {
@@ -305,16 +316,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         addr: std::env::var("TAPHUAN_ADDR").ok().and_then(|a| a.parse().ok()),
     }) {
         Command::Serve { addr } => {
-            let seed = config.seed_demo;
             let state = startup::build_state(config, startup::leptos_options(addr)).await?;
-            if seed && app::ssr::seed::seed_demo_if_empty(&state.db).await? {
-                tracing::info!("seeded the demo province (demo accounts: see README)");
-            }
             startup::serve(state).await
         }
         Command::Migrate => {
-            let db = app::ssr::db::connect(&config.database_url, 1).await?;
-            app::ssr::db::migrate(&db).await?;
+            app::ssr::db::connect_migrated(&config.database_url, 1).await?;
             println!("migrations applied");
             Ok(())
         }
@@ -331,12 +337,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             let password = NewPassword::parse(&raw).map_err(anyhow::Error::msg)?;
-            let db = app::ssr::db::connect(&config.database_url, 1).await?;
-            app::ssr::db::migrate(&db).await?;
+            let db = app::ssr::db::connect_migrated(&config.database_url, 1).await?;
             let id = app::ssr::seed::create_user(&db, &username, &password, role, agency.as_deref()).await?;
             println!("account {} ({}) ready, id {id}", username.as_str(), role);
             Ok(())
         }
+        Command::Content(ContentCommand::Reload { note }) => content_reload(&config, &note).await,
         Command::Content(_) | Command::Verify { .. } | Command::Evidence(EvidenceCommand::Verify { .. }) => {
             unreachable!("handled above")
         }
@@ -515,9 +521,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => {
-            let db = app::ssr::db::connect(&config.database_url, 2).await?;
-            app::ssr::db::migrate(&db).await?;
-            if app::ssr::seed::seed_demo_if_empty(&db).await? {
+            // Held while seeding: a node starting meanwhile does not seed a second province.
+            let prepared = app::ssr::db::connect_prepared(&config.database_url, 2).await?;
+            let seeded = app::ssr::seed::seed_demo_if_empty(&prepared.db).await;
+            prepared.release().await?;
+            if seeded? {
                 println!("demo province seeded");
             } else {
                 println!("the database already has agencies: nothing seeded");
@@ -525,6 +533,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `taphuan content reload`: checks the library here, then records a reload request.
+async fn content_reload(config: &Config, note: &str) -> anyhow::Result<()> {
+    use app::domain::content::{fs::read_content_dir, load_library};
+    let dir = &config.content_dir;
+    let files = read_content_dir(dir).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?;
+    let (library, diagnostics) = load_library(&files);
+    let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    if !errors.is_empty() {
+        for d in &errors {
+            eprintln!("{}/{d}", dir.display());
+        }
+        anyhow::bail!("{} error(s) in {}: nothing was reloaded", errors.len(), dir.display());
+    }
+    let db = app::ssr::db::connect_migrated(&config.database_url, 1).await?;
+    let n = app::ssr::content::request_reload(&db, note).await?;
+    println!(
+        "reload #{n} requested: {} course(s); every node reads its library again within {} s",
+        library.courses.len(),
+        config.content_poll_seconds
+    );
+    Ok(())
 }
 
 /// The public key: `--key`, else the development server's copy in TAPHUAN_DATA_DIR.
@@ -680,6 +711,9 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
                     anyhow::bail!("nothing imported")
                 }
             }
+        }
+        ContentCommand::Reload { .. } => {
+            anyhow::bail!("`content reload` needs the database: run it with DATABASE_URL set")
         }
         ContentCommand::ImportAiken { file, prefix } => {
             let src =

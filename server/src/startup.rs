@@ -38,15 +38,23 @@ fn default_options() -> LeptosOptions {
         .build()
 }
 
-/// Connects to the database, migrates it, and assembles the state.
+/// Connects to the database, migrates it, and assembles the state. What a start writes once
+/// (old records adopted into the audit log, the content versions, the demo on an empty
+/// database) is written under the start-up lock, so several nodes can start together.
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
     app::ssr::clock::set_zone(config.time_zone);
-    let db = db::connect_migrated(&config.database_url, config.db_max_connections).await?;
+    let prepared = db::connect_prepared(&config.database_url, config.db_max_connections).await?;
+    let db = prepared.db.clone();
     app::ssr::audit::adopt_if_new(&db).await?;
     let watch = config.env == app::ssr::config::Environment::Development;
     let content = Arc::new(ContentStore::open(&config.content_dir, watch));
     let recorded = app::ssr::content::record_versions(&db, &content.get().library).await?;
     tracing::debug!(recorded, "content versions recorded");
+    content.set_generation(app::ssr::content::latest_reload(&db).await?);
+    if config.seed_demo && app::ssr::seed::seed_demo_if_empty(&db).await? {
+        tracing::info!("seeded the demo province (demo accounts: see README)");
+    }
+    prepared.release().await?;
     let certs = Arc::new(app::ssr::certs::CertSigner::from_private_pem(
         &config.cert_private_key_pem,
     )?);
@@ -185,6 +193,10 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         });
     tracing::info!("Taphuan is listening on http://{addr}");
     app::ssr::reminders::spawn(state.clone());
+    if state.config.content_poll_seconds > 0 {
+        let every = std::time::Duration::from_secs(state.config.content_poll_seconds);
+        app::ssr::content::follow_reloads(state.clone(), every);
+    }
     // The peer address reaches handlers as `ConnectInfo` (sign-in throttling, rate limits).
     axum::serve(
         listener,

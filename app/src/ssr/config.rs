@@ -36,6 +36,9 @@ pub struct Config {
     pub mail_from: String,
     /// Minutes between runs of the reminder job (`TAPHUAN_REMINDER_MINUTES`, default 60; 0 = off).
     pub reminder_minutes: u64,
+    /// Seconds between looks for a content reload request (`TAPHUAN_CONTENT_POLL_SECONDS`,
+    /// default 10; 0 = off): `taphuan content reload` reaches every node within this.
+    pub content_poll_seconds: u64,
     /// Mark the session cookie `Secure` (needs HTTPS).
     pub cookie_secure: bool,
     /// Seed the demo province when the database is empty.
@@ -134,6 +137,7 @@ impl Config {
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "Taphuan <taphuan@localhost>".into());
         let reminder_minutes = parse_num(&get, "TAPHUAN_REMINDER_MINUTES", 60)?;
+        let content_poll_seconds = parse_num(&get, "TAPHUAN_CONTENT_POLL_SECONDS", 10)?;
         let content_dir = PathBuf::from(get("TAPHUAN_CONTENT_DIR").unwrap_or_else(|| "content".into()));
         let bool_of = |k: &'static str, default: bool| -> Result<bool, ConfigError> {
             match get(k).as_deref().map(str::trim) {
@@ -212,6 +216,7 @@ impl Config {
             smtp_url,
             mail_from,
             reminder_minutes,
+            content_poll_seconds,
             cookie_secure: bool_of("TAPHUAN_COOKIE_SECURE", production)?,
             seed_demo: bool_of("TAPHUAN_SEED_DEMO", !production)?,
             demo_banner: bool_of("TAPHUAN_DEMO_BANNER", !production)?,
@@ -232,6 +237,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Taphuan <taphuan@localhost>".into(),
             reminder_minutes: 0,
+            content_poll_seconds: 0,
             cookie_secure: false,
             seed_demo: false,
             demo_banner: true,

@@ -9,6 +9,7 @@
 use crate::domain::content::{Diagnostic, Library, fs::read_content_dir, load_library};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
@@ -33,6 +34,8 @@ pub struct ContentStore {
     dir: PathBuf,
     watch: bool,
     current: RwLock<Arc<Loaded>>,
+    /// The newest reload request (`content_reloads.id`) this copy has answered.
+    generation: AtomicI64,
 }
 
 impl ContentStore {
@@ -44,7 +47,33 @@ impl ContentStore {
             dir: dir.to_path_buf(),
             watch,
             current: RwLock::new(Arc::new(loaded)),
+            generation: AtomicI64::new(0),
         }
+    }
+
+    /// Reads the folder again and serves it, unless it has errors: then the errors are logged
+    /// and the library served so far stays (a half-copied release must not empty the courses).
+    /// Returns the number of errors found.
+    pub fn reload(&self) -> usize {
+        let loaded = load_dir(&self.dir);
+        log_diagnostics(&self.dir, &loaded);
+        let errors = loaded.error_count();
+        if errors == 0
+            && let Ok(mut w) = self.current.write()
+        {
+            *w = Arc::new(loaded);
+        }
+        errors
+    }
+
+    /// The newest reload request this copy has answered.
+    pub fn generation(&self) -> i64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Notes that this copy is as new as reload request `g`.
+    pub fn set_generation(&self, g: i64) {
+        self.generation.store(g, Ordering::SeqCst);
     }
 
     /// The current snapshot (reloaded first if watching and a file changed).
@@ -175,6 +204,71 @@ pub async fn record_versions(db: &impl ConnectionTrait, library: &Library) -> Re
             .await?;
     }
     Ok(n)
+}
+
+/// The newest reload request in the database (0 if none).
+pub async fn latest_reload(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    use super::db::entities::content_reload as cr;
+    use sea_orm::{QueryOrder, QuerySelect};
+    let newest: Option<i64> = cr::Entity::find()
+        .select_only()
+        .column(cr::Column::Id)
+        .order_by_desc(cr::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(newest.unwrap_or(0))
+}
+
+/// Asks every node on this database to read its course library again; returns the request's
+/// number.
+pub async fn request_reload(db: &impl ConnectionTrait, note: &str) -> Result<i64, DbErr> {
+    use super::db::entities::content_reload as cr;
+    use sea_orm::ActiveValue::Set;
+    let row = cr::ActiveModel {
+        requested_at: Set(crate::ssr::clock::now()),
+        note: Set(note.chars().take(500).collect()),
+        ..Default::default()
+    };
+    Ok(cr::Entity::insert(row).exec(db).await?.last_insert_id)
+}
+
+/// Looks for a new reload request every `every` and answers it: reads the files again (off the
+/// async threads), records the versions it now serves, and notes the request as answered. This
+/// is how several nodes on one database change library together.
+pub fn follow_reloads(state: super::state::AppState, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let latest = match latest_reload(&state.db).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read content reload requests");
+                    continue;
+                }
+            };
+            if latest <= state.content.generation() {
+                continue;
+            }
+            let store = state.content.clone();
+            let errors = tokio::task::spawn_blocking(move || store.reload()).await.unwrap_or(1);
+            if errors > 0 {
+                tracing::error!(
+                    request = latest,
+                    errors,
+                    "content reload refused: the library has errors; still serving the previous one"
+                );
+            } else if let Err(e) = record_versions(&state.db, &state.content.get().library).await {
+                tracing::error!(error = %e, "cannot record the reloaded content versions");
+                continue;
+            } else {
+                tracing::info!(request = latest, "course library reloaded on request");
+            }
+            state.content.set_generation(latest);
+        }
+    });
 }
 
 /// `GET /content/{course}/{*path}`: an asset of a course (an image in a lesson, a PDF), as the

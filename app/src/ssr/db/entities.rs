@@ -288,6 +288,25 @@ pub mod content_version {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod content_reload {
+    use sea_orm::entity::prelude::*;
+
+    /// A request that every node read the course library again (`taphuan content reload`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "content_reloads")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub requested_at: DateTimeUtc,
+        pub note: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod program {
     use sea_orm::entity::prelude::*;
 

@@ -51,15 +51,90 @@ pub fn write_tx() -> TransactionOptions {
     }
 }
 
-/// Migrates on a short-lived connection of its own, then opens the pool. On SQLite a pooled
-/// connection that loaded the schema before a migration changed it can prepare statements
-/// against the stale schema (e.g. an upsert "does not match any UNIQUE constraint"), so no pooled
-/// connection may exist while migrations run.
+/// Migrates, then opens the pool (see [`connect_prepared`]); for commands that only need the
+/// database up to date.
 pub async fn connect_migrated(url: &str, max: u32) -> Result<DatabaseConnection, DbErr> {
-    let one = connect(url, 1).await?;
-    migrate(&one).await?;
-    one.close().await?;
-    connect(url, max).await
+    connect_prepared(url, max).await?.release().await
+}
+
+/// The pool of a database that is migrated and held for preparing: until [`Prepared::release`],
+/// no other node or command on the same database is past its own migrations, so what a start
+/// does once (adopting old records into the audit log, seeding an empty database) is done by
+/// one of several nodes started together.
+pub struct Prepared {
+    pub db: DatabaseConnection,
+    lock: StartupLock,
+}
+
+impl Prepared {
+    /// Lets the next node or command go on; returns the pool.
+    pub async fn release(self) -> Result<DatabaseConnection, DbErr> {
+        self.lock.release().await?;
+        Ok(self.db)
+    }
+}
+
+/// Takes the start-up lock, migrates on a short-lived connection of its own, then opens the
+/// pool. On SQLite a pooled connection that loaded the schema before a migration changed it can
+/// prepare statements against the stale schema (e.g. an upsert "does not match any UNIQUE
+/// constraint"), so no pooled connection may exist while migrations run.
+pub async fn connect_prepared(url: &str, max: u32) -> Result<Prepared, DbErr> {
+    let lock = StartupLock::take(url).await?;
+    migrate(&lock.conn).await?;
+    let db = connect(url, max).await?;
+    Ok(Prepared { db, lock })
+}
+
+/// The start-up lock. On PostgreSQL a session advisory lock, held by a connection of its own
+/// (released when that connection ends, even if the process dies); on SQLite an exclusive lock
+/// on the file `<database>.startup-lock` beside it (released by the system when the process
+/// ends). An in-memory SQLite database has one process and needs none.
+struct StartupLock {
+    conn: DatabaseConnection,
+    _file: Option<std::fs::File>,
+}
+
+/// The advisory lock's key: any constant the other users of the database do not take.
+const STARTUP_LOCK_KEY: i64 = 31_920_231_122;
+
+impl StartupLock {
+    async fn take(url: &str) -> Result<StartupLock, DbErr> {
+        // Connecting first creates the SQLite file's folder.
+        let conn = connect(url, 1).await?;
+        let file = match sqlite_path(url) {
+            Some(path) => Some(lock_file(format!("{path}.startup-lock")).await?),
+            None => None,
+        };
+        if is_postgres(&conn) {
+            conn.execute_unprepared(&format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})"))
+                .await?;
+        }
+        Ok(StartupLock { conn, _file: file })
+    }
+
+    async fn release(self) -> Result<(), DbErr> {
+        if is_postgres(&self.conn) {
+            self.conn
+                .execute_unprepared(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})"))
+                .await?;
+        }
+        self.conn.close().await
+    }
+}
+
+/// Opens `path` and waits for its exclusive lock (off the async threads: it blocks).
+async fn lock_file(path: String) -> Result<std::fs::File, DbErr> {
+    let fail = |e: std::io::Error| DbErr::Custom(format!("cannot lock {path}: {e}"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(fail)?;
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| DbErr::Custom(format!("cannot lock {path}: {e}")))?
+        .map_err(fail)
 }
 
 /// Applies every pending migration.
