@@ -87,7 +87,10 @@ fn page_routes() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = page_routes();
     let ctx_state = state.clone();
-    let context = move || provide_context(ctx_state.clone());
+    let context = move || {
+        provide_context(ctx_state.clone());
+        provide_context(app::ssr::auth::RequestUser::default());
+    };
     let opts = state.leptos_options.clone();
     Router::new()
         .route("/auth/sign-in", post(auth::sign_in))

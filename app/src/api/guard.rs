@@ -23,7 +23,10 @@ pub async fn current_user() -> Result<Option<AuthUser>, ApiError> {
         tracing::error!(error = %e, "cannot read request parts");
         ApiError::Internal
     })?;
-    Ok(user_from_headers(&state, &parts.headers).await)
+    Ok(match use_context::<crate::ssr::auth::RequestUser>() {
+        Some(memo) => memo.get(&state, &parts.headers).await,
+        None => user_from_headers(&state, &parts.headers).await,
+    })
 }
 
 /// The signed-in user if they hold one of `roles` (`AuthUser::holds_any`, the same check as

@@ -216,11 +216,33 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
 
 /// Resolves the signed-in user from request headers: a valid token for an enabled account whose
 /// token version still matches. Anything else is "not signed in".
+/// The signed-in user of one request, resolved at most once: a page's server-side render calls
+/// several server functions (the header's, the page's), and each used to read the account, the
+/// person and the rights again. Provided fresh for every request (`server::startup::router`), so
+/// nothing outlives the request it was read for.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<AuthUser>>>);
+
+impl RequestUser {
+    /// The user of `headers`, read from the database on the first call of this request only.
+    pub async fn get(&self, state: &AppState, headers: &HeaderMap) -> Option<AuthUser> {
+        self.0.get_or_init(|| user_from_headers(state, headers)).await.clone()
+    }
+}
+
 pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Option<AuthUser> {
     let token = token_from_headers(headers)?;
     let claims = decode_token(&state.config.jwt_secret, &token)?;
     let id: i64 = claims.sub.parse().ok()?;
-    let acc = account::Entity::find_by_id(id).one(&state.db).await.ok()??;
+    // `.all()`, not `.one()`: a bound `LIMIT ?` makes SQLite re-prepare the statement at every
+    // execution (its planner reads the value), and this runs on every request
+    // (docs/PERFORMANCE.md, "the lesson page"). The key is unique: one row at most.
+    let acc = account::Entity::find_by_id(id)
+        .all(&state.db)
+        .await
+        .ok()?
+        .into_iter()
+        .next()?;
     if acc.disabled || acc.token_version != claims.ver {
         return None;
     }
@@ -239,10 +261,10 @@ pub fn shown_name(acc: &account::Model, person_name: Option<String>) -> String {
 async fn load_user(state: &AppState, acc: account::Model, chosen_scope: Option<i64>) -> Option<AuthUser> {
     let person_name = match acc.person_id {
         Some(pid) => person::Entity::find_by_id(pid)
-            .one(&state.db)
+            .all(&state.db)
             .await
             .ok()
-            .flatten()
+            .and_then(|rows| rows.into_iter().next())
             .map(|p| p.full_name),
         None => None,
     };
