@@ -214,8 +214,6 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
     cookie(headers, COOKIE)
 }
 
-/// Resolves the signed-in user from request headers: a valid token for an enabled account whose
-/// token version still matches. Anything else is "not signed in".
 /// The signed-in user of one request, resolved at most once: a page's server-side render calls
 /// several server functions (the header's, the page's), and each used to read the account, the
 /// person and the rights again. Provided fresh for every request (`server::startup::router`), so
@@ -230,6 +228,8 @@ impl RequestUser {
     }
 }
 
+/// Resolves the signed-in user from request headers: a valid token for an enabled account whose
+/// token version still matches. Anything else is "not signed in".
 pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Option<AuthUser> {
     let token = token_from_headers(headers)?;
     let claims = decode_token(&state.config.jwt_secret, &token)?;
