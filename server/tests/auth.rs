@@ -210,3 +210,35 @@ async fn a_cross_origin_post_is_refused() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.session_cookie().is_none());
 }
+
+/// A page's render calls several server functions (the header's and the page's own); the
+/// signed-in user is read from the database once per request, not once per function. The
+/// statements are counted through sea-orm's metric callback on the router's own pool.
+#[tokio::test]
+async fn a_page_reads_the_signed_in_account_once() {
+    use std::sync::{Arc, Mutex};
+    let app = TestApp::spawn().await;
+    let token = app.sign_in_demo("hocvien").await;
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut state = app.state.clone();
+    let log = seen.clone();
+    state.db.set_metric_callback(move |info| {
+        log.lock().unwrap().push(info.statement.sql.clone());
+    });
+    let counted = TestApp {
+        router: server::startup::router(state.clone()),
+        state,
+        backend: app.backend,
+    };
+    let r = counted.get("/courses/a-khung-phap-ly/lessons/1", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Nghị định"), "the lesson rendered");
+    let sql = seen.lock().unwrap().clone();
+    let account_reads = sql.iter().filter(|s| s.contains("FROM \"accounts\"")).count();
+    assert_eq!(
+        account_reads,
+        1,
+        "the account was read {account_reads} times:\n{}",
+        sql.join("\n")
+    );
+}
