@@ -84,6 +84,38 @@ async fn main() {
         .await;
         println!("{label:<48} {ms:>8.1} ms = {:.2}×", ms / baseline);
     }
+    // Where the whole country's time goes (BENCH_PHASES=1): the same steps as `snapshot`.
+    if std::env::var_os("BENCH_PHASES").is_some() {
+        for p in [&p_ever, &p_valid] {
+            let rule = app::ssr::coverage::rule_of(p).unwrap();
+            let t = Instant::now();
+            let facts = app::ssr::coverage::load_facts_within(&db, &rule, p.id, None, None)
+                .await
+                .unwrap();
+            let load = t.elapsed();
+            let t = Instant::now();
+            let ix = app::domain::coverage::Index::new(&rule, &facts);
+            let index = t.elapsed();
+            let t = Instant::now();
+            let all = ix.evaluate(today);
+            let evaluate = t.elapsed();
+            let t = Instant::now();
+            let roll = ix.rollup(&all);
+            let rollup = t.elapsed();
+            let t = Instant::now();
+            let series = ix.burnup(p.root_agency_id, today, app::ssr::coverage::BURNUP_WEEKS);
+            let burnup = t.elapsed();
+            println!(
+                "phases ({}): load {load:?} ({} memberships, {} credits, {} certificates), index {index:?}, evaluate {evaluate:?}, rollup {rollup:?} ({} agencies), burn-up {burnup:?} ({} points)",
+                p.metric,
+                facts.memberships.len(),
+                facts.credits.len(),
+                facts.certificates.len(),
+                roll.len(),
+                series.len()
+            );
+        }
+    }
     drop(db);
     if let Some(f) = file {
         for ext in ["", "-wal", "-shm"] {

@@ -428,19 +428,33 @@ impl<'a> Index<'a> {
             })
             .collect();
         let n = self.program.courses.len();
-        for &pid in self.members.keys() {
+        let during = |periods: &[Period], d: NaiveDate| {
+            periods
+                .iter()
+                .any(|(from, until)| *from <= d && until.is_none_or(|u| d < u))
+        };
+        // The same tests as `population_membership`, `is_exempt` and `holds`, with each
+        // official's entries looked up once rather than once per date and course.
+        for (pid, members) in &self.members {
+            let held = self.held.get(pid);
+            let exempt = self.exempt.get(pid).map(Vec::as_slice).unwrap_or_default();
+            let holds = |i: usize, d: NaiveDate| held.is_some_and(|h| h.get(i).is_some_and(|p| during(p, d)));
             for p in points.iter_mut() {
                 let d = p.date;
-                let Some(m) = self.population_membership(pid, d) else {
+                let Some(m) = members
+                    .iter()
+                    .find(|m| m.contains(d))
+                    .filter(|m| self.in_population(m.agency_id, &m.position, m.enforcement))
+                else {
                     continue;
                 };
-                if !inside.contains(&m.agency_id) || self.is_exempt(pid, d) {
+                if !inside.contains(&m.agency_id) || during(exempt, d) {
                     continue;
                 }
                 p.base += 1;
                 let covered = match self.program.rule {
-                    CourseRule::All => (0..n).all(|i| self.holds(pid, i, d)),
-                    CourseRule::Any => n == 0 || (0..n).any(|i| self.holds(pid, i, d)),
+                    CourseRule::All => (0..n).all(|i| holds(i, d)),
+                    CourseRule::Any => n == 0 || (0..n).any(|i| holds(i, d)),
                 };
                 if covered {
                     p.covered += 1;
