@@ -7,16 +7,13 @@ run:
 test:
 	scripts/test.sh
 
-# Pages under load and exam submissions with fsync (the release server in process, loopback),
-# coverage at national scale (100k officials, 1M completions) and a 10 000-official roster
-# import with accounts, each against a baseline measured in the same run; prints ratios. Results
-# and how to read them: docs/PERFORMANCE.md. Not a test.
+# Pages under load, the exam-start spike and exam submissions with fsync (the release server in
+# process, loopback), the national dataset (100k officials, 1M completions) behind the server and
+# under coverage, a 10 000-official roster import with accounts and the content compiler, on
+# SQLite and on a throwaway PostgreSQL: scripts/bench.sh. Each figure beside a baseline measured
+# in the same run; results and how to read them: docs/PERFORMANCE.md. Not a test.
 bench:
-	RUSTFLAGS="--cfg erase_components" cargo run --release -p server --example http_bench
-	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example coverage_bench
-	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example coverage_db_bench
-	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example roster_bench
-	RUSTFLAGS="--cfg erase_components" cargo run --release -p app --features ssr --example content_bench
+	scripts/bench.sh
 
 fmt:
 	cargo fmt --all

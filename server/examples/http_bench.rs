@@ -9,6 +9,9 @@
 //! latency, SQL statements per request (sea-orm's metric callback), the goal and whether it is
 //! met. Not a test: numbers depend on the machine.
 
+#[path = "../../app/examples/national/generate.rs"]
+mod national;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -251,6 +254,10 @@ async fn main() {
         memory("VmRSS"),
         memory("VmHWM")
     );
+    if std::env::var_os("BENCH_NATIONAL").is_some() {
+        let admin = token("quantri").await;
+        national_view(addr, &db, config_copy, &admin, seconds).await;
+    }
     if let Some(f) = file {
         for suffix in ["", "-wal", "-shm", ".startup-lock"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
@@ -494,6 +501,59 @@ async fn spike(
         errors.load(Ordering::Relaxed)
     );
     cookies
+}
+
+/// `BENCH_NATIONAL=1`: the national dataset (`national::generate`: 100k officials, 568
+/// agencies, 1M completions) added beside the demo; a second node's cold start on it; then the
+/// whole country's dashboard for the administrator, under load from 4 connections, and the
+/// memory it takes.
+async fn national_view(
+    addr: std::net::SocketAddr,
+    db: &sea_orm::DatabaseConnection,
+    config: app::ssr::config::Config,
+    admin: &str,
+    seconds: u64,
+) {
+    let t = Instant::now();
+    let (_, valid, _, _) = national::generate(db).await;
+    println!(
+        "\nnational dataset: {} officials, {} completions, generated in {:.1} s",
+        national::PEOPLE,
+        national::COMPLETIONS,
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let node = server::startup::build_state(config, server::startup::leptos_options(None))
+        .await
+        .expect("state");
+    let cold = t.elapsed().as_secs_f64();
+    drop(node);
+    println!(
+        "cold start of a node on it (database checked, content read, versions recorded): {cold:.2} s   goal ≤ 1 s  {}",
+        if cold <= 1.0 { "met" } else { "NOT MET" }
+    );
+    let path = format!("/coverage?program={}", valid.id);
+    let before = STATEMENTS.load(Ordering::Relaxed);
+    let t = Instant::now();
+    let (status, bytes) = get(addr, &path, Some(admin)).await;
+    let alone = t.elapsed().as_secs_f64() * 1e3;
+    let sql = STATEMENTS.load(Ordering::Relaxed) - before;
+    assert_eq!(status, 200, "{path} answered {status}");
+    let f = load(&[addr], &path, Some(admin), 4, Duration::from_secs(seconds.max(10))).await;
+    println!(
+        "/coverage, whole country (valid certificate): alone {alone:.0} ms; 4 connections {:.2} req/s, p50 {:.0} ms, p99 {:.0} ms; {sql} SQL; {} KB; errors {}   goal ≤ 50 ms  {}",
+        f.rate,
+        f.p50.as_secs_f64() * 1e3,
+        f.p99.as_secs_f64() * 1e3,
+        bytes / 1024,
+        f.errors,
+        if alone <= 50.0 { "met" } else { "NOT MET" }
+    );
+    println!(
+        "memory of this process after it: {} now, {} at most (goal ≤ 256 MB after load)",
+        memory("VmRSS"),
+        memory("VmHWM")
+    );
 }
 
 /// A line of `/proc/self/status` (`VmRSS`, `VmHWM`) in MB, or "?" off Linux.
