@@ -531,6 +531,52 @@ fn want_line(m: &HashMap<i64, (u64, u64, u64)>, id: i64) -> (u64, u64, u64) {
     m.get(&id).copied().unwrap_or_default()
 }
 
+/// Coverage reads a scope's memberships, credits and certificates in pieces (by key, each piece
+/// after the last). Read 7 rows at a time, the facts equal those read in one piece: for every
+/// demo program, with either metric, for everyone and within a subtree.
+#[tokio::test]
+async fn facts_read_in_pieces_equal_facts_read_at_once() {
+    use app::domain::coverage::Metric;
+    use app::ssr::coverage::{load_facts_in_pieces, rule_of};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let programs = program::Entity::find().all(db).await.unwrap();
+    let team = agency::Entity::find()
+        .filter(agency::Column::ParentId.is_not_null())
+        .all(db)
+        .await
+        .unwrap();
+    assert!(!programs.is_empty() && !team.is_empty());
+    let mut seen = (0, 0);
+    for p in &programs {
+        let mut rule = rule_of(p).unwrap();
+        for metric in [Metric::EverCompleted, Metric::ValidAtDeadline] {
+            rule.metric = metric;
+            for subtree in [None, Some(team[0].path.as_str())] {
+                let whole = load_facts_in_pieces(db, &rule, p.id, None, subtree, 1_000_000)
+                    .await
+                    .unwrap();
+                let pieces = load_facts_in_pieces(db, &rule, p.id, None, subtree, 7).await.unwrap();
+                let at = format!("[{}] program {} {metric:?} {subtree:?}", app.backend, p.code);
+                assert_eq!(pieces.memberships, whole.memberships, "{at}");
+                assert_eq!(pieces.credits, whole.credits, "{at}");
+                assert_eq!(pieces.certificates, whole.certificates, "{at}");
+                assert_eq!(pieces.exemptions, whole.exemptions, "{at}");
+                seen.0 = seen.0.max(whole.credits.len());
+                seen.1 = seen.1.max(whole.certificates.len());
+                if subtree.is_none() {
+                    assert!(whole.memberships.len() > 7, "{at}: too few memberships to need pieces");
+                }
+            }
+        }
+    }
+    assert!(
+        seen.0 > 7 && seen.1 > 7,
+        "[{}] the demo must have more credits and certificates than one piece: {seen:?}",
+        app.backend
+    );
+}
+
 #[tokio::test]
 async fn the_demo_dashboard_shows_history_exemptions_and_a_manager_only_their_team() {
     let app = TestApp::spawn().await;

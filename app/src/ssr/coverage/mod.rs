@@ -24,6 +24,12 @@ use std::collections::HashMap;
 /// Weeks shown in the burn-up.
 pub const BURNUP_WEEKS: u32 = 20;
 
+/// Rows read per query when loading a scope's facts. A driver holds every row of a result in
+/// memory next to the values converted from it; reading in pieces (by key, each piece after the
+/// last) keeps that to one piece. At 100k officials one whole-country view held ~250 MB at its
+/// peak when read at once (`make bench`, `BENCH_NATIONAL=1`).
+const CHUNK: u64 = 20_000;
+
 /// Keeps `course_credits` current: call in the same transaction that inserts `completion`.
 /// Idempotent; keeps the earliest completion date.
 pub async fn on_completion(tx: &impl ConnectionTrait, completion: &completion::Model) -> Result<(), DbErr> {
@@ -147,6 +153,19 @@ pub async fn load_facts_within(
     person: Option<i64>,
     subtree_path: Option<&str>,
 ) -> Result<Facts, DbErr> {
+    load_facts_in_pieces(db, rule, program_id, person, subtree_path, CHUNK).await
+}
+
+/// [`load_facts_within`], reading memberships, credits and certificates `chunk` rows per query
+/// (tests read in small pieces and compare with one piece).
+pub async fn load_facts_in_pieces(
+    db: &impl ConnectionTrait,
+    rule: &ProgramRule,
+    program_id: i64,
+    person: Option<i64>,
+    subtree_path: Option<&str>,
+    chunk: u64,
+) -> Result<Facts, DbErr> {
     use sea_orm::sea_query::Query;
     let subtree_agencies = subtree_path.map(|path| {
         Query::select()
@@ -173,88 +192,128 @@ pub async fn load_facts_within(
             valid_to: a.valid_to,
         })
         .collect();
-    let mut mq = membership::Entity::find();
-    if let Some(pid) = person {
-        mq = mq.filter(membership::Column::PersonId.eq(pid));
-    }
-    if let Some(q) = subtree_people.clone() {
-        mq = mq.filter(membership::Column::PersonId.in_subquery(q));
-    }
-    let memberships = mq
-        .order_by_asc(membership::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| cov::Membership {
+    let mut memberships = Vec::new();
+    let mut after = i64::MIN;
+    loop {
+        let mut mq = membership::Entity::find().filter(membership::Column::Id.gt(after));
+        if let Some(pid) = person {
+            mq = mq.filter(membership::Column::PersonId.eq(pid));
+        }
+        if let Some(q) = subtree_people.clone() {
+            mq = mq.filter(membership::Column::PersonId.in_subquery(q));
+        }
+        let rows = mq.order_by_asc(membership::Column::Id).limit(chunk).all(db).await?;
+        let full = rows.len() as u64 == chunk;
+        after = rows.last().map_or(after, |m| m.id);
+        memberships.extend(rows.into_iter().map(|m| cov::Membership {
             person_id: m.person_id,
             agency_id: m.agency_id,
             position: m.position,
             enforcement: m.enforcement,
             valid_from: m.valid_from,
             valid_to: m.valid_to,
-        })
-        .collect();
+        }));
+        if !full {
+            break;
+        }
+    }
     let courses = rule.courses.clone();
-    let credits = match rule.metric {
-        Metric::EverCompleted => course_credit::Entity::find()
-            .filter(course_credit::Column::CourseId.is_in(courses.clone()))
-            .apply_if(person, |q, pid| q.filter(course_credit::Column::PersonId.eq(pid)))
-            .apply_if(subtree_people.clone(), |q, sub| {
-                q.filter(course_credit::Column::PersonId.in_subquery(sub))
-            })
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| cov::Credit {
+    let mut credits = Vec::new();
+    if rule.metric == Metric::EverCompleted {
+        // By the primary key (person, course), each piece after the last one's key.
+        let mut after: Option<(i64, String)> = None;
+        loop {
+            let rows = course_credit::Entity::find()
+                .filter(course_credit::Column::CourseId.is_in(courses.clone()))
+                .apply_if(after.clone(), |q, (p, c)| {
+                    q.filter(
+                        sea_orm::Condition::any()
+                            .add(course_credit::Column::PersonId.gt(p))
+                            .add(
+                                sea_orm::Condition::all()
+                                    .add(course_credit::Column::PersonId.eq(p))
+                                    .add(course_credit::Column::CourseId.gt(c)),
+                            ),
+                    )
+                })
+                .apply_if(person, |q, pid| q.filter(course_credit::Column::PersonId.eq(pid)))
+                .apply_if(subtree_people.clone(), |q, sub| {
+                    q.filter(course_credit::Column::PersonId.in_subquery(sub))
+                })
+                .order_by_asc(course_credit::Column::PersonId)
+                .order_by_asc(course_credit::Column::CourseId)
+                .limit(chunk)
+                .all(db)
+                .await?;
+            let full = rows.len() as u64 == chunk;
+            after = rows.last().map(|c| (c.person_id, c.course_id.clone())).or(after);
+            credits.extend(rows.into_iter().map(|c| cov::Credit {
                 person_id: c.person_id,
                 course_id: c.course_id,
                 completed_on: crate::ssr::clock::date_of(c.first_completed_at),
-            })
-            .collect(),
-        Metric::ValidAtDeadline => vec![],
-    };
+            }));
+            if !full {
+                break;
+            }
+        }
+    }
     // Only the columns coverage reads, and only certificates still valid at the deadline (the
     // domain would drop the others): at national scale this is most of the dashboard's time.
     let certificates = match rule.metric {
         Metric::ValidAtDeadline => {
             type Row = (
                 i64,
+                i64,
                 String,
                 chrono::DateTime<chrono::Utc>,
                 Option<NaiveDate>,
                 Option<chrono::DateTime<chrono::Utc>>,
             );
-            let rows: Vec<Row> = certificate::Entity::find()
-                .select_only()
-                .column(certificate::Column::PersonId)
-                .column(certificate::Column::CourseId)
-                .column(certificate::Column::IssuedAt)
-                .column(certificate::Column::ValidUntil)
-                .column(certificate::Column::RevokedAt)
-                .filter(certificate::Column::CourseId.is_in(courses))
-                .filter(
-                    sea_orm::Condition::any()
-                        .add(certificate::Column::ValidUntil.is_null())
-                        .add(certificate::Column::ValidUntil.gte(rule.deadline)),
-                )
-                .apply_if(person, |q, pid| q.filter(certificate::Column::PersonId.eq(pid)))
-                .apply_if(subtree_people.clone(), |q, sub| {
-                    q.filter(certificate::Column::PersonId.in_subquery(sub))
-                })
-                .into_tuple()
-                .all(db)
-                .await?;
-            rows.into_iter()
-                .map(
-                    |(person_id, course_id, issued, valid_until, revoked)| cov::Certificate {
-                        person_id,
-                        course_id,
-                        issued_on: crate::ssr::clock::date_of(issued),
-                        valid_until,
-                        revoked_on: revoked.map(crate::ssr::clock::date_of),
-                    },
-                )
-                .collect()
+            let mut out = Vec::new();
+            let mut after = i64::MIN;
+            loop {
+                let rows: Vec<Row> = certificate::Entity::find()
+                    .select_only()
+                    .column(certificate::Column::Id)
+                    .column(certificate::Column::PersonId)
+                    .column(certificate::Column::CourseId)
+                    .column(certificate::Column::IssuedAt)
+                    .column(certificate::Column::ValidUntil)
+                    .column(certificate::Column::RevokedAt)
+                    .filter(certificate::Column::Id.gt(after))
+                    .filter(certificate::Column::CourseId.is_in(courses.clone()))
+                    .filter(
+                        sea_orm::Condition::any()
+                            .add(certificate::Column::ValidUntil.is_null())
+                            .add(certificate::Column::ValidUntil.gte(rule.deadline)),
+                    )
+                    .apply_if(person, |q, pid| q.filter(certificate::Column::PersonId.eq(pid)))
+                    .apply_if(subtree_people.clone(), |q, sub| {
+                        q.filter(certificate::Column::PersonId.in_subquery(sub))
+                    })
+                    .order_by_asc(certificate::Column::Id)
+                    .limit(chunk)
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                let full = rows.len() as u64 == chunk;
+                after = rows.last().map_or(after, |r| r.0);
+                out.extend(
+                    rows.into_iter().map(
+                        |(_, person_id, course_id, issued, valid_until, revoked)| cov::Certificate {
+                            person_id,
+                            course_id,
+                            issued_on: crate::ssr::clock::date_of(issued),
+                            valid_until,
+                            revoked_on: revoked.map(crate::ssr::clock::date_of),
+                        },
+                    ),
+                );
+                if !full {
+                    break;
+                }
+            }
+            out
         }
         Metric::EverCompleted => vec![],
     };
