@@ -10,6 +10,7 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 # the browser bundle smaller (1.05 MB → 683 KB gzip, measured for issue 17).
 export RUSTFLAGS="--cfg erase_components"
 cargo leptos build --release
+scripts/build-checker.sh
 export LEPTOS_SITE_ROOT=target/site
 echo
 echo "Taphuan: http://${TAPHUAN_ADDR:-127.0.0.1:3000}  (demo accounts: see README.md; password taphuan-demo)"

@@ -34,7 +34,7 @@ echo "layers: a planted upward import and a planted query in api/ are both caugh
 section "Clippy: server (ssr)"
 cargo clippy -p app -p server -p migrations --features app/ssr --all-targets -- -D warnings
 section "Clippy: browser (hydrate, wasm32)"
-cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p app -p taphuan-checker --lib --no-default-features --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 section "Dependencies: licences, bans and sources (cargo deny)"
 # Advisories are not checked here: their database is on GitHub, out of reach of these machines.
@@ -42,6 +42,7 @@ cargo deny check licenses bans sources
 
 section "Build (release: server and wasm, as served)"
 cargo leptos build --release
+scripts/build-checker.sh
 
 section "Content check: content/"
 target/release/taphuan content check content

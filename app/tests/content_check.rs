@@ -540,3 +540,56 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What a publish changed (the editor's summary, and whom a substantive change reaches).
+
+#[test]
+fn a_publish_names_the_lessons_and_questions_it_changed_and_nothing_else() {
+    use app::domain::content::publish::{Changes, changes, with_drafts};
+    let files = fixture("valid");
+    let (before, _) = load_library(&files);
+    let old = before.course("k-hang-gia").unwrap();
+    let text = |path: &str| String::from_utf8(files.iter().find(|f| f.path == path).unwrap().bytes.clone()).unwrap();
+
+    // No draft: nothing changed.
+    let (same, _) = load_library(&with_drafts(&files, &Default::default()));
+    assert_eq!(changes(Some(old), same.course("k-hang-gia")), Changes::default());
+
+    // One exam question reworded, one added; lesson 1 gets a sentence.
+    let exam = text("k-hang-gia/exam.md")
+        .replace("{#24}", "{#48}")
+        .replace("```\n", "\n::q-moi:: Câu mới? {T}\n```\n");
+    let lesson = format!("{}\nMột câu mới.\n", text("k-hang-gia/01-tong-quan.md"));
+    let drafts = std::collections::BTreeMap::from([
+        ("k-hang-gia/exam.md".to_string(), exam),
+        ("k-hang-gia/01-tong-quan.md".to_string(), lesson),
+    ]);
+    let (after, diags) = load_library(&with_drafts(&files, &drafts));
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    let c = changes(Some(old), after.course("k-hang-gia"));
+    assert_eq!(
+        c,
+        Changes {
+            lessons_changed: vec!["01-tong-quan.md".into()],
+            questions_added: vec!["q-moi".into()],
+            questions_changed: vec!["q-thoi-han".into()],
+            ..Changes::default()
+        }
+    );
+    assert_eq!(c.lessons_to_reread(), vec!["01-tong-quan.md".to_string()]);
+
+    // The exam draws fewer questions: its settings changed.
+    let exam = text("k-hang-gia/exam.md").replace("draw = 2", "draw = 1");
+    let drafts = std::collections::BTreeMap::from([("k-hang-gia/exam.md".to_string(), exam)]);
+    let (after, _) = load_library(&with_drafts(&files, &drafts));
+    assert!(changes(Some(old), after.course("k-hang-gia")).settings_changed);
+
+    // A course removed: every lesson and question goes.
+    let gone = changes(Some(old), None);
+    assert_eq!(gone.lessons_removed, vec!["01-tong-quan.md", "02-nghia-vu.md"]);
+    assert_eq!(
+        gone.questions_removed.len(),
+        old.lessons.iter().map(|l| l.checks.len()).sum::<usize>() + 2
+    );
+}

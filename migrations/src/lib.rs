@@ -20,6 +20,7 @@ mod m20261202_000013_agency_letterheads;
 mod m20261202_000014_account_names;
 mod m20261203_000015_classes;
 mod m20261203_000016_content_reloads;
+mod m20261204_000017_content_publishes;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_account_names::Migration),
             Box::new(m20261203_000015_classes::Migration),
             Box::new(m20261203_000016_content_reloads::Migration),
+            Box::new(m20261204_000017_content_publishes::Migration),
         ]
     }
 }

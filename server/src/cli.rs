@@ -268,6 +268,18 @@ enum ContentCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Write the library as it is served — the content folder with the browser editor's
+    /// publishes laid over it — as course folders under DIR, for git. A course folder already in
+    /// DIR is made equal to the export (files the export lacks are removed). What it writes,
+    /// `taphuan content check` accepts; a course never published from the editor is written
+    /// byte for byte as its folder.
+    Export {
+        /// Where to write the course folders.
+        dir: std::path::PathBuf,
+        /// Only this course.
+        #[arg(long)]
+        course: Option<String>,
+    },
     /// Convert an Aiken file to named GIFT questions (printed to stdout).
     ImportAiken {
         /// The Aiken file.
@@ -301,7 +313,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // Content commands work on files alone: no configuration, database or secret needed;
     // except `content reload`, which asks the nodes on the database.
     if let Some(Command::Content(cmd)) = &cli.command
-        && !matches!(cmd, ContentCommand::Reload { .. })
+        && !matches!(cmd, ContentCommand::Reload { .. } | ContentCommand::Export { .. })
     {
         return content(cmd);
     }
@@ -343,6 +355,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Content(ContentCommand::Reload { note }) => content_reload(&config, &note).await,
+        Command::Content(ContentCommand::Export { dir, course }) => {
+            content_export(&config, &dir, course.as_deref()).await
+        }
         Command::Content(_) | Command::Verify { .. } | Command::Evidence(EvidenceCommand::Verify { .. }) => {
             unreachable!("handled above")
         }
@@ -400,7 +415,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no official with code {person}"))?;
             let signer = app::ssr::certs::CertSigner::from_private_pem(&config.cert_private_key_pem)?;
-            let library = app::ssr::content::ContentStore::open(&config.content_dir, false).get();
+            let library = {
+                // The library as the nodes serve it: the folder with the editor's publishes.
+                let store = std::sync::Arc::new(app::ssr::content::ContentStore::open(&config.content_dir, false));
+                store.refresh(&db).await?;
+                store.get()
+            };
             let library = &library.library;
             let title_of = |c: &str| {
                 library
@@ -533,6 +553,48 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `taphuan content export DIR [--course ID]`.
+async fn content_export(config: &Config, out: &std::path::Path, only: Option<&str>) -> anyhow::Result<()> {
+    let db = app::ssr::db::connect_migrated(&config.database_url, 1).await?;
+    let (files, origins) = app::ssr::content::assembled(&db, &config.content_dir).await?;
+    let mut courses: std::collections::BTreeMap<&str, Vec<&app::domain::content::SourceFile>> = Default::default();
+    for f in &files {
+        if let Some(c) = app::domain::content::publish::course_of(&f.path) {
+            courses.entry(c).or_default().push(f);
+        }
+    }
+    if let Some(c) = only
+        && !courses.contains_key(c)
+    {
+        anyhow::bail!("no course {c:?} in the library");
+    }
+    for (course, files) in courses.into_iter().filter(|(c, _)| only.is_none_or(|o| o == *c)) {
+        let root = out.join(course);
+        let keep: std::collections::BTreeSet<std::path::PathBuf> = files.iter().map(|f| out.join(&f.path)).collect();
+        if root.is_dir() {
+            for old in app::domain::content::fs::read_content_dir(&root)? {
+                let p = root.join(&old.path);
+                if !keep.contains(&p) {
+                    std::fs::remove_file(&p)?;
+                }
+            }
+        }
+        for f in &files {
+            let p = out.join(&f.path);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&p, &f.bytes)?;
+        }
+        let from = match origins.published.get(course) {
+            Some(id) => format!("editor publish #{id}"),
+            None => "its folder".into(),
+        };
+        println!("{course}: {} file(s), from {from}", files.len());
+    }
+    Ok(())
 }
 
 /// `taphuan content reload`: checks the library here, then records a reload request.
@@ -712,8 +774,8 @@ fn content(cmd: &ContentCommand) -> anyhow::Result<()> {
                 }
             }
         }
-        ContentCommand::Reload { .. } => {
-            anyhow::bail!("`content reload` needs the database: run it with DATABASE_URL set")
+        ContentCommand::Reload { .. } | ContentCommand::Export { .. } => {
+            anyhow::bail!("this command needs the database: run it with DATABASE_URL set")
         }
         ContentCommand::ImportAiken { file, prefix } => {
             let src =
@@ -899,7 +961,12 @@ async fn user(db: &sea_orm::DatabaseConnection, config: &Config, cmd: UserComman
         }) => {
             let a = find(username).await?;
             let (role, agency_id) = role_and_agency(db, &role, agency.as_deref()).await?;
-            let library = app::ssr::content::ContentStore::open(&config.content_dir, false).get();
+            let library = {
+                // The library as the nodes serve it: the folder with the editor's publishes.
+                let store = std::sync::Arc::new(app::ssr::content::ContentStore::open(&config.content_dir, false));
+                store.refresh(db).await?;
+                store.get()
+            };
             let known = |c: &str| library.library.courses.iter().any(|x| x.id.as_str() == c);
             let g = app::ssr::rights::NewGrant {
                 account_id: a.id,

@@ -48,6 +48,8 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     app::ssr::audit::adopt_if_new(&db).await?;
     let watch = config.env == app::ssr::config::Environment::Development;
     let content = Arc::new(ContentStore::open(&config.content_dir, watch));
+    // The editor's publishes, laid over the folder.
+    content.refresh(&db).await?;
     let recorded = app::ssr::content::record_versions(&db, &content.get().library).await?;
     tracing::debug!(recorded, "content versions recorded");
     content.set_generation(app::ssr::content::latest_reload(&db).await?);
@@ -147,6 +149,14 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(app::ssr::roster::web::MAX_BYTES + 64 * 1024)),
         )
         .route("/content/{course}/{*path}", get(app::ssr::content::asset))
+        .route("/editor/{course}/save", post(app::ssr::editor::web::save_form))
+        .route("/editor/{course}/discard", post(app::ssr::editor::web::discard_form))
+        .route("/editor/{course}/publish", post(app::ssr::editor::web::publish_form))
+        .route(
+            "/editor/{course}/import",
+            post(app::ssr::editor::web::import_form)
+                .layer(DefaultBodyLimit::max(app::domain::import::MAX_BYTES + 64 * 1024)),
+        )
         .route("/roster/apply", post(app::ssr::roster::web::apply))
         .route("/roster/cancel", post(app::ssr::roster::web::cancel))
         .route("/programs/save", post(app::ssr::programs::web::save_form))

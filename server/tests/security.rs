@@ -246,6 +246,36 @@ fn server_fn_rules() -> BTreeMap<&'static str, Rule> {
             args: |_, _| "course=a-khung-phap-ly".into(),
         },
     );
+    // A course's sources hold its answer keys: its trainers and the admin only.
+    m.insert(
+        "editor_course",
+        Rule {
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            args: |_, _| "course=a-khung-phap-ly".into(),
+        },
+    );
+    m.insert(
+        "authoring_guide",
+        Rule {
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            args: none,
+        },
+    );
+    m.insert(
+        "editor_file",
+        Rule {
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            args: |_, _| "course=a-khung-phap-ly&name=exam.md".into(),
+        },
+    );
+    m.insert(
+        "editor_save",
+        Rule {
+            // A name that is no file of the course: a permitted caller is told so, nothing saved.
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            args: |_, _| "course=a-khung-phap-ly&name=..%2Fx.md&text=x".into(),
+        },
+    );
     m.insert(
         "admin_overview",
         Rule {
@@ -557,6 +587,49 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
                     f.police_agency
                 };
                 ("POST", "/letterhead/save".into(), format!("agency_id={a}"))
+            },
+        },
+    );
+    m.insert(
+        "/editor/{course}/save",
+        RouteRule {
+            // A name that is no file of the course: a permitted caller gets 422, nothing saved.
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            request: |_, _| {
+                (
+                    "POST",
+                    "/editor/a-khung-phap-ly/save".into(),
+                    "file=..%2Fx.md&text=x".into(),
+                )
+            },
+        },
+    );
+    m.insert(
+        "/editor/{course}/discard",
+        RouteRule {
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            request: |_, _| ("POST", "/editor/a-khung-phap-ly/discard".into(), "file=exam.md".into()),
+        },
+    );
+    m.insert(
+        "/editor/{course}/import",
+        RouteRule {
+            // No file: a permitted caller is sent back to the course to choose one.
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            request: |_, _| ("MULTIPART", "/editor/a-khung-phap-ly/import".into(), String::new()),
+        },
+    );
+    m.insert(
+        "/editor/{course}/publish",
+        RouteRule {
+            // No kind: a permitted caller gets 422, nothing published.
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            request: |_, _| {
+                (
+                    "POST",
+                    "/editor/a-khung-phap-ly/publish".into(),
+                    "kind=&reason=x".into(),
+                )
             },
         },
     );

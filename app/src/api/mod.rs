@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod certificates;
 pub mod classes;
 pub mod coverage;
+pub mod editor;
 pub mod error;
 pub mod exams;
 #[cfg(feature = "ssr")]

@@ -22,6 +22,8 @@ pub struct QuestionLine {
     pub text: String,
     /// Where to change it: `exam.md:LINE`.
     pub at: String,
+    /// The editor open at its file.
+    pub edit: String,
     pub exposure: usize,
     pub facility: Option<f64>,
     pub discrimination: Option<f64>,
@@ -94,6 +96,7 @@ pub async fn question_stats(course: String) -> Result<QuestionBank, ApiError> {
                 name: s.name,
                 text: item.question.text.clone(),
                 at: format!("{course}/exam.md:{}", item.question.line),
+                edit: format!("/content/{course}?file=exam.md"),
                 exposure: s.exposure,
                 facility: s.facility,
                 discrimination: s.discrimination,

@@ -41,7 +41,15 @@ fn ContentBody() -> impl IntoView {
                         }}
                         <h2>{T::Courses.get(lang)}</h2>
                         <div class="courses">
-                            {s.courses.into_iter().map(|c| view! { <CourseCard course=c show_version=true/> }).collect_view()}
+                            {s.courses.into_iter().map(|c| {
+                                let edit = format!("/content/{}", c.id);
+                                view! {
+                                    <div class="editable">
+                                        <CourseCard course=c show_version=true/>
+                                        <a class="button small edit-course" href=edit>{T::EditCourse.get(lang)}</a>
+                                    </div>
+                                }
+                            }).collect_view()}
                         </div>
                     }/>
     }

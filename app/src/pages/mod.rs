@@ -8,6 +8,7 @@ pub mod content;
 pub mod course;
 pub mod coverage;
 pub mod coverage_report;
+pub mod editor;
 pub mod exam;
 pub mod home;
 pub mod learn;

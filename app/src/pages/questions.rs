@@ -66,7 +66,7 @@ fn question_row(q: QuestionLine, lang: Lang) -> impl IntoView {
                 <p class="q-text">{q.text}</p>
                 {choices}
                 <p class="meta">
-                    {T::WhereToEdit.get(lang)}" "<code>{q.at}</code>
+                    {T::WhereToEdit.get(lang)}" "<a href=q.edit><code>{q.at}</code></a>
                     {q.lesson.map(|href| view! { " · "<a href=href>{T::TaughtIn.get(lang)}</a> })}
                 </p>
             </td>

@@ -22,6 +22,7 @@ pub mod kind {
     pub const GRANTED: &str = "role.granted";
     pub const WITHDRAWN: &str = "role.withdrawn";
     pub const LOCKED: &str = "sign_in.locked";
+    pub const PUBLISHED: &str = "content.published";
 }
 
 /// An event to append.

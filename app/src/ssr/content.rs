@@ -3,10 +3,15 @@
 //! whether any file under `content/` changed (one `stat` per file) and reloads if so, so an
 //! edited lesson shows on refresh; in production it is loaded once at start.
 //!
+//! The library is the content folder with the browser editor's publishes laid over it
+//! (`domain::content::publish::assemble`: a publish stands until its course's folder changes).
+//! The publishes live in the database, so every node serves the same courses.
+//!
 //! Every version that is loaded is recorded in `content_versions`, so a completion that stores a
 //! course hash can later say exactly what the official passed.
 
-use crate::domain::content::{Diagnostic, Library, fs::read_content_dir, load_library};
+use crate::domain::content::publish::{Origins, Overlay, assemble};
+use crate::domain::content::{Diagnostic, Library, SourceFile, fs::read_content_dir, load_library};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -17,6 +22,10 @@ use std::time::SystemTime;
 pub struct Loaded {
     pub library: Library,
     pub diagnostics: Vec<Diagnostic>,
+    /// The files it was compiled from (the folder with the editor's publishes laid over it).
+    pub files: Vec<SourceFile>,
+    /// Which courses come from an editor publish, and each folder's hash.
+    pub origins: Origins,
     fingerprint: Fingerprint,
 }
 
@@ -24,6 +33,16 @@ impl Loaded {
     /// Number of errors (warnings excluded).
     pub fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// The files of one course folder (paths from the content root).
+    pub fn course_files(&self, course: &str) -> Vec<SourceFile> {
+        let prefix = format!("{course}/");
+        self.files
+            .iter()
+            .filter(|f| f.path.starts_with(&prefix))
+            .cloned()
+            .collect()
     }
 }
 
@@ -34,28 +53,43 @@ pub struct ContentStore {
     dir: PathBuf,
     watch: bool,
     current: RwLock<Arc<Loaded>>,
+    /// The editor's newest publish of each course, as last read from the database.
+    overlays: RwLock<Arc<Vec<Overlay>>>,
     /// The newest reload request (`content_reloads.id`) this copy has answered.
     generation: AtomicI64,
 }
 
 impl ContentStore {
-    /// Loads `dir` now. `watch` = reload when files change (development).
+    /// Loads `dir` now (no publishes yet: [`ContentStore::refresh`] reads them). `watch` = reload
+    /// when files change (development).
     pub fn open(dir: &Path, watch: bool) -> ContentStore {
-        let loaded = load_dir(dir);
+        let loaded = load_dir(dir, &[]);
         log_diagnostics(dir, &loaded);
         ContentStore {
             dir: dir.to_path_buf(),
             watch,
             current: RwLock::new(Arc::new(loaded)),
+            overlays: RwLock::new(Arc::new(Vec::new())),
             generation: AtomicI64::new(0),
         }
+    }
+
+    /// Reads the editor's publishes from the database and then the folder again (see
+    /// [`ContentStore::reload`]). Returns the number of errors found.
+    pub async fn refresh(self: &Arc<Self>, db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+        let overlays = read_overlays(db).await?;
+        if let Ok(mut w) = self.overlays.write() {
+            *w = Arc::new(overlays);
+        }
+        let store = self.clone();
+        Ok(tokio::task::spawn_blocking(move || store.reload()).await.unwrap_or(1))
     }
 
     /// Reads the folder again and serves it, unless it has errors: then the errors are logged
     /// and the library served so far stays (a half-copied release must not empty the courses).
     /// Returns the number of errors found.
     pub fn reload(&self) -> usize {
-        let loaded = load_dir(&self.dir);
+        let loaded = load_dir(&self.dir, &self.overlays());
         log_diagnostics(&self.dir, &loaded);
         let errors = loaded.error_count();
         if errors == 0
@@ -64,6 +98,13 @@ impl ContentStore {
             *w = Arc::new(loaded);
         }
         errors
+    }
+
+    fn overlays(&self) -> Arc<Vec<Overlay>> {
+        self.overlays
+            .read()
+            .map(|o| o.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
     }
 
     /// The newest reload request this copy has answered.
@@ -82,7 +123,7 @@ impl ContentStore {
             let fp = fingerprint(&self.dir);
             let stale = self.current.read().map(|c| c.fingerprint != fp).unwrap_or(true);
             if stale {
-                let loaded = load_dir(&self.dir);
+                let loaded = load_dir(&self.dir, &self.overlays());
                 log_diagnostics(&self.dir, &loaded);
                 if let Ok(mut w) = self.current.write() {
                     *w = Arc::new(loaded);
@@ -101,25 +142,77 @@ impl ContentStore {
     }
 }
 
-fn load_dir(dir: &Path) -> Loaded {
+/// The files of the library as a node serves it: the folder with the editor's publishes laid
+/// over it (for `taphuan content export`).
+pub async fn assembled(db: &impl ConnectionTrait, dir: &Path) -> anyhow::Result<(Vec<SourceFile>, Origins)> {
+    let overlays = read_overlays(db).await?;
+    let disk = read_content_dir(dir).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?;
+    Ok(assemble(disk, &overlays))
+}
+
+/// The editor's newest publish of each course, with its folder.
+async fn read_overlays(db: &impl ConnectionTrait) -> Result<Vec<Overlay>, DbErr> {
+    use super::db::entities::{content_publish as cp, content_publish_file as cpf};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    use std::collections::BTreeMap;
+    let rows: Vec<(i64, String, String)> = cp::Entity::find()
+        .select_only()
+        .columns([cp::Column::Id, cp::Column::CourseId, cp::Column::BasedOn])
+        .order_by_asc(cp::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let newest: BTreeMap<String, (i64, String)> = rows.into_iter().map(|(id, c, b)| (c, (id, b))).collect();
+    let mut out = Vec::new();
+    for (course_id, (publish_id, based_on)) in newest {
+        let files = cpf::Entity::find()
+            .filter(cpf::Column::PublishId.eq(publish_id))
+            .order_by_asc(cpf::Column::Path)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|f| SourceFile::new(f.path, f.bytes))
+            .collect();
+        out.push(Overlay {
+            course_id,
+            publish_id,
+            based_on,
+            files,
+        });
+    }
+    Ok(out)
+}
+
+fn load_dir(dir: &Path, overlays: &[Overlay]) -> Loaded {
     let fingerprint = fingerprint(dir);
-    match read_content_dir(dir) {
-        Ok(files) => {
-            let (library, diagnostics) = load_library(&files);
-            Loaded {
-                library,
-                diagnostics,
-                fingerprint,
-            }
-        }
+    let disk = match read_content_dir(dir) {
+        Ok(files) => files,
         Err(e) => {
             tracing::error!(dir = %dir.display(), error = %e, "cannot read the content folder");
-            Loaded {
+            return Loaded {
                 library: Library::default(),
                 diagnostics: vec![],
+                files: vec![],
+                origins: Origins::default(),
                 fingerprint,
-            }
+            };
         }
+    };
+    let (files, origins) = assemble(disk, overlays);
+    for (course, publish) in &origins.superseded {
+        tracing::warn!(
+            course,
+            publish,
+            "the course's folder changed after its last publish from the editor: serving the folder"
+        );
+    }
+    let (library, diagnostics) = load_library(&files);
+    Loaded {
+        library,
+        diagnostics,
+        files,
+        origins,
+        fingerprint,
     }
 }
 
@@ -252,8 +345,13 @@ pub fn follow_reloads(state: super::state::AppState, every: std::time::Duration)
             if latest <= state.content.generation() {
                 continue;
             }
-            let store = state.content.clone();
-            let errors = tokio::task::spawn_blocking(move || store.reload()).await.unwrap_or(1);
+            let errors = match state.content.refresh(&state.db).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the editor's publishes");
+                    continue;
+                }
+            };
             if errors > 0 {
                 tracing::error!(
                     request = latest,
@@ -302,14 +400,10 @@ pub async fn asset(
     {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    // The path is one the loader read from this very folder; joined under it, never resolved.
-    let file = state.content.dir().join(&course).join(&path);
-    let bytes = match tokio::fs::read(&file).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::warn!(error = %e, file = %file.display(), "a listed content asset cannot be read");
-            return StatusCode::NOT_FOUND.into_response();
-        }
+    // The bytes the loader read (from the folder, or from an editor publish).
+    let full = format!("{course}/{path}");
+    let Some(bytes) = loaded.files.iter().find(|f| f.path == full).map(|f| f.bytes.clone()) else {
+        return StatusCode::NOT_FOUND.into_response();
     };
     let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let mime = match ext.as_str() {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::domain::content::{Course, Diagnostic, fs::read_content_dir, load_library};
+use crate::domain::content::{Course, Diagnostic, SourceFile, fs::read_content_dir, load_library};
 use crate::domain::import::{Destination, Plan, append_block, plan};
 
 /// What an import wrote.
@@ -39,12 +39,37 @@ pub fn import(
     course: &str,
     destination: Destination,
 ) -> Result<Imported, Vec<String>> {
+    let files = read_content_dir(dir).map_err(|e| vec![format!("cannot read {}: {e}", dir.display())])?;
+    let (target, new, plan) = prepare(&files, upload, src, course, destination).map_err(|mut lines| {
+        if let Some(first) = lines.first_mut() {
+            *first = first.replace("{root}", &dir.display().to_string());
+        }
+        lines
+    })?;
+    let path = dir.join(&target);
+    let tmp = path.with_extension("md.import-tmp");
+    std::fs::write(&tmp, new.as_bytes())
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .map_err(|e| vec![format!("cannot write {}: {e}", path.display())])?;
+    Ok(Imported { file: target, plan })
+}
+
+/// The import of bank `src` (named `upload`) into `course` among `files` (a content root's):
+/// the file that receives the questions (path from the root), its new text, and the plan. The
+/// whole course must still pass the checker: only problems the import brings count against it.
+/// On refusal, the lines to show; `{root}` in the first stands for the content root.
+pub fn prepare(
+    files: &[SourceFile],
+    upload: &str,
+    src: &str,
+    course: &str,
+    destination: Destination,
+) -> Result<(String, String, Plan), Vec<String>> {
     let say = |s: String| vec![s];
-    let files = read_content_dir(dir).map_err(|e| say(format!("cannot read {}: {e}", dir.display())))?;
-    let (library, before) = load_library(&files);
+    let (library, before) = load_library(files);
     let c = library
         .course(course)
-        .ok_or_else(|| say(format!("no course `{course}` in {}", dir.display())))?;
+        .ok_or_else(|| say(format!("no course `{course}` in {{root}}")))?;
     let target = match destination {
         Destination::Exam => c.exam.as_ref().map(|_| format!("{course}/exam.md")).ok_or_else(|| {
             say(format!(
@@ -60,7 +85,7 @@ pub fn import(
     };
     let plan = plan(upload, src, &names_in(c), destination)
         .map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let mut files = files;
+    let mut files = files.to_vec();
     let file = files
         .iter_mut()
         .find(|f| f.path == target)
@@ -68,7 +93,6 @@ pub fn import(
     let old = String::from_utf8(file.bytes.clone()).map_err(|_| say(format!("{target} is not UTF-8")))?;
     let new = append_block(&old, &plan.gift);
     file.bytes = new.clone().into_bytes();
-    // The whole course must still pass: only problems the import brings count against it.
     let (_, after) = load_library(&files);
     let known: BTreeSet<String> = before
         .iter()
@@ -88,10 +112,5 @@ pub fn import(
         lines.extend(brought);
         return Err(lines);
     }
-    let path = dir.join(&target);
-    let tmp = path.with_extension("md.import-tmp");
-    std::fs::write(&tmp, new.as_bytes())
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|e| say(format!("cannot write {}: {e}", path.display())))?;
-    Ok(Imported { file: target, plan })
+    Ok((target, new, plan))
 }

@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod coverage;
 pub mod db;
+pub mod editor;
 pub mod evidence;
 pub mod forms;
 pub mod fuzz;

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod front_matter;
 pub mod load;
 pub mod model;
+pub mod publish;
 pub mod render;
 pub mod text;
 

@@ -307,6 +307,77 @@ pub mod content_reload {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod content_publish {
+    use sea_orm::entity::prelude::*;
+
+    /// A course published from the browser editor: minor (wording) or substantive, with a reason.
+    /// `changes` is the JSON of `domain::content::publish::Changes`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "content_publishes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub course_id: String,
+        pub kind: String,
+        pub reason: String,
+        pub published_by: Option<i64>,
+        pub published_at: DateTimeUtc,
+        pub course_hash: String,
+        pub based_on: String,
+        #[sea_orm(column_type = "Text")]
+        pub changes: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod content_publish_file {
+    use sea_orm::entity::prelude::*;
+
+    /// One file of a published course folder.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "content_publish_files")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub publish_id: i64,
+        pub path: String,
+        #[sea_orm(column_type = "Blob")]
+        pub bytes: Vec<u8>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod content_draft {
+    use sea_orm::entity::prelude::*;
+
+    /// A file of a course being edited in the browser, saved as the trainer types.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "content_drafts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub course_id: String,
+        pub path: String,
+        #[sea_orm(column_type = "Text")]
+        pub text: String,
+        pub updated_by: i64,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod program {
     use sea_orm::entity::prelude::*;
 

@@ -1,0 +1,319 @@
+//! The browser editor's storage: drafts saved as a trainer types, and publishing a course — the
+//! same checker as the files, a new version in the database that every node serves, what
+//! changed, and who was certified on an earlier version.
+
+pub mod web;
+
+use std::collections::BTreeMap;
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::OnConflict,
+};
+
+use super::db::entities::{
+    certificate, completion, content_draft as cd, content_publish as cp, content_publish_file as cpf, person,
+};
+use super::state::AppState;
+use crate::domain::content::publish::{Changes, changes, with_drafts};
+use crate::domain::content::{Diagnostic, load_library};
+
+/// The largest file the editor saves (a lesson is 5–30 KB).
+pub const MAX_DRAFT_BYTES: usize = 256 * 1024;
+
+/// Whether `path` may be a draft of `course`: a Markdown file directly in the course's folder,
+/// with a plain name (letters, digits, `-`, `.`), not hidden.
+pub fn valid_draft_path(course: &str, path: &str) -> bool {
+    let Some(name) = path.strip_prefix(course).and_then(|p| p.strip_prefix('/')) else {
+        return false;
+    };
+    !course.is_empty()
+        && course
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name.len() <= 120
+        && name.ends_with(".md")
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+}
+
+/// A draft as saved: the path of `name` in `course` and its text with LF line ends (a browser
+/// posts a textarea with CRLF), or why it cannot be one.
+pub fn checked_draft(course: &str, name: &str, text: &str) -> Result<(String, String), &'static str> {
+    let path = format!("{course}/{name}");
+    if !valid_draft_path(course, &path) {
+        return Err("Tên tệp không hợp lệ: chỉ chữ, số, dấu - và phần mở rộng .md.");
+    }
+    if text.len() > MAX_DRAFT_BYTES {
+        return Err("Tệp quá lớn: tối đa 256 KB.");
+    }
+    Ok((path, text.replace("\r\n", "\n")))
+}
+
+/// The drafts of a course: path → text.
+pub async fn drafts_of(db: &impl ConnectionTrait, course: &str) -> Result<BTreeMap<String, String>, DbErr> {
+    Ok(cd::Entity::find()
+        .filter(cd::Column::CourseId.eq(course))
+        .order_by_asc(cd::Column::Path)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.path, d.text))
+        .collect())
+}
+
+/// Saves (replaces) the draft of one file.
+pub async fn save_draft(db: &impl ConnectionTrait, course: &str, path: &str, text: &str, by: i64) -> Result<(), DbErr> {
+    let row = cd::ActiveModel {
+        course_id: Set(course.into()),
+        path: Set(path.into()),
+        text: Set(text.into()),
+        updated_by: Set(by),
+        updated_at: Set(super::clock::now()),
+        ..Default::default()
+    };
+    cd::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([cd::Column::CourseId, cd::Column::Path])
+                .update_columns([cd::Column::Text, cd::Column::UpdatedBy, cd::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Throws away the draft of one file.
+pub async fn discard_draft(db: &impl ConnectionTrait, course: &str, path: &str) -> Result<(), DbErr> {
+    cd::Entity::delete_many()
+        .filter(cd::Column::CourseId.eq(course))
+        .filter(cd::Column::Path.eq(path))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What the checker says about a course with its drafts laid over it (only this course's
+/// messages).
+pub async fn check_with_drafts(state: &AppState, course: &str) -> Result<Vec<Diagnostic>, DbErr> {
+    let loaded = state.content.get();
+    let drafts = drafts_of(&state.db, course).await?;
+    let files = with_drafts(&loaded.course_files(course), &drafts);
+    let (_, diags) = load_library(&files);
+    Ok(diags)
+}
+
+/// Minor (wording) or substantive (what an official must know changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Minor,
+    Substantive,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "minor" => Some(Kind::Minor),
+            "substantive" => Some(Kind::Substantive),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Minor => "minor",
+            Kind::Substantive => "substantive",
+        }
+    }
+}
+
+/// Why a publish was refused.
+#[derive(Debug)]
+pub enum Refused {
+    /// The course with its drafts has errors (every message, warnings included).
+    Errors(Vec<Diagnostic>),
+    /// No such course.
+    NoCourse,
+    Db(DbErr),
+}
+
+impl From<DbErr> for Refused {
+    fn from(e: DbErr) -> Self {
+        Refused::Db(e)
+    }
+}
+
+/// A publish that was made.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub id: i64,
+    pub course_hash: String,
+    pub changes: Changes,
+}
+
+/// Publishes `course` with its drafts: checks it as `taphuan content check` would, refuses it
+/// with any error, otherwise stores the whole folder as a new version, clears the drafts, asks
+/// every node to reload, and serves it here at once.
+pub async fn publish(
+    state: &AppState,
+    course: &str,
+    kind: Kind,
+    reason: &str,
+    by: (i64, &str),
+) -> Result<Published, Refused> {
+    let loaded = state.content.get();
+    let old = loaded.library.course(course);
+    let current = loaded.course_files(course);
+    if old.is_none() && current.is_empty() {
+        return Err(Refused::NoCourse);
+    }
+    let drafts = drafts_of(&state.db, course).await?;
+    let files = with_drafts(&current, &drafts);
+    let (library, diags) = load_library(&files);
+    if diags.iter().any(|d| d.is_error()) {
+        return Err(Refused::Errors(diags));
+    }
+    let Some(new) = library.course(course) else {
+        return Err(Refused::NoCourse);
+    };
+    let what = changes(old, Some(new));
+    let based_on = loaded.origins.disk_hashes.get(course).cloned().unwrap_or_default();
+    let reason: String = reason.trim().chars().take(500).collect();
+    let tx = state.db.begin().await?;
+    let id = cp::Entity::insert(cp::ActiveModel {
+        course_id: Set(course.into()),
+        kind: Set(kind.as_str().into()),
+        reason: Set(reason.clone()),
+        published_by: Set(Some(by.0)),
+        published_at: Set(super::clock::now()),
+        course_hash: Set(new.hash.clone()),
+        based_on: Set(based_on),
+        changes: Set(serde_json::to_string(&what).unwrap_or_default()),
+        ..Default::default()
+    })
+    .exec(&tx)
+    .await?
+    .last_insert_id;
+    for f in &files {
+        cpf::Entity::insert(cpf::ActiveModel {
+            publish_id: Set(id),
+            path: Set(f.path.clone()),
+            bytes: Set(f.bytes.clone()),
+            ..Default::default()
+        })
+        .exec(&tx)
+        .await?;
+    }
+    cd::Entity::delete_many()
+        .filter(cd::Column::CourseId.eq(course))
+        .exec(&tx)
+        .await?;
+    let mut event = super::audit::Event::new(
+        super::audit::kind::PUBLISHED,
+        serde_json::json!({
+            "course": course, "publish": id, "kind": kind.as_str(), "hash": new.hash, "changes": what,
+        }),
+    )
+    .because(&reason);
+    event = event.by(by.0, by.1);
+    super::audit::append(&tx, event).await?;
+    tx.commit().await?;
+    // Every node reads the publishes again; this one at once.
+    let request = super::content::request_reload(&state.db, &format!("published {course} #{id}")).await?;
+    let errors = state.content.refresh(&state.db).await?;
+    if errors > 0 {
+        tracing::error!(course, errors, "a published course does not load beside the library");
+    } else if state.content.generation() < request {
+        state.content.set_generation(request);
+    }
+    super::content::record_versions(&state.db, &state.content.get().library).await?;
+    Ok(Published {
+        id,
+        course_hash: new.hash.clone(),
+        changes: what,
+    })
+}
+
+/// One publish as listed.
+pub type PublishRow = cp::Model;
+
+/// A course's publishes, newest first.
+pub async fn history(db: &impl ConnectionTrait, course: &str) -> Result<Vec<PublishRow>, DbErr> {
+    cp::Entity::find()
+        .filter(cp::Column::CourseId.eq(course))
+        .order_by_desc(cp::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The officials holding a valid (unrevoked, unexpired) certificate of `course` earned on a
+/// version other than `hash`: whom a substantive change must reach. (id, name), by name.
+pub async fn certified_before(
+    db: &impl ConnectionTrait,
+    course: &str,
+    hash: &str,
+) -> Result<Vec<(i64, String)>, DbErr> {
+    use sea_orm::QuerySelect;
+    let today = super::clock::today();
+    let certs: Vec<(i64, i64, Option<chrono::NaiveDate>)> = certificate::Entity::find()
+        .select_only()
+        .columns([
+            certificate::Column::PersonId,
+            certificate::Column::CompletionId,
+            certificate::Column::ValidUntil,
+        ])
+        .filter(certificate::Column::CourseId.eq(course))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let certs: Vec<(i64, i64)> = certs
+        .into_iter()
+        .filter(|(_, _, until)| until.is_none_or(|u| u >= today))
+        .map(|(p, c, _)| (p, c))
+        .collect();
+    let mut people = std::collections::BTreeSet::new();
+    for chunk in certs.chunks(500) {
+        let ids: Vec<i64> = chunk.iter().map(|(_, c)| *c).collect();
+        let old: std::collections::HashSet<i64> = completion::Entity::find()
+            .select_only()
+            .column(completion::Column::Id)
+            .filter(completion::Column::Id.is_in(ids))
+            .filter(completion::Column::CourseHash.ne(hash))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        people.extend(chunk.iter().filter(|(_, c)| old.contains(c)).map(|(p, _)| *p));
+    }
+    let mut out = Vec::new();
+    let ids: Vec<i64> = people.into_iter().collect();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = person::Entity::find()
+            .select_only()
+            .columns([person::Column::Id, person::Column::FullName])
+            .filter(person::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+/// The authoring guide (`README.md` at the top of the content folder) as sanitised HTML; its
+/// GIFT and Markdown examples stay code blocks.
+pub fn authoring_guide(dir: &std::path::Path) -> Option<String> {
+    use pulldown_cmark::{Options, Parser, html};
+    let text = std::fs::read_to_string(dir.join("README.md")).ok()?;
+    let mut out = String::new();
+    html::push_html(
+        &mut out,
+        Parser::new_ext(&text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
+    );
+    Some(ammonia::clean(&out))
+}
