@@ -204,6 +204,8 @@ messages! {
     KindSubstantive => "thay đổi nội dung", "substantive";
     AffectedOfficials => "Cán bộ có chứng nhận theo phiên bản trước: {n}", "Officials certified on an earlier version: {n}";
     PublishRefusedErrors => "Chưa xuất bản: khóa học (kèm bản nháp) còn lỗi. Sửa các lỗi dưới đây rồi xuất bản lại.", "Not published: the course with its drafts has errors. Fix those below and publish again.";
+    PublishRefusedStale => "Chưa xuất bản: vừa có người khác xuất bản khóa học này. Xem lại thay đổi dưới đây rồi xuất bản lại.", "Not published: someone else has just published this course. Review what changes below, then publish again.";
+    PublishRefusedLoad => "Bản xuất bản #{n} có lỗi với phiên bản Taphuan này: học viên đang thấy nội dung từ thư mục.", "Publish #{n} has errors with this version of Taphuan: learners see the folder's content.";
     PublishNeedsReason => "Chưa xuất bản: hãy ghi lý do thay đổi.", "Not published: write the reason for the change.";
     Files => "Tệp", "Files";
     Draft => "bản nháp", "draft";

@@ -579,6 +579,12 @@ fn a_publish_names_the_lessons_and_questions_it_changed_and_nothing_else() {
     );
     assert_eq!(c.lessons_to_reread(), vec!["01-tong-quan.md".to_string()]);
 
+    // Only the English twin of lesson 2 changed: that is a change too.
+    let en = text("k-hang-gia/02-nghia-vu.en.md").replace("take down", "remove");
+    let drafts = std::collections::BTreeMap::from([("k-hang-gia/02-nghia-vu.en.md".to_string(), en)]);
+    let (after, _) = load_library(&with_drafts(&files, &drafts));
+    assert!(!changes(Some(old), after.course("k-hang-gia")).is_empty());
+
     // The exam draws fewer questions: its settings changed.
     let exam = text("k-hang-gia/exam.md").replace("draw = 2", "draw = 1");
     let drafts = std::collections::BTreeMap::from([("k-hang-gia/exam.md".to_string(), exam)]);

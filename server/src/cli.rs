@@ -571,7 +571,22 @@ async fn content_export(config: &Config, out: &std::path::Path, only: Option<&st
         anyhow::bail!("no course {c:?} in the library");
     }
     for (course, files) in courses.into_iter().filter(|(c, _)| only.is_none_or(|o| o == *c)) {
+        // Paths come from the folder and from checked drafts; still, nothing is written outside
+        // DIR whatever the database holds.
+        if let Some(f) = files.iter().find(|f| {
+            f.path
+                .split('/')
+                .any(|p| p.is_empty() || p == "." || p == ".." || p.contains('\\'))
+        }) {
+            anyhow::bail!(
+                "refusing to write {:?}: not a plain path inside the course folder",
+                f.path
+            );
+        }
         let root = out.join(course);
+        if std::fs::symlink_metadata(&root).is_ok_and(|m| m.file_type().is_symlink()) {
+            anyhow::bail!("{} is a symbolic link: export into a plain folder", root.display());
+        }
         let keep: std::collections::BTreeSet<std::path::PathBuf> = files.iter().map(|f| out.join(&f.path)).collect();
         if root.is_dir() {
             for old in app::domain::content::fs::read_content_dir(&root)? {

@@ -382,3 +382,106 @@ async fn moodles_examples_imported_through_the_page_become_the_exams_questions()
     let drafts = app::ssr::editor::drafts_of(&app.state.db, COURSE).await.unwrap();
     assert!(drafts.is_empty(), "a refused import saves nothing");
 }
+
+#[tokio::test]
+async fn a_node_behind_another_publishes_on_top_of_it_not_over_it() {
+    let a = TestApp::spawn().await;
+    let url = a.state.config.database_url.clone();
+    let b = TestApp::on_database(&url, a.backend, |_| {}).await;
+    let trainer = a.sign_in_demo("giangvien").await;
+    let lesson_path = format!("{COURSE}/{LESSON}");
+    let text = |app: &TestApp, path: &str| {
+        let loaded = app.state.content.get();
+        String::from_utf8(loaded.files.iter().find(|f| f.path == path).unwrap().bytes.clone()).unwrap()
+    };
+    // Node A publishes a new paragraph in lesson 1; node B has not polled yet.
+    let on_a = format!("{}\nĐoạn của nút A.\n", text(&a, &lesson_path));
+    a.post_form(
+        &format!("/editor/{COURSE}/save"),
+        &format!("file={LESSON}&text={}", enc(&on_a)),
+        Some(&trainer),
+    )
+    .await;
+    publish(&a, &trainer, COURSE, "kind=minor&reason=A").await.unwrap();
+    assert!(!text(&b, &lesson_path).contains("Đoạn của nút A"), "B is behind");
+    // Through node B, another file changes and is published: A's paragraph stays.
+    let course_md = format!("{COURSE}/course.md");
+    let on_b = format!("{}\nĐoạn của nút B.\n", text(&b, &course_md));
+    b.post_form(
+        &format!("/editor/{COURSE}/save"),
+        &format!("file=course.md&text={}", enc(&on_b)),
+        Some(&trainer),
+    )
+    .await;
+    publish(&b, &trainer, COURSE, "kind=minor&reason=B").await.unwrap();
+    assert!(
+        text(&b, &lesson_path).contains("Đoạn của nút A"),
+        "B's publish keeps A's"
+    );
+    assert!(text(&b, &course_md).contains("Đoạn của nút B"));
+}
+
+#[tokio::test]
+async fn a_publish_that_no_longer_loads_gives_way_to_its_folder_and_the_rest_still_loads() {
+    use app::ssr::db::entities::{content_publish as cp, content_publish_file as cpf};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::spawn().await;
+    let trainer = app.sign_in_demo("giangvien").await;
+    // A good publish of one course, and a stored publish of another that does not load (as if a
+    // later checker refused what an earlier one let through).
+    let other = "b-hang-gia-che-tai";
+    publish(&app, &trainer, other, "kind=minor&reason=ok").await.unwrap();
+    let loaded = app.state.content.get();
+    let mut files = loaded.course_files(COURSE);
+    let based_on = loaded.origins.disk_hashes[COURSE].clone();
+    let course_md = files
+        .iter_mut()
+        .find(|f| f.path == format!("{COURSE}/course.md"))
+        .unwrap();
+    course_md.bytes = String::from_utf8(course_md.bytes.clone())
+        .unwrap()
+        .replacen("pass_mark = ", "pass_mark = 1", 1)
+        .into_bytes();
+    let row = cp::ActiveModel {
+        course_id: Set(COURSE.into()),
+        kind: Set("minor".into()),
+        reason: Set("broken".into()),
+        published_by: Set(None),
+        published_at: Set(chrono::Utc::now()),
+        course_hash: Set("x".into()),
+        based_on: Set(based_on),
+        changes: Set("{}".into()),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    for f in files {
+        cpf::ActiveModel {
+            publish_id: Set(row.id),
+            path: Set(f.path),
+            bytes: Set(f.bytes),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let errors = app.state.content.refresh(&app.state.db).await.unwrap();
+    assert_eq!(errors, 0, "the library loads");
+    let loaded = app.state.content.get();
+    assert_eq!(loaded.origins.refused.get(COURSE), Some(&row.id));
+    assert!(
+        loaded.origins.published.contains_key(other),
+        "the good publish is still served"
+    );
+    assert!(
+        loaded.library.course(COURSE).is_some(),
+        "the course is served from its folder"
+    );
+    let ws = app
+        .call("editor_course", &format!("course={COURSE}"), Some(&trainer))
+        .await
+        .json();
+    assert_eq!(ws["refused"], row.id);
+}

@@ -64,6 +64,8 @@ pub struct Workspace {
     pub served_from: Option<i64>,
     /// A publish the folder has since replaced.
     pub superseded: Option<i64>,
+    /// A publish that does not load (its folder is served).
+    pub refused: Option<i64>,
     pub files: Vec<FileEntry>,
     pub drafts: usize,
     /// The checker on the course with its drafts.
@@ -202,6 +204,7 @@ pub async fn editor_course(course: String, published: Option<i64>) -> Result<Wor
         short_hash: c.hash.chars().take(12).collect(),
         served_from: loaded.origins.published.get(&course).copied(),
         superseded: loaded.origins.superseded.get(&course).copied(),
+        refused: loaded.origins.refused.get(&course).copied(),
         files,
         drafts: drafts.len(),
         errors: diags.iter().filter(|d| d.is_error()).count(),
@@ -345,9 +348,14 @@ pub async fn editor_save(course: String, name: String, text: String) -> Result<S
     let (state, user) = editable(&course).await?;
     let (path, text) = editor::checked_draft(&course, &name, &text)
         .map_err(|why| super::guard::refuse(ApiError::Invalid(why.into())))?;
-    editor::save_draft(&state.db, &course, &path, &text, user.account_id)
+    if !editor::save_draft(&state.db, &course, &path, &text, user.account_id)
         .await
-        .map_err(super::guard::internal)?;
+        .map_err(super::guard::internal)?
+    {
+        return Err(super::guard::refuse(ApiError::Invalid(
+            "Khóa học đã có quá nhiều bản nháp: xuất bản hoặc bỏ bớt trước.".into(),
+        )));
+    }
     Ok(crate::ssr::clock::format_local(crate::ssr::clock::now()))
 }
 
@@ -358,6 +366,9 @@ async fn editable(course: &str) -> Result<(crate::ssr::state::AppState, crate::s
     let (state, user) = super::guard::require(&[Role::Trainer, Role::Admin]).await?;
     if !crate::ssr::itemstats::may_see(&user, course) {
         return Err(super::guard::refuse(ApiError::Forbidden));
+    }
+    if state.content.get().library.course(course).is_none() {
+        return Err(super::guard::refuse(ApiError::NotFound));
     }
     Ok((state, user))
 }

@@ -103,6 +103,9 @@ fn CourseWorkspace() -> impl IntoView {
                     " · "<a href=format!("/courses/{course}/questions")>{T::QuestionStats.get(lang)}</a>
                     " · "<a href="/authoring-guide">{T::AuthoringGuide.get(lang)}</a>
                 </p>
+                {w.refused.map(|id| view! {
+                    <p class="alert error">{T::PublishRefusedLoad.get(lang).replace("{n}", &id.to_string())}</p>
+                })}
                 {w.superseded.map(|id| view! {
                     <p class="alert warn">{T::PublishSuperseded.get(lang).replace("{n}", &id.to_string())}</p>
                 })}
@@ -129,6 +132,7 @@ fn CourseWorkspace() -> impl IntoView {
                 {match refused.as_deref() {
                     Some("errors") => Some(view! { <p class="alert error" role="alert">{T::PublishRefusedErrors.get(lang)}</p> }),
                     Some("reason") => Some(view! { <p class="alert error" role="alert">{T::PublishNeedsReason.get(lang)}</p> }),
+                    Some("stale") => Some(view! { <p class="alert error" role="alert">{T::PublishRefusedStale.get(lang)}</p> }),
                     _ => None,
                 }}
                 <div class="editor-columns">

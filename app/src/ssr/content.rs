@@ -198,7 +198,41 @@ fn load_dir(dir: &Path, overlays: &[Overlay]) -> Loaded {
             };
         }
     };
-    let (files, origins) = assemble(disk, overlays);
+    let (mut files, mut origins) = assemble(disk.clone(), overlays);
+    let (mut library, mut diagnostics) = load_library(&files);
+    // A publish that does not load (a later checker refuses what an earlier one let through)
+    // gives way to its course's folder, so one course cannot stop the library from loading.
+    let broken: Vec<String> = origins
+        .published
+        .keys()
+        .filter(|c| {
+            diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.file.starts_with(&format!("{c}/")))
+        })
+        .cloned()
+        .collect();
+    if !broken.is_empty() {
+        let kept: Vec<Overlay> = overlays
+            .iter()
+            .filter(|o| !broken.contains(&o.course_id))
+            .cloned()
+            .collect();
+        let refused: Vec<(String, i64)> = broken
+            .iter()
+            .filter_map(|c| origins.published.get(c).map(|id| (c.clone(), *id)))
+            .collect();
+        (files, origins) = assemble(disk, &kept);
+        for (course, publish) in refused {
+            tracing::error!(
+                course,
+                publish,
+                "a publish from the editor has errors: serving the course's folder"
+            );
+            origins.refused.insert(course, publish);
+        }
+        (library, diagnostics) = load_library(&files);
+    }
     for (course, publish) in &origins.superseded {
         tracing::warn!(
             course,
@@ -206,7 +240,6 @@ fn load_dir(dir: &Path, overlays: &[Overlay]) -> Loaded {
             "the course's folder changed after its last publish from the editor: serving the folder"
         );
     }
-    let (library, diagnostics) = load_library(&files);
     Loaded {
         library,
         diagnostics,

@@ -34,6 +34,8 @@ pub struct Origins {
     pub published: BTreeMap<String, i64>,
     /// Courses whose folder changed after their newest editor publish: served from the folder.
     pub superseded: BTreeMap<String, i64>,
+    /// Courses whose newest editor publish does not load: served from the folder.
+    pub refused: BTreeMap<String, i64>,
     /// Course id → hash of its folder on disk (absent: no folder).
     pub disk_hashes: BTreeMap<String, String>,
 }
@@ -81,7 +83,12 @@ pub fn assemble(disk: Vec<SourceFile>, overlays: &[Overlay]) -> (Vec<SourceFile>
         .filter(|f| course_of(&f.path).is_none_or(|c| !standing.contains_key(c)))
         .collect();
     for o in standing.values() {
-        files.extend(o.files.iter().cloned());
+        files.extend(
+            o.files
+                .iter()
+                .filter(|f| course_of(&f.path) == Some(o.course_id.as_str()))
+                .cloned(),
+        );
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     (files, origins)
@@ -205,6 +212,8 @@ pub fn changes(old: Option<&Course>, new: Option<&Course>) -> Changes {
                         prose(&e.intro_html),
                     )
                 }),
+                // The English twins, whole: a change to an `.en.md` file is a change.
+                serde_json::to_string(&c.translations).unwrap_or_default(),
             )
         })
     };

@@ -64,8 +64,23 @@ pub async fn drafts_of(db: &impl ConnectionTrait, course: &str) -> Result<BTreeM
         .collect())
 }
 
-/// Saves (replaces) the draft of one file.
-pub async fn save_draft(db: &impl ConnectionTrait, course: &str, path: &str, text: &str, by: i64) -> Result<(), DbErr> {
+/// The most files with drafts in one course (a course has a dozen files).
+pub const MAX_DRAFTS: u64 = 100;
+
+/// Saves (replaces) the draft of one file. False, and nothing saved: a new draft in a course
+/// that has [`MAX_DRAFTS`] already.
+pub async fn save_draft(
+    db: &impl ConnectionTrait,
+    course: &str,
+    path: &str,
+    text: &str,
+    by: i64,
+) -> Result<bool, DbErr> {
+    use sea_orm::PaginatorTrait;
+    let mine = cd::Entity::find().filter(cd::Column::CourseId.eq(course));
+    if mine.clone().filter(cd::Column::Path.eq(path)).count(db).await? == 0 && mine.count(db).await? >= MAX_DRAFTS {
+        return Ok(false);
+    }
     let row = cd::ActiveModel {
         course_id: Set(course.into()),
         path: Set(path.into()),
@@ -82,7 +97,7 @@ pub async fn save_draft(db: &impl ConnectionTrait, course: &str, path: &str, tex
         )
         .exec(db)
         .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Throws away the draft of one file.
@@ -136,6 +151,8 @@ pub enum Refused {
     Errors(Vec<Diagnostic>),
     /// No such course.
     NoCourse,
+    /// Another publish of the course landed meanwhile: look again, then publish.
+    Stale,
     Db(DbErr),
 }
 
@@ -163,13 +180,34 @@ pub async fn publish(
     reason: &str,
     by: (i64, &str),
 ) -> Result<Published, Refused> {
+    // Built on the newest publish: a node that has not yet seen another node's publish of this
+    // course reads the publishes first (else this publish would silently undo that one).
+    let newest = newest_publish(&state.db, course).await?;
+    let served = |l: &super::content::Loaded| {
+        l.origins
+            .published
+            .get(course)
+            .or_else(|| l.origins.superseded.get(course))
+            .or_else(|| l.origins.refused.get(course))
+            .copied()
+    };
+    if served(&state.content.get()) != newest {
+        state.content.refresh(&state.db).await?;
+    }
     let loaded = state.content.get();
+    if served(&loaded) != newest {
+        return Err(Refused::Stale);
+    }
     let old = loaded.library.course(course);
     let current = loaded.course_files(course);
     if old.is_none() && current.is_empty() {
         return Err(Refused::NoCourse);
     }
-    let drafts = drafts_of(&state.db, course).await?;
+    let rows = cd::Entity::find()
+        .filter(cd::Column::CourseId.eq(course))
+        .all(&state.db)
+        .await?;
+    let drafts: BTreeMap<String, String> = rows.iter().map(|d| (d.path.clone(), d.text.clone())).collect();
     let files = with_drafts(&current, &drafts);
     let (library, diags) = load_library(&files);
     if diags.iter().any(|d| d.is_error()) {
@@ -182,6 +220,9 @@ pub async fn publish(
     let based_on = loaded.origins.disk_hashes.get(course).cloned().unwrap_or_default();
     let reason: String = reason.trim().chars().take(500).collect();
     let tx = state.db.begin().await?;
+    if newest_publish(&tx, course).await? != newest {
+        return Err(Refused::Stale);
+    }
     let id = cp::Entity::insert(cp::ActiveModel {
         course_id: Set(course.into()),
         kind: Set(kind.as_str().into()),
@@ -206,10 +247,14 @@ pub async fn publish(
         .exec(&tx)
         .await?;
     }
-    cd::Entity::delete_many()
-        .filter(cd::Column::CourseId.eq(course))
-        .exec(&tx)
-        .await?;
+    // Only the drafts this publish read: one saved meanwhile stays a draft.
+    for d in &rows {
+        cd::Entity::delete_many()
+            .filter(cd::Column::Id.eq(d.id))
+            .filter(cd::Column::UpdatedAt.eq(d.updated_at))
+            .exec(&tx)
+            .await?;
+    }
     let mut event = super::audit::Event::new(
         super::audit::kind::PUBLISHED,
         serde_json::json!({
@@ -234,6 +279,19 @@ pub async fn publish(
         course_hash: new.hash.clone(),
         changes: what,
     })
+}
+
+/// The newest publish of `course` (None: never published from the editor).
+pub async fn newest_publish(db: &impl ConnectionTrait, course: &str) -> Result<Option<i64>, DbErr> {
+    use sea_orm::QuerySelect;
+    cp::Entity::find()
+        .select_only()
+        .column(cp::Column::Id)
+        .filter(cp::Column::CourseId.eq(course))
+        .order_by_desc(cp::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await
 }
 
 /// One publish as listed.

@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Kind, Refused};
 
+const TOO_MANY_DRAFTS: &str = "Khóa học đã có quá nhiều bản nháp: xuất bản hoặc bỏ bớt trước.";
 const REFUSED: &str = "Chỉ quản trị viên và giảng viên phụ trách khóa học mới sửa được khóa học này.";
 
 /// The caller, if they may edit `course` (which must exist).
@@ -55,7 +56,9 @@ pub async fn save_form(
     let user = editor(&state, signed, &course)?;
     let name = field(&f, "file");
     let (path, text) = super::checked_draft(&course, name, field(&f, "text")).map_err(WebError::Unprocessable)?;
-    super::save_draft(&state.db, &course, &path, &text, user.account_id).await?;
+    if !super::save_draft(&state.db, &course, &path, &text, user.account_id).await? {
+        return Err(WebError::Unprocessable(TOO_MANY_DRAFTS));
+    }
     Ok(Redirect::to(&to_file(&course, name, "&saved=1")).into_response())
 }
 
@@ -100,6 +103,7 @@ pub async fn publish_form(
             Ok(Redirect::to(&format!("/content/{course}?published={}", p.id)).into_response())
         }
         Err(Refused::Errors(_)) => Ok(Redirect::to(&format!("/content/{course}?refused=errors")).into_response()),
+        Err(Refused::Stale) => Ok(Redirect::to(&format!("/content/{course}?refused=stale")).into_response()),
         Err(Refused::NoCourse) => Err(WebError::NotFound),
         Err(Refused::Db(e)) => Err(WebError::internal(e)),
     }
@@ -166,8 +170,13 @@ pub async fn import_form(
             .await
             .map_err(WebError::internal)?;
     match prepared {
+        Ok((_, text, _)) if text.len() > super::MAX_DRAFT_BYTES => back(vec![format!(
+            "{name}: với các câu hỏi này tệp vượt quá 256 KB — chia ngân hàng câu hỏi thành nhiều tệp nhỏ hơn"
+        )]),
         Ok((target, text, plan)) => {
-            super::save_draft(&state.db, &course, &target, &text, user.account_id).await?;
+            if !super::save_draft(&state.db, &course, &target, &text, user.account_id).await? {
+                return back(vec![TOO_MANY_DRAFTS.into()]);
+            }
             let file = target.rsplit('/').next().unwrap_or_default();
             tracing::info!(
                 course,
