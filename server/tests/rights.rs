@@ -9,7 +9,7 @@ use app::domain::identity::Role;
 use app::ssr::db::entities::{account, person, role_grant};
 use app::ssr::rights::{By, RightsError};
 use axum::body::Body;
-use axum::http::{Request, header};
+use axum::http::{Request, StatusCode, header};
 use common::{Resp, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -116,6 +116,29 @@ async fn an_admin_grants_a_trainer_one_course_and_the_trainer_sees_only_that_cou
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["a-khung-phap-ly"], "a trainer of one course sees that course");
+    // …and edits only that course in the browser editor.
+    let mine = app
+        .call("editor_file", "course=a-khung-phap-ly&name=exam.md", Some(&token))
+        .await;
+    assert_eq!(mine.status, StatusCode::OK);
+    let other = app
+        .call("editor_file", "course=b-hang-gia-che-tai&name=exam.md", Some(&token))
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::FORBIDDEN,
+        "another course's sources hold its key"
+    );
+    for form in ["save", "publish", "discard"] {
+        let r = app
+            .post_form(
+                &format!("/editor/b-hang-gia-che-tai/{form}"),
+                "file=exam.md&text=x&kind=minor&reason=x",
+                Some(&token),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{form}");
+    }
     // The demo trainer holds every course.
     let all = app.sign_in_demo("giangvien").await;
     let lib = app.call("library_status", "", Some(&all)).await.json();
