@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/learn") view=pages::learn::Learn ssr=SsrMode::Async/>
                     <Route path=path!("/content") view=pages::content::ContentLibrary ssr=SsrMode::Async/>
                     <Route path=path!("/content/:course") view=pages::editor::CourseEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/retraining") view=pages::retraining::Retraining ssr=SsrMode::Async/>
                     <Route path=path!("/authoring-guide") view=pages::editor::AuthoringGuidePage ssr=SsrMode::Async/>
                     <Route path=path!("/coverage") view=pages::coverage::Coverage ssr=SsrMode::Async/>
                     <Route path=path!("/coverage/report") view=pages::coverage_report::CoverageReportPage ssr=SsrMode::Async/>

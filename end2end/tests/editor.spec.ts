@@ -3,7 +3,8 @@
 // the server; without, after saving through the form), fix it, publish it as a substantive
 // change, see whom it affects, and a learner reads the new text.
 import { expect, test, Request } from '@playwright/test';
-import { jsOn, open, signIn } from './helpers';
+import { jsOn, newOfficial, open, signIn } from './helpers';
+import { answerAll, answerKey } from './answers';
 import * as path from 'node:path';
 
 const COURSE = 'd-kiem-tra-xu-ly-vi-pham';
@@ -140,4 +141,89 @@ test('a trainer imports Moodle’s example bank into an exam and sees every ques
   await page.getByRole('button', { name: 'Bỏ bản nháp' }).click();
   await expect(page.locator('.question-preview [data-q^="moodle-examples-"]')).toHaveCount(0);
   await expect(previewed).toHaveCount(before);
+});
+
+test('an official certified before a substantive change rereads only the changed lesson and passes a short exam', async ({ page }, info) => {
+  test.setTimeout(240_000);
+  const lesson2 = '02-chung-cu-dien-tu.md';
+  const code = jsOn(info) ? 'GL97001' : 'GL97101';
+  const name = jsOn(info) ? 'Lê Thị Cập Nhật' : 'Lê Văn Cập Nhật';
+  const reason = `Nghị định 24/2025/NĐ-CP (${info.project.name})`;
+  const key = answerKey(COURSE);
+  const { username, password } = await newOfficial(page, info, code, name);
+
+  // The official reads the course and passes its exam: certified on this version.
+  await signIn(page, info, username, password);
+  await open(page, info, `/courses/${COURSE}/lessons/1`);
+  for (let n = 1; ; n++) {
+    await expect(page).toHaveURL(new RegExp(`/courses/${COURSE}/lessons/${n}`));
+    const next = page.getByRole('button', { name: 'Đã đọc xong, sang bài tiếp' });
+    if ((await next.count()) > 0) {
+      await next.click();
+    } else {
+      await page.getByRole('button', { name: 'Đánh dấu đã đọc' }).click();
+      break;
+    }
+  }
+  await expect(page).toHaveURL(`/courses/${COURSE}?read=all`);
+  await open(page, info, `/courses/${COURSE}/exam`);
+  await page.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
+  await answerAll(page, key, true);
+  await page.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(page.getByRole('status')).toContainText('Chúc mừng! Bạn đã đạt bài kiểm tra.');
+  await page.context().clearCookies();
+
+  // The law changes: a trainer rewrites lesson 2 and publishes it as substantive.
+  await signIn(page, info, 'giangvien');
+  await open(page, info, `/content/${COURSE}?file=${lesson2}`);
+  const editor = page.locator('#editor-text');
+  const text = await editor.inputValue();
+  await editor.fill(`${text}\nTừ 01/7/2026 chứng cứ điện tử được thu thập theo quy định mới (${info.project.name}).\n`);
+  await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
+  await expect(page.getByText('Đã lưu bản nháp.')).toBeVisible();
+  await open(page, info, `/content/${COURSE}`);
+  await page.getByLabel('thay đổi nội dung').check();
+  await page.getByLabel('Lý do').fill(reason);
+  await page.getByRole('button', { name: 'Xuất bản' }).click();
+  await expect(page).toHaveURL(new RegExp(`/content/${COURSE}\\?published=\\d+`));
+  const publish = new URL(page.url()).searchParams.get('published');
+  await expect(page.locator('.published ul.affected')).toContainText(name);
+
+  // From the list of those it reaches, the trainer opens a retraining for them.
+  await page.getByRole('link', { name: 'Mở đợt cập nhật kiến thức cho những người này' }).click();
+  await expect(page).toHaveURL('/retraining');
+  const item = page.locator(`section.retrain[data-publish="${publish}"]`);
+  await expect(item).toContainText(reason);
+  await expect(item.locator(`ul.waiting li[data-code="${code}"]`)).toContainText(name);
+  await expect(item.locator('ul.plan')).toContainText('Đọc lại');
+  await item.getByRole('button', { name: 'Mở đợt cập nhật' }).click();
+  await expect(page.getByRole('status')).toContainText(/Đã mở đợt cập nhật kiến thức cho \d+ cán bộ\./);
+  await expect(page.locator(`section.retrain[data-publish="${publish}"] ul.recerts`)).toContainText('0/');
+  if (jsOn(info)) await page.screenshot({ path: info.outputPath('retraining.png'), fullPage: true });
+  await page.context().clearCookies();
+
+  // The official's page asks for it: why, by when, the lesson to reread, a short exam.
+  await signIn(page, info, username, password);
+  await expect(page).toHaveURL('/learn');
+  const owed = page.getByRole('region', { name: 'Cập nhật kiến thức' }).locator(`[data-course="${COURSE}"]`);
+  await expect(owed).toContainText(reason);
+  if (jsOn(info)) await page.screenshot({ path: info.outputPath('learner-retraining.png'), fullPage: true });
+  await owed.getByRole('link', { name: /^2\. / }).click();
+  await expect(page).toHaveURL(`/courses/${COURSE}/lessons/2`);
+  await expect(page.getByText('chứng cứ điện tử được thu thập theo quy định mới')).toBeVisible();
+  await page.getByRole('button', { name: 'Đã đọc xong, sang bài tiếp' }).click();
+  await open(page, info, '/learn');
+  await expect(owed.locator('.reread .tag.ok')).toHaveText('đã đọc lại');
+  await owed.getByRole('link', { name: /Làm bài kiểm tra ngắn \(5 câu\)/ }).click();
+  await expect(page).toHaveURL(`/courses/${COURSE}/exam`);
+  await expect(page.locator('.recert-note')).toContainText('5 câu');
+  await page.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
+  await expect(page.locator('fieldset.question')).toHaveCount(5);
+  await answerAll(page, key, true);
+  await page.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(page.getByRole('status')).toContainText('Chúc mừng! Bạn đã đạt bài kiểm tra.');
+  // Certified on the new version: nothing is owed any more.
+  await open(page, info, '/learn');
+  await expect(page.getByRole('heading', { name: 'Khóa học bắt buộc' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Cập nhật kiến thức' })).toHaveCount(0);
 });

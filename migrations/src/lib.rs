@@ -21,6 +21,7 @@ mod m20261202_000014_account_names;
 mod m20261203_000015_classes;
 mod m20261203_000016_content_reloads;
 mod m20261204_000017_content_publishes;
+mod m20261205_000018_recertifications;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_classes::Migration),
             Box::new(m20261203_000016_content_reloads::Migration),
             Box::new(m20261204_000017_content_publishes::Migration),
+            Box::new(m20261205_000018_recertifications::Migration),
         ]
     }
 }

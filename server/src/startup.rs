@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
             post(app::ssr::editor::web::import_form)
                 .layer(DefaultBodyLimit::max(app::domain::import::MAX_BYTES + 64 * 1024)),
         )
+        .route("/retraining/open", post(app::ssr::recert::web::open_form))
         .route("/roster/apply", post(app::ssr::roster::web::apply))
         .route("/roster/cancel", post(app::ssr::roster::web::cancel))
         .route("/programs/save", post(app::ssr::programs::web::save_form))

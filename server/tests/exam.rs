@@ -1193,3 +1193,276 @@ async fn trainer_of_another_course(app: &TestApp) -> String {
     }
     app.sign_in_demo("giangvien").await
 }
+
+/// The official `username`'s (person id, code).
+async fn official(app: &TestApp, username: &str) -> (i64, String) {
+    use app::ssr::db::entities::{account, person};
+    let a = account::Entity::find()
+        .filter(account::Column::Username.eq(username))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let p = person::Entity::find_by_id(a.person_id.unwrap())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    (p.id, p.code)
+}
+
+/// Saves `edit(text)` as the draft of `file` of the course, through the editor's form.
+async fn redraft(app: &TestApp, trainer: &str, file: &str, edit: impl Fn(&str) -> String) {
+    let open = app
+        .call("editor_file", &format!("course={COURSE}&name={file}"), Some(trainer))
+        .await;
+    assert_eq!(open.status, 200, "{}", open.body);
+    let text = edit(open.json()["text"].as_str().unwrap());
+    let enc: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
+    let saved = app
+        .post_form(
+            &format!("/editor/{COURSE}/save"),
+            &format!("file={file}&text={enc}"),
+            Some(trainer),
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+}
+
+#[tokio::test]
+async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_pass_a_short_exam_on_what_changed() {
+    use app::ssr::db::entities::{person, recertification_person};
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    // The learner is certified on the first version by passing its exam.
+    let token = ready_learner(&app).await;
+    let (pid, code) = official(&app, "hocvien").await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    app.post_form(
+        &format!("/courses/{COURSE}/exam/submit"),
+        &right_answers(&open),
+        Some(&token),
+    )
+    .await;
+    // And an official of another unit, certified too.
+    let elsewhere = person::Entity::find()
+        .filter(
+            person::Column::AgencyId.ne(person::Entity::find_by_id(pid)
+                .one(&app.state.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .agency_id),
+        )
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    common::certify(&app.state.db, elsewhere.id, COURSE).await;
+    let me = app.call("my_recertifications", "", Some(&token)).await;
+    assert_eq!(me.json(), serde_json::json!([]), "nothing owed before a change");
+
+    // The law changes: lesson 2 and one exam question are rewritten, published as substantive.
+    let trainer = app.sign_in_demo("giangvien").await;
+    redraft(&app, &trainer, "02-nghia-vu.md", |t| {
+        format!("{t}\nMột quy định mới có hiệu lực.\n")
+    })
+    .await;
+    redraft(&app, &trainer, "exam.md", |t| {
+        t.replace(
+            "::canary-tf:: Sàn phải gỡ hàng vi phạm.",
+            "::canary-tf:: Sàn phải gỡ ngay hàng vi phạm.",
+        )
+    })
+    .await;
+    let published = app
+        .post_form(
+            &format!("/editor/{COURSE}/publish"),
+            "kind=substantive&reason=Lu%E1%BA%ADt+122%2F2025%2FQH15+c%C3%B3+hi%E1%BB%87u+l%E1%BB%B1c",
+            Some(&trainer),
+        )
+        .await;
+    let publish: i64 = published
+        .location
+        .as_deref()
+        .and_then(|l| l.strip_prefix(&format!("/content/{COURSE}?published=")))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("published: {:?} {}", published.location, published.body));
+
+    // The trainer sees both certified officials waiting; the unit's manager only theirs.
+    let item = |page: &serde_json::Value| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["publish_id"] == publish)
+            .cloned()
+            .expect("the publish is listed")
+    };
+    let waiting = |i: &serde_json::Value| -> Vec<String> {
+        i["waiting"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let seen = item(&app.call("retraining", "", Some(&trainer)).await.json());
+    assert_eq!(seen["everyone"], true);
+    let mut both = vec![code.clone(), elsewhere.code.clone()];
+    both.sort();
+    let mut listed = waiting(&seen);
+    listed.sort();
+    assert_eq!(listed, both);
+    assert_eq!(seen["lessons"].as_array().unwrap().len(), 1, "{seen}");
+    assert_eq!(
+        seen["questions"], 1,
+        "the short exam draws from the one changed question"
+    );
+    assert_eq!(
+        seen["current"],
+        serde_json::json!([2, 0]),
+        "two certified, none on this version"
+    );
+    let manager = app.sign_in_demo("quanly.doi1").await;
+    let theirs = item(&app.call("retraining", "", Some(&manager)).await.json());
+    assert_eq!(waiting(&theirs), vec![code.clone()]);
+    assert_eq!(theirs["everyone"], false);
+
+    // The manager opens it for their unit: it reaches only the learner.
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(20)).format("%Y-%m-%d");
+    let past = (chrono::Utc::now() - chrono::Duration::days(2)).format("%Y-%m-%d");
+    let refused = app
+        .post_form(
+            "/retraining/open",
+            &format!("publish={publish}&deadline={past}&draw=5"),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(refused.location.as_deref(), Some("/retraining?refused=deadline"));
+    let learner_cannot = app
+        .post_form(
+            "/retraining/open",
+            &format!("publish={publish}&deadline={deadline}&draw=5"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(learner_cannot.status, 403);
+    let opened = app
+        .post_form(
+            "/retraining/open",
+            &format!("publish={publish}&deadline={deadline}&draw=5"),
+            Some(&manager),
+        )
+        .await;
+    let to = opened.location.clone().unwrap_or_default();
+    assert!(
+        to.starts_with("/retraining?opened=") && to.ends_with("&people=1"),
+        "{to} {}",
+        opened.body
+    );
+    // The trainer then reaches the one left; after that there is no one to reach.
+    assert_eq!(
+        waiting(&item(&app.call("retraining", "", Some(&trainer)).await.json())),
+        vec![elsewhere.code.clone()]
+    );
+
+    // The learner's page lists it: why, by when, the lesson to reread, a one-question exam.
+    let owed = app.call("my_recertifications", "", Some(&token)).await.json();
+    let owed = &owed[0];
+    assert_eq!(owed["course_id"], COURSE);
+    assert_eq!(owed["reason"], "Luật 122/2025/QH15 có hiệu lực");
+    assert_eq!(owed["draw"], 1);
+    assert_eq!(owed["lessons"][0]["number"], 2);
+    assert_eq!(owed["lessons"][0]["done"], false);
+    let learn = app.get("/learn", Some(&token)).await;
+    assert!(
+        learn.body.contains("Luật 122/2025/QH15 có hiệu lực"),
+        "the learner's page shows it"
+    );
+
+    // The changed lesson must be read again first; the lesson page asks for it.
+    let lesson = app
+        .call("lesson_page", &format!("course={COURSE}&number=2&query="), Some(&token))
+        .await
+        .json();
+    assert_eq!(lesson["read"], false, "read before the change is not read");
+    let refused = app
+        .post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    assert_eq!(
+        refused.location.as_deref(),
+        Some(&*format!("/courses/{COURSE}/exam?refused=1"))
+    );
+    let page = app
+        .call("exam_page", &format!("course={COURSE}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(page["refusal"], "LessonsUnread");
+    assert_eq!(page["recert_draw"], 1);
+    app.post_form(&format!("/courses/{COURSE}/lessons/2/read"), "", Some(&token))
+        .await;
+    let owed = app.call("my_recertifications", "", Some(&token)).await.json();
+    assert_eq!(owed[0]["lessons"][0]["done"], true);
+
+    // The short exam asks the changed question only, and passing it certifies on this version.
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let names: Vec<&str> = open["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["canary-tf"]);
+    let done = app
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &right_answers(&open),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let last = completion::Entity::find()
+        .filter(completion::Column::PersonId.eq(pid))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .max_by_key(|c| c.id)
+        .unwrap();
+    assert_eq!(last.source, "recert");
+    assert_eq!(
+        last.course_hash,
+        app.state.content.get().library.course(COURSE).unwrap().hash
+    );
+    let mine = recertification_person::Entity::find()
+        .filter(recertification_person::Column::PersonId.eq(pid))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mine.completion_id, Some(last.id));
+    assert_eq!(
+        app.call("my_recertifications", "", Some(&token)).await.json(),
+        serde_json::json!([])
+    );
+    let seen = item(&app.call("retraining", "", Some(&trainer)).await.json());
+    assert_eq!(
+        seen["current"],
+        serde_json::json!([2, 1]),
+        "one of two now on the current version"
+    );
+    assert_eq!(seen["recerts"][0]["done"], 1);
+    assert_eq!(seen["recerts"][0]["total"], 1);
+    // The short exam's scores stay out of the exam's item statistics.
+    let stats = app
+        .call("question_stats", &format!("course={COURSE}"), Some(&trainer))
+        .await
+        .json();
+    assert_eq!(stats["attempts"], 1, "{stats}");
+    std::fs::remove_dir_all(content).ok();
+}

@@ -254,6 +254,23 @@ fn server_fn_rules() -> BTreeMap<&'static str, Rule> {
             args: |_, _| "course=a-khung-phap-ly".into(),
         },
     );
+    // Recertifications I owe: anyone signed in (none for an account with no official).
+    m.insert(
+        "my_recertifications",
+        Rule {
+            expect: |w, _| signed_in(w),
+            args: none,
+        },
+    );
+    // Whom a substantive change reaches: trainers (their courses), managers (their subtree), the
+    // admin.
+    m.insert(
+        "retraining",
+        Rule {
+            expect: |w, _| roles(w, &[Who::Trainer, Who::TeamManager, Who::ChiCucManager, Who::Admin]),
+            args: none,
+        },
+    );
     m.insert(
         "authoring_guide",
         Rule {
@@ -629,6 +646,20 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
                     "POST",
                     "/editor/a-khung-phap-ly/publish".into(),
                     "kind=&reason=x".into(),
+                )
+            },
+        },
+    );
+    m.insert(
+        "/retraining/open",
+        RouteRule {
+            // No publish named: a permitted caller gets 422, nothing opened.
+            expect: |w, _| roles(w, &[Who::Trainer, Who::TeamManager, Who::ChiCucManager, Who::Admin]),
+            request: |_, _| {
+                (
+                    "POST",
+                    "/retraining/open".into(),
+                    "publish=x&deadline=2030-01-01".into(),
                 )
             },
         },

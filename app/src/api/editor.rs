@@ -190,11 +190,11 @@ pub async fn editor_course(course: String, published: Option<i64>) -> Result<Wor
     if let Some(p) = published.and_then(|id| history.iter().find(|h| h.id == id))
         && p.kind == "substantive"
     {
-        affected = editor::certified_before(&state.db, &course, &p.course_hash)
+        affected = crate::ssr::recert::certified_before(&state.db, &course, p.published_at, None)
             .await
             .map_err(super::guard::internal)?
             .into_iter()
-            .map(|(_, name)| name)
+            .map(|a| a.name)
             .collect();
     }
     Ok(Workspace {

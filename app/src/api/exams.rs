@@ -77,6 +77,9 @@ pub struct ExamPage {
     /// For a trainer without an official's record: a draw as a learner would see it (nothing
     /// recorded, no start). Empty for a learner.
     pub preview: Vec<ExamQuestion>,
+    /// A recertification I owe (after a substantive change): its short exam's number of
+    /// questions. A new attempt is that short exam.
+    pub recert_draw: Option<u32>,
 }
 
 /// One question of a submitted attempt, for review.
@@ -186,6 +189,7 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
         cooldown_until: None,
         certificate: None,
         preview: vec![],
+        recert_draw: None,
     };
     let Some(pid) = user.person_id else {
         // A trainer of the course (or the admin) with no official's record previews the exam:
@@ -258,6 +262,7 @@ pub async fn load_exam(course: String) -> Result<ExamPage, ApiError> {
             })
             .collect(),
         used: facts.cycle.len() as u32,
+        recert_draw: facts.recert.as_ref().map(|r| u32::try_from(r.draw).unwrap_or(1)),
         open,
         refusal,
         cooldown_until,

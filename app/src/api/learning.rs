@@ -239,11 +239,20 @@ pub async fn load_lesson(course: String, number: u32, query: String) -> Result<L
         .lesson_in(number, lang)
         .ok_or_else(|| guard::refuse(ApiError::NotFound))?;
     let l = shown.page;
+    // Read; and when a recertification the reader owes asks for this lesson again, read in its
+    // current version.
     let read = match user.person_id {
-        Some(pid) => crate::ssr::learning::lessons_read(&state.db, pid)
-            .await?
-            .get(c.id.as_str())
-            .is_some_and(|v| v.contains(&number)),
+        Some(pid) => {
+            let rows = crate::ssr::recert::lessons_read(&state.db, pid, c.id.as_str()).await?;
+            let again = crate::ssr::recert::owed_for(&state.db, pid, c.id.as_str())
+                .await?
+                .map(|r| r.lesson_numbers())
+                .transpose()?
+                .is_some_and(|v| v.contains(&number));
+            let hash = c.lessons.iter().find(|x| x.number == number).map(|x| x.hash.as_str());
+            rows.iter()
+                .any(|(n, h)| *n == number && (!again || Some(h.as_str()) == hash))
+        }
         None => false,
     };
     let fields: HashMap<String, String> = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())

@@ -19,5 +19,6 @@ pub mod notices;
 pub mod people;
 pub mod programs;
 pub mod questions;
+pub mod recert;
 pub mod rights;
 pub mod roster;

@@ -24,6 +24,12 @@ fn nav_for(roles: &[Role]) -> Vec<(&'static str, T, Icon)> {
             T::NavContent,
             Icon::Book,
         ),
+        (
+            has(Role::Trainer) || staff,
+            "/retraining",
+            T::NavRetraining,
+            Icon::Retry,
+        ),
         (staff, "/rights", T::NavRights, Icon::Key),
         // In-person classes: those who run them, and officials invited to them.
         (

@@ -19,6 +19,7 @@ pub mod itemstats;
 pub mod letterhead;
 pub mod program;
 pub mod progress;
+pub mod recert;
 pub mod record;
 pub mod reminders;
 pub mod roster;

@@ -119,6 +119,7 @@ fn CourseWorkspace() -> impl IntoView {
                             {(p.kind == "substantive").then(|| view! {
                                 <h3>{T::AffectedOfficials.get(lang).replace("{n}", &affected.len().to_string())}</h3>
                                 <ul class="affected">{affected.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                                <p><a class="button" href="/retraining">{T::OpenRetrainingLink.get(lang)}</a></p>
                             })}
                         </div>
                     }

@@ -109,10 +109,13 @@ fn ExamView(e: ExamPage) -> impl IntoView {
         <Title text=e.title.clone()/>
         <p class="crumbs"><a href=format!("/courses/{}", e.course_id)>{e.course_title.clone()}</a></p>
         <h1>{e.title.clone()}</h1>
+        {e.recert_draw.map(|n| view! {
+            <p class="alert warn recert-note" role="status">{T::RecertExamNote.get(lang).replace("{n}", &n.to_string())}</p>
+        })}
         <section class="card">
             <h2>{T::ExamRules.get(lang)}</h2>
             <ul class="rules">
-                <li>{T::QuestionsPerAttempt.get(lang)}": "{e.draw}</li>
+                <li>{T::QuestionsPerAttempt.get(lang)}": "{e.recert_draw.unwrap_or(e.draw)}</li>
                 <li>{T::PassMark.get(lang)}": "{e.pass_mark}"%"</li>
                 // After a pass the count starts again for the next cycle: "0 / 3" would only puzzle.
                 {(!preview && e.refusal != Some(Refusal::AlreadyCompleted)).then(|| view! {

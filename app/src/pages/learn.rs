@@ -2,6 +2,7 @@
 //! dates, then the catalogue of everything else.
 
 use crate::api::learning::{AssignedCourse, ExamStatus, Progress, load_my_courses};
+use crate::api::recert::{OwedRecert, my_recertifications};
 use crate::components::course_card::CourseCard;
 use crate::components::loaded::Loaded;
 use crate::components::session::RequireRole;
@@ -25,9 +26,21 @@ pub fn Learn() -> impl IntoView {
 fn LearnBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let courses = Resource::new(|| (), |_| load_my_courses());
+    let owed = Resource::new(|| (), |_| my_recertifications());
     view! {
         <h1>{T::WelcomeLearner.get(lang)}</h1>
         <p class="lead">{T::LearnLead.get(lang)}</p>
+        <Loaded resource=owed view=move |owed| {
+            (!owed.is_empty()).then(|| view! {
+                <section class="owed" aria-labelledby="owed">
+                    <h2 id="owed">{T::OwedTitle.get(lang)}</h2>
+                    <p class="muted">{T::OwedLead.get(lang)}</p>
+                    <ul class="assigned">
+                        {owed.into_iter().map(|o| view! { <OwedRow o/> }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }/>
         <Loaded resource=courses view=move |my| view! {
                         {(!my.learner).then(|| view! { <p class="alert">{T::NotALearner.get(lang)}</p> })}
                         {my.learner.then(|| view! {
@@ -99,6 +112,40 @@ fn AssignedRow(a: AssignedCourse) -> impl IntoView {
                     <a href=format!("/certificates/{n}")>{T::ViewCertificate.get(lang)}</a>
                 })}
             </div>
+        </li>
+    }
+}
+
+/// A recertification I owe: why, by when, the lessons to reread, the short exam.
+#[component]
+fn OwedRow(o: OwedRecert) -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    view! {
+        <li class="card assigned-course recert" data-course=o.course_id.clone()>
+            <div class="assigned-head">
+                <h3><a href=format!("/courses/{}", o.course_id)>{o.course_title.clone()}</a></h3>
+                {if o.overdue {
+                    view! { <span class="tag bad">{T::Overdue.get(lang)}</span> }.into_any()
+                } else {
+                    view! { <span class="tag warn">{T::OwedTitle.get(lang)}</span> }.into_any()
+                }}
+            </div>
+            <p class="meta">{T::OwedReason.get(lang)}": "<strong>{o.reason.clone()}</strong>" · "
+                {T::Due.get(lang)}": "<strong>{o.deadline.clone()}</strong></p>
+            {(!o.lessons.is_empty()).then(|| view! {
+                <p>{T::ToReread.get(lang)}": "</p>
+                <ul class="reread">
+                    {o.lessons.iter().map(|l| view! {
+                        <li>
+                            <a href=l.href.clone()>{l.number}". "{l.title.clone()}</a>
+                            {l.done.then(|| view! { " "<span class="tag ok">{T::ReadAgainDone.get(lang)}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <p><a class="button" href=format!("/courses/{}/exam", o.course_id)>
+                {T::ShortExamLink.get(lang).replace("{n}", &o.draw.to_string())}
+            </a></p>
         </li>
     }
 }

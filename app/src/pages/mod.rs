@@ -19,6 +19,7 @@ pub mod notices;
 pub mod person;
 pub mod programs;
 pub mod questions;
+pub mod retraining;
 pub mod rights;
 pub mod roster;
 pub mod sign_in;

@@ -147,6 +147,9 @@ async fn close_expired(
 pub struct StartFacts {
     pub decision: Start,
     pub cycle: Vec<attempt::Model>,
+    /// A recertification the official owes while still certified: a new attempt is its short
+    /// exam (its lessons reread first, its questions drawn).
+    pub recert: Option<super::db::entities::recertification::Model>,
 }
 
 /// Reads everything `decide_start` needs and decides.
@@ -162,6 +165,7 @@ pub async fn start_facts(
         return Ok(StartFacts {
             decision: Start::Refused(Refusal::NoExam),
             cycle: vec![],
+            recert: None,
         });
     };
     let all = attempt::Entity::find()
@@ -183,13 +187,28 @@ pub async fn start_facts(
         .order_by_desc(certificate::Column::Id)
         .one(db)
         .await?;
-    let certified_and_current = cert.is_some_and(|c| !reopened(c.valid_until, crate::ssr::clock::date_of(now)));
-    let read = lesson_progress::Entity::find()
-        .filter(lesson_progress::Column::PersonId.eq(person_id))
-        .filter(lesson_progress::Column::CourseId.eq(course_id))
-        .count(db)
-        .await?;
-    let lessons_done = read as usize >= course.lessons.len();
+    let mut certified_and_current = cert.is_some_and(|c| !reopened(c.valid_until, crate::ssr::clock::date_of(now)));
+    // Certified, but on a version a substantive change has since replaced: the recertification
+    // owed. (Once the certificate lapses, the whole exam is taken again instead.)
+    let recert = match certified_and_current {
+        true => super::recert::owed_for(db, person_id, course_id).await?,
+        false => None,
+    };
+    let lessons_done = match &recert {
+        Some(r) => {
+            certified_and_current = false;
+            let read = super::recert::lessons_read(db, person_id, course_id).await?;
+            crate::domain::recert::lessons_unread(&r.lesson_numbers().map_err(DbErr::from)?, course, &read).is_empty()
+        }
+        None => {
+            let read = lesson_progress::Entity::find()
+                .filter(lesson_progress::Column::PersonId.eq(person_id))
+                .filter(lesson_progress::Column::CourseId.eq(course_id))
+                .count(db)
+                .await?;
+            read as usize >= course.lessons.len()
+        }
+    };
     let last_no = all.iter().map(|a| a.attempt_no).max().unwrap_or(0);
     let cycle: Vec<attempt::Model> = all
         .into_iter()
@@ -213,7 +232,11 @@ pub async fn start_facts(
         certified_and_current,
         now,
     );
-    Ok(StartFacts { decision, cycle })
+    Ok(StartFacts {
+        decision,
+        cycle,
+        recert,
+    })
 }
 
 /// Starts (or resumes) an attempt; returns its id.
@@ -245,7 +268,15 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
             Start::New { attempt_no } => attempt_no,
         };
         let seed: u64 = rand::random();
-        let names = drawn_names(exam, seed);
+        let names = match &facts.recert {
+            Some(r) => crate::domain::recert::draw_questions(
+                course,
+                &r.question_names().map_err(DbErr::from)?,
+                u32::try_from(r.draw).unwrap_or(1),
+                seed,
+            ),
+            None => drawn_names(exam, seed),
+        };
         let row = attempt::ActiveModel {
             person_id: Set(person_id),
             course_id: Set(course_id.to_string()),
@@ -267,6 +298,7 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
             score_percent: Set(None),
             passed: Set(None),
             late: Set(false),
+            recertification_id: Set(facts.recert.as_ref().map(|r| r.id)),
             ..Default::default()
         };
         match row.insert(&tx).await {
@@ -454,7 +486,11 @@ pub async fn submit(
                 course_hash: &a.course_hash,
                 score_percent: Some(score as i32),
                 completed_at: submitted_at,
-                source: "exam",
+                source: if a.recertification_id.is_some() {
+                    "recert"
+                } else {
+                    "exam"
+                },
                 attempt_id: Some(a.id),
                 class_id: None,
                 validity_months: course.meta.validity_months,

@@ -23,6 +23,7 @@ pub mod kind {
     pub const WITHDRAWN: &str = "role.withdrawn";
     pub const LOCKED: &str = "sign_in.locked";
     pub const PUBLISHED: &str = "content.published";
+    pub const RECERT_OPENED: &str = "recertification.opened";
 }
 
 /// An event to append.

@@ -18,7 +18,7 @@ pub struct NewCompletion<'a> {
     pub course_hash: &'a str,
     pub score_percent: Option<i32>,
     pub completed_at: DateTime<Utc>,
-    /// `exam`, `class` or `import`.
+    /// `exam`, `recert` (a recertification's short exam), `class` or `import`.
     pub source: &'a str,
     pub attempt_id: Option<i64>,
     /// The in-person class it was earned in.
@@ -51,6 +51,9 @@ pub async fn record_completion(
     // Coverage credits move in the same transaction: the dashboard never disagrees with the
     // completions it is computed from.
     super::coverage::on_completion(tx, &done).await?;
+    // A completion is on the version served now: it settles any recertification of the course
+    // the official owes (the short exam's, or the whole exam's, or a class's).
+    super::recert::settle(tx, c.person_id, c.course_id, done.id).await?;
     let day = crate::ssr::clock::date_of(c.completed_at);
     // 50 random bits: unguessable, and a collision (unique index) is as likely as winning a
     // lottery twice; it would fail the transaction rather than issue a duplicate.

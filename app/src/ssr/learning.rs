@@ -88,7 +88,8 @@ pub async fn lessons_read(db: &impl ConnectionTrait, person_id: i64) -> Result<H
     Ok(out)
 }
 
-/// Marks a lesson read (again marking it is a no-op).
+/// Marks a lesson read. Reading it again is a no-op, unless the lesson changed since: then the
+/// version read is the new one (a recertification asks for changed lessons read again).
 pub async fn mark_read(
     db: &impl ConnectionTrait,
     person_id: i64,
@@ -105,15 +106,27 @@ pub async fn mark_read(
         read_at: Set(crate::ssr::clock::now()),
         ..Default::default()
     };
-    lesson_progress::Entity::insert(row)
-        .on_conflict_do_nothing_on([
-            lesson_progress::Column::PersonId,
-            lesson_progress::Column::CourseId,
-            lesson_progress::Column::LessonNumber,
-        ])
+    use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+    let on_conflict = OnConflict::columns([
+        lesson_progress::Column::PersonId,
+        lesson_progress::Column::CourseId,
+        lesson_progress::Column::LessonNumber,
+    ])
+    .update_columns([lesson_progress::Column::LessonHash, lesson_progress::Column::ReadAt])
+    .action_and_where(ExprTrait::ne(
+        Expr::col((lesson_progress::Entity, lesson_progress::Column::LessonHash)),
+        hash,
+    ))
+    .to_owned();
+    match lesson_progress::Entity::insert(row)
+        .on_conflict(on_conflict)
         .exec(db)
-        .await?;
-    Ok(())
+        .await
+    {
+        // Read before, same version: nothing inserted or updated.
+        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Every attempt of the official, oldest first.

@@ -26,6 +26,7 @@ pub mod letterhead;
 pub mod notices;
 pub mod people_record;
 pub mod programs;
+pub mod recert;
 pub mod redirect;
 pub mod reminders;
 pub mod rights;

@@ -355,6 +355,71 @@ pub mod content_publish_file {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod recertification {
+    use sea_orm::entity::prelude::*;
+
+    /// A delta recertification opened after a substantive publish: reread these lessons, pass a
+    /// short exam drawn from these questions, by the deadline.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "recertifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub course_id: String,
+        pub publish_id: i64,
+        pub reason: String,
+        /// JSON array of lesson numbers to reread.
+        #[sea_orm(column_type = "Text")]
+        pub lessons: String,
+        /// JSON array of exam question names to draw from.
+        #[sea_orm(column_type = "Text")]
+        pub questions: String,
+        pub draw: i32,
+        pub deadline: Date,
+        /// The manager's subtree it was opened for (None: everyone affected).
+        pub scope_agency_id: Option<i64>,
+        pub opened_by: Option<i64>,
+        pub opened_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// The lessons to reread; a damaged column is an error.
+        pub fn lesson_numbers(&self) -> Result<Vec<u32>, super::CorruptRow> {
+            super::json_column("recertifications", self.id, "lessons", &self.lessons)
+        }
+
+        /// The question names to draw from; a damaged column is an error.
+        pub fn question_names(&self) -> Result<Vec<String>, super::CorruptRow> {
+            super::json_column("recertifications", self.id, "questions", &self.questions)
+        }
+    }
+}
+
+pub mod recertification_person {
+    use sea_orm::entity::prelude::*;
+
+    /// An official a recertification reaches; `completion_id` once they passed it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "recertification_people")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub recertification_id: i64,
+        pub person_id: i64,
+        pub completion_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod content_draft {
     use sea_orm::entity::prelude::*;
 
@@ -704,6 +769,8 @@ pub mod attempt {
         /// JSON: the answers so far (form fields) while the attempt is open.
         pub draft: Option<String>,
         pub draft_saved_at: Option<DateTimeUtc>,
+        /// The delta recertification this attempt is the short exam of (None: the course's exam).
+        pub recertification_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

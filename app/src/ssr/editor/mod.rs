@@ -11,9 +11,7 @@ use sea_orm::{
     sea_query::OnConflict,
 };
 
-use super::db::entities::{
-    certificate, completion, content_draft as cd, content_publish as cp, content_publish_file as cpf, person,
-};
+use super::db::entities::{content_draft as cd, content_publish as cp, content_publish_file as cpf};
 use super::state::AppState;
 use crate::domain::content::publish::{Changes, changes, with_drafts};
 use crate::domain::content::{Diagnostic, load_library};
@@ -304,63 +302,6 @@ pub async fn history(db: &impl ConnectionTrait, course: &str) -> Result<Vec<Publ
         .order_by_desc(cp::Column::Id)
         .all(db)
         .await
-}
-
-/// The officials holding a valid (unrevoked, unexpired) certificate of `course` earned on a
-/// version other than `hash`: whom a substantive change must reach. (id, name), by name.
-pub async fn certified_before(
-    db: &impl ConnectionTrait,
-    course: &str,
-    hash: &str,
-) -> Result<Vec<(i64, String)>, DbErr> {
-    use sea_orm::QuerySelect;
-    let today = super::clock::today();
-    let certs: Vec<(i64, i64, Option<chrono::NaiveDate>)> = certificate::Entity::find()
-        .select_only()
-        .columns([
-            certificate::Column::PersonId,
-            certificate::Column::CompletionId,
-            certificate::Column::ValidUntil,
-        ])
-        .filter(certificate::Column::CourseId.eq(course))
-        .filter(certificate::Column::RevokedAt.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    let certs: Vec<(i64, i64)> = certs
-        .into_iter()
-        .filter(|(_, _, until)| until.is_none_or(|u| u >= today))
-        .map(|(p, c, _)| (p, c))
-        .collect();
-    let mut people = std::collections::BTreeSet::new();
-    for chunk in certs.chunks(500) {
-        let ids: Vec<i64> = chunk.iter().map(|(_, c)| *c).collect();
-        let old: std::collections::HashSet<i64> = completion::Entity::find()
-            .select_only()
-            .column(completion::Column::Id)
-            .filter(completion::Column::Id.is_in(ids))
-            .filter(completion::Column::CourseHash.ne(hash))
-            .into_tuple::<i64>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
-        people.extend(chunk.iter().filter(|(_, c)| old.contains(c)).map(|(p, _)| *p));
-    }
-    let mut out = Vec::new();
-    let ids: Vec<i64> = people.into_iter().collect();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<(i64, String)> = person::Entity::find()
-            .select_only()
-            .columns([person::Column::Id, person::Column::FullName])
-            .filter(person::Column::Id.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(rows);
-    }
-    out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    Ok(out)
 }
 
 /// The authoring guide (`README.md` at the top of the content folder) as sanitised HTML; its

@@ -1,0 +1,170 @@
+//! Delta recertification after a substantive change of a course, as pure functions: what an
+//! official certified on an earlier version must do (reread the changed and new lessons, pass a
+//! short exam drawn from the changed and new exam questions), and whether they may start it.
+//!
+//! The short exam follows the course's exam rules (pass mark, time limit, attempts, cooldown,
+//! answer shuffling); only its questions and their number differ. When no exam question changed
+//! (only lessons did), it draws from the whole pool: a short check that the new text was read.
+
+use super::content::Course;
+use super::content::publish::Changes;
+
+/// Questions a short exam draws when the trainer does not say.
+pub const DEFAULT_DRAW: u32 = 5;
+/// The most questions a short exam may draw.
+pub const MAX_DRAW: u32 = 50;
+
+/// What a recertification asks of each official it reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Lesson numbers to reread, in order.
+    pub lessons: Vec<u32>,
+    /// Exam question names the short exam draws from, in pool order.
+    pub questions: Vec<String>,
+    /// How many it draws (at least 1, at most `questions.len()`).
+    pub draw: u32,
+}
+
+/// Why a recertification cannot be opened for a course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoPlan {
+    /// The course has no exam (nothing to pass).
+    NoExam,
+}
+
+/// The plan for `course` (the version now served) after a publish that changed `changes`;
+/// `draw` questions asked for (clamped to what there is, and to [`MAX_DRAW`]).
+pub fn plan(course: &Course, changes: &Changes, draw: u32) -> Result<Plan, NoPlan> {
+    let exam = course.exam.as_ref().ok_or(NoPlan::NoExam)?;
+    let reread = changes.lessons_to_reread();
+    let lessons: Vec<u32> = course
+        .lessons
+        .iter()
+        .filter(|l| reread.iter().any(|r| l.file.rsplit('/').next() == Some(r.as_str())))
+        .map(|l| l.number)
+        .collect();
+    let named = exam.pool.iter().map(|i| i.name()).filter(|n| !n.is_empty());
+    let changed: Vec<String> = named
+        .clone()
+        .filter(|n| changes.questions_added.iter().any(|q| q == n) || changes.questions_changed.iter().any(|q| q == n))
+        .map(String::from)
+        .collect();
+    let questions: Vec<String> = if changed.is_empty() {
+        named.map(String::from).collect()
+    } else {
+        changed
+    };
+    if questions.is_empty() {
+        return Err(NoPlan::NoExam);
+    }
+    let draw = draw.clamp(1, MAX_DRAW).min(questions.len() as u32);
+    Ok(Plan {
+        lessons,
+        questions,
+        draw,
+    })
+}
+
+/// The plan's lessons not yet read in their current version: `read` holds (lesson number, the
+/// hash of the version read). A lesson the course no longer has asks nothing.
+pub fn lessons_unread(lessons: &[u32], course: &Course, read: &[(u32, String)]) -> Vec<u32> {
+    lessons
+        .iter()
+        .copied()
+        .filter(|n| {
+            course
+                .lessons
+                .iter()
+                .find(|l| l.number == *n)
+                .is_some_and(|l| !read.iter().any(|(r, h)| r == n && *h == l.hash))
+        })
+        .collect()
+}
+
+/// The questions a short exam attempt asks, in presentation order: `draw` of the plan's
+/// `questions` still in the pool, chosen by `seed` (same seed, same questions), shuffled when the
+/// exam shuffles.
+pub fn draw_questions(course: &Course, questions: &[String], draw: u32, seed: u64) -> Vec<String> {
+    let Some(exam) = &course.exam else { return vec![] };
+    let present: Vec<&String> = questions
+        .iter()
+        .filter(|q| exam.pool.iter().any(|i| i.name() == q.as_str()))
+        .collect();
+    super::exam::draw(present.len(), draw, seed, exam.settings.shuffle_questions)
+        .into_iter()
+        .map(|i| present[i].clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::content::publish::changes;
+    use crate::domain::content::{SourceFile, fs::read_content_dir, load_library};
+
+    /// The shipped course `d-kiem-tra-xu-ly-vi-pham`, and the same with its first lesson and one
+    /// exam question edited.
+    fn before_after() -> Option<(Course, Course)> {
+        let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../content"));
+        let files = read_content_dir(root).ok()?;
+        let (lib, _) = load_library(&files);
+        let old = lib.course("d-kiem-tra-xu-ly-vi-pham")?.clone();
+        let exam = old.exam.as_ref()?;
+        let name = exam.pool[2].name().to_string();
+        let edited: Vec<SourceFile> = files
+            .into_iter()
+            .map(|f| {
+                let text = String::from_utf8_lossy(&f.bytes).to_string();
+                if f.path == old.lessons[0].file {
+                    SourceFile::new(f.path, format!("{text}\nMột đoạn mới.\n").into_bytes())
+                } else if f.path.ends_with("d-kiem-tra-xu-ly-vi-pham/exam.md") {
+                    let at = text.find(&format!("::{name}::")).expect("the question is in exam.md");
+                    let end = at + text[at..].find('{').expect("its answers");
+                    let mut t = text.clone();
+                    t.insert_str(end, " (sửa)");
+                    SourceFile::new(f.path, t.into_bytes())
+                } else {
+                    f
+                }
+            })
+            .collect();
+        let (lib, diags) = load_library(&edited);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        Some((old, lib.course("d-kiem-tra-xu-ly-vi-pham")?.clone()))
+    }
+
+    #[test]
+    fn a_plan_rereads_the_changed_lesson_and_draws_from_the_changed_question() {
+        let Some((old, new)) = before_after() else { return };
+        let what = changes(Some(&old), Some(&new));
+        let p = plan(&new, &what, 5).expect("the course has an exam");
+        assert_eq!(p.lessons, vec![1]);
+        let edited = old.exam.as_ref().unwrap().pool[2].name().to_string();
+        assert_eq!(p.questions, vec![edited.clone()]);
+        // Five asked for, one there.
+        assert_eq!(p.draw, 1);
+        assert_eq!(draw_questions(&new, &p.questions, p.draw, 42), vec![edited]);
+
+        // Read before the change: still to reread. Read after: done.
+        let old_hash = old.lessons[0].hash.clone();
+        assert_eq!(lessons_unread(&p.lessons, &new, &[(1, old_hash)]), vec![1]);
+        let new_hash = new.lessons[0].hash.clone();
+        assert!(lessons_unread(&p.lessons, &new, &[(1, new_hash)]).is_empty());
+    }
+
+    #[test]
+    fn only_lessons_changed_draws_from_the_whole_pool() {
+        let Some((old, new)) = before_after() else { return };
+        let mut what = changes(Some(&old), Some(&new));
+        what.questions_changed.clear();
+        let p = plan(&new, &what, 500).expect("plan");
+        let pool = new.exam.as_ref().unwrap().pool.len();
+        assert_eq!(p.questions.len(), pool);
+        assert_eq!(p.draw, MAX_DRAW.min(pool as u32));
+        let drawn = draw_questions(&new, &p.questions, 3, 7);
+        assert_eq!(drawn.len(), 3);
+        assert_eq!(drawn, draw_questions(&new, &p.questions, 3, 7));
+        // A question gone from the pool is never drawn.
+        assert!(draw_questions(&new, &["không có".to_string()], 3, 7).is_empty());
+    }
+}
