@@ -189,6 +189,11 @@ messages! {
     DiagError => "Lỗi", "Error";
     DiagWarning => "Cảnh báo", "Warning";
     NothingChanged => "Không có thay đổi nào người học thấy được.", "Nothing a learner would see changed.";
+    Images => "Hình ảnh", "Images";
+    ImageFile => "Ảnh (PNG, JPEG, GIF, WebP; tối đa 2 MB)", "Image (PNG, JPEG, GIF, WebP; at most 2 MB)";
+    ImageUpload => "Tải ảnh lên", "Upload the image";
+    ImageUploaded => "Đã tải ảnh lên bản nháp. Chèn vào bài học bằng:", "Image uploaded into the draft. Show it in a lesson with:";
+    ImageAlt => "mô tả ảnh", "describe the image";
     NavRetraining => "Cập nhật kiến thức", "Retraining";
     RetrainingTitle => "Cập nhật kiến thức sau thay đổi nội dung", "Retraining after a change of content";
     RetrainingLead => "Sau mỗi lần xuất bản thay đổi nội dung, cán bộ đã được cấp chứng nhận theo phiên bản trước chỉ cần đọc lại các bài đã thay đổi và làm một bài kiểm tra ngắn từ các câu hỏi mới hoặc đã sửa.", "After each substantive publish, officials certified on an earlier version reread only the changed lessons and take a short exam drawn from the new and changed questions.";

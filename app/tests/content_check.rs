@@ -562,8 +562,8 @@ fn a_publish_names_the_lessons_and_questions_it_changed_and_nothing_else() {
         .replace("```\n", "\n::q-moi:: Câu mới? {T}\n```\n");
     let lesson = format!("{}\nMột câu mới.\n", text("k-hang-gia/01-tong-quan.md"));
     let drafts = std::collections::BTreeMap::from([
-        ("k-hang-gia/exam.md".to_string(), exam),
-        ("k-hang-gia/01-tong-quan.md".to_string(), lesson),
+        ("k-hang-gia/exam.md".to_string(), exam.into_bytes()),
+        ("k-hang-gia/01-tong-quan.md".to_string(), lesson.into_bytes()),
     ]);
     let (after, diags) = load_library(&with_drafts(&files, &drafts));
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
@@ -581,13 +581,13 @@ fn a_publish_names_the_lessons_and_questions_it_changed_and_nothing_else() {
 
     // Only the English twin of lesson 2 changed: that is a change too.
     let en = text("k-hang-gia/02-nghia-vu.en.md").replace("take down", "remove");
-    let drafts = std::collections::BTreeMap::from([("k-hang-gia/02-nghia-vu.en.md".to_string(), en)]);
+    let drafts = std::collections::BTreeMap::from([("k-hang-gia/02-nghia-vu.en.md".to_string(), en.into_bytes())]);
     let (after, _) = load_library(&with_drafts(&files, &drafts));
     assert!(!changes(Some(old), after.course("k-hang-gia")).is_empty());
 
     // The exam draws fewer questions: its settings changed.
     let exam = text("k-hang-gia/exam.md").replace("draw = 2", "draw = 1");
-    let drafts = std::collections::BTreeMap::from([("k-hang-gia/exam.md".to_string(), exam)]);
+    let drafts = std::collections::BTreeMap::from([("k-hang-gia/exam.md".to_string(), exam.into_bytes())]);
     let (after, _) = load_library(&with_drafts(&files, &drafts));
     assert!(changes(Some(old), after.course("k-hang-gia")).settings_changed);
 

@@ -7,6 +7,9 @@
 //! reread (numbers) and the questions to draw from (names), how many to draw, the deadline.
 //! `recertification_people` lists whom it reaches; `completion_id` is set when they pass.
 //! `attempts.recertification_id` marks an attempt as the short exam of one.
+//!
+//! Also `content_drafts.bytes`: an image uploaded in the editor is a draft of the course's
+//! `images/` folder, bytes rather than text, until it is published with the course.
 
 use sea_orm_migration::prelude::*;
 
@@ -42,6 +45,12 @@ enum RecertificationPeople {
 enum Attempts {
     Table,
     RecertificationId,
+}
+
+#[derive(DeriveIden)]
+enum ContentDrafts {
+    Table,
+    Bytes,
 }
 
 #[async_trait::async_trait]
@@ -135,10 +144,24 @@ impl MigrationTrait for Migration {
                 .add_column(ColumnDef::new(Attempts::RecertificationId).big_integer().null())
                 .to_owned(),
         )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(ContentDrafts::Table)
+                .add_column(ColumnDef::new(ContentDrafts::Bytes).blob().null())
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(ContentDrafts::Table)
+                .drop_column(ContentDrafts::Bytes)
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(Attempts::Table)

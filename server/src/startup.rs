@@ -157,6 +157,11 @@ pub fn router(state: AppState) -> Router {
             post(app::ssr::editor::web::import_form)
                 .layer(DefaultBodyLimit::max(app::domain::import::MAX_BYTES + 64 * 1024)),
         )
+        .route(
+            "/editor/{course}/image",
+            post(app::ssr::editor::web::image_form)
+                .layer(DefaultBodyLimit::max(app::ssr::editor::MAX_IMAGE_BYTES + 64 * 1024)),
+        )
         .route("/retraining/open", post(app::ssr::recert::web::open_form))
         .route("/roster/apply", post(app::ssr::roster::web::apply))
         .route("/roster/cancel", post(app::ssr::roster::web::cancel))

@@ -260,17 +260,42 @@ async fn every_shipped_course_exports_byte_identical_after_a_no_change_publish()
 
 /// Posts the editor's import form: `into` (exam or a lesson number) and the bank file.
 async fn import(app: &TestApp, token: &str, course: &str, into: &str, filename: &str, bytes: &[u8]) -> common::Resp {
+    multipart(
+        app,
+        token,
+        &format!("/editor/{course}/import"),
+        Some(into),
+        filename,
+        bytes,
+    )
+    .await
+}
+
+/// Posts one of the editor's upload forms: `into` if given, and the file.
+async fn multipart(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    into: Option<&str>,
+    filename: &str,
+    bytes: &[u8],
+) -> common::Resp {
     use axum::body::Body;
     use axum::http::{Request, header};
     let boundary = "----taphuan-editor-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"into\"\r\n\r\n{into}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/plain\r\n\r\n"
-    )
-    .into_bytes();
+    let mut body = into
+        .map(|into| format!("--{boundary}\r\nContent-Disposition: form-data; name=\"into\"\r\n\r\n{into}\r\n"))
+        .unwrap_or_default()
+        .into_bytes();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post(format!("/editor/{course}/import"))
+    let req = Request::post(path)
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::ORIGIN, "http://127.0.0.1:3000")
         .header(header::COOKIE, format!("{}={token}", app::ssr::auth::COOKIE))
@@ -484,4 +509,115 @@ async fn a_publish_that_no_longer_loads_gives_way_to_its_folder_and_the_rest_sti
         .await
         .json();
     assert_eq!(ws["refused"], row.id);
+}
+
+#[tokio::test]
+async fn an_image_uploaded_in_the_editor_is_checked_shown_in_a_lesson_and_served_once_published() {
+    let app = TestApp::spawn().await;
+    let trainer = app.sign_in_demo("giangvien").await;
+    let learner = app.sign_in_demo("hocvien").await;
+    // A 1×1 PNG.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1,
+        8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5,
+        0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let upload = |name: &'static str, bytes: Vec<u8>| {
+        let (app, trainer) = (&app, trainer.clone());
+        async move { multipart(app, &trainer, &format!("/editor/{COURSE}/image"), None, name, &bytes).await }
+    };
+    // Refused, each with its reason, nothing saved: an SVG (it can carry script), a file that
+    // only calls itself a PNG, one over 2 MB.
+    let svg = upload(
+        "so-do.svg",
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec(),
+    )
+    .await;
+    assert!(
+        svg.location.as_deref().unwrap_or_default().contains("image_error="),
+        "{:?}",
+        svg.location
+    );
+    let fake = upload("so-do.png", b"MZ\x90\x00 not an image".to_vec()).await;
+    assert!(fake.location.as_deref().unwrap_or_default().contains("image_error="));
+    let mut big = png.to_vec();
+    big.resize(app::ssr::editor::MAX_IMAGE_BYTES + 10, 0);
+    let too_big = upload("lon.png", big).await;
+    assert!(too_big.location.as_deref().unwrap_or_default().contains("image_error=") || too_big.status == 413);
+    let path = format!("/content/{COURSE}/images/so-do-quy-trinh.png");
+    assert_eq!(app.get(&path, Some(&learner)).await.status, StatusCode::NOT_FOUND);
+
+    // A PNG under an awkward name: saved under a plain one in images/, as a draft.
+    let ok = upload("Sơ đồ Quy trình.PNG", png.to_vec()).await;
+    assert_eq!(
+        ok.location.as_deref(),
+        Some(&*format!("/content/{COURSE}?image=images%2Fso-do-quy-trinh.png"))
+    );
+    let ws = app
+        .call("editor_course", &format!("course={COURSE}"), Some(&trainer))
+        .await
+        .json();
+    assert!(
+        ws["images"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["path"] == "images/so-do-quy-trinh.png" && i["has_draft"] == true),
+        "{}",
+        ws["images"]
+    );
+    // Not served before it is published.
+    assert_eq!(app.get(&path, Some(&learner)).await.status, StatusCode::NOT_FOUND);
+
+    // A lesson shows it; the checker finds it among the course's files (a wrong name is flagged).
+    let open = app
+        .call("editor_file", &format!("course={COURSE}&name={LESSON}"), Some(&trainer))
+        .await
+        .json();
+    let text = open["text"].as_str().unwrap().to_string();
+    let wrong = format!("{text}\n![Sơ đồ quy trình](images/so-do-quy-trinh.jpg)\n");
+    app.post_form(
+        &format!("/editor/{COURSE}/save"),
+        &format!("file={LESSON}&text={}", enc(&wrong)),
+        Some(&trainer),
+    )
+    .await;
+    let diags = app
+        .call("editor_file", &format!("course={COURSE}&name={LESSON}"), Some(&trainer))
+        .await
+        .json();
+    assert!(
+        diags["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["error"] == true && d["text"].as_str().unwrap().contains("so-do-quy-trinh.png")),
+        "the checker suggests the uploaded name: {}",
+        diags["diagnostics"]
+    );
+    let right = format!("{text}\n![Sơ đồ quy trình](images/so-do-quy-trinh.png)\n");
+    app.post_form(
+        &format!("/editor/{COURSE}/save"),
+        &format!("file={LESSON}&text={}", enc(&right)),
+        Some(&trainer),
+    )
+    .await;
+    let id = publish(
+        &app,
+        &trainer,
+        COURSE,
+        "kind=minor&reason=Th%C3%AAm+s%C6%A1+%C4%91%E1%BB%93",
+    )
+    .await;
+    assert!(id.is_ok(), "{id:?}");
+
+    // Published: the learner's lesson shows it and the server serves the bytes as a PNG.
+    let lesson = app.get(&format!("/courses/{COURSE}/lessons/1"), Some(&learner)).await;
+    assert!(
+        lesson.body.contains("images/so-do-quy-trinh.png"),
+        "the lesson shows the image"
+    );
+    let served = app.get(&path, Some(&learner)).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.bytes, png);
 }

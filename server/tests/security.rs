@@ -637,6 +637,14 @@ fn route_rules() -> BTreeMap<&'static str, RouteRule> {
         },
     );
     m.insert(
+        "/editor/{course}/image",
+        RouteRule {
+            // No image: a permitted caller is sent back to the course to choose one.
+            expect: |w, _| roles(w, &[Who::Trainer, Who::Admin]),
+            request: |_, _| ("MULTIPART", "/editor/a-khung-phap-ly/image".into(), String::new()),
+        },
+    );
+    m.insert(
         "/editor/{course}/publish",
         RouteRule {
             // No kind: a permitted caller gets 422, nothing published.

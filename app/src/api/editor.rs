@@ -40,6 +40,14 @@ pub struct FileEntry {
     pub has_draft: bool,
 }
 
+/// An image of a course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageEntry {
+    /// Relative to the course folder, as a lesson links it (`images/so-do.png`).
+    pub path: String,
+    pub has_draft: bool,
+}
+
 /// One publish from the editor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublishLine {
@@ -67,6 +75,8 @@ pub struct Workspace {
     /// A publish that does not load (its folder is served).
     pub refused: Option<i64>,
     pub files: Vec<FileEntry>,
+    /// The course's images (`images/…`), uploaded ones not yet published marked.
+    pub images: Vec<ImageEntry>,
     pub drafts: usize,
     /// The checker on the course with its drafts.
     pub diagnostics: Vec<DiagLine>,
@@ -155,11 +165,28 @@ pub async fn editor_course(course: String, published: Option<i64>) -> Result<Wor
     let Some(c) = loaded.library.course(&course) else {
         return Err(super::guard::refuse(ApiError::NotFound));
     };
-    let drafts = editor::drafts_of(&state.db, &course)
+    let drafts = editor::draft_files(&state.db, &course)
         .await
         .map_err(super::guard::internal)?;
     let current = loaded.course_files(&course);
     let (drafted, diags) = crate::domain::content::load_library(&with_drafts(&current, &drafts));
+    let images_dir = format!("{course}/images/");
+    let mut images: Vec<String> = current
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(drafts.keys().cloned())
+        .filter_map(|p| p.strip_prefix(&images_dir).map(|n| format!("images/{n}")))
+        .filter(|n| !n.ends_with(".md"))
+        .collect();
+    images.sort();
+    images.dedup();
+    let images = images
+        .into_iter()
+        .map(|path| ImageEntry {
+            has_draft: drafts.contains_key(&format!("{course}/{path}")),
+            path,
+        })
+        .collect();
     let mut names: Vec<String> = current
         .iter()
         .map(|f| f.path.clone())
@@ -206,6 +233,7 @@ pub async fn editor_course(course: String, published: Option<i64>) -> Result<Wor
         superseded: loaded.origins.superseded.get(&course).copied(),
         refused: loaded.origins.refused.get(&course).copied(),
         files,
+        images,
         drafts: drafts.len(),
         errors: diags.iter().filter(|d| d.is_error()).count(),
         diagnostics: diags.iter().map(DiagLine::of).collect(),
@@ -241,7 +269,7 @@ pub async fn editor_file(course: String, name: String) -> Result<OpenFile, ApiEr
         return Err(super::guard::refuse(ApiError::NotFound));
     }
     let loaded = state.content.get();
-    let drafts = editor::drafts_of(&state.db, &course)
+    let drafts = editor::draft_files(&state.db, &course)
         .await
         .map_err(super::guard::internal)?;
     let current = loaded.course_files(&course);
@@ -249,7 +277,7 @@ pub async fn editor_file(course: String, name: String) -> Result<OpenFile, ApiEr
         .iter()
         .find(|f| f.path == path)
         .map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
-    let draft = drafts.get(&path).cloned();
+    let draft = drafts.get(&path).map(|b| String::from_utf8_lossy(b).into_owned());
     let Some(text) = draft.clone().or_else(|| published.clone()) else {
         return Err(super::guard::refuse(ApiError::NotFound));
     };

@@ -159,6 +159,30 @@ fn CourseWorkspace() -> impl IntoView {
                         <div class="pending">{changes_list(&w.pending, lang)}</div>
                     </section>
                 </div>
+                <section class="card images">
+                    <h2>{T::Images.get(lang)}</h2>
+                    {query.read_untracked().get("image").map(|p| view! {
+                        <p class="alert ok uploaded" role="status">{T::ImageUploaded.get(lang)}" "
+                            <code>{format!("![{}]({p})", T::ImageAlt.get(lang))}</code></p>
+                    })}
+                    {query.read_untracked().get("image_error").map(|e| view! {
+                        <p class="alert error" role="alert">{e}</p>
+                    })}
+                    <ul class="file-list">
+                        {w.images.iter().map(|i| view! {
+                            <li>
+                                <code>{i.path.clone()}</code>
+                                {i.has_draft.then(|| view! { " "<span class="tag warn">{T::Draft.get(lang)}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <form method="post" action=format!("/editor/{course}/image") enctype="multipart/form-data" class="publish-form">
+                        <label>{T::ImageFile.get(lang)}
+                            <input type="file" name="file" accept="image/png,image/jpeg,image/gif,image/webp" required=true/>
+                        </label>
+                        <button type="submit" class="button">{T::ImageUpload.get(lang)}</button>
+                    </form>
+                </section>
                 <form method="post" action=format!("/editor/{course}/import") enctype="multipart/form-data" class="card publish-form import-form">
                     <h2>{T::ImportBank.get(lang)}</h2>
                     <p class="meta">{T::ImportBankLead.get(lang)}</p>

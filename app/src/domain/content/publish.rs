@@ -96,10 +96,10 @@ pub fn assemble(disk: Vec<SourceFile>, overlays: &[Overlay]) -> (Vec<SourceFile>
 
 /// One course's files with `drafts` (path from the content root → text) laid over them: a draft
 /// replaces its file or adds a new one.
-pub fn with_drafts(course_files: &[SourceFile], drafts: &BTreeMap<String, String>) -> Vec<SourceFile> {
+pub fn with_drafts(course_files: &[SourceFile], drafts: &BTreeMap<String, Vec<u8>>) -> Vec<SourceFile> {
     let mut out: BTreeMap<String, Vec<u8>> = course_files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
-    for (path, text) in drafts {
-        out.insert(path.clone(), text.clone().into_bytes());
+    for (path, bytes) in drafts {
+        out.insert(path.clone(), bytes.clone());
     }
     out.into_iter()
         .map(|(path, bytes)| SourceFile { path, bytes })
@@ -285,8 +285,8 @@ mod tests {
     fn a_draft_replaces_its_file_or_adds_one() {
         let files = vec![f("a/course.md", "C"), f("a/01-x.md", "old")];
         let drafts = BTreeMap::from([
-            ("a/01-x.md".to_string(), "new".to_string()),
-            ("a/02-y.md".to_string(), "added".to_string()),
+            ("a/01-x.md".to_string(), b"new".to_vec()),
+            ("a/02-y.md".to_string(), b"added".to_vec()),
         ]);
         let out = with_drafts(&files, &drafts);
         let texts: Vec<_> = out

@@ -431,8 +431,11 @@ pub mod content_draft {
         pub id: i64,
         pub course_id: String,
         pub path: String,
+        /// A text file's draft (empty for an image).
         #[sea_orm(column_type = "Text")]
         pub text: String,
+        /// An image's bytes (None: a text file).
+        pub bytes: Option<Vec<u8>>,
         pub updated_by: i64,
         pub updated_at: DateTimeUtc,
     }

@@ -50,16 +50,110 @@ pub fn checked_draft(course: &str, name: &str, text: &str) -> Result<(String, St
     Ok((path, text.replace("\r\n", "\n")))
 }
 
-/// The drafts of a course: path → text.
+/// The text drafts of a course: path → text.
 pub async fn drafts_of(db: &impl ConnectionTrait, course: &str) -> Result<BTreeMap<String, String>, DbErr> {
     Ok(cd::Entity::find()
         .filter(cd::Column::CourseId.eq(course))
+        .filter(cd::Column::Bytes.is_null())
         .order_by_asc(cd::Column::Path)
         .all(db)
         .await?
         .into_iter()
         .map(|d| (d.path, d.text))
         .collect())
+}
+
+/// Every draft of a course, text and images: path → bytes (what `with_drafts` lays over it).
+pub async fn draft_files(db: &impl ConnectionTrait, course: &str) -> Result<BTreeMap<String, Vec<u8>>, DbErr> {
+    Ok(cd::Entity::find()
+        .filter(cd::Column::CourseId.eq(course))
+        .order_by_asc(cd::Column::Path)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(draft_bytes)
+        .collect())
+}
+
+fn draft_bytes(d: cd::Model) -> (String, Vec<u8>) {
+    match d.bytes {
+        Some(b) => (d.path, b),
+        None => (d.path, d.text.into_bytes()),
+    }
+}
+
+/// The largest image the editor takes.
+pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+
+/// An uploaded image as saved: its path in the course's `images/` folder (a plain name from the
+/// uploaded one, the extension from the bytes themselves), or why it is refused. PNG, JPEG, GIF
+/// and WebP only: an SVG can carry script.
+pub fn checked_image(course: &str, file_name: &str, bytes: &[u8]) -> Result<String, &'static str> {
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err("Ảnh quá lớn: tối đa 2 MB.");
+    }
+    let ext = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "jpg"
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        "gif"
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        "webp"
+    } else {
+        return Err("Chỉ nhận ảnh PNG, JPEG, GIF hoặc WebP (không nhận SVG).");
+    };
+    let stem = file_name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    // Vietnamese-aware (`Sơ đồ.png` → `so-do.png`), then plain ASCII.
+    let name: String = crate::domain::content::render::slugify(stem)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(60)
+        .collect();
+    let name = match name.trim_matches('-') {
+        "" | "muc" => "hinh".to_string(),
+        n => n.to_string(),
+    };
+    Ok(format!("{course}/images/{name}.{ext}"))
+}
+
+/// Saves (replaces) an image draft. False, and nothing saved: the course has [`MAX_DRAFTS`].
+pub async fn save_image(
+    db: &impl ConnectionTrait,
+    course: &str,
+    path: &str,
+    bytes: &[u8],
+    by: i64,
+) -> Result<bool, DbErr> {
+    use sea_orm::PaginatorTrait;
+    let mine = cd::Entity::find().filter(cd::Column::CourseId.eq(course));
+    if mine.clone().filter(cd::Column::Path.eq(path)).count(db).await? == 0 && mine.count(db).await? >= MAX_DRAFTS {
+        return Ok(false);
+    }
+    let row = cd::ActiveModel {
+        course_id: Set(course.into()),
+        path: Set(path.into()),
+        text: Set(String::new()),
+        bytes: Set(Some(bytes.to_vec())),
+        updated_by: Set(by),
+        updated_at: Set(super::clock::now()),
+        ..Default::default()
+    };
+    cd::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([cd::Column::CourseId, cd::Column::Path])
+                .update_columns([
+                    cd::Column::Text,
+                    cd::Column::Bytes,
+                    cd::Column::UpdatedBy,
+                    cd::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(true)
 }
 
 /// The most files with drafts in one course (a course has a dozen files).
@@ -83,6 +177,7 @@ pub async fn save_draft(
         course_id: Set(course.into()),
         path: Set(path.into()),
         text: Set(text.into()),
+        bytes: Set(None),
         updated_by: Set(by),
         updated_at: Set(super::clock::now()),
         ..Default::default()
@@ -90,7 +185,12 @@ pub async fn save_draft(
     cd::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([cd::Column::CourseId, cd::Column::Path])
-                .update_columns([cd::Column::Text, cd::Column::UpdatedBy, cd::Column::UpdatedAt])
+                .update_columns([
+                    cd::Column::Text,
+                    cd::Column::Bytes,
+                    cd::Column::UpdatedBy,
+                    cd::Column::UpdatedAt,
+                ])
                 .to_owned(),
         )
         .exec(db)
@@ -112,7 +212,7 @@ pub async fn discard_draft(db: &impl ConnectionTrait, course: &str, path: &str) 
 /// messages).
 pub async fn check_with_drafts(state: &AppState, course: &str) -> Result<Vec<Diagnostic>, DbErr> {
     let loaded = state.content.get();
-    let drafts = drafts_of(&state.db, course).await?;
+    let drafts = draft_files(&state.db, course).await?;
     let files = with_drafts(&loaded.course_files(course), &drafts);
     let (_, diags) = load_library(&files);
     Ok(diags)
@@ -205,7 +305,7 @@ pub async fn publish(
         .filter(cd::Column::CourseId.eq(course))
         .all(&state.db)
         .await?;
-    let drafts: BTreeMap<String, String> = rows.iter().map(|d| (d.path.clone(), d.text.clone())).collect();
+    let drafts: BTreeMap<String, Vec<u8>> = rows.iter().cloned().map(draft_bytes).collect();
     let files = with_drafts(&current, &drafts);
     let (library, diags) = load_library(&files);
     if diags.iter().any(|d| d.is_error()) {

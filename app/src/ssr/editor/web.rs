@@ -6,6 +6,7 @@
 //! | `POST /editor/{course}/discard` | admin; a trainer of the course       | throws a draft away      |
 //! | `POST /editor/{course}/publish` | admin; a trainer of the course       | publishes the course     |
 //! | `POST /editor/{course}/import`  | admin; a trainer of the course       | a GIFT/Aiken bank → draft |
+//! | `POST /editor/{course}/image`   | admin; a trainer of the course       | an image → `images/` draft |
 //!
 //! Saved: back to the file (`/content/{course}?file=NAME&saved=1`), where the page shows the
 //! checker's messages for the course with its drafts. Publish refused (errors, or no reason):
@@ -162,7 +163,7 @@ pub async fn import_form(
         },
     };
     let loaded = state.content.get();
-    let drafts = super::drafts_of(&state.db, &course).await?;
+    let drafts = super::draft_files(&state.db, &course).await?;
     let files = crate::domain::content::publish::with_drafts(&loaded.course_files(&course), &drafts);
     let (c2, n2) = (course.clone(), name.clone());
     let prepared =
@@ -188,4 +189,53 @@ pub async fn import_form(
         }
         Err(lines) => back(lines),
     }
+}
+
+/// `POST /editor/{course}/image` (multipart): `file`, a PNG, JPEG, GIF or WebP image of at most
+/// 2 MB (`checked_image`). Saved as a draft in the course's `images/` folder, published with the
+/// course; back to the course with `?image=images/NAME` (the page shows the Markdown that shows
+/// it), or `?image_error=…`.
+#[tracing::instrument(name = "form", skip_all, fields(handler = "upload_image"))]
+pub async fn image_form(
+    State(state): State<AppState>,
+    Path(course): Path<String>,
+    signed: SignedIn,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    let user = editor(&state, signed, &course)?;
+    let back = |problem: &str| {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("image_error", problem);
+        Ok(Redirect::to(&format!("/content/{course}?{}", q.finish())).into_response())
+    };
+    let mut upload = None::<(String, Vec<u8>)>;
+    loop {
+        match form.next_field().await {
+            Ok(Some(f)) if f.name() == Some("file") => {
+                let name = f.file_name().unwrap_or_default().to_string();
+                match f.bytes().await {
+                    Ok(b) if b.len() <= super::MAX_IMAGE_BYTES => upload = Some((name, b.to_vec())),
+                    _ => return back("Ảnh quá lớn: tối đa 2 MB."),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return back("Ảnh quá lớn: tối đa 2 MB."),
+        }
+    }
+    let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
+        return back("Chọn một tệp ảnh để tải lên.");
+    };
+    let path = match super::checked_image(&course, &name, &bytes) {
+        Ok(p) => p,
+        Err(problem) => return back(problem),
+    };
+    if !super::save_image(&state.db, &course, &path, &bytes, user.account_id).await? {
+        return back(TOO_MANY_DRAFTS);
+    }
+    let rel = path.strip_prefix(&format!("{course}/")).unwrap_or(&path);
+    tracing::info!(course, image = rel, bytes = bytes.len(), "image uploaded into a draft");
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("image", rel);
+    Ok(Redirect::to(&format!("/content/{course}?{}", q.finish())).into_response())
 }
