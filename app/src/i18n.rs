@@ -211,6 +211,9 @@ messages! {
     RetrainingOpened => "Đã mở đợt cập nhật kiến thức cho {n} cán bộ.", "Retraining opened for {n} officials.";
     RetrainingRefusedDeadline => "Hạn hoàn thành không được trước hôm nay.", "The deadline cannot be before today.";
     RetrainingRefusedNone => "Không còn ai cần mời: mọi cán bộ chịu ảnh hưởng đã được mời.", "No one left to invite: every affected official is invited.";
+    RetrainingRefusedNewer => "Đã có phiên bản thay đổi nội dung mới hơn: mở đợt cập nhật theo phiên bản mới nhất.", "A newer substantive version exists: open the retraining after the newest one.";
+    RetrainingSuperseded => "Đã có phiên bản mới hơn; đợt cập nhật mở theo phiên bản mới nhất gồm cả thay đổi này.", "A newer version exists; a retraining after the newest includes this change.";
+    ShowWaiting => "Xem danh sách", "Show the list";
     RetrainingRefusedExam => "Khóa học không có bài kiểm tra để cập nhật.", "The course has no exam to retrain with.";
     RetrainingsOpened => "Các đợt đã mở", "Retrainings opened";
     RetrainingProgress => "{done}/{total} đã hoàn thành · hạn {date}", "{done}/{total} done · due {date}";

@@ -1464,5 +1464,44 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
         .await
         .json();
     assert_eq!(stats["attempts"], 1, "{stats}");
+
+    // Another substantive change, to lesson 1. Only the newest publish is opened; an official
+    // certified before both (the other unit's) is asked to reread what either changed.
+    redraft(&app, &trainer, "01-tong-quan.md", |t| {
+        format!("{t}\nMột quy định khác.\n")
+    })
+    .await;
+    let second = app
+        .post_form(
+            &format!("/editor/{COURSE}/publish"),
+            "kind=substantive&reason=Ngh%E1%BB%8B+%C4%91%E1%BB%8Bnh+241%2F2025",
+            Some(&trainer),
+        )
+        .await;
+    assert!(
+        second.location.as_deref().unwrap_or_default().contains("published="),
+        "{:?}",
+        second.location
+    );
+    let old = app
+        .post_form(
+            "/retraining/open",
+            &format!("publish={publish}&deadline={deadline}&draw=5"),
+            Some(&trainer),
+        )
+        .await;
+    assert_eq!(old.location.as_deref(), Some("/retraining?refused=newer"));
+    let page = app.call("retraining", "", Some(&trainer)).await.json();
+    let newest = &page["items"][0];
+    assert_eq!(newest["newest"], true);
+    let mut waiting_now = waiting(newest);
+    waiting_now.sort();
+    assert_eq!(waiting_now, both, "both were certified before the second change");
+    assert_eq!(
+        newest["lessons"].as_array().unwrap().len(),
+        2,
+        "lessons 1 and 2: {newest}"
+    );
+    assert_eq!(item(&page)["newest"], false);
     std::fs::remove_dir_all(content).ok();
 }

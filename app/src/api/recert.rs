@@ -134,6 +134,8 @@ pub struct RetrainItem {
     pub current: Option<(usize, usize)>,
     /// Whether I may open one: everyone it reaches (false: my subtree).
     pub everyone: bool,
+    /// The newest substantive publish of its course (only that one is opened).
+    pub newest: bool,
 }
 
 /// `/retraining`.
@@ -147,7 +149,7 @@ pub struct RetrainingPage {
     pub default_draw: u32,
 }
 
-/// The substantive publishes I may open a recertification after (newest 100), each with whom it
+/// The substantive publishes I may open a recertification after (newest 20), each with whom it
 /// reaches in my scope and the recertifications opened.
 #[server(endpoint = "retraining")]
 #[cfg_attr(
@@ -156,7 +158,6 @@ pub struct RetrainingPage {
 )]
 pub async fn load_retraining() -> Result<RetrainingPage, ApiError> {
     use crate::api::guard;
-    use crate::domain::content::publish::Changes;
     use crate::domain::identity::Role;
     use crate::ssr::recert;
     let lang = crate::i18n::request_lang();
@@ -165,12 +166,20 @@ pub async fn load_retraining() -> Result<RetrainingPage, ApiError> {
     let today = crate::ssr::clock::today();
     let mut items = Vec::new();
     let mut newest_seen = std::collections::HashSet::new();
-    for p in recert::substantive_publishes(&state.db, 100).await? {
+    for p in recert::substantive_publishes(&state.db, 20).await? {
         let Some(scope) = recert::opener_scope(&user, &p.course_id) else {
             continue;
         };
         let c = loaded.library.course(&p.course_id);
-        let what: Changes = serde_json::from_str(&p.changes).unwrap_or_default();
+        // Only the newest substantive publish of a course is opened: it asks for what it and
+        // the ones before it changed since those it reaches were certified.
+        let newest = newest_seen.insert(p.course_id.clone());
+        let waiting = match newest {
+            true => recert::not_yet_reached(&state.db, &p, scope).await?,
+            false => vec![],
+        };
+        let since = waiting.iter().map(|a| a.certified_at).min();
+        let what = recert::changes_since(&state.db, &p, since).await?;
         let plan = c.and_then(|c| crate::domain::recert::plan(c, &what, crate::domain::recert::MAX_DRAW).ok());
         let lessons = match (c, &plan) {
             (Some(c), Some(plan)) => plan
@@ -180,7 +189,6 @@ pub async fn load_retraining() -> Result<RetrainingPage, ApiError> {
                 .collect(),
             _ => vec![],
         };
-        let waiting = recert::not_yet_reached(&state.db, &p, scope).await?;
         let recerts = recert::progress(&state.db, p.id, scope)
             .await?
             .into_iter()
@@ -192,7 +200,7 @@ pub async fn load_retraining() -> Result<RetrainingPage, ApiError> {
                 done: x.done,
             })
             .collect();
-        let current = match newest_seen.insert(p.course_id.clone()) {
+        let current = match newest {
             true => Some(recert::current_version(&state.db, &p.course_id, p.published_at, scope).await?),
             false => None,
         };
@@ -216,6 +224,7 @@ pub async fn load_retraining() -> Result<RetrainingPage, ApiError> {
             recerts,
             current,
             everyone: scope.is_none(),
+            newest,
         });
     }
     Ok(RetrainingPage {

@@ -65,6 +65,26 @@ pub fn plan(course: &Course, changes: &Changes, draw: u32) -> Result<Plan, NoPla
     })
 }
 
+/// What several substantive publishes changed together (an official certified before all of
+/// them rereads what any of them changed): each list the union, in order, without repeats.
+pub fn merged(all: &[Changes]) -> Changes {
+    let union = |pick: fn(&Changes) -> &Vec<String>| {
+        let mut v: Vec<String> = all.iter().flat_map(|c| pick(c).iter().cloned()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    Changes {
+        lessons_added: union(|c| &c.lessons_added),
+        lessons_changed: union(|c| &c.lessons_changed),
+        lessons_removed: union(|c| &c.lessons_removed),
+        questions_added: union(|c| &c.questions_added),
+        questions_changed: union(|c| &c.questions_changed),
+        questions_removed: union(|c| &c.questions_removed),
+        settings_changed: all.iter().any(|c| c.settings_changed),
+    }
+}
+
 /// The plan's lessons not yet read in their current version: `read` holds (lesson number, the
 /// hash of the version read). A lesson the course no longer has asks nothing.
 pub fn lessons_unread(lessons: &[u32], course: &Course, read: &[(u32, String)]) -> Vec<u32> {
@@ -150,6 +170,28 @@ mod tests {
         assert_eq!(lessons_unread(&p.lessons, &new, &[(1, old_hash)]), vec![1]);
         let new_hash = new.lessons[0].hash.clone();
         assert!(lessons_unread(&p.lessons, &new, &[(1, new_hash)]).is_empty());
+    }
+
+    #[test]
+    fn two_publishes_ask_for_what_either_changed() {
+        let a = Changes {
+            lessons_changed: vec!["02-b.md".into()],
+            questions_changed: vec!["q1".into()],
+            ..Changes::default()
+        };
+        let b = Changes {
+            lessons_changed: vec!["01-a.md".into(), "02-b.md".into()],
+            questions_added: vec!["q9".into()],
+            ..Changes::default()
+        };
+        let m = merged(&[a, b]);
+        assert_eq!(
+            m.lessons_to_reread(),
+            vec!["01-a.md".to_string(), "02-b.md".to_string()]
+        );
+        assert_eq!(m.questions_changed, vec!["q1".to_string()]);
+        assert_eq!(m.questions_added, vec!["q9".to_string()]);
+        assert!(merged(&[]).is_empty());
     }
 
     #[test]

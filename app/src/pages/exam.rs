@@ -110,7 +110,7 @@ fn ExamView(e: ExamPage) -> impl IntoView {
         <p class="crumbs"><a href=format!("/courses/{}", e.course_id)>{e.course_title.clone()}</a></p>
         <h1>{e.title.clone()}</h1>
         {e.recert_draw.map(|n| view! {
-            <p class="alert warn recert-note" role="status">{T::RecertExamNote.get(lang).replace("{n}", &n.to_string())}</p>
+            <p class="alert warn recert-note">{T::RecertExamNote.get(lang).replace("{n}", &n.to_string())}</p>
         })}
         <section class="card">
             <h2>{T::ExamRules.get(lang)}</h2>

@@ -42,6 +42,7 @@ fn RetrainingBody() -> impl IntoView {
                 let text = match r.as_str() {
                     "deadline" => T::RetrainingRefusedDeadline,
                     "exam" => T::RetrainingRefusedExam,
+                    "newer" => T::RetrainingRefusedNewer,
                     _ => T::RetrainingRefusedNone,
                 };
                 view! { <p class="alert error" role="alert">{text.get(lang)}</p> }
@@ -95,17 +96,26 @@ fn Item(item: RetrainItem, today: String, deadline: String, draw: u32) -> impl I
                     }).collect_view()}
                 </ul>
             })}
-            <h3>{T::WaitingOfficials.get(lang).replace("{n}", &waiting.to_string())}</h3>
-            {if waiting == 0 {
-                view! { <p class="meta">{T::WaitingNone.get(lang)}</p> }.into_any()
+            {if !item.newest {
+                view! { <p class="meta">{T::RetrainingSuperseded.get(lang)}</p> }.into_any()
+            } else if waiting == 0 {
+                view! {
+                    <h3>{T::WaitingOfficials.get(lang).replace("{n}", "0")}</h3>
+                    <p class="meta">{T::WaitingNone.get(lang)}</p>
+                }.into_any()
             } else {
                 view! {
-                    <ul class="waiting">
-                        {item.waiting.iter().map(|a| view! {
-                            <li data-code=a.code.clone()><code>{a.code.clone()}</code>" "{a.name.clone()}</li>
-                        }).collect_view()}
-                        {(waiting > item.waiting.len()).then(|| view! { <li>"…"</li> })}
-                    </ul>
+                    <h3>{T::WaitingOfficials.get(lang).replace("{n}", &waiting.to_string())}</h3>
+                    // A long list stays folded (a province reaches hundreds).
+                    <details open=waiting <= 20>
+                        <summary>{T::ShowWaiting.get(lang)}</summary>
+                        <ul class="waiting">
+                            {item.waiting.iter().map(|a| view! {
+                                <li data-code=a.code.clone()><code>{a.code.clone()}</code>" "{a.name.clone()}</li>
+                            }).collect_view()}
+                            {(waiting > item.waiting.len()).then(|| view! { <li>"…"</li> })}
+                        </ul>
+                    </details>
                     <form class="open-retraining" method="post" action="/retraining/open" id=form_id.clone()>
                         <input type="hidden" name="publish" value=item.publish_id/>
                         <p class="meta">{if item.everyone { T::ScopeEveryone } else { T::ScopeMine }.get(lang)}</p>

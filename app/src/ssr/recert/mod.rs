@@ -5,7 +5,7 @@
 
 pub mod web;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -29,6 +29,8 @@ pub struct Affected {
     pub code: String,
     pub name: String,
     pub agency_id: i64,
+    /// When they earned the certificate the change overtook.
+    pub certified_at: DateTime<Utc>,
 }
 
 /// The agencies of `scope` (None: every agency).
@@ -72,7 +74,7 @@ pub async fn certified_before(
         .filter(|(_, _, until)| until.is_none_or(|u| u >= today))
         .map(|(p, c, _)| (p, c))
         .collect();
-    let mut old = BTreeSet::new();
+    let mut old: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
     let mut current = HashSet::new();
     for chunk in certs.chunks(500) {
         let ids: Vec<i64> = chunk.iter().map(|(_, c)| *c).collect();
@@ -88,7 +90,8 @@ pub async fn certified_before(
         for (p, c) in chunk {
             match when.get(c) {
                 Some(at) if *at < before => {
-                    old.insert(*p);
+                    let e = old.entry(*p).or_insert(*at);
+                    *e = (*e).max(*at);
                 }
                 Some(_) => {
                     current.insert(*p);
@@ -97,7 +100,7 @@ pub async fn certified_before(
             }
         }
     }
-    let ids: Vec<i64> = old.difference(&current.into_iter().collect()).copied().collect();
+    let ids: Vec<i64> = old.keys().filter(|p| !current.contains(*p)).copied().collect();
     let agencies = agency_ids(db, scope).await?;
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
@@ -117,6 +120,7 @@ pub async fn certified_before(
             rows.into_iter()
                 .filter(|r| agencies.as_ref().is_none_or(|a| a.contains(&r.3)))
                 .map(|(id, code, name, agency_id)| Affected {
+                    certified_at: old[&id],
                     id,
                     code,
                     name,
@@ -170,6 +174,8 @@ pub async fn not_yet_reached(
 pub enum OpenRefused {
     /// No such publish, or a minor one.
     NotSubstantive,
+    /// A newer substantive publish of the course came since: open it after that one.
+    Newer,
     /// The course is gone, or has no exam.
     NoExam,
     /// The deadline is in the past.
@@ -190,6 +196,40 @@ impl From<DbErr> for OpenRefused {
 pub struct Opened {
     pub id: i64,
     pub people: usize,
+}
+
+/// The newest substantive publish of `course`.
+pub async fn newest_substantive(db: &impl ConnectionTrait, course: &str) -> Result<Option<i64>, DbErr> {
+    cp::Entity::find()
+        .select_only()
+        .column(cp::Column::Id)
+        .filter(cp::Column::CourseId.eq(course))
+        .filter(cp::Column::Kind.eq("substantive"))
+        .order_by_desc(cp::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// What `publish` and the substantive publishes of its course before it, made after `since`,
+/// changed together: what an official certified at `since` has not read (None: `publish` alone).
+pub async fn changes_since(
+    db: &impl ConnectionTrait,
+    publish: &cp::Model,
+    since: Option<DateTime<Utc>>,
+) -> Result<Changes, DbErr> {
+    let one = |p: &cp::Model| serde_json::from_str::<Changes>(&p.changes).unwrap_or_default();
+    let Some(since) = since else { return Ok(one(publish)) };
+    let all = cp::Entity::find()
+        .filter(cp::Column::CourseId.eq(&publish.course_id))
+        .filter(cp::Column::Kind.eq("substantive"))
+        .filter(cp::Column::Id.lte(publish.id))
+        .filter(cp::Column::PublishedAt.gt(since))
+        .all(db)
+        .await?;
+    let mut list: Vec<Changes> = all.iter().map(one).collect();
+    list.push(one(publish));
+    Ok(crate::domain::recert::merged(&list))
 }
 
 /// The substantive publish `id`, if it is one.
@@ -217,15 +257,18 @@ pub async fn open(
     if deadline < super::clock::today() {
         return Err(OpenRefused::Deadline);
     }
+    if newest_substantive(&state.db, &publish.course_id).await? != Some(publish.id) {
+        return Err(OpenRefused::Newer);
+    }
     let loaded = state.content.get();
     let course = loaded.library.course(&publish.course_id).ok_or(OpenRefused::NoExam)?;
-    let what: Changes = serde_json::from_str(&publish.changes).unwrap_or_default();
-    let p = plan(course, &what, draw).map_err(|NoPlan::NoExam| OpenRefused::NoExam)?;
     let tx = state.db.begin_with_options(super::db::write_tx()).await?;
     let people = not_yet_reached(&tx, &publish, scope).await?;
     if people.is_empty() {
         return Err(OpenRefused::NoOne);
     }
+    let what = changes_since(&tx, &publish, people.iter().map(|a| a.certified_at).min()).await?;
+    let p = plan(course, &what, draw).map_err(|NoPlan::NoExam| OpenRefused::NoExam)?;
     let id = rc::Entity::insert(rc::ActiveModel {
         course_id: Set(publish.course_id.clone()),
         publish_id: Set(publish.id),

@@ -5,7 +5,7 @@
 //! | `POST /retraining/open`   | admin, a trainer of the course (everyone it reaches); a manager (their subtree) | opens one |
 //!
 //! Fields: `publish` (a substantive publish's id), `deadline` (`yyyy-mm-dd`), `draw` (questions
-//! in the short exam). Back to `/retraining?opened=ID&people=N`, or `?refused=deadline|none|exam`.
+//! in the short exam). Back to `/retraining?opened=ID&people=N`, or `?refused=deadline|none|exam|newer`.
 
 use std::collections::HashMap;
 
@@ -58,6 +58,7 @@ pub async fn open_form(
         Err(OpenRefused::Deadline) => Ok(Redirect::to("/retraining?refused=deadline").into_response()),
         Err(OpenRefused::NoOne) => Ok(Redirect::to("/retraining?refused=none").into_response()),
         Err(OpenRefused::NoExam) => Ok(Redirect::to("/retraining?refused=exam").into_response()),
+        Err(OpenRefused::Newer) => Ok(Redirect::to("/retraining?refused=newer").into_response()),
         Err(OpenRefused::NotSubstantive) => Err(WebError::NotFound),
         Err(OpenRefused::Db(e)) => Err(WebError::internal(e)),
     }
