@@ -680,6 +680,7 @@ messages! {
     ColFacility => "Độ dễ", "Facility";
     ColDiscrimination => "Độ phân biệt", "Discrimination";
     ColFlags => "Cảnh báo", "Flags";
+    ColMeanTime => "Thời gian TB", "Mean time";
     FlagTooEasy => "Quá dễ", "Too easy";
     FlagTooHard => "Quá khó", "Too hard";
     FlagNegative => "Phân biệt âm", "Negative discrimination";

@@ -8,7 +8,10 @@
 //! `recertification_people` lists whom it reaches; `completion_id` is set when they pass.
 //! `attempts.recertification_id` marks an attempt as the short exam of one.
 //!
-//! Also `content_drafts.bytes`: an image uploaded in the editor is a draft of the course's
+//! Also `attempts.answer_times`: for each drawn question (by position), the seconds from the
+//! start to the first save holding an answer to it — what an item's mean time is computed from.
+//!
+//! And `content_drafts.bytes`: an image uploaded in the editor is a draft of the course's
 //! `images/` folder, bytes rather than text, until it is published with the course.
 
 use sea_orm_migration::prelude::*;
@@ -45,6 +48,7 @@ enum RecertificationPeople {
 enum Attempts {
     Table,
     RecertificationId,
+    AnswerTimes,
 }
 
 #[derive(DeriveIden)]
@@ -147,6 +151,13 @@ impl MigrationTrait for Migration {
         .await?;
         m.alter_table(
             Table::alter()
+                .table(Attempts::Table)
+                .add_column(ColumnDef::new(Attempts::AnswerTimes).text().null())
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
                 .table(ContentDrafts::Table)
                 .add_column(ColumnDef::new(ContentDrafts::Bytes).blob().null())
                 .to_owned(),
@@ -155,6 +166,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Attempts::Table)
+                .drop_column(Attempts::AnswerTimes)
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(ContentDrafts::Table)

@@ -934,7 +934,7 @@ async fn a_trainer_sees_how_each_question_behaved_and_no_one_else_does() {
         .map(|r| r.unwrap())
         .find(|r| &r[0] == "canary-mc")
         .unwrap();
-    assert_eq!((&line[3], &line[4], &line[8]), ("1", "0", "A: 0; B: 1"));
+    assert_eq!((&line[3], &line[4], &line[9]), ("1", "0", "A: 0; B: 1"));
     let xlsx = app
         .get(
             &format!("/courses/{COURSE}/questions/export/items.xlsx"),
@@ -1503,5 +1503,57 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
         "lessons 1 and 2: {newest}"
     );
     assert_eq!(item(&page)["newest"], false);
+    std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test]
+async fn a_questions_mean_time_comes_from_when_its_answer_was_first_saved() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    let t0 = chrono::Utc::now();
+    let frozen = app::ssr::clock::freeze(t0);
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let answers = right_answers(&open);
+    // 40 s in, the page's autosave holds the first question's answer only.
+    drop(frozen);
+    let frozen = app::ssr::clock::freeze(t0 + chrono::Duration::seconds(40));
+    let first: Vec<&str> = answers.split('&').take(3).collect();
+    let req = Request::post(format!("/courses/{COURSE}/exam/save"))
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-taphuan-autosave", "1")
+        .header(header::COOKIE, format!("{}={token}", app::ssr::auth::COOKIE))
+        .body(Body::from(first.join("&")))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, 204);
+    // Submitted at 100 s with the other three: they share the last 60 s.
+    drop(frozen);
+    let _frozen = app::ssr::clock::freeze(t0 + chrono::Duration::seconds(100));
+    let r = app
+        .post_form(&format!("/courses/{COURSE}/exam/submit"), &answers, Some(&token))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let trainer = app.sign_in_demo("giangvien").await;
+    let stats = app
+        .call("question_stats", &format!("course={COURSE}"), Some(&trainer))
+        .await
+        .json();
+    let first_name = open["questions"][0]["name"].as_str().unwrap();
+    for q in stats["questions"].as_array().unwrap() {
+        let want = if q["name"] == first_name { 40.0 } else { 20.0 };
+        assert_eq!(q["mean_seconds"].as_f64(), Some(want), "{q}");
+    }
+    // The download carries it too.
+    let csv = app
+        .get(&format!("/courses/{COURSE}/questions/export/items.csv"), Some(&trainer))
+        .await;
+    assert!(csv.body.contains("Thời gian trung bình (giây)"), "{}", csv.body);
     std::fs::remove_dir_all(content).ok();
 }

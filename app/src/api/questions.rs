@@ -28,6 +28,8 @@ pub struct QuestionLine {
     pub facility: Option<f64>,
     pub discrimination: Option<f64>,
     pub point_biserial: Option<f64>,
+    /// Mean seconds spent on it (`domain::itemstats::time_per_question`).
+    pub mean_seconds: Option<f64>,
     pub unanswered: usize,
     pub choices: Vec<ChoiceLine>,
     pub flags: Vec<Flag>,
@@ -101,6 +103,7 @@ pub async fn question_stats(course: String) -> Result<QuestionBank, ApiError> {
                 facility: s.facility,
                 discrimination: s.discrimination,
                 point_biserial: s.point_biserial,
+                mean_seconds: s.mean_seconds,
                 unanswered: s.unanswered,
                 choices: choices
                     .into_iter()

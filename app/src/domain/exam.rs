@@ -298,6 +298,17 @@ pub fn draft_fields(fields: &HashMap<String, String>, questions: usize) -> Vec<(
     out
 }
 
+/// The positions of the questions the kept form fields ([`draft_fields`]) answer.
+pub fn answered_positions(kept: &[(String, String)]) -> Vec<usize> {
+    let mut out: Vec<usize> = kept
+        .iter()
+        .filter_map(|(k, _)| k.strip_prefix('q')?.split('_').next()?.parse().ok())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Reads the response to one question from form fields (see the module docs). `None` when the
 /// question was left unanswered.
 pub fn response_from_fields(kind: &PublicKind, prefix: &str, fields: &HashMap<String, String>) -> Option<Response> {

@@ -13,7 +13,8 @@
 //! - **point-biserial**: the Pearson correlation between the credit on this question and the rest
 //!   of the attempt's score (the total without this question, so a question is not correlated
 //!   with itself);
-//! - **choices**: for a choice question, how many responses picked each choice; unanswered.
+//! - **choices**: for a choice question, how many responses picked each choice; unanswered;
+//! - **mean time**: the seconds learners spent on it, on average ([`time_per_question`]).
 //!
 //! A question is flagged, once at least [`MIN_ATTEMPTS`] attempts drew it, when its facility is
 //! above 90 % (too easy), below 30 % (too hard), or when either discrimination is negative.
@@ -38,6 +39,42 @@ pub struct Answered {
     pub chosen: Option<Vec<usize>>,
     /// Whether the question was answered at all.
     pub answered: bool,
+    /// Seconds spent on it ([`time_per_question`]); `None` when not known.
+    pub seconds: Option<f64>,
+}
+
+/// The seconds spent on each question of an attempt, from `stamps`: position → seconds from the
+/// start of the attempt to the first save (an autosave, "save for later", or the submission)
+/// holding an answer to it. The time between one save and the one before it is shared equally by
+/// the questions first answered in it: with JavaScript on, answers save as they are given, so
+/// each question gets the time until it was answered; without, the whole attempt is shared by
+/// the questions answered in it.
+pub fn time_per_question(stamps: &std::collections::BTreeMap<usize, i64>) -> std::collections::BTreeMap<usize, f64> {
+    let mut at: Vec<i64> = stamps.values().copied().collect();
+    at.sort_unstable();
+    at.dedup();
+    let mut out = std::collections::BTreeMap::new();
+    let mut before = 0;
+    for t in at {
+        let group: Vec<usize> = stamps.iter().filter(|(_, s)| **s == t).map(|(p, _)| *p).collect();
+        let each = (t - before).max(0) as f64 / group.len() as f64;
+        for p in group {
+            out.insert(p, each);
+        }
+        before = t;
+    }
+    out
+}
+
+/// Stamps the `answered` positions not stamped yet with `seconds` (see [`time_per_question`]).
+pub fn stamp(
+    stamps: &mut std::collections::BTreeMap<usize, i64>,
+    answered: impl IntoIterator<Item = usize>,
+    seconds: i64,
+) {
+    for p in answered {
+        stamps.entry(p).or_insert(seconds);
+    }
 }
 
 /// A question of the pool: its name and how many choices it has (0 for other kinds).
@@ -83,6 +120,8 @@ pub struct ItemStat {
     /// Responses that picked each choice (index = choice), for choice questions.
     pub chosen: Vec<usize>,
     pub unanswered: usize,
+    /// Mean seconds spent on it, over the attempts whose time is known.
+    pub mean_seconds: Option<f64>,
     pub flags: Vec<Flag>,
 }
 
@@ -148,6 +187,7 @@ pub fn item_stats(pool: &[PoolItem], attempts: &[Vec<Answered>]) -> Vec<ItemStat
                 }
             }
             let unanswered = seen.iter().filter(|(_, a)| !a.answered).count();
+            let mean_seconds = mean(seen.iter().filter_map(|(_, a)| a.seconds));
             let mut flags = vec![];
             if n >= MIN_ATTEMPTS {
                 match facility {
@@ -167,6 +207,7 @@ pub fn item_stats(pool: &[PoolItem], attempts: &[Vec<Answered>]) -> Vec<ItemStat
                 point_biserial,
                 chosen,
                 unanswered,
+                mean_seconds,
                 flags,
             }
         })
@@ -183,6 +224,7 @@ mod tests {
             fraction,
             chosen: None,
             answered: true,
+            seconds: None,
         }
     }
 
@@ -280,6 +322,7 @@ mod tests {
                     fraction: if right { 1.0 } else { 0.0 },
                     chosen: Some(vec![if right { 0 } else { 1 + (k % 2) }]),
                     answered: true,
+                    seconds: None,
                 });
             }
             attempts.push(items);
@@ -327,5 +370,26 @@ mod tests {
         assert_eq!(s[0].point_biserial, None, "no variation");
         assert_eq!(s[0].flags, vec![]);
         assert_eq!((s[1].exposure, s[1].facility), (0, None), "never drawn");
+    }
+
+    #[test]
+    fn time_between_saves_is_shared_by_the_questions_answered_in_it() {
+        use std::collections::BTreeMap;
+        // Autosaves: q0 answered by 40 s, q2 by 100 s; then q1 and q3 first seen in the
+        // submission at 160 s.
+        let mut stamps = BTreeMap::new();
+        stamp(&mut stamps, [0], 40);
+        stamp(&mut stamps, [0, 2], 100);
+        stamp(&mut stamps, [0, 1, 2, 3], 160);
+        assert_eq!(stamps, BTreeMap::from([(0, 40), (1, 160), (2, 100), (3, 160)]));
+        let t = time_per_question(&stamps);
+        assert_eq!(t, BTreeMap::from([(0, 40.0), (1, 30.0), (2, 60.0), (3, 30.0)]));
+        // The mean over the attempts that know it.
+        let mut x = a("q", 1.0);
+        x.seconds = Some(30.0);
+        let mut y = a("q", 0.0);
+        y.seconds = Some(90.0);
+        let stats = item_stats(&pool(&["q"]), &[vec![x], vec![y], vec![a("q", 1.0)]]);
+        assert_eq!(stats[0].mean_seconds, Some(60.0));
     }
 }

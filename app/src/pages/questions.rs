@@ -74,6 +74,7 @@ fn question_row(q: QuestionLine, lang: Lang) -> impl IntoView {
             <td class="num">{q.facility.map(|f| format!("{} %", fmt_decimal(lang, f, 0))).unwrap_or_else(dash)}</td>
             <td class="num">{q.discrimination.map(|d| fmt_decimal(lang, d, 2)).unwrap_or_else(dash)}</td>
             <td class="num">{q.point_biserial.map(|r| fmt_decimal(lang, r, 2)).unwrap_or_else(dash)}</td>
+            <td class="num mean-time">{q.mean_seconds.map(|t| format!("{} s", fmt_decimal(lang, t, 0))).unwrap_or_else(dash)}</td>
             <td>{q.flags.into_iter().map(|f| flag_tag(f, lang)).collect_view()}</td>
         </tr>
     }
@@ -124,6 +125,7 @@ fn QuestionStatsBody() -> impl IntoView {
                                 <th scope="col" class="num">{T::ColFacility.get(lang)}</th>
                                 <th scope="col" class="num">{T::ColDiscrimination.get(lang)}</th>
                                 <th scope="col" class="num rpb">"r"<sub>"pb"</sub></th>
+                                <th scope="col" class="num">{T::ColMeanTime.get(lang)}</th>
                                 <th scope="col">{T::ColFlags.get(lang)}</th>
                             </tr>
                         </thead>

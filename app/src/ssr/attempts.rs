@@ -340,12 +340,23 @@ pub async fn save_draft(
         return Ok(a);
     }
     let kept = crate::domain::exam::draft_fields(fields, a.question_names().map_err(DbErr::from)?.len());
+    let now = crate::ssr::clock::now();
+    let mut stamps = a.answer_stamps();
+    crate::domain::itemstats::stamp(
+        &mut stamps,
+        crate::domain::exam::answered_positions(&kept),
+        (now - a.started_at).num_seconds(),
+    );
     attempt::Entity::update_many()
+        .col_expr(
+            attempt::Column::AnswerTimes,
+            Expr::value(serde_json::to_string(&stamps).unwrap_or_default()),
+        )
         .col_expr(
             attempt::Column::Draft,
             Expr::value(serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())),
         )
-        .col_expr(attempt::Column::DraftSavedAt, Expr::value(crate::ssr::clock::now()))
+        .col_expr(attempt::Column::DraftSavedAt, Expr::value(now))
         .filter(attempt::Column::Id.eq(a.id))
         .filter(attempt::Column::SubmittedAt.is_null())
         .exec(&state.db)
@@ -450,8 +461,22 @@ pub async fn submit(
     let submitted_at = if late { a.deadline.unwrap_or(now) } else { now };
     let responses: HashMap<String, Option<Response>> =
         graded.iter().map(|g| (g.name.clone(), g.response.clone())).collect();
+    let mut stamps = a.answer_stamps();
+    crate::domain::itemstats::stamp(
+        &mut stamps,
+        graded
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.response.is_some())
+            .map(|(p, _)| p),
+        (submitted_at - a.started_at).num_seconds(),
+    );
     let changed = attempt::Entity::update_many()
         .col_expr(attempt::Column::SubmittedAt, Expr::value(submitted_at))
+        .col_expr(
+            attempt::Column::AnswerTimes,
+            Expr::value(serde_json::to_string(&stamps).unwrap_or_default()),
+        )
         .col_expr(attempt::Column::SubmitSeq, Expr::value(seq))
         .col_expr(
             attempt::Column::Responses,

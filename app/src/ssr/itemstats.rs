@@ -47,10 +47,11 @@ pub fn pool(exam: &Exam) -> Vec<PoolItem> {
 /// that cannot be read is logged and left out (`damaged` counts them): one damaged row must not
 /// hide the statistics of the others.
 pub async fn answered(db: &DatabaseConnection, course_id: &str) -> Result<(Vec<Vec<Answered>>, usize), DbErr> {
-    let rows: Vec<(i64, Option<String>)> = attempt::Entity::find()
+    let rows: Vec<(i64, Option<String>, Option<String>)> = attempt::Entity::find()
         .select_only()
         .column(attempt::Column::Id)
         .column(attempt::Column::Result)
+        .column(attempt::Column::AnswerTimes)
         .filter(attempt::Column::CourseId.eq(course_id))
         .filter(attempt::Column::SubmittedAt.is_not_null())
         // A recertification's short exam asks a few chosen questions: its scores would skew the
@@ -63,12 +64,21 @@ pub async fn answered(db: &DatabaseConnection, course_id: &str) -> Result<(Vec<V
         .await?;
     let mut damaged = 0;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, result) in rows {
+    for (id, result, times) in rows {
+        // Seconds per drawn position; an attempt from before times were kept has none.
+        let seconds = crate::domain::itemstats::time_per_question(
+            &times
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default(),
+        );
         match result.as_deref().map(serde_json::from_str::<Vec<GradedItem>>) {
             Some(Ok(items)) => out.push(
                 items
                     .into_iter()
-                    .map(|g| Answered {
+                    .enumerate()
+                    .map(|(pos, g)| Answered {
+                        seconds: seconds.get(&pos).copied(),
                         answered: g.response.is_some(),
                         chosen: match g.response {
                             Some(Response::Choice(v)) => Some(v),
@@ -114,6 +124,7 @@ pub fn table(exam: &Exam, stats: &[ItemStat]) -> Table {
         "Độ phân biệt (27 %)",
         "Hệ số tương quan điểm-nhị phân",
         "Bỏ trống",
+        "Thời gian trung bình (giây)",
         "Số lượt chọn từng phương án",
         "Cảnh báo",
     ]
@@ -135,6 +146,7 @@ pub fn table(exam: &Exam, stats: &[ItemStat]) -> Table {
                 fixed(s.discrimination),
                 fixed(s.point_biserial),
                 Cell::Num(s.unanswered as f64),
+                opt(s.mean_seconds.map(f64::round)),
                 Cell::Text(
                     s.chosen
                         .iter()

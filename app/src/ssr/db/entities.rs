@@ -774,6 +774,8 @@ pub mod attempt {
         pub draft_saved_at: Option<DateTimeUtc>,
         /// The delta recertification this attempt is the short exam of (None: the course's exam).
         pub recertification_id: Option<i64>,
+        /// JSON object: drawn position → seconds from the start to the first save answering it.
+        pub answer_times: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -782,6 +784,15 @@ pub mod attempt {
     impl ActiveModelBehavior for ActiveModel {}
 
     impl Model {
+        /// When each drawn position was first answered (seconds from the start); a damaged or
+        /// missing column reads as nothing known.
+        pub fn answer_stamps(&self) -> std::collections::BTreeMap<usize, i64> {
+            self.answer_times
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default()
+        }
+
         /// The drawn question names, in presentation order. A damaged column is an error, never
         /// an empty attempt (which would grade as 0 with no trace).
         pub fn question_names(&self) -> Result<Vec<String>, super::CorruptRow> {
