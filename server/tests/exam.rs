@@ -1331,7 +1331,7 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
     assert_eq!(waiting(&theirs), vec![code.clone()]);
     assert_eq!(theirs["everyone"], false);
 
-    // The manager opens it for their unit: it reaches only the learner.
+    // The manager opens it for their unit, one question: it reaches only the learner.
     let deadline = (chrono::Utc::now() + chrono::Duration::days(20)).format("%Y-%m-%d");
     let past = (chrono::Utc::now() - chrono::Duration::days(2)).format("%Y-%m-%d");
     let refused = app
@@ -1353,7 +1353,7 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
     let opened = app
         .post_form(
             "/retraining/open",
-            &format!("publish={publish}&deadline={deadline}&draw=5"),
+            &format!("publish={publish}&deadline={deadline}&draw=1"),
             Some(&manager),
         )
         .await;
@@ -1555,5 +1555,86 @@ async fn a_questions_mean_time_comes_from_when_its_answer_was_first_saved() {
         .get(&format!("/courses/{COURSE}/questions/export/items.csv"), Some(&trainer))
         .await;
     assert!(csv.body.contains("Thời gian trung bình (giây)"), "{}", csv.body);
+    std::fs::remove_dir_all(content).ok();
+}
+
+#[tokio::test]
+async fn a_short_exam_opened_before_the_certificate_was_revoked_certifies_nothing() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    let (pid, _) = official(&app, "hocvien").await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    app.post_form(
+        &format!("/courses/{COURSE}/exam/submit"),
+        &right_answers(&open),
+        Some(&token),
+    )
+    .await;
+    // A substantive change to one question, and a recertification for everyone.
+    let trainer = app.sign_in_demo("giangvien").await;
+    redraft(&app, &trainer, "exam.md", |t| {
+        t.replace(
+            "::canary-tf:: Sàn phải gỡ hàng vi phạm.",
+            "::canary-tf:: Sàn phải gỡ ngay hàng vi phạm.",
+        )
+    })
+    .await;
+    let published = app
+        .post_form(
+            &format!("/editor/{COURSE}/publish"),
+            "kind=substantive&reason=Lu%E1%BA%ADt+m%E1%BB%9Bi",
+            Some(&trainer),
+        )
+        .await;
+    let publish = published.location.unwrap().rsplit('=').next().unwrap().to_string();
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(20)).format("%Y-%m-%d");
+    let opened = app
+        .post_form(
+            "/retraining/open",
+            &format!("publish={publish}&deadline={deadline}&draw=1"),
+            Some(&trainer),
+        )
+        .await;
+    assert!(opened.location.unwrap_or_default().ends_with("&people=1"));
+    // The short exam is opened, then the certificate it would renew is revoked.
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let short = open_attempt(&app, &token).await;
+    assert_eq!(short["questions"].as_array().unwrap().len(), 1);
+    let cert = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(pid))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut revoked: certificate::ActiveModel = cert.into();
+    revoked.revoked_at = Set(Some(chrono::Utc::now()));
+    revoked.revoked_reason = Set(Some("Gian lận".into()));
+    revoked.update(&app.state.db).await.unwrap();
+    // Passed, but it renews nothing: no completion, no certificate; still owed.
+    let r = app
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &right_answers(&short),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let done = completion::Entity::find()
+        .filter(completion::Column::PersonId.eq(pid))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(done, 1, "only the first exam's completion");
+    // The whole exam is what is open to them now.
+    let page = app
+        .call("exam_page", &format!("course={COURSE}"), Some(&token))
+        .await
+        .json();
+    assert!(page["recert_draw"].is_null(), "{page}");
     std::fs::remove_dir_all(content).ok();
 }

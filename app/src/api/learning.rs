@@ -246,9 +246,9 @@ pub async fn load_lesson(course: String, number: u32, query: String) -> Result<L
             let rows = crate::ssr::recert::lessons_read(&state.db, pid, c.id.as_str()).await?;
             let again = crate::ssr::recert::owed_for(&state.db, pid, c.id.as_str())
                 .await?
-                .map(|r| r.lesson_numbers())
+                .map(|r| r.lesson_files())
                 .transpose()?
-                .is_some_and(|v| v.contains(&number));
+                .is_some_and(|v| crate::domain::recert::lesson_numbers(&v, c).contains(&number));
             let hash = c.lessons.iter().find(|x| x.number == number).map(|x| x.hash.as_str());
             rows.iter()
                 .any(|(n, h)| *n == number && (!again || Some(h.as_str()) == hash))

@@ -64,8 +64,9 @@ pub async fn my_recertifications() -> Result<Vec<OwedRecert>, ApiError> {
             continue;
         };
         let read = recert::lessons_read(&state.db, pid, &r.course_id).await?;
-        let numbers = r.lesson_numbers()?;
-        let unread = crate::domain::recert::lessons_unread(&numbers, c, &read);
+        let files = r.lesson_files()?;
+        let unread = crate::domain::recert::lessons_unread(&files, c, &read);
+        let numbers = crate::domain::recert::lesson_numbers(&files, c);
         let lessons = numbers
             .iter()
             .filter_map(|n| {
@@ -182,10 +183,9 @@ pub async fn load_retraining() -> Result<RetrainingPage, ApiError> {
         let what = recert::changes_since(&state.db, &p, since).await?;
         let plan = c.and_then(|c| crate::domain::recert::plan(c, &what, crate::domain::recert::MAX_DRAW).ok());
         let lessons = match (c, &plan) {
-            (Some(c), Some(plan)) => plan
-                .lessons
-                .iter()
-                .filter_map(|n| c.lesson_in(*n, lang).map(|l| l.page.title.clone()))
+            (Some(c), Some(plan)) => crate::domain::recert::lesson_numbers(&plan.lessons, c)
+                .into_iter()
+                .filter_map(|n| c.lesson_in(n, lang).map(|l| l.page.title.clone()))
                 .collect(),
             _ => vec![],
         };

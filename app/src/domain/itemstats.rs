@@ -43,7 +43,11 @@ pub struct Answered {
     pub seconds: Option<f64>,
 }
 
-/// The seconds spent on each question of an attempt, from `stamps`: position → seconds from the
+/// The most seconds one question counts for: an attempt left open (an exam may have no time
+/// limit) must not carry a mean by itself.
+pub const MAX_SECONDS: f64 = 1800.0;
+
+/// The seconds spent on each question of an attempt (at most [`MAX_SECONDS`]), from `stamps`: position → seconds from the
 /// start of the attempt to the first save (an autosave, "save for later", or the submission)
 /// holding an answer to it. The time between one save and the one before it is shared equally by
 /// the questions first answered in it: with JavaScript on, answers save as they are given, so
@@ -57,7 +61,7 @@ pub fn time_per_question(stamps: &std::collections::BTreeMap<usize, i64>) -> std
     let mut before = 0;
     for t in at {
         let group: Vec<usize> = stamps.iter().filter(|(_, s)| **s == t).map(|(p, _)| *p).collect();
-        let each = (t - before).max(0) as f64 / group.len() as f64;
+        let each = ((t - before).max(0) as f64 / group.len() as f64).min(MAX_SECONDS);
         for p in group {
             out.insert(p, each);
         }
@@ -384,6 +388,8 @@ mod tests {
         assert_eq!(stamps, BTreeMap::from([(0, 40), (1, 160), (2, 100), (3, 160)]));
         let t = time_per_question(&stamps);
         assert_eq!(t, BTreeMap::from([(0, 40.0), (1, 30.0), (2, 60.0), (3, 30.0)]));
+        // An attempt left open for a day counts the longest a question may.
+        assert_eq!(time_per_question(&BTreeMap::from([(0, 86_400)]))[&0], MAX_SECONDS);
         // The mean over the attempts that know it.
         let mut x = a("q", 1.0);
         x.seconds = Some(30.0);

@@ -17,11 +17,13 @@ pub const MAX_DRAW: u32 = 50;
 /// What a recertification asks of each official it reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// Lesson numbers to reread, in order.
-    pub lessons: Vec<u32>,
-    /// Exam question names the short exam draws from, in pool order.
+    /// Lesson files to reread (names in the course folder, `02-x.md`), in order: by name, so a
+    /// lesson added or removed later does not shift what is asked.
+    pub lessons: Vec<String>,
+    /// Exam question names the short exam draws from first, in pool order.
     pub questions: Vec<String>,
-    /// How many it draws (at least 1, at most `questions.len()`).
+    /// How many it asks (at least 1, at most the pool): the changed questions first, topped up
+    /// from the rest of the pool, so a single changed question cannot be learnt by elimination.
     pub draw: u32,
 }
 
@@ -37,11 +39,12 @@ pub enum NoPlan {
 pub fn plan(course: &Course, changes: &Changes, draw: u32) -> Result<Plan, NoPlan> {
     let exam = course.exam.as_ref().ok_or(NoPlan::NoExam)?;
     let reread = changes.lessons_to_reread();
-    let lessons: Vec<u32> = course
+    let lessons: Vec<String> = course
         .lessons
         .iter()
-        .filter(|l| reread.iter().any(|r| l.file.rsplit('/').next() == Some(r.as_str())))
-        .map(|l| l.number)
+        .map(|l| file_name(&l.file))
+        .filter(|f| reread.iter().any(|r| r == f))
+        .map(String::from)
         .collect();
     let named = exam.pool.iter().map(|i| i.name()).filter(|n| !n.is_empty());
     let changed: Vec<String> = named
@@ -57,7 +60,8 @@ pub fn plan(course: &Course, changes: &Changes, draw: u32) -> Result<Plan, NoPla
     if questions.is_empty() {
         return Err(NoPlan::NoExam);
     }
-    let draw = draw.clamp(1, MAX_DRAW).min(questions.len() as u32);
+    let pool = exam.pool.iter().filter(|i| !i.name().is_empty()).count() as u32;
+    let draw = draw.clamp(1, MAX_DRAW).min(pool);
     Ok(Plan {
         lessons,
         questions,
@@ -85,35 +89,55 @@ pub fn merged(all: &[Changes]) -> Changes {
     }
 }
 
-/// The plan's lessons not yet read in their current version: `read` holds (lesson number, the
-/// hash of the version read). A lesson the course no longer has asks nothing.
-pub fn lessons_unread(lessons: &[u32], course: &Course, read: &[(u32, String)]) -> Vec<u32> {
-    lessons
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The plan's lessons as the course now numbers them: (number, file name), in course order. A
+/// lesson the course no longer has asks nothing.
+pub fn lesson_numbers(lessons: &[String], course: &Course) -> Vec<u32> {
+    course
+        .lessons
         .iter()
-        .copied()
-        .filter(|n| {
-            course
-                .lessons
-                .iter()
-                .find(|l| l.number == *n)
-                .is_some_and(|l| !read.iter().any(|(r, h)| r == n && *h == l.hash))
-        })
+        .filter(|l| lessons.iter().any(|f| f == file_name(&l.file)))
+        .map(|l| l.number)
         .collect()
 }
 
-/// The questions a short exam attempt asks, in presentation order: `draw` of the plan's
-/// `questions` still in the pool, chosen by `seed` (same seed, same questions), shuffled when the
-/// exam shuffles.
+/// The numbers of the plan's lessons not yet read in their current version: `read` holds
+/// (lesson number, the hash of the version read).
+pub fn lessons_unread(lessons: &[String], course: &Course, read: &[(u32, String)]) -> Vec<u32> {
+    course
+        .lessons
+        .iter()
+        .filter(|l| lessons.iter().any(|f| f == file_name(&l.file)))
+        .filter(|l| !read.iter().any(|(n, h)| *n == l.number && *h == l.hash))
+        .map(|l| l.number)
+        .collect()
+}
+
+/// The questions a short exam attempt asks, in presentation order: `draw` questions, first the
+/// plan's `questions` still in the pool, then the rest of the pool, each part chosen by `seed`
+/// (same seed, same questions); shuffled when the exam shuffles. Never empty while the pool has
+/// a named question (a plan whose questions were all renamed away draws from the pool).
 pub fn draw_questions(course: &Course, questions: &[String], draw: u32, seed: u64) -> Vec<String> {
     let Some(exam) = &course.exam else { return vec![] };
-    let present: Vec<&String> = questions
-        .iter()
-        .filter(|q| exam.pool.iter().any(|i| i.name() == q.as_str()))
-        .collect();
-    super::exam::draw(present.len(), draw, seed, exam.settings.shuffle_questions)
+    let named: Vec<&str> = exam.pool.iter().map(|i| i.name()).filter(|n| !n.is_empty()).collect();
+    let (first, rest): (Vec<&str>, Vec<&str>) = named.iter().partition(|n| questions.iter().any(|q| q == *n));
+    let mut out: Vec<String> = super::exam::draw(first.len(), draw, seed, false)
         .into_iter()
-        .map(|i| present[i].clone())
-        .collect()
+        .map(|i| first[i].to_string())
+        .collect();
+    let more = (draw as usize).saturating_sub(out.len()) as u32;
+    out.extend(
+        super::exam::draw(rest.len(), more, seed.rotate_left(17), false)
+            .into_iter()
+            .map(|i| rest[i].to_string()),
+    );
+    if exam.settings.shuffle_questions {
+        super::grading::SplitMix64(seed ^ 0x5EED).shuffle(&mut out);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -158,12 +182,19 @@ mod tests {
         let Some((old, new)) = before_after() else { return };
         let what = changes(Some(&old), Some(&new));
         let p = plan(&new, &what, 5).expect("the course has an exam");
-        assert_eq!(p.lessons, vec![1]);
+        let first = new.lessons[0].file.rsplit('/').next().unwrap().to_string();
+        assert_eq!(p.lessons, vec![first]);
+        assert_eq!(lesson_numbers(&p.lessons, &new), vec![1]);
         let edited = old.exam.as_ref().unwrap().pool[2].name().to_string();
         assert_eq!(p.questions, vec![edited.clone()]);
-        // Five asked for, one there.
-        assert_eq!(p.draw, 1);
-        assert_eq!(draw_questions(&new, &p.questions, p.draw, 42), vec![edited]);
+        assert_eq!(p.draw, 5);
+        // One question: the changed one. Five: the changed one first, topped up from the pool.
+        assert_eq!(draw_questions(&new, &p.questions, 1, 42), vec![edited.clone()]);
+        let five = draw_questions(&new, &p.questions, 5, 42);
+        assert_eq!(five.len(), 5);
+        assert!(five.contains(&edited));
+        let distinct: std::collections::BTreeSet<&String> = five.iter().collect();
+        assert_eq!(distinct.len(), 5);
 
         // Read before the change: still to reread. Read after: done.
         let old_hash = old.lessons[0].hash.clone();
@@ -206,7 +237,9 @@ mod tests {
         let drawn = draw_questions(&new, &p.questions, 3, 7);
         assert_eq!(drawn.len(), 3);
         assert_eq!(drawn, draw_questions(&new, &p.questions, 3, 7));
-        // A question gone from the pool is never drawn.
-        assert!(draw_questions(&new, &["không có".to_string()], 3, 7).is_empty());
+        // A plan whose questions left the pool still asks from the pool.
+        let fallback = draw_questions(&new, &["không có".to_string()], 3, 7);
+        assert_eq!(fallback.len(), 3);
+        assert!(!fallback.contains(&"không có".to_string()));
     }
 }

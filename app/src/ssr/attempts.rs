@@ -143,6 +143,24 @@ async fn close_expired(
     Ok(())
 }
 
+/// Whether the official holds an unrevoked certificate of the course not yet in its
+/// recertification window.
+async fn holds_current_certificate(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let cert = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(person_id))
+        .filter(certificate::Column::CourseId.eq(course_id))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .order_by_desc(certificate::Column::Id)
+        .one(db)
+        .await?;
+    Ok(cert.is_some_and(|c| !reopened(c.valid_until, crate::ssr::clock::date_of(now))))
+}
+
 /// What the start rules see now, read inside the caller's transaction.
 pub struct StartFacts {
     pub decision: Start,
@@ -180,14 +198,7 @@ pub async fn start_facts(
         .order_by_desc(completion::Column::CompletedAt)
         .one(db)
         .await?;
-    let cert = certificate::Entity::find()
-        .filter(certificate::Column::PersonId.eq(person_id))
-        .filter(certificate::Column::CourseId.eq(course_id))
-        .filter(certificate::Column::RevokedAt.is_null())
-        .order_by_desc(certificate::Column::Id)
-        .one(db)
-        .await?;
-    let mut certified_and_current = cert.is_some_and(|c| !reopened(c.valid_until, crate::ssr::clock::date_of(now)));
+    let mut certified_and_current = holds_current_certificate(db, person_id, course_id, now).await?;
     // Certified, but on a version a substantive change has since replaced: the recertification
     // owed. (Once the certificate lapses, the whole exam is taken again instead.)
     let recert = match certified_and_current {
@@ -198,7 +209,7 @@ pub async fn start_facts(
         Some(r) => {
             certified_and_current = false;
             let read = super::recert::lessons_read(db, person_id, course_id).await?;
-            crate::domain::recert::lessons_unread(&r.lesson_numbers().map_err(DbErr::from)?, course, &read).is_empty()
+            crate::domain::recert::lessons_unread(&r.lesson_files().map_err(DbErr::from)?, course, &read).is_empty()
         }
         None => {
             let read = lesson_progress::Entity::find()
@@ -502,7 +513,16 @@ pub async fn submit(
             .await?
             .ok_or(AttemptError::NotFound);
     }
-    if passed {
+    // A recertification's short exam certifies only while it is still owed and the certificate
+    // it renews still stands (an attempt opened before a revocation or a lapse counts no more).
+    let counts = match a.recertification_id {
+        None => true,
+        Some(r) => {
+            super::recert::still_owed(&tx, person_id, r).await?
+                && holds_current_certificate(&tx, person_id, &a.course_id, now).await?
+        }
+    };
+    if passed && counts {
         record_completion(
             &tx,
             NewCompletion {

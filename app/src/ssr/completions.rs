@@ -7,7 +7,7 @@
 use super::db::entities::{certificate, completion};
 use crate::domain::progress::{certificate_number, valid_until};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 /// What is being completed.
 #[derive(Debug, Clone)]
@@ -53,7 +53,14 @@ pub async fn record_completion(
     super::coverage::on_completion(tx, &done).await?;
     // A completion is on the version served now: it settles any recertification of the course
     // the official owes (the short exam's, or the whole exam's, or a class's).
-    super::recert::settle(tx, c.person_id, c.course_id, done.id).await?;
+    let version_at = match c.attempt_id {
+        Some(id) => super::db::entities::attempt::Entity::find_by_id(id)
+            .one(tx)
+            .await?
+            .map_or(c.completed_at, |a| a.started_at),
+        None => c.completed_at,
+    };
+    super::recert::settle(tx, c.person_id, c.course_id, done.id, version_at).await?;
     let day = crate::ssr::clock::date_of(c.completed_at);
     // 50 random bits: unguessable, and a collision (unique index) is as likely as winning a
     // lottery twice; it would fail the transaction rather than issue a duplicate.

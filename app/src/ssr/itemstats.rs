@@ -78,7 +78,8 @@ pub async fn answered(db: &DatabaseConnection, course_id: &str) -> Result<(Vec<V
                     .into_iter()
                     .enumerate()
                     .map(|(pos, g)| Answered {
-                        seconds: seconds.get(&pos).copied(),
+                        // Only a question answered in the submission has a time.
+                        seconds: seconds.get(&pos).copied().filter(|_| g.response.is_some()),
                         answered: g.response.is_some(),
                         chosen: match g.response {
                             Some(Response::Choice(v)) => Some(v),

@@ -368,7 +368,7 @@ pub mod recertification {
         pub course_id: String,
         pub publish_id: i64,
         pub reason: String,
-        /// JSON array of lesson numbers to reread.
+        /// JSON array of lesson file names to reread (`02-x.md`).
         #[sea_orm(column_type = "Text")]
         pub lessons: String,
         /// JSON array of exam question names to draw from.
@@ -388,8 +388,8 @@ pub mod recertification {
     impl ActiveModelBehavior for ActiveModel {}
 
     impl Model {
-        /// The lessons to reread; a damaged column is an error.
-        pub fn lesson_numbers(&self) -> Result<Vec<u32>, super::CorruptRow> {
+        /// The lesson files to reread; a damaged column is an error.
+        pub fn lesson_files(&self) -> Result<Vec<String>, super::CorruptRow> {
             super::json_column("recertifications", self.id, "lessons", &self.lessons)
         }
 

@@ -118,7 +118,12 @@ pub fn checked_image(course: &str, file_name: &str, bytes: &[u8]) -> Result<Stri
     Ok(format!("{course}/images/{name}.{ext}"))
 }
 
-/// Saves (replaces) an image draft. False, and nothing saved: the course has [`MAX_DRAFTS`].
+/// The most images a course may hold as drafts (each at most [`MAX_IMAGE_BYTES`]): every editor
+/// page reads the course's drafts.
+pub const MAX_IMAGE_DRAFTS: u64 = 20;
+
+/// Saves (replaces) an image draft. False, and nothing saved: the course has [`MAX_DRAFTS`], or
+/// [`MAX_IMAGE_DRAFTS`] images, already.
 pub async fn save_image(
     db: &impl ConnectionTrait,
     course: &str,
@@ -128,7 +133,11 @@ pub async fn save_image(
 ) -> Result<bool, DbErr> {
     use sea_orm::PaginatorTrait;
     let mine = cd::Entity::find().filter(cd::Column::CourseId.eq(course));
-    if mine.clone().filter(cd::Column::Path.eq(path)).count(db).await? == 0 && mine.count(db).await? >= MAX_DRAFTS {
+    let new = mine.clone().filter(cd::Column::Path.eq(path)).count(db).await? == 0;
+    if new
+        && (mine.clone().count(db).await? >= MAX_DRAFTS
+            || mine.filter(cd::Column::Bytes.is_not_null()).count(db).await? >= MAX_IMAGE_DRAFTS)
+    {
         return Ok(false);
     }
     let row = cd::ActiveModel {

@@ -262,13 +262,17 @@ pub async fn open(
     }
     let loaded = state.content.get();
     let course = loaded.library.course(&publish.course_id).ok_or(OpenRefused::NoExam)?;
+    // Whom it reaches is read before the write lock (a scan of the course's certificates);
+    // inside, only those another opening reached meanwhile are left out.
+    let people = not_yet_reached(&state.db, &publish, scope).await?;
+    let what = changes_since(&state.db, &publish, people.iter().map(|a| a.certified_at).min()).await?;
+    let p = plan(course, &what, draw).map_err(|NoPlan::NoExam| OpenRefused::NoExam)?;
     let tx = state.db.begin_with_options(super::db::write_tx()).await?;
-    let people = not_yet_reached(&tx, &publish, scope).await?;
+    let reached = already_reached(&tx, publish.id).await?;
+    let people: Vec<Affected> = people.into_iter().filter(|a| !reached.contains(&a.id)).collect();
     if people.is_empty() {
         return Err(OpenRefused::NoOne);
     }
-    let what = changes_since(&tx, &publish, people.iter().map(|a| a.certified_at).min()).await?;
-    let p = plan(course, &what, draw).map_err(|NoPlan::NoExam| OpenRefused::NoExam)?;
     let id = rc::Entity::insert(rc::ActiveModel {
         course_id: Set(publish.course_id.clone()),
         publish_id: Set(publish.id),
@@ -349,6 +353,18 @@ pub async fn owed_for(db: &impl ConnectionTrait, person: i64, course: &str) -> R
     Ok(owed(db, person).await?.into_iter().find(|r| r.course_id == course))
 }
 
+/// Whether `person` still owes recertification `id`.
+pub async fn still_owed(db: &impl ConnectionTrait, person: i64, id: i64) -> Result<bool, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Ok(rp::Entity::find()
+        .filter(rp::Column::RecertificationId.eq(id))
+        .filter(rp::Column::PersonId.eq(person))
+        .filter(rp::Column::CompletionId.is_null())
+        .count(db)
+        .await?
+        > 0)
+}
+
 /// `person`'s lessons of `course` read: (number, hash of the version read).
 pub async fn lessons_read(db: &impl ConnectionTrait, person: i64, course: &str) -> Result<Vec<(u32, String)>, DbErr> {
     Ok(lesson_progress::Entity::find()
@@ -367,14 +383,36 @@ pub async fn lessons_read(db: &impl ConnectionTrait, person: i64, course: &str) 
         .collect())
 }
 
-/// A completion of `course` by `person` settles every recertification of it they owe (a
-/// completion is on the version served now). Called by the one writer of completions, in its
-/// transaction.
-pub async fn settle(tx: &impl ConnectionTrait, person: i64, course: &str, completion: i64) -> Result<(), DbErr> {
-    let ids: Vec<i64> = owed(tx, person)
+/// A completion of `course` by `person` on the version served at `version_at` (an exam attempt's
+/// start; otherwise when it was completed) settles every recertification of it they owe that
+/// follows a publish made by then. Called by the one writer of completions, in its transaction.
+pub async fn settle(
+    tx: &impl ConnectionTrait,
+    person: i64,
+    course: &str,
+    completion: i64,
+    version_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mine: Vec<rc::Model> = owed(tx, person)
         .await?
         .into_iter()
         .filter(|r| r.course_id == course)
+        .collect();
+    if mine.is_empty() {
+        return Ok(());
+    }
+    let published: HashMap<i64, DateTime<Utc>> = cp::Entity::find()
+        .select_only()
+        .columns([cp::Column::Id, cp::Column::PublishedAt])
+        .filter(cp::Column::Id.is_in(mine.iter().map(|r| r.publish_id)))
+        .into_tuple::<(i64, DateTime<Utc>)>()
+        .all(tx)
+        .await?
+        .into_iter()
+        .collect();
+    let ids: Vec<i64> = mine
+        .iter()
+        .filter(|r| published.get(&r.publish_id).is_some_and(|at| *at <= version_at))
         .map(|r| r.id)
         .collect();
     if ids.is_empty() {
