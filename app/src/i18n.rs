@@ -571,6 +571,8 @@ messages! {
     FieldMetric => "Thước đo", "Metric";
     MetricValid => "Có chứng nhận còn hiệu lực đến hạn chỉ tiêu", "A certificate still valid at the deadline";
     MetricEver => "Đã từng hoàn thành khóa học", "Ever completed the course";
+    OutdatedVersion => "Chứng nhận theo phiên bản trước khi luật thay đổi — cần cập nhật kiến thức", "Certified on the version before the law changed — retraining needed";
+    MetricCurrent => "Có chứng nhận còn hiệu lực, cấp theo phiên bản hiện hành của khóa học (sau lần cập nhật nội dung do thay đổi pháp luật gần nhất)", "A valid certificate earned on the course's current version (since its latest substantive, law-change update)";
     FieldActive => "Đang áp dụng", "In force";
     FieldReason => "Lý do thay đổi", "Reason for the change";
     ReasonHint => "Lưu trong lịch sử chỉ tiêu, ví dụ \"Theo KH 1122/KH-UBND\".", "Kept in the target's history, e.g. \"Per plan 1122/KH-UBND\".";

@@ -550,7 +550,7 @@ async fn facts_read_in_pieces_equal_facts_read_at_once() {
     let mut seen = (0, 0);
     for p in &programs {
         let mut rule = rule_of(p).unwrap();
-        for metric in [Metric::EverCompleted, Metric::ValidAtDeadline] {
+        for metric in [Metric::EverCompleted, Metric::ValidAtDeadline, Metric::CurrentVersion] {
             rule.metric = metric;
             for subtree in [None, Some(team[0].path.as_str())] {
                 let whole = load_facts_in_pieces(db, &rule, p.id, None, subtree, 1_000_000)

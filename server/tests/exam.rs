@@ -57,6 +57,39 @@ Mỗi lượt rút 4 câu.
 "#;
 
 /// A copy of the valid test course with the canary exam, in a fresh folder.
+/// A program requiring the canary course of every official of the tree, counted by `metric`.
+async fn course_program(app: &TestApp, code: &str, metric: &str) -> i64 {
+    use app::ssr::db::entities::{agency, program};
+    use sea_orm::{ActiveModelTrait, Set};
+    let root = agency::Entity::find()
+        .filter(agency::Column::ParentId.is_null())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    program::ActiveModel {
+        code: Set(code.into()),
+        name: Set(code.into()),
+        description: Set(String::new()),
+        root_agency_id: Set(root.id),
+        positions: Set("[]".into()),
+        enforcement_only: Set(false),
+        course_ids: Set(serde_json::to_string(&[COURSE]).unwrap()),
+        course_rule: Set("all".into()),
+        threshold_percent: Set(100),
+        // Soon: a certificate expiring before the deadline would not count.
+        deadline: Set(chrono::Utc::now().date_naive() + chrono::Duration::days(30)),
+        metric: Set(metric.into()),
+        active: Set(true),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap()
+    .id
+}
+
 fn canary_content() -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/tests/content-fixtures/valid");
     let dir = std::env::temp_dir().join(format!(
@@ -1263,6 +1296,22 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
     common::certify(&app.state.db, elsewhere.id, COURSE).await;
     let me = app.call("my_recertifications", "", Some(&token)).await;
     assert_eq!(me.json(), serde_json::json!([]), "nothing owed before a change");
+    // Two programs on this course over the whole tree: one counts any valid certificate, the
+    // other only those earned on the current substantive version.
+    let admin = app.sign_in_demo("quantri").await;
+    let valid = course_program(&app, "VALID-V", "valid_at_deadline").await;
+    let current = course_program(&app, "CUR-V", "current_version").await;
+    let covered = |program: i64| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let r = app
+                .call("coverage", &format!("program={program}&as_of="), Some(admin))
+                .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.json()["overall"]["covered"].as_u64().unwrap()
+        }
+    };
+    assert_eq!((covered(valid).await, covered(current).await), (2, 2));
 
     // The law changes: lesson 2 and one exam question are rewritten, published as substantive.
     let trainer = app.sign_in_demo("giangvien").await;
@@ -1290,6 +1339,31 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
         .and_then(|l| l.strip_prefix(&format!("/content/{COURSE}?published=")))
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("published: {:?} {}", published.location, published.body));
+
+    assert_eq!(
+        (covered(valid).await, covered(current).await),
+        (2, 0),
+        "certified on the old version: valid, not current"
+    );
+    let record = app
+        .call("person_record", &format!("id={pid}"), Some(&admin))
+        .await
+        .json();
+    let standing = |program: i64| {
+        record["programs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["program_id"] == program)
+            .map(|p| p["courses"][0].clone())
+            .expect("the program is on the record")
+    };
+    assert_eq!(
+        (standing(current)["held"].clone(), standing(current)["outdated"].clone()),
+        (serde_json::json!(false), serde_json::json!(true)),
+        "the record says why: certified on the version before the change"
+    );
+    assert_eq!(standing(valid)["outdated"], false);
 
     // The trainer sees both certified officials waiting; the unit's manager only theirs.
     let item = |page: &serde_json::Value| {
@@ -1458,6 +1532,11 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
     );
     assert_eq!(seen["recerts"][0]["done"], 1);
     assert_eq!(seen["recerts"][0]["total"], 1);
+    assert_eq!(
+        (covered(valid).await, covered(current).await),
+        (2, 1),
+        "the recertified official counts on the current version again"
+    );
     // The short exam's scores stay out of the exam's item statistics.
     let stats = app
         .call("question_stats", &format!("course={COURSE}"), Some(&trainer))

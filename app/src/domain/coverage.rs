@@ -14,7 +14,10 @@
 //!   An exemption wins over a completion (the official is shown as exempt).
 //! - **Holding a course on D**: metric `ever_completed` — a completion on or before D;
 //!   metric `valid_at_deadline` — a certificate issued on or before D, not revoked on or before
-//!   D, and not expiring before the program's deadline.
+//!   D, and not expiring before the program's deadline; metric `current_version` — the same,
+//!   and earned on the course's current substantive version: a certificate stops counting on
+//!   the day a substantive publish (a law change) replaced the version it was earned on, until
+//!   the official passes the delta recertification or the course again.
 //! - **Covered**: holding all (rule `all`) or any (rule `any`) of the required courses.
 //! - **RAG**: green when `covered/base ≥ threshold`; amber when within 15 percentage points
 //!   of the threshold, or on pace (the trailing four-week rate reaches the target by the
@@ -60,14 +63,16 @@ impl CourseRule {
 pub enum Metric {
     ValidAtDeadline,
     EverCompleted,
+    CurrentVersion,
 }
 
 impl Metric {
-    /// `valid_at_deadline` or `ever_completed`.
+    /// `valid_at_deadline`, `ever_completed` or `current_version`.
     pub fn parse(s: &str) -> Option<Metric> {
         match s.trim() {
             "valid_at_deadline" => Some(Metric::ValidAtDeadline),
             "ever_completed" => Some(Metric::EverCompleted),
+            "current_version" => Some(Metric::CurrentVersion),
             _ => None,
         }
     }
@@ -130,6 +135,9 @@ pub struct Certificate {
     pub issued_on: NaiveDate,
     pub valid_until: Option<NaiveDate>,
     pub revoked_on: Option<NaiveDate>,
+    /// The day a substantive publish of the course replaced the version this certificate was
+    /// earned on (None: earned on the current one). Read only by metric `current_version`.
+    pub superseded_on: Option<NaiveDate>,
 }
 
 /// An exemption from the program, in force from `since` until the day before `until` (the
@@ -284,7 +292,8 @@ impl<'a> Index<'a> {
                     }
                 }
             }
-            Metric::ValidAtDeadline => {
+            Metric::ValidAtDeadline | Metric::CurrentVersion => {
+                let current = program.metric == Metric::CurrentVersion;
                 for c in &facts.certificates {
                     let Some(&i) = course_ix.get(c.course_id.as_str()) else {
                         continue;
@@ -292,7 +301,9 @@ impl<'a> Index<'a> {
                     if c.valid_until.is_some_and(|v| v < program.deadline) {
                         continue;
                     }
-                    held.entry(c.person_id).or_insert_with(|| vec![vec![]; n])[i].push((c.issued_on, c.revoked_on));
+                    let ends = [c.revoked_on, c.superseded_on.filter(|_| current)];
+                    let until = ends.into_iter().flatten().min();
+                    held.entry(c.person_id).or_insert_with(|| vec![vec![]; n])[i].push((c.issued_on, until));
                 }
             }
         }
@@ -726,6 +737,7 @@ mod tests {
             issued_on: issued,
             valid_until: until,
             revoked_on: revoked,
+            superseded_on: None,
         };
         let facts = Facts {
             agencies: tree(),
@@ -760,6 +772,59 @@ mod tests {
         let ix = Index::new(&p, &revoked);
         assert_eq!(ix.status(10, d(2026, 2, 15)), Status::Covered, "before the revocation");
         assert_eq!(ix.status(10, d(2026, 3, 1)), Status::Missing(vec![0]), "revoked");
+    }
+
+    #[test]
+    fn current_version_drops_a_certificate_from_the_day_a_law_change_replaced_its_version() {
+        let cert = |issued, superseded| Certificate {
+            person_id: 10,
+            course_id: String::from("a"),
+            issued_on: issued,
+            valid_until: None,
+            revoked_on: None,
+            superseded_on: superseded,
+        };
+        let p = ProgramRule {
+            courses: vec!["a".into()],
+            ..program(Metric::CurrentVersion, CourseRule::All)
+        };
+        let old = Facts {
+            agencies: tree(),
+            memberships: vec![member(10, 2, true, None, None)],
+            certificates: vec![cert(d(2026, 1, 10), Some(d(2026, 7, 1)))],
+            ..Default::default()
+        };
+        let ix = Index::new(&p, &old);
+        assert_eq!(ix.status(10, d(2026, 6, 30)), Status::Covered, "before the law change");
+        assert_eq!(
+            ix.status(10, d(2026, 7, 1)),
+            Status::Missing(vec![0]),
+            "from the publish on"
+        );
+        let valid = ProgramRule {
+            metric: Metric::ValidAtDeadline,
+            ..p.clone()
+        };
+        assert_eq!(
+            Index::new(&valid, &old).status(10, d(2026, 7, 1)),
+            Status::Covered,
+            "the other metric still counts the certificate"
+        );
+        let renewed = Facts {
+            certificates: vec![cert(d(2026, 1, 10), Some(d(2026, 7, 1))), cert(d(2026, 8, 3), None)],
+            ..old.clone()
+        };
+        let ix = Index::new(&p, &renewed);
+        assert_eq!(
+            ix.status(10, d(2026, 7, 20)),
+            Status::Missing(vec![0]),
+            "not yet recertified"
+        );
+        assert_eq!(
+            ix.status(10, d(2026, 8, 3)),
+            Status::Covered,
+            "recertified on the new version"
+        );
     }
 
     #[test]

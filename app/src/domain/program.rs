@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// The two ways courses combine.
 pub const RULES: [&str; 2] = ["all", "any"];
 /// The two ways a course counts.
-pub const METRICS: [&str; 2] = ["valid_at_deadline", "ever_completed"];
+pub const METRICS: [&str; 3] = ["valid_at_deadline", "ever_completed", "current_version"];
 
 /// A program as the picker and the headline show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,7 +27,7 @@ pub struct ProgramDto {
     pub courses: Vec<(String, String)>,
     /// `all` or `any`
     pub rule: String,
-    /// `valid_at_deadline` or `ever_completed`
+    /// `valid_at_deadline`, `ever_completed` or `current_version`
     pub metric: String,
     pub enforcement_only: bool,
     pub positions: Vec<String>,
@@ -106,7 +106,7 @@ pub struct ProgramSpec {
     pub rule: String,
     pub threshold_percent: u32,
     pub deadline: NaiveDate,
-    /// `valid_at_deadline` or `ever_completed`
+    /// `valid_at_deadline`, `ever_completed` or `current_version`
     pub metric: String,
     pub active: bool,
 }
@@ -396,9 +396,13 @@ impl Problem {
             }
             Problem::Metric(m) => {
                 if vi {
-                    format!("\"{m}\": chọn \"chứng nhận còn hiệu lực tại hạn\" hoặc \"đã từng hoàn thành\".")
+                    format!(
+                        "\"{m}\": chọn \"chứng nhận còn hiệu lực tại hạn\", \"đã từng hoàn thành\" hoặc \"chứng nhận theo phiên bản hiện hành\"."
+                    )
                 } else {
-                    format!("\"{m}\": choose \"certificate valid at the deadline\" or \"ever completed\".")
+                    format!(
+                        "\"{m}\": choose \"certificate valid at the deadline\", \"ever completed\" or \"certified on the current version\"."
+                    )
                 }
             }
             Problem::ReasonMissing => pick(

@@ -40,6 +40,9 @@ pub struct CourseStanding {
     pub completed_on: Option<NaiveDate>,
     pub certificate: Option<String>,
     pub held: bool,
+    /// Not held only because the certificate was earned on a version a substantive change (a
+    /// law change) replaced: the program counts the current version only.
+    pub outdated: bool,
 }
 
 /// One program for one official.

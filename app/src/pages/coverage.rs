@@ -137,6 +137,7 @@ fn Dashboard(
             <p class="muted">
                 {T::Deadline.get(lang)}": "{fmt_date(deadline)}" · "{T::Target.get(lang)}": "
                 {r.program.threshold_percent}"% · "{T::AsOf.get(lang)}": "{fmt_date(r.as_of)}
+                <br/>{T::FieldMetric.get(lang)}": "{crate::pages::programs::metric_label(&r.program.metric, lang)}
             </p>
             {r.rule_changed_after.map(|d| view! {
                 <p class="alert info">

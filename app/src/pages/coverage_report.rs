@@ -100,6 +100,7 @@ fn Report(r: CoverageReport) -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 <p>{target}" "<RagBadge rag=r.rag/></p>
+                <p>{T::FieldMetric.get(lang)}": "{crate::pages::programs::metric_label(&r.program.metric, lang).to_string()}"."</p>
                 <h2>{T::DocSecProgress.get(lang)}</h2>
                 <div class="chart" inner_html=svg></div>
                 <ForecastText f=r.forecast.clone() deadline=r.program.deadline/>

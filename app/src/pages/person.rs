@@ -130,7 +130,13 @@ fn Record(r: PersonRecord) -> impl IntoView {
                                     <td>{c.title}</td>
                                     <td>{opt_date(c.completed_on)}</td>
                                     <td>{c.certificate.unwrap_or_else(|| "—".into())}</td>
-                                    <td>{if c.held { view! { <span class="rag rag-green">{T::Covered.get(lang)}</span> } } else { view! { <span class="rag rag-red">{T::NotCovered.get(lang)}</span> } }}</td>
+                                    <td>{if c.held {
+                                        view! { <span class="rag rag-green">{T::Covered.get(lang)}</span> }.into_any()
+                                    } else if c.outdated {
+                                        view! { <span class="rag rag-amber">{T::OutdatedVersion.get(lang)}</span> }.into_any()
+                                    } else {
+                                        view! { <span class="rag rag-red">{T::NotCovered.get(lang)}</span> }.into_any()
+                                    }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

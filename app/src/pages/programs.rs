@@ -79,6 +79,15 @@ fn ProgramTable(rows: Vec<ProgramRow>) -> impl IntoView {
 }
 
 /// The label of a form field (also used by the history).
+/// What counts as trained under a program's metric, as its form and its reports say it.
+pub fn metric_label(metric: &str, lang: Lang) -> &'static str {
+    match metric {
+        "ever_completed" => T::MetricEver.get(lang),
+        "current_version" => T::MetricCurrent.get(lang),
+        _ => T::MetricValid.get(lang),
+    }
+}
+
 pub fn field_label(f: Field, lang: Lang) -> &'static str {
     match f {
         Field::Code => T::FieldCode.get(lang),
@@ -333,6 +342,10 @@ fn Editor(ed: ProgramEditor) -> impl IntoView {
                     <label class="check" for="p-metric-ever">
                         <input type="radio" id="p-metric-ever" name="metric" value="ever_completed" checked=d.metric == "ever_completed"/>
                         {T::MetricEver.get(lang)}
+                    </label>
+                    <label class="check" for="p-metric-current">
+                        <input type="radio" id="p-metric-current" name="metric" value="current_version" checked=d.metric == "current_version"/>
+                        {T::MetricCurrent.get(lang)}
                     </label>
                     {msg(Field::Metric)}
                 </fieldset>

@@ -97,6 +97,14 @@ pub async fn load(state: &AppState, user: &AuthUser, id: i64, on: NaiveDate) -> 
                     .find(|x| &x.course_id == c && !revoked(x))
                     .map(|x| x.number.clone()),
                 held: ix.holds(p.id, i, on),
+                outdated: rule.metric == crate::domain::coverage::Metric::CurrentVersion
+                    && !ix.holds(p.id, i, on)
+                    && facts.certificates.iter().any(|x| {
+                        &x.course_id == c
+                            && x.issued_on <= on
+                            && x.revoked_on.is_none_or(|r| r > on)
+                            && x.superseded_on.is_some_and(|s| s <= on)
+                    }),
             })
             .collect();
         programs.push(ProgramStanding {

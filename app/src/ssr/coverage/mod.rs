@@ -12,7 +12,9 @@
 pub mod export;
 pub mod outreach;
 
-use super::db::entities::{agency, certificate, completion, course_credit, exemption, membership, person, program};
+use super::db::entities::{
+    agency, certificate, completion, content_publish, course_credit, exemption, membership, person, program,
+};
 use crate::domain::coverage::{
     self as cov, Counts, CourseRule, Facts, Metric, PersonStatus, ProgramRule, Rag, WeekPoint,
 };
@@ -125,6 +127,29 @@ pub fn rule_of(p: &program::Model) -> Result<ProgramRule, super::db::entities::C
         deadline: p.deadline,
         metric: Metric::parse(&p.metric).unwrap_or(Metric::ValidAtDeadline),
     })
+}
+
+/// When each of `courses` was published with a substantive change (a law change), oldest first:
+/// a certificate earned before one of these is not on the current version.
+async fn substantive_publishes(
+    db: &impl ConnectionTrait,
+    courses: &[String],
+) -> Result<HashMap<String, Vec<chrono::DateTime<chrono::Utc>>>, DbErr> {
+    let rows: Vec<(String, chrono::DateTime<chrono::Utc>)> = content_publish::Entity::find()
+        .select_only()
+        .column(content_publish::Column::CourseId)
+        .column(content_publish::Column::PublishedAt)
+        .filter(content_publish::Column::Kind.eq("substantive"))
+        .filter(content_publish::Column::CourseId.is_in(courses.to_vec()))
+        .order_by_asc(content_publish::Column::PublishedAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<String, Vec<_>> = HashMap::new();
+    for (course, at) in rows {
+        out.entry(course).or_default().push(at);
+    }
+    Ok(out)
 }
 
 /// Loads everything coverage reads for a program.
@@ -260,7 +285,12 @@ pub async fn load_facts_in_pieces(
     // Only the columns coverage reads, and only certificates still valid at the deadline (the
     // domain would drop the others): at national scale this is most of the dashboard's time.
     let certificates = match rule.metric {
-        Metric::ValidAtDeadline => {
+        Metric::ValidAtDeadline | Metric::CurrentVersion => {
+            let replaced = if rule.metric == Metric::CurrentVersion {
+                substantive_publishes(db, &courses).await?
+            } else {
+                HashMap::new()
+            };
             type Row = (
                 i64,
                 i64,
@@ -301,6 +331,10 @@ pub async fn load_facts_in_pieces(
                 out.extend(
                     rows.into_iter().map(
                         |(_, person_id, course_id, issued, valid_until, revoked)| cov::Certificate {
+                            superseded_on: replaced
+                                .get(&course_id)
+                                .and_then(|at| at.get(at.partition_point(|p| *p <= issued)))
+                                .map(|p| crate::ssr::clock::date_of(*p)),
                             person_id,
                             course_id,
                             issued_on: crate::ssr::clock::date_of(issued),
