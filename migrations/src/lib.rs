@@ -22,6 +22,7 @@ mod m20261203_000015_classes;
 mod m20261203_000016_content_reloads;
 mod m20261204_000017_content_publishes;
 mod m20261205_000018_recertifications;
+mod m20261206_000019_coverage_version;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_content_reloads::Migration),
             Box::new(m20261204_000017_content_publishes::Migration),
             Box::new(m20261205_000018_recertifications::Migration),
+            Box::new(m20261206_000019_coverage_version::Migration),
         ]
     }
 }

@@ -67,6 +67,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         leptos_options,
         content,
         throttle: Default::default(),
+        coverage_views: Default::default(),
     })
 }
 

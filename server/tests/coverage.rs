@@ -785,3 +785,192 @@ async fn a_record_opened_from_a_past_dashboard_shows_the_standing_on_that_date()
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("ngày không hợp lệ"), "{}", r.body);
 }
+
+/// The dashboard serves a kept view while nothing coverage reads has changed, and computes a
+/// new one after any write to it — on either database, since the version is the database's
+/// own. Each figure shown equals a fresh computation.
+#[tokio::test]
+async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
+    use app::domain::coverage::Status;
+    use app::ssr::db::entities::{certificate, content_publish};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let admin = app.sign_in_demo("quantri").await;
+    let today = app::ssr::clock::today();
+    let shown = || async {
+        let r = app.call("coverage", "as_of=", Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()
+    };
+    let fresh = || async {
+        let p = app::ssr::coverage::find_program(db, None).await.unwrap().unwrap();
+        app::ssr::coverage::snapshot(db, p, None, today, true).await.unwrap()
+    };
+    let computed = || app.state.coverage_views.counts().1;
+    // Equal to a fresh computation, overall and for every agency.
+    let same = |r: &serde_json::Value, s: &app::ssr::coverage::Snapshot, what: &str| {
+        assert_eq!(
+            counts(&r["overall"]),
+            (s.overall.population, s.overall.exempt, s.overall.covered),
+            "[{}] {what}",
+            app.backend
+        );
+        let lines: Vec<(String, (u64, u64, u64))> = r["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["name"].as_str().unwrap().to_string(), counts(&a["counts"])))
+            .collect();
+        let want: Vec<(String, (u64, u64, u64))> = s
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.agency.name.clone(),
+                    (l.counts.population, l.counts.exempt, l.counts.covered),
+                )
+            })
+            .collect();
+        assert_eq!(lines, want, "[{}] {what}", app.backend);
+    };
+
+    let first = shown().await;
+    let n = computed();
+    let again = shown().await;
+    assert_eq!(computed(), n, "nothing changed: the kept view is served");
+    assert_eq!(first["overall"], again["overall"]);
+    // A write to a table coverage does not read keeps it.
+    let someone = person::Entity::find().one(db).await.unwrap().unwrap();
+    let mut renamed: person::ActiveModel = someone.into();
+    renamed.full_name = Set("Tên khác".into());
+    renamed.update(db).await.unwrap();
+    shown().await;
+    assert_eq!(computed(), n, "a person's name is not coverage");
+
+    // An official not yet covered completes every course of the program.
+    let snap = fresh().await;
+    let missing = snap
+        .statuses
+        .iter()
+        .find(|s| matches!(s.status, Status::Missing(_)))
+        .expect("the demo has officials to train")
+        .person_id;
+    for c in snap.rule.courses.clone() {
+        common::certify(db, missing, &c).await;
+    }
+    let r = shown().await;
+    assert_eq!(computed(), n + 1, "a completion is a change");
+    assert_eq!(counts(&r["overall"]).2, snap.overall.covered + 1);
+    same(&r, &fresh().await, "after a completion");
+
+    // Their certificates are revoked.
+    certificate::Entity::update_many()
+        .col_expr(
+            certificate::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now() - Duration::hours(1)),
+        )
+        .filter(certificate::Column::PersonId.eq(missing))
+        .exec(db)
+        .await
+        .unwrap();
+    let r = shown().await;
+    assert_eq!(computed(), n + 2, "a revocation is a change");
+    assert_eq!(counts(&r["overall"]).2, snap.overall.covered);
+    same(&r, &fresh().await, "after a revocation");
+
+    // The official is exempted.
+    exemption::ActiveModel {
+        program_id: Set(snap.program.id),
+        person_id: Set(missing),
+        reason: Set("Nghỉ dài hạn".into()),
+        approved_by: Set("Giám đốc Sở".into()),
+        created_at: Set(Utc::now() - Duration::hours(1)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let r = shown().await;
+    assert_eq!(computed(), n + 3, "an exemption is a change");
+    assert_eq!(counts(&r["overall"]).1, snap.overall.exempt + 1);
+    same(&r, &fresh().await, "after an exemption");
+
+    // The official leaves: their membership ends yesterday.
+    let period = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(missing))
+        .filter(membership::Column::ValidTo.is_null())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ended: membership::ActiveModel = period.into();
+    ended.valid_to = Set(Some(today - Duration::days(1)));
+    ended.update(db).await.unwrap();
+    let r = shown().await;
+    assert_eq!(computed(), n + 4, "a leaver is a change");
+    assert_eq!(counts(&r["overall"]).0, snap.overall.population - 1);
+    same(&r, &fresh().await, "after a leaver");
+
+    // An agency is renamed; the program's target changes.
+    let team = agency::Entity::find_by_id(snap.lines.last().unwrap().agency.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: agency::ActiveModel = team.into();
+    am.name = Set("Đội mới đổi tên".into());
+    am.update(db).await.unwrap();
+    let r = shown().await;
+    assert_eq!(computed(), n + 5, "the tree is a change");
+    same(&r, &fresh().await, "after a rename");
+    let mut p: program::ActiveModel = snap.program.clone().into();
+    p.threshold_percent = Set(0);
+    p.update(db).await.unwrap();
+    let r = shown().await;
+    assert_eq!(computed(), n + 6, "the program's rule is a change");
+    assert_eq!(r["rag"], "Green", "a target of 0 % is met");
+
+    // A course republished (the current-version metric reads when).
+    content_publish::ActiveModel {
+        course_id: Set(snap.rule.courses[0].clone()),
+        kind: Set("substantive".into()),
+        reason: Set("Luật 122/2025/QH15".into()),
+        published_by: Set(None),
+        published_at: Set(Utc::now()),
+        course_hash: Set("h".into()),
+        based_on: Set("g".into()),
+        changes: Set("{}".into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    shown().await;
+    assert_eq!(computed(), n + 7, "a publish is a change");
+
+    // On PostgreSQL the change rows are folded into the version now and then: it stays the same.
+    if app.backend == "postgres" {
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("INSERT INTO coverage_changes SELECT FROM generate_series(1, 1500)")
+            .await
+            .unwrap();
+        let before = app::ssr::coverage::views::version(db).await.unwrap();
+        let after = app::ssr::coverage::views::version(db).await.unwrap();
+        assert_eq!(before, after, "folding keeps the version");
+        let left = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM coverage_changes",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(left, 0, "the rows were folded");
+        shown().await;
+        assert_eq!(computed(), n + 8, "the inserted rows were changes");
+        shown().await;
+        assert_eq!(computed(), n + 8, "and after folding the kept view is served");
+    }
+}

@@ -115,7 +115,7 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
     let Some(p) = coverage::find_program(&state.db, program).await? else {
         return Err(guard::refuse(ApiError::NotFound));
     };
-    let snap = coverage::snapshot(&state.db, p, user.scope.as_ref(), as_of, true).await?;
+    let snap = coverage::views::view(&state.db, &state.coverage_views, p, user.scope.as_ref(), as_of).await?;
     let outreach = crate::ssr::coverage::outreach::lines(&state, &snap.root).await?;
     let letterhead = crate::ssr::letterhead::effective(&state.db, &snap.root)
         .await?
@@ -124,15 +124,6 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
             agency_name: f.agency_name,
             letterhead: f.letterhead,
         });
-    let covered: Vec<i64> = snap
-        .statuses
-        .iter()
-        .filter(|s| s.status == crate::domain::coverage::Status::Covered)
-        .map(|s| s.person_id)
-        .collect();
-    let until = crate::ssr::clock::start_of(as_of + chrono::Duration::days(1));
-    let covered_in_class =
-        crate::ssr::classes::covered_in_class(&state.db, &covered, &snap.rule.courses, until).await?;
     let classes = crate::ssr::classes::held(&state, &snap.root.path, as_of).await?;
     let rule_changed_after = crate::ssr::programs::read::last_change(&state.db, snap.program.id)
         .await?
@@ -167,10 +158,10 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
                 valid: l.valid,
             })
             .collect(),
-        series: snap.series,
-        forecast: snap.forecast,
+        series: snap.series.clone(),
+        forecast: snap.forecast.clone(),
         outreach,
-        covered_in_class,
+        covered_in_class: snap.covered_in_class,
         classes,
         rule_changed_after,
     })

@@ -21,6 +21,8 @@ pub struct AppState {
     pub certs: Arc<CertSigner>,
     /// Sign-in back-off and public look-up limits (in memory, per node).
     pub throttle: Arc<super::throttle::Throttle>,
+    /// Coverage views kept until the data under them changes.
+    pub coverage_views: Arc<super::coverage::views::Views>,
 }
 
 impl AppState {

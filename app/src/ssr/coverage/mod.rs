@@ -11,6 +11,7 @@
 
 pub mod export;
 pub mod outreach;
+pub mod views;
 
 use super::db::entities::{
     agency, certificate, completion, content_publish, course_credit, exemption, membership, person, program,

@@ -109,9 +109,15 @@ pub async fn editor(state: &AppState, user: &AuthUser, id: Option<i64>) -> Resul
     positions.sort();
     let today = match &existing {
         Some(p) => Some(
-            crate::ssr::coverage::snapshot(db, p.clone(), user.scope.as_ref(), crate::ssr::clock::today(), false)
-                .await?
-                .overall,
+            crate::ssr::coverage::views::view(
+                db,
+                &state.coverage_views,
+                p.clone(),
+                user.scope.as_ref(),
+                crate::ssr::clock::today(),
+            )
+            .await?
+            .overall,
         ),
         None => None,
     };
