@@ -90,13 +90,13 @@ async fn main() {
         ("kept view, whole country, ever completed", &p_ever),
         ("kept view, whole country, valid certificate", &p_valid),
     ] {
-        app::ssr::coverage::views::view(&db, &views, p.clone(), None, today)
+        app::ssr::coverage::views::view(&db, &views, p.id, None, today)
             .await
             .unwrap();
         let ms = time(3, || {
-            let (db, views, p) = (&db, &views, p.clone());
+            let (db, views, id) = (&db, &views, p.id);
             async move {
-                let v = app::ssr::coverage::views::view(db, views, p, None, today)
+                let v = app::ssr::coverage::views::view(db, views, id, None, today)
                     .await
                     .unwrap();
                 assert!(v.overall.population > 0);

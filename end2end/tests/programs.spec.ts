@@ -20,6 +20,8 @@ test('a manager sets a target, fixes a mistake, changes it with a reason and see
   await page.getByLabel(/Tổ chức lực lượng Quản lý thị trường/).check();
   await page.getByLabel('Ngưỡng (%)').fill('120');
   await page.getByLabel('Hạn hoàn thành').fill('2027-06-30');
+  // Counted only on the courses' current version (after the latest law change).
+  await page.getByLabel(/cấp theo phiên bản hiện hành/).check();
   await page.getByRole('button', { name: 'Lưu' }).click();
 
   // Not saved: the problem beside its field and in the summary; what was typed is still there.
@@ -29,6 +31,7 @@ test('a manager sets a target, fixes a mistake, changes it with a reason and see
   await expect(page.getByLabel('Mã chỉ tiêu')).toHaveValue(code);
   await expect(page.getByLabel('Tên chỉ tiêu')).toHaveValue('Đội 5: tổ chức lực lượng QLTT');
   await expect(page.getByLabel(/Tổ chức lực lượng Quản lý thị trường/)).toBeChecked();
+  await expect(page.getByLabel(/cấp theo phiên bản hiện hành/)).toBeChecked();
 
   await page.getByLabel('Ngưỡng (%)').fill('100');
   await page.getByRole('button', { name: 'Lưu' }).click();
@@ -43,6 +46,7 @@ test('a manager sets a target, fixes a mistake, changes it with a reason and see
   await page.getByRole('link', { name: 'Xem độ bao phủ' }).click();
   await expect(page.getByLabel('Chỉ tiêu', { exact: true })).toHaveValue(/\d+/);
   await expect(page.locator('table.tree').getByRole('link', { name: 'Đội Quản lý thị trường số 5' })).toBeVisible();
+  await expect(page.getByText(/Thước đo: Có chứng nhận còn hiệu lực, cấp theo phiên bản hiện hành/)).toBeVisible();
 
   // A change needs a reason; with one it lands in the history with what changed.
   await open(page, info, programUrl);

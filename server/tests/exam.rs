@@ -1262,6 +1262,44 @@ async fn redraft(app: &TestApp, trainer: &str, file: &str, edit: impl Fn(&str) -
     assert_eq!(saved.status, 303, "{}", saved.body);
 }
 
+/// Publishes the course's draft as a substantive change with `reason` (form-encoded): the
+/// publish's id.
+async fn publish_substantive(app: &TestApp, trainer: &str, reason: &str) -> i64 {
+    let published = app
+        .post_form(
+            &format!("/editor/{COURSE}/publish"),
+            &format!("kind=substantive&reason={reason}"),
+            Some(trainer),
+        )
+        .await;
+    published
+        .location
+        .as_deref()
+        .and_then(|l| l.strip_prefix(&format!("/content/{COURSE}?published=")))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("published: {:?} {}", published.location, published.body))
+}
+
+/// How many officials the program covers today, as the dashboard shows it.
+async fn covered(app: &TestApp, admin: &str, program: i64) -> u64 {
+    let r = app
+        .call("coverage", &format!("program={program}&as_of="), Some(admin))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["overall"]["covered"].as_u64().unwrap()
+}
+
+/// The retraining page's line for `publish`.
+fn retraining_item(page: &serde_json::Value, publish: i64) -> serde_json::Value {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["publish_id"] == publish)
+        .cloned()
+        .expect("the publish is listed")
+}
+
 #[tokio::test]
 async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_pass_a_short_exam_on_what_changed() {
     use app::ssr::db::entities::{person, recertification_person};
@@ -1301,17 +1339,10 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
     let admin = app.sign_in_demo("quantri").await;
     let valid = course_program(&app, "VALID-V", "valid_at_deadline").await;
     let current = course_program(&app, "CUR-V", "current_version").await;
-    let covered = |program: i64| {
-        let (app, admin) = (&app, &admin);
-        async move {
-            let r = app
-                .call("coverage", &format!("program={program}&as_of="), Some(admin))
-                .await;
-            assert_eq!(r.status, 200, "{}", r.body);
-            r.json()["overall"]["covered"].as_u64().unwrap()
-        }
-    };
-    assert_eq!((covered(valid).await, covered(current).await), (2, 2));
+    assert_eq!(
+        (covered(&app, &admin, valid).await, covered(&app, &admin, current).await),
+        (2, 2)
+    );
 
     // The law changes: lesson 2 and one exam question are rewritten, published as substantive.
     let trainer = app.sign_in_demo("giangvien").await;
@@ -1326,22 +1357,15 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
         )
     })
     .await;
-    let published = app
-        .post_form(
-            &format!("/editor/{COURSE}/publish"),
-            "kind=substantive&reason=Lu%E1%BA%ADt+122%2F2025%2FQH15+c%C3%B3+hi%E1%BB%87u+l%E1%BB%B1c",
-            Some(&trainer),
-        )
-        .await;
-    let publish: i64 = published
-        .location
-        .as_deref()
-        .and_then(|l| l.strip_prefix(&format!("/content/{COURSE}?published=")))
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("published: {:?} {}", published.location, published.body));
+    let publish = publish_substantive(
+        &app,
+        &trainer,
+        "Lu%E1%BA%ADt+122%2F2025%2FQH15+c%C3%B3+hi%E1%BB%87u+l%E1%BB%B1c",
+    )
+    .await;
 
     assert_eq!(
-        (covered(valid).await, covered(current).await),
+        (covered(&app, &admin, valid).await, covered(&app, &admin, current).await),
         (2, 0),
         "certified on the old version: valid, not current"
     );
@@ -1366,15 +1390,7 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
     assert_eq!(standing(valid)["outdated"], false);
 
     // The trainer sees both certified officials waiting; the unit's manager only theirs.
-    let item = |page: &serde_json::Value| {
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["publish_id"] == publish)
-            .cloned()
-            .expect("the publish is listed")
-    };
+    let item = |page: &serde_json::Value| retraining_item(page, publish);
     let waiting = |i: &serde_json::Value| -> Vec<String> {
         i["waiting"]
             .as_array()
@@ -1533,7 +1549,7 @@ async fn after_a_substantive_change_the_certified_reread_the_changed_lesson_and_
     assert_eq!(seen["recerts"][0]["done"], 1);
     assert_eq!(seen["recerts"][0]["total"], 1);
     assert_eq!(
-        (covered(valid).await, covered(current).await),
+        (covered(&app, &admin, valid).await, covered(&app, &admin, current).await),
         (2, 1),
         "the recertified official counts on the current version again"
     );
@@ -1662,14 +1678,7 @@ async fn a_short_exam_opened_before_the_certificate_was_revoked_certifies_nothin
         )
     })
     .await;
-    let published = app
-        .post_form(
-            &format!("/editor/{COURSE}/publish"),
-            "kind=substantive&reason=Lu%E1%BA%ADt+m%E1%BB%9Bi",
-            Some(&trainer),
-        )
-        .await;
-    let publish = published.location.unwrap().rsplit('=').next().unwrap().to_string();
+    let publish = publish_substantive(&app, &trainer, "Lu%E1%BA%ADt+m%E1%BB%9Bi").await;
     let deadline = (chrono::Utc::now() + chrono::Duration::days(20)).format("%Y-%m-%d");
     let opened = app
         .post_form(
@@ -1716,4 +1725,124 @@ async fn a_short_exam_opened_before_the_certificate_was_revoked_certifies_nothin
         .json();
     assert!(page["recert_draw"].is_null(), "{page}");
     std::fs::remove_dir_all(content).ok();
+}
+
+/// An exam started before a law change and submitted after it was taken on the old text: its
+/// certificate is on the replaced version — for the list of whom the change must reach, for the
+/// coverage metric "certified on the current version", and for the recertification it owes.
+#[tokio::test]
+async fn an_exam_started_before_a_substantive_publish_and_passed_after_it_is_on_the_old_version() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let token = ready_learner(&app).await;
+    let (pid, code) = official(&app, "hocvien").await;
+    let valid = course_program(&app, "VALID-S", "valid_at_deadline").await;
+    let current = course_program(&app, "CUR-S", "current_version").await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+
+    // While the learner answers, the law changes.
+    let trainer = app.sign_in_demo("giangvien").await;
+    redraft(&app, &trainer, "02-nghia-vu.md", |t| {
+        format!("{t}\nMột quy định mới.\n")
+    })
+    .await;
+    let publish = publish_substantive(&app, &trainer, "Lu%E1%BA%ADt+122%2F2025%2FQH15").await;
+
+    // They submit after the publish, and pass.
+    let r = app
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &right_answers(&open),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cert = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(pid))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("passed: a certificate");
+    assert!(
+        cert.earned_on_version_at() < cert.issued_at,
+        "earned on the version served when the exam started"
+    );
+
+    let admin = app.sign_in_demo("quantri").await;
+    assert_eq!(
+        (covered(&app, &admin, valid).await, covered(&app, &admin, current).await),
+        (1, 0),
+        "a valid certificate, on the version the change replaced"
+    );
+    let item = retraining_item(&app.call("retraining", "", Some(&trainer)).await.json(), publish);
+    let waiting: Vec<&str> = item["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(waiting, vec![code.as_str()], "the change must reach them");
+    assert_eq!(item["current"], serde_json::json!([1, 0]));
+}
+
+/// A database from before certificates recorded their version is upgraded with each
+/// certificate dated by its exam attempt's start; one without an attempt by when it was issued.
+#[tokio::test]
+async fn an_upgraded_database_dates_each_certificate_by_the_start_of_its_exam() {
+    use migrations::MigratorTrait;
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let db = &app.state.db;
+    let token = ready_learner(&app).await;
+    let (pid, _) = official(&app, "hocvien").await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(&app, &token).await;
+    let r = app
+        .post_form(
+            &format!("/courses/{COURSE}/exam/submit"),
+            &right_answers(&open),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let started = attempt::Entity::find()
+        .filter(attempt::Column::PersonId.eq(pid))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .started_at;
+    let by_exam = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(pid))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_exam.version_at, Some(started));
+    // Someone else's, recorded without an attempt.
+    let other = app::ssr::db::entities::person::Entity::find()
+        .filter(app::ssr::db::entities::person::Column::Id.ne(pid))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    common::certify(db, other.id, COURSE).await;
+
+    // Back to the schema before the column, then upgraded.
+    migrations::Migrator::down(db, Some(1)).await.unwrap();
+    migrations::Migrator::up(db, None).await.unwrap();
+    let after = |id: i64| async move { certificate::Entity::find_by_id(id).one(db).await.unwrap().unwrap() };
+    let upgraded = after(by_exam.id).await;
+    assert_eq!(upgraded.version_at, Some(started), "filled from the attempt");
+    let without = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(other.id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(without.version_at, None);
+    assert_eq!(without.earned_on_version_at(), without.issued_at);
 }

@@ -115,7 +115,7 @@ pub async fn coverage_dashboard(program: Option<i64>, as_of: String) -> Result<C
     let Some(p) = coverage::find_program(&state.db, program).await? else {
         return Err(guard::refuse(ApiError::NotFound));
     };
-    let snap = coverage::views::view(&state.db, &state.coverage_views, p, user.scope.as_ref(), as_of).await?;
+    let snap = coverage::views::view(&state.db, &state.coverage_views, p.id, user.scope.as_ref(), as_of).await?;
     let outreach = crate::ssr::coverage::outreach::lines(&state, &snap.root).await?;
     let letterhead = crate::ssr::letterhead::effective(&state.db, &snap.root)
         .await?

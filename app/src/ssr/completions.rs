@@ -74,6 +74,7 @@ pub async fn record_completion(
         revoked_at: Set(None),
         revoked_reason: Set(None),
         revoked_by: Set(None),
+        version_at: Set(Some(version_at)),
         ..Default::default()
     }
     .insert(tx)

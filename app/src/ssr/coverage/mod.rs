@@ -299,6 +299,7 @@ pub async fn load_facts_in_pieces(
                 chrono::DateTime<chrono::Utc>,
                 Option<NaiveDate>,
                 Option<chrono::DateTime<chrono::Utc>>,
+                Option<chrono::DateTime<chrono::Utc>>,
             );
             let mut out = Vec::new();
             let mut after = i64::MIN;
@@ -311,6 +312,7 @@ pub async fn load_facts_in_pieces(
                     .column(certificate::Column::IssuedAt)
                     .column(certificate::Column::ValidUntil)
                     .column(certificate::Column::RevokedAt)
+                    .column(certificate::Column::VersionAt)
                     .filter(certificate::Column::Id.gt(after))
                     .filter(certificate::Column::CourseId.is_in(courses.clone()))
                     .filter(
@@ -329,21 +331,26 @@ pub async fn load_facts_in_pieces(
                     .await?;
                 let full = rows.len() as u64 == chunk;
                 after = rows.last().map_or(after, |r| r.0);
-                out.extend(
-                    rows.into_iter().map(
-                        |(_, person_id, course_id, issued, valid_until, revoked)| cov::Certificate {
+                out.extend(rows.into_iter().map(
+                    |(_, person_id, course_id, issued, valid_until, revoked, version_at)| {
+                        cov::Certificate {
+                            // The first substantive publish after the version it was earned
+                            // on (`certificate::Model::earned_on_version_at`).
                             superseded_on: replaced
                                 .get(&course_id)
-                                .and_then(|at| at.get(at.partition_point(|p| *p <= issued)))
+                                .and_then(|at| {
+                                    let earned_on = version_at.unwrap_or(issued);
+                                    at.get(at.partition_point(|p| *p <= earned_on))
+                                })
                                 .map(|p| crate::ssr::clock::date_of(*p)),
                             person_id,
                             course_id,
                             issued_on: crate::ssr::clock::date_of(issued),
                             valid_until,
                             revoked_on: revoked.map(crate::ssr::clock::date_of),
-                        },
-                    ),
-                );
+                        }
+                    },
+                ));
                 if !full {
                     break;
                 }

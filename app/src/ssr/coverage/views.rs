@@ -7,11 +7,17 @@
 //! `m20261206_000019_coverage_version`: triggers, so no writer can forget it). A view is kept under
 //! the version read *before* its data, and served again while the version is unchanged —
 //! on any node, since the version lives in the database.
+//!
+//! What it does not do: two requests that miss at once both compute (no coalescing); a view
+//! computed after every write costs what it cost before (a busy hour of exam submissions
+//! keeps the national view cold); 64 views per node, so many dates or scopes push the oldest
+//! out. A database restored from a backup goes back to an earlier version: the views kept
+//! above it are forgotten the first time it is read.
 
 use super::{AgencyLine, Snapshot};
 use crate::domain::coverage::{Counts, Forecast, ProgramRule, Rag, WeekPoint};
 use crate::ssr::db::entities::{agency, program};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Statement};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -40,10 +46,18 @@ pub struct View {
 /// (version, program, scope root, date)
 type Key = (i64, i64, i64, chrono::NaiveDate);
 
-/// The views kept on this node, newest last.
+#[derive(Default)]
+struct Kept {
+    /// Newest last.
+    views: VecDeque<(Key, Arc<View>)>,
+    /// The highest version seen.
+    newest: i64,
+}
+
+/// The views kept on this node.
 #[derive(Default)]
 pub struct Views {
-    kept: Mutex<VecDeque<(Key, Arc<View>)>>,
+    kept: Mutex<Kept>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -55,17 +69,29 @@ impl Views {
     }
 
     fn get(&self, key: &Key) -> Option<Arc<View>> {
-        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if key.0 < kept.newest {
+            // The version went back: a database restored from a backup (or a read that began
+            // before another's). Views of the versions above it may count rows that are gone,
+            // and the same numbers will be reached again by other writes: forget them.
+            kept.views.clear();
+        }
+        kept.newest = key.0;
+        kept.views.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
     }
 
     fn put(&self, key: Key, view: Arc<View>) {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if key.0 < kept.newest {
+            // Computed from a version already overtaken (or from before a restore).
+            return;
+        }
+        kept.newest = key.0;
         // A view of an older version is never asked for again.
-        kept.retain(|(k, _)| k.0 >= key.0 && k != &key);
-        kept.push_back((key, view));
-        while kept.len() > KEPT {
-            kept.pop_front();
+        kept.views.retain(|(k, _)| k.0 >= key.0 && k != &key);
+        kept.views.push_back((key, view));
+        while kept.views.len() > KEPT {
+            kept.views.pop_front();
         }
     }
 }
@@ -83,27 +109,37 @@ pub async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
     let n: i64 = row.try_get("", "n")?;
     let changes: i64 = row.try_get("", "c")?;
     if backend == DbBackend::Postgres && changes >= FOLD_AT {
-        // Folds the change rows into `n` in one statement: the sum stays what it was.
-        db.execute_raw(Statement::from_string(
-            backend,
-            "WITH d AS (DELETE FROM coverage_changes RETURNING 1) \
-             UPDATE coverage_version SET n = n + (SELECT COUNT(*) FROM d) WHERE id = 1",
-        ))
-        .await?;
+        // Folds the change rows into `n` in one statement: the sum stays what it was. Only
+        // housekeeping: a failure (two nodes folding at once) is logged, never the reader's.
+        if let Err(e) = db
+            .execute_raw(Statement::from_string(
+                backend,
+                "WITH d AS (DELETE FROM coverage_changes RETURNING 1) \
+                 UPDATE coverage_version SET n = n + (SELECT COUNT(*) FROM d) WHERE id = 1",
+            ))
+            .await
+        {
+            tracing::warn!(error = %e, "coverage version: folding the change rows failed; left for the next reader");
+        }
     }
     Ok(n + changes)
 }
 
-/// The view of `program` in `scope` on `as_of`: kept, or computed and kept.
+/// The view of the program `program_id` in `scope` on `as_of`: kept, or computed and kept.
 pub async fn view(
     db: &impl ConnectionTrait,
     views: &Views,
-    program: program::Model,
+    program_id: i64,
     scope: Option<&crate::ssr::auth::Scope>,
     as_of: chrono::NaiveDate,
 ) -> Result<Arc<View>, DbErr> {
-    // Read first: data read after it is at least as new as the version says.
+    // Read first: data read after it is at least as new as the version says — the program's
+    // own row included, so a rule is never kept under a version newer than itself.
     let version = version(db).await?;
+    let program = program::Entity::find_by_id(program_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("program {program_id}")))?;
     let root = scope.map(|s| s.agency_id).unwrap_or(program.root_agency_id);
     let key = (version, program.id, root, as_of);
     if let Some(v) = views.get(&key) {

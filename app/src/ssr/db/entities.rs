@@ -596,6 +596,17 @@ pub mod certificate {
         pub revoked_reason: Option<String>,
         /// The account that revoked it.
         pub revoked_by: Option<i64>,
+        /// The instant of the course version it was earned on (the exam attempt's start); empty
+        /// = when it was issued. See [`Model::earned_on_version_at`].
+        pub version_at: Option<DateTimeUtc>,
+    }
+
+    impl Model {
+        /// When the version it was earned on was served: a substantive publish after this
+        /// replaced it, even one made while the exam was being taken.
+        pub fn earned_on_version_at(&self) -> DateTimeUtc {
+            self.version_at.unwrap_or(self.issued_at)
+        }
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -112,7 +112,7 @@ pub async fn editor(state: &AppState, user: &AuthUser, id: Option<i64>) -> Resul
             crate::ssr::coverage::views::view(
                 db,
                 &state.coverage_views,
-                p.clone(),
+                p.id,
                 user.scope.as_ref(),
                 crate::ssr::clock::today(),
             )

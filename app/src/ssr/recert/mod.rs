@@ -15,8 +15,7 @@ use sea_orm::{
 
 use super::auth::{AuthUser, Scope};
 use super::db::entities::{
-    certificate, completion, content_publish as cp, lesson_progress, person, recertification as rc,
-    recertification_person as rp,
+    certificate, content_publish as cp, lesson_progress, person, recertification as rc, recertification_person as rp,
 };
 use super::state::AppState;
 use crate::domain::content::publish::Changes;
@@ -57,11 +56,13 @@ pub async fn certified_before(
     scope: Option<&Scope>,
 ) -> Result<Vec<Affected>, DbErr> {
     let today = super::clock::today();
-    let certs: Vec<(i64, i64, Option<NaiveDate>)> = certificate::Entity::find()
+    type Row = (i64, DateTime<Utc>, Option<DateTime<Utc>>, Option<NaiveDate>);
+    let certs: Vec<Row> = certificate::Entity::find()
         .select_only()
         .columns([
             certificate::Column::PersonId,
-            certificate::Column::CompletionId,
+            certificate::Column::IssuedAt,
+            certificate::Column::VersionAt,
             certificate::Column::ValidUntil,
         ])
         .filter(certificate::Column::CourseId.eq(course))
@@ -69,35 +70,19 @@ pub async fn certified_before(
         .into_tuple()
         .all(db)
         .await?;
-    let certs: Vec<(i64, i64)> = certs
-        .into_iter()
-        .filter(|(_, _, until)| until.is_none_or(|u| u >= today))
-        .map(|(p, c, _)| (p, c))
-        .collect();
+    // Earned on a version served before `before` (`certificate::Model::earned_on_version_at`):
+    // an exam started before the publish was taken on the old text, even if submitted after.
     let mut old: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
     let mut current = HashSet::new();
-    for chunk in certs.chunks(500) {
-        let ids: Vec<i64> = chunk.iter().map(|(_, c)| *c).collect();
-        let when: HashMap<i64, DateTime<Utc>> = completion::Entity::find()
-            .select_only()
-            .columns([completion::Column::Id, completion::Column::CompletedAt])
-            .filter(completion::Column::Id.is_in(ids))
-            .into_tuple::<(i64, DateTime<Utc>)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
-        for (p, c) in chunk {
-            match when.get(c) {
-                Some(at) if *at < before => {
-                    let e = old.entry(*p).or_insert(*at);
-                    *e = (*e).max(*at);
-                }
-                Some(_) => {
-                    current.insert(*p);
-                }
-                None => {}
-            }
+    for (p, issued, version_at, until) in certs {
+        if until.is_some_and(|u| u < today) {
+            continue;
+        }
+        if version_at.unwrap_or(issued) < before {
+            let e = old.entry(p).or_insert(issued);
+            *e = (*e).max(issued);
+        } else {
+            current.insert(p);
         }
     }
     let ids: Vec<i64> = old.keys().filter(|p| !current.contains(*p)).copied().collect();
