@@ -19,6 +19,10 @@ use national::{COMPLETIONS, PEOPLE, generate};
 use sea_orm::EntityTrait;
 use std::time::Instant;
 
+/// The server's allocator (`server/src/main.rs`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let (url, file) = match std::env::var("BENCH_DATABASE_URL") {

@@ -10,8 +10,14 @@
 use app::domain::roster::{HeaderChoices, ImportMode};
 use app::ssr::db::entities::{account, person};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Statement, TransactionTrait,
+};
 use std::time::Instant;
+
+/// The server's allocator (`server/src/main.rs`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const N: usize = 10_000;
 const TEAMS: [&str; 4] = ["GL-QLTT-D01", "GL-QLTT-D02", "GL-QLTT-D03", "GL-QLTT-D04"];
@@ -71,32 +77,33 @@ async fn main() {
     let _ = std::fs::remove_file(&f1);
 
     let (db, f2) = fresh("import").await;
-    let t = Instant::now();
-    let (applied, plan) = app::ssr::roster::apply(
-        &db,
-        csv.as_bytes(),
-        None,
-        chrono::Utc::now().date_naive(),
-        ImportMode::Update,
-        &HeaderChoices::new(),
-        None,
-    )
-    .await
-    .expect("import");
-    let import = t.elapsed().as_secs_f64();
-    assert!(plan.errors.is_empty(), "{:?}", &plan.errors[..plan.errors.len().min(3)]);
-    assert!(
-        matches!(applied, app::ssr::roster::Applied::Done(N, 0, 0, 0)),
-        "{applied:?}"
-    );
-    let accounts = account::Entity::find()
-        .filter(account::Column::Username.starts_with("bench"))
-        .count(&db)
-        .await
-        .unwrap();
-    assert_eq!(accounts as usize, N, "an account for every new official");
+    let import = timed_import(&db, &csv).await;
     drop(db);
     let _ = std::fs::remove_file(&f2);
+
+    // What the coverage version's triggers (`ssr::coverage::views`: one counter raised per row
+    // written to a table coverage reads) cost an import this size: the same import without them.
+    let (db, f3) = fresh("untriggered").await;
+    let triggers: Vec<String> = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage_changed_%'",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").unwrap())
+        .collect();
+    assert!(
+        !triggers.is_empty(),
+        "the coverage version's triggers are there to drop"
+    );
+    for t in &triggers {
+        db.execute_unprepared(&format!("DROP TRIGGER {t}")).await.unwrap();
+    }
+    let untriggered = timed_import(&db, &csv).await;
+    drop(db);
+    let _ = std::fs::remove_file(&f3);
 
     println!("\nroster import, {N} new officials with their accounts (SQLite, one transaction)");
     println!(
@@ -109,4 +116,38 @@ async fn main() {
         import / baseline,
         if import < 10.0 { "met" } else { "MISSED" }
     );
+    println!(
+        "the same import without the coverage version's triggers {:>5.2} s: they cost {:+.0} %",
+        untriggered,
+        (import / untriggered - 1.0) * 100.0
+    );
+}
+
+/// The real import of `csv` into `db`, checked; its time in seconds.
+async fn timed_import(db: &sea_orm::DatabaseConnection, csv: &str) -> f64 {
+    let t = Instant::now();
+    let (applied, plan) = app::ssr::roster::apply(
+        db,
+        csv.as_bytes(),
+        None,
+        chrono::Utc::now().date_naive(),
+        ImportMode::Update,
+        &HeaderChoices::new(),
+        None,
+    )
+    .await
+    .expect("import");
+    let took = t.elapsed().as_secs_f64();
+    assert!(plan.errors.is_empty(), "{:?}", &plan.errors[..plan.errors.len().min(3)]);
+    assert!(
+        matches!(applied, app::ssr::roster::Applied::Done(N, 0, 0, 0)),
+        "{applied:?}"
+    );
+    let accounts = account::Entity::find()
+        .filter(account::Column::Username.starts_with("bench"))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(accounts as usize, N, "an account for every new official");
+    took
 }

@@ -18,6 +18,10 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+/// The server's allocator (`server/src/main.rs`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// SQL statements run since start (every statement, every connection).
 static STATEMENTS: AtomicU64 = AtomicU64::new(0);
 
