@@ -339,7 +339,7 @@ pub async fn load_facts_in_pieces(
                             superseded_on: replaced
                                 .get(&course_id)
                                 .and_then(|at| {
-                                    let earned_on = version_at.unwrap_or(issued);
+                                    let earned_on = certificate::earned_on(issued, version_at);
                                     at.get(at.partition_point(|p| *p <= earned_on))
                                 })
                                 .map(|p| crate::ssr::clock::date_of(*p)),

@@ -605,8 +605,13 @@ pub mod certificate {
         /// When the version it was earned on was served: a substantive publish after this
         /// replaced it, even one made while the exam was being taken.
         pub fn earned_on_version_at(&self) -> DateTimeUtc {
-            self.version_at.unwrap_or(self.issued_at)
+            earned_on(self.issued_at, self.version_at)
         }
+    }
+
+    /// [`Model::earned_on_version_at`] from the two columns, for queries that read only those.
+    pub fn earned_on(issued_at: DateTimeUtc, version_at: Option<DateTimeUtc>) -> DateTimeUtc {
+        version_at.unwrap_or(issued_at)
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

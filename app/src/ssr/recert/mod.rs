@@ -78,7 +78,7 @@ pub async fn certified_before(
         if until.is_some_and(|u| u < today) {
             continue;
         }
-        if version_at.unwrap_or(issued) < before {
+        if certificate::earned_on(issued, version_at) < before {
             let e = old.entry(p).or_insert(issued);
             *e = (*e).max(issued);
         } else {
