@@ -6,6 +6,10 @@
 use app::domain::content::{SourceFile, fs::read_content_dir, load_library};
 use std::time::Instant;
 
+/// The server's allocator (`server/src/main.rs`), which loads the library at start and on reload.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn lessons_of(files: &[SourceFile]) -> usize {
     files
         .iter()

@@ -295,6 +295,8 @@ messages! {
     Forecast => "Dự báo", "Forecast";
     TrailingRate => "Tốc độ 4 tuần gần nhất", "Trailing 4-week rate";
     PerWeek => "cán bộ/tuần", "officials/week";
+    PaceFalling => "giảm", "down";
+    PaceFallingWhy => "số cán bộ đạt đang giảm: chứng nhận hết hạn hoặc bị thu hồi, cán bộ chuyển đi, hoặc phải học lại theo văn bản mới", "fewer officials are covered: certificates expired or were revoked, officials left, or retraining is owed after a law change";
     ProjectedDate => "Dự kiến đạt mục tiêu", "Projected to reach the target";
     NoProjection => "Không dự báo được: không có tiến triển trong 4 tuần qua", "No projection: no progress in the last 4 weeks";
     NeededPace => "Cần đạt để kịp hạn", "Needed to make the deadline";

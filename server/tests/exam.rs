@@ -1846,3 +1846,40 @@ async fn an_upgraded_database_dates_each_certificate_by_the_start_of_its_exam() 
     assert_eq!(without.version_at, None);
     assert_eq!(without.earned_on_version_at(), without.issued_at);
 }
+
+/// After a substantive change, the count "certified on the current version" falls: the dashboard
+/// says the fall in words, with its usual causes, never as a negative pace ("-1.0").
+#[tokio::test]
+async fn a_coverage_count_falling_after_a_law_change_is_said_as_a_fall() {
+    use app::ssr::db::entities::person;
+    use sea_orm::QuerySelect;
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    // Four officials certified six weeks ago, on the first version.
+    let six_weeks_ago = chrono::Utc::now() - chrono::Duration::days(42);
+    for p in person::Entity::find().limit(4).all(&app.state.db).await.unwrap() {
+        common::certify_at(&app.state.db, p.id, COURSE, six_weeks_ago).await;
+    }
+    let admin = app.sign_in_demo("quantri").await;
+    let current = course_program(&app, "CUR-F", "current_version").await;
+    assert_eq!(covered(&app, &admin, current).await, 4);
+
+    let trainer = app.sign_in_demo("giangvien").await;
+    redraft(&app, &trainer, "02-nghia-vu.md", |t| {
+        format!("{t}\nMột quy định mới có hiệu lực.\n")
+    })
+    .await;
+    publish_substantive(&app, &trainer, "Lu%E1%BA%ADt+m%E1%BB%9Bi").await;
+    assert_eq!(covered(&app, &admin, current).await, 0);
+
+    // Four fewer in four weeks: one a week, down.
+    let page = app.get(&format!("/coverage?program={current}"), Some(&admin)).await;
+    assert_eq!(page.status, 200);
+    let text = common::visible_text(&page.body);
+    assert!(
+        text.contains("Tốc độ 4 tuần gần nhất: giảm 1,0 cán bộ/tuần — số cán bộ đạt đang giảm"),
+        "{text}"
+    );
+    assert!(!text.contains("-1.0") && !text.contains("-1,0"), "{text}");
+    std::fs::remove_dir_all(content).ok();
+}

@@ -40,6 +40,14 @@ pub fn fmt_pct(lang: Lang, p: f64) -> String {
     }
 }
 
+/// One decimal: `12,5` in Vietnamese, `12.5` in English.
+pub fn fmt_dec(lang: Lang, x: f64) -> String {
+    match lang {
+        Lang::Vi => format!("{x:.1}").replace('.', ","),
+        Lang::En => format!("{x:.1}"),
+    }
+}
+
 pub use crate::i18n::fmt_date;
 
 /// The label of a RAG rating.
@@ -355,7 +363,14 @@ pub fn ForecastText(f: Option<Forecast>, deadline: chrono::NaiveDate) -> impl In
     let Some(f) = f else {
         return view! { <p class="muted">"—"</p> }.into_any();
     };
-    let rate = format!("{:.1}", f.trailing_per_week);
+    // A falling count (certificates expiring, a law change owing retraining) is said as a fall,
+    // with its usual causes, never as a negative pace.
+    let falling = f.trailing_per_week < 0.0;
+    let rate = if falling {
+        format!("{} {}", T::PaceFalling.get(lang), fmt_dec(lang, -f.trailing_per_week))
+    } else {
+        fmt_dec(lang, f.trailing_per_week)
+    };
     // A projection after the deadline is news a manager must not miss: said in days, in amber.
     let late_by = f.late_by(deadline);
     let projected = if f.remaining == 0 {
@@ -376,7 +391,12 @@ pub fn ForecastText(f: Option<Forecast>, deadline: chrono::NaiveDate) -> impl In
         }
     };
     let needed = match f.needed_per_week {
-        Some(n) if f.remaining > 0 => format!("{}: {:.1} {}", T::NeededPace.get(lang), n, T::PerWeek.get(lang)),
+        Some(n) if f.remaining > 0 => format!(
+            "{}: {} {}",
+            T::NeededPace.get(lang),
+            fmt_dec(lang, n),
+            T::PerWeek.get(lang)
+        ),
         Some(_) => String::new(),
         None => format!("{} ({})", T::DeadlinePassed.get(lang), fmt_date(deadline)),
     };
@@ -388,7 +408,10 @@ pub fn ForecastText(f: Option<Forecast>, deadline: chrono::NaiveDate) -> impl In
     };
     view! {
         <ul class="forecast">
-            <li>{T::TrailingRate.get(lang)}": "<strong>{rate}</strong>" "{T::PerWeek.get(lang)}</li>
+            <li>
+                {T::TrailingRate.get(lang)}": "<strong>{rate}</strong>" "{T::PerWeek.get(lang)}
+                {falling.then(|| view! { <span class="muted">" — "{T::PaceFallingWhy.get(lang)}</span> })}
+            </li>
             <li>{T::Remaining.get(lang)}": "<strong>{f.remaining}</strong>" / "{f.target}</li>
             {(!needed.is_empty()).then(|| view! { <li>{needed}</li> })}
         </ul>

@@ -446,14 +446,15 @@ pub async fn submit(
 ) -> Result<attempt::Model, AttemptError> {
     let loaded = state.content.get();
     let now = crate::ssr::clock::now();
-    let tx = state.db.begin_with_options(write_tx()).await?;
-    let a = attempt::Entity::find_by_id(attempt_id)
-        .one(&tx)
+    // Read and graded before the write transaction: what grading reads (the drawn questions,
+    // the seed, the deadline) never changes once the attempt is open, and on SQLite the write
+    // lock is held only for the writes. The update below applies only to a still-open attempt,
+    // so of two submissions racing, one writes and the other gets the stored result.
+    let a = crate::ssr::db::by_key::<attempt::Entity>(&state.db, attempt_id)
         .await?
         .filter(|a| a.person_id == person_id)
         .ok_or(AttemptError::NotFound)?;
     if a.submitted_at.is_some() {
-        tx.commit().await?;
         return Ok(a);
     }
     let course = loaded.library.course(&a.course_id).ok_or(AttemptError::NotFound)?;
@@ -482,23 +483,27 @@ pub async fn submit(
             .map(|(p, _)| p),
         (submitted_at - a.started_at).num_seconds(),
     );
+    // The row as this submission writes it: handed back after the commit, not read again.
+    let written = attempt::Model {
+        submitted_at: Some(submitted_at),
+        answer_times: Some(serde_json::to_string(&stamps).unwrap_or_default()),
+        submit_seq: Some(seq),
+        responses: Some(serde_json::to_string(&responses).unwrap_or_default()),
+        result: Some(serde_json::to_string(&graded).unwrap_or_default()),
+        score_percent: Some(score as i32),
+        passed: Some(passed),
+        late,
+        ..a.clone()
+    };
+    let tx = state.db.begin_with_options(write_tx()).await?;
     let changed = attempt::Entity::update_many()
-        .col_expr(attempt::Column::SubmittedAt, Expr::value(submitted_at))
-        .col_expr(
-            attempt::Column::AnswerTimes,
-            Expr::value(serde_json::to_string(&stamps).unwrap_or_default()),
-        )
-        .col_expr(attempt::Column::SubmitSeq, Expr::value(seq))
-        .col_expr(
-            attempt::Column::Responses,
-            Expr::value(serde_json::to_string(&responses).unwrap_or_default()),
-        )
-        .col_expr(
-            attempt::Column::Result,
-            Expr::value(serde_json::to_string(&graded).unwrap_or_default()),
-        )
-        .col_expr(attempt::Column::ScorePercent, Expr::value(score as i32))
-        .col_expr(attempt::Column::Passed, Expr::value(passed))
+        .col_expr(attempt::Column::SubmittedAt, Expr::value(written.submitted_at))
+        .col_expr(attempt::Column::AnswerTimes, Expr::value(written.answer_times.clone()))
+        .col_expr(attempt::Column::SubmitSeq, Expr::value(written.submit_seq))
+        .col_expr(attempt::Column::Responses, Expr::value(written.responses.clone()))
+        .col_expr(attempt::Column::Result, Expr::value(written.result.clone()))
+        .col_expr(attempt::Column::ScorePercent, Expr::value(written.score_percent))
+        .col_expr(attempt::Column::Passed, Expr::value(written.passed))
         .col_expr(attempt::Column::Late, Expr::value(late))
         .filter(attempt::Column::Id.eq(a.id))
         .filter(attempt::Column::SubmittedAt.is_null())
@@ -552,10 +557,7 @@ pub async fn submit(
         late,
         "exam attempt submitted"
     );
-    attempt::Entity::find_by_id(attempt_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AttemptError::NotFound)
+    Ok(written)
 }
 /// `person_id`'s submitted attempt `id` at `course_id`; `None` for anyone else's, another
 /// course's or one still open.

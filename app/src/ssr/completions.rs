@@ -7,7 +7,7 @@
 use super::db::entities::{certificate, completion};
 use crate::domain::progress::{certificate_number, valid_until};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
 
 /// What is being completed.
 #[derive(Debug, Clone)]
@@ -54,8 +54,7 @@ pub async fn record_completion(
     // A completion is on the version served now: it settles any recertification of the course
     // the official owes (the short exam's, or the whole exam's, or a class's).
     let version_at = match c.attempt_id {
-        Some(id) => super::db::entities::attempt::Entity::find_by_id(id)
-            .one(tx)
+        Some(id) => super::db::by_key::<super::db::entities::attempt::Entity>(tx, id)
             .await?
             .map_or(c.completed_at, |a| a.started_at),
         None => c.completed_at,

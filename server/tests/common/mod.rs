@@ -408,6 +408,16 @@ pub fn upload_id(location: &Option<String>) -> i64 {
 /// A completion with a 24-month certificate for `person_id` in `course_id`, recorded as an
 /// import would (through the one completion writer); returns the certificate's number.
 pub async fn certify(db: &sea_orm::DatabaseConnection, person_id: i64, course_id: &str) -> String {
+    certify_at(db, person_id, course_id, chrono::Utc::now()).await
+}
+
+/// [`certify`], completed at `at`.
+pub async fn certify_at(
+    db: &sea_orm::DatabaseConnection,
+    person_id: i64,
+    course_id: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> String {
     use sea_orm::TransactionTrait;
     let tx = db.begin_with_options(app::ssr::db::write_tx()).await.unwrap();
     let (_, cert) = app::ssr::completions::record_completion(
@@ -417,7 +427,7 @@ pub async fn certify(db: &sea_orm::DatabaseConnection, person_id: i64, course_id
             course_id,
             course_hash: "test",
             score_percent: Some(90),
-            completed_at: chrono::Utc::now(),
+            completed_at: at,
             source: "import",
             attempt_id: None,
             class_id: None,
@@ -428,4 +438,36 @@ pub async fn certify(db: &sea_orm::DatabaseConnection, person_id: i64, course_id
     .unwrap();
     tx.commit().await.unwrap();
     cert.number
+}
+
+/// A page's text as a reader sees it: tags, comments, scripts and styles dropped, runs of
+/// whitespace as one space, the common entities decoded.
+pub fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt..];
+        let closing = ["script", "style"]
+            .into_iter()
+            .find(|t| after.get(1..=t.len()).is_some_and(|n| n.eq_ignore_ascii_case(t)))
+            .map(|t| format!("</{t}>"));
+        let end = if let Some(closing) = closing {
+            after.find(&closing).map_or(after.len(), |e| e + closing.len())
+        } else if after.starts_with("<!--") {
+            after.find("-->").map_or(after.len(), |e| e + 3)
+        } else {
+            after.find('>').map_or(after.len(), |e| e + 1)
+        };
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -68,16 +68,24 @@ fn is_upper(c: char) -> bool {
 
 /// Every citation in `text`, in order.
 pub fn find_citations(text: &str) -> Vec<Citation> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
+    // Every citation starts with a digit; most of a lesson's text runs have none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
+        if !c.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
         let boundary = i == 0 || {
             let p = chars[i - 1].1;
             !(p.is_alphanumeric() || matches!(p, '/' | '-' | '.' | ','))
         };
-        if !c.is_ascii_digit() || !boundary {
+        if !boundary {
             i += 1;
             continue;
         }

@@ -50,15 +50,60 @@ pub fn load_library(files: &[SourceFile]) -> (Library, Vec<Diagnostic>) {
             folders.entry(dir).or_default().push((rest, f));
         }
     }
+    let folders: Vec<(&str, Vec<(&str, &SourceFile)>)> = folders
+        .into_iter()
+        .map(|(dir, mut files)| {
+            files.sort_by(|a, b| a.0.cmp(b.0));
+            (dir, files)
+        })
+        .collect();
     let mut courses = Vec::new();
-    for (dir, mut files) in folders {
-        files.sort_by(|a, b| a.0.cmp(b.0));
-        if let Some(course) = load_course(dir, &files, &mut out) {
-            courses.push(course);
-        }
+    for (course, diagnostics) in map_in_parallel(&folders, |(dir, files)| {
+        let mut out = Vec::new();
+        (load_course(dir, files, &mut out), out)
+    }) {
+        courses.extend(course);
+        out.extend(diagnostics);
     }
     out.sort_by(|a, b| (&a.file, a.line, a.col, &a.message).cmp(&(&b.file, b.line, b.col, &b.message)));
     (Library { courses }, out)
+}
+
+/// `f` over every item, in order. Courses compile independently, so a library is spread over
+/// the machine's cores (a server loads it at start and on every reload); in the browser's wasm,
+/// which has no threads, one after another.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(items.len());
+        if workers > 1 {
+            let next = AtomicUsize::new(0);
+            let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, Ordering::Relaxed);
+                                let Some(item) = items.get(i) else { break mine };
+                                mine.push((i, f(item)));
+                            }
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                    .collect()
+            });
+            done.sort_by_key(|(i, _)| *i);
+            return done.into_iter().map(|(_, r)| r).collect();
+        }
+    }
+    items.iter().map(f).collect()
 }
 
 /// Just the reference numbers of a course.md that failed its full check.
@@ -172,10 +217,12 @@ fn load_page<M: DeserializeOwned>(
             }
             let hashes = question_hashes(&block.src, line, col, &questions);
             let n = questions.len();
+            let starts = line_starts(&block.src);
             for (question, hash) in questions.into_iter().zip(hashes) {
                 let mut lesson = None;
                 if role == Role::Exam
-                    && let Some((dest, at)) = lesson_directive(&block.src, question.line.saturating_sub(line) + 1)
+                    && let Some((dest, at)) =
+                        lesson_directive(&block.src, &starts, question.line.saturating_sub(line) + 1)
                 {
                     let offset = block.offset + at;
                     match classify(dest, dir).0 {
@@ -225,9 +272,8 @@ fn load_page<M: DeserializeOwned>(
 /// starts on `line` (1-based, in `src`): the destination as written and its byte offset in `src`.
 /// Blank lines, other comments and `$CATEGORY:` may stand between; any other line ends the search.
 /// Moodle reads the line as a comment, so exam blocks still import there unchanged.
-fn lesson_directive(src: &str, line: usize) -> Option<(&str, usize)> {
-    let mut starts = vec![0usize];
-    starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+/// `starts` are the byte offsets of `src`'s lines ([`line_starts`]), computed once per block.
+fn lesson_directive<'s>(src: &'s str, starts: &[usize], line: usize) -> Option<(&'s str, usize)> {
     for l in (0..line.saturating_sub(1).min(starts.len())).rev() {
         let start = starts[l];
         let end = starts.get(l + 1).map_or(src.len(), |e| e - 1);
@@ -245,6 +291,13 @@ fn lesson_directive(src: &str, line: usize) -> Option<(&str, usize)> {
         return Some((dest, at));
     }
     None
+}
+
+/// The byte offset of each line of `src`.
+fn line_starts(src: &str) -> Vec<usize> {
+    let mut starts = vec![0usize];
+    starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+    starts
 }
 
 /// Each question's hash covers its own source: from its first character to the next question's,
@@ -737,4 +790,23 @@ fn lesson_infos(pages: &[Page<LessonMeta>], fallback: &BTreeMap<u32, Vec<PageInf
         });
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::map_in_parallel;
+
+    #[test]
+    fn work_spread_over_threads_comes_back_in_the_order_given() {
+        let items: Vec<u32> = (0..500).collect();
+        // Uneven work, so threads finish out of order.
+        let out = map_in_parallel(&items, |&i| {
+            if i % 7 == 0 {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+            i * 3
+        });
+        assert_eq!(out, items.iter().map(|i| i * 3).collect::<Vec<_>>());
+        assert!(map_in_parallel(&[] as &[u32], |&i| i).is_empty());
+    }
 }

@@ -51,6 +51,18 @@ pub fn write_tx() -> TransactionOptions {
     }
 }
 
+/// The row of `E` whose primary key is `id`, if any. `.all()`, not `.one()`: `.one()` binds
+/// `LIMIT ?`, and SQLite's planner reads a bound LIMIT's value, so every execution prepares the
+/// statement again (docs/PERFORMANCE.md, "the lesson page"). For the paths every request or
+/// every exam submission takes; the key is unique, so there is one row at most.
+pub async fn by_key<E>(db: &impl ConnectionTrait, id: i64) -> Result<Option<E::Model>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    Ok(E::find_by_id(id).all(db).await?.into_iter().next())
+}
+
 /// Migrates, then opens the pool (see [`connect_prepared`]); for commands that only need the
 /// database up to date.
 pub async fn connect_migrated(url: &str, max: u32) -> Result<DatabaseConnection, DbErr> {
