@@ -68,6 +68,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         content,
         throttle: Default::default(),
         coverage_views: Default::default(),
+        write_queue: Default::default(),
     })
 }
 

@@ -495,6 +495,7 @@ pub async fn submit(
         late,
         ..a.clone()
     };
+    let _turn = state.write_turn().await;
     let tx = state.db.begin_with_options(write_tx()).await?;
     let changed = attempt::Entity::update_many()
         .col_expr(attempt::Column::SubmittedAt, Expr::value(written.submitted_at))

@@ -23,9 +23,24 @@ pub struct AppState {
     pub throttle: Arc<super::throttle::Throttle>,
     /// Coverage views kept until the data under them changes.
     pub coverage_views: Arc<super::coverage::views::Views>,
+    /// The queue for SQLite's one writer ([`AppState::write_turn`]).
+    pub write_queue: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
+    /// On SQLite, a turn at writing: held across a busy write transaction (exam submissions), so
+    /// that its writers queue here, each starting the moment the last one is done, instead of
+    /// polling SQLite's lock from its busy handler, which sleeps between tries (1, 2, 5 … 100 ms)
+    /// while the lock may stand free. SQLite serves one node, so a queue in the process is the
+    /// whole queue. PostgreSQL has row locks and many writers: no turn is taken there.
+    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        if super::db::is_postgres(&self.db) {
+            None
+        } else {
+            Some(self.write_queue.lock().await)
+        }
+    }
+
     /// The client's address: the TCP peer (`ConnectInfo`), or with `TAPHUAN_TRUST_FORWARDED_FOR`
     /// the last address in `X-Forwarded-For` (the one the reverse proxy itself appended).
     pub fn client_addr(&self, parts: &http::request::Parts) -> Option<std::net::IpAddr> {
