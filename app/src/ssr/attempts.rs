@@ -257,6 +257,7 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
     let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
     // A lost race on PostgreSQL's unique index is retried; the retry sees the winner's row.
     for _ in 0..8 {
+        let _turn = state.write_turn().await;
         let now = crate::ssr::clock::now();
         let tx = state.db.begin_with_options(write_tx()).await?;
         close_expired(&tx, person_id, course_id, now).await?;
@@ -342,8 +343,7 @@ pub async fn save_draft(
     attempt_id: i64,
     fields: &HashMap<String, String>,
 ) -> Result<attempt::Model, AttemptError> {
-    let a = attempt::Entity::find_by_id(attempt_id)
-        .one(&state.db)
+    let a = crate::ssr::db::by_key::<attempt::Entity>(&state.db, attempt_id)
         .await?
         .filter(|a| a.person_id == person_id)
         .ok_or(AttemptError::NotFound)?;
@@ -358,6 +358,8 @@ pub async fn save_draft(
         crate::domain::exam::answered_positions(&kept),
         (now - a.started_at).num_seconds(),
     );
+    // Autosaves are the most frequent write of an exam: they queue with the submissions.
+    let _turn = state.write_turn().await;
     attempt::Entity::update_many()
         .col_expr(
             attempt::Column::AnswerTimes,

@@ -28,7 +28,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// On SQLite, a turn at writing: held across a busy write transaction (exam submissions), so
+    /// On SQLite, a turn at writing: held across the busy writes of an exam (its start, its
+    /// autosaves, its submission), so
     /// that its writers queue here, each starting the moment the last one is done, instead of
     /// polling SQLite's lock from its busy handler, which sleeps between tries (1, 2, 5 … 100 ms)
     /// while the lock may stand free. SQLite serves one node, so a queue in the process is the
