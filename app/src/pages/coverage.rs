@@ -157,7 +157,9 @@ fn Dashboard(
                 <div class=format!("stat stat-rag rag-{}", r.rag.as_str())>
                     <Ring percent=r.percent target={r.program.threshold_percent as f64} size=56/>
                     <span class="num" data-testid="coverage-percent">{fmt_pct(lang, r.percent)}</span>
-                    <span>{T::CoverageRate.get(lang)}" · "<RagBadge rag=r.rag/></span>
+                    <span>{T::CoverageRate.get(lang)}</span>
+                    // On a line of its own: beside the label it wrapped and left a "·" hanging.
+                    <span><RagBadge rag=r.rag/></span>
                 </div>
                 <div class="stat">
                     <span class="num">{r.overall.covered}" / "{r.overall.base()}</span>
