@@ -786,6 +786,61 @@ async fn a_record_opened_from_a_past_dashboard_shows_the_standing_on_that_date()
     assert!(r.body.contains("ngày không hợp lệ"), "{}", r.body);
 }
 
+/// Administrators who open the dashboard at the same moment, after a change, wait for one
+/// computation of the view between them (not one each: at national scale each costs a second
+/// and a few hundred megabytes), and all see the same figures, equal to a fresh computation.
+#[tokio::test]
+async fn dashboards_opened_at_the_same_moment_compute_the_view_once() {
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let admin = app.sign_in_demo("quantri").await;
+    let today = app::ssr::clock::today();
+    let p = app::ssr::coverage::find_program(db, None).await.unwrap().unwrap();
+    let snap = app::ssr::coverage::snapshot(db, p.clone(), None, today, true)
+        .await
+        .unwrap();
+    // A change: an official not yet covered completes the program's courses.
+    let missing = snap
+        .statuses
+        .iter()
+        .find(|s| matches!(s.status, app::domain::coverage::Status::Missing(_)))
+        .expect("the demo has officials to train")
+        .person_id;
+    for c in snap.rule.courses.clone() {
+        common::certify(db, missing, &c).await;
+    }
+    let before = app.state.coverage_views.counts();
+    let shown = futures::future::join_all((0..6).map(|_| app.call("coverage", "as_of=", Some(&admin)))).await;
+    let after = app.state.coverage_views.counts();
+    assert_eq!(
+        after.1,
+        before.1 + 1,
+        "[{}] six dashboards at once, one computation",
+        app.backend
+    );
+    assert_eq!(
+        after.0,
+        before.0 + 5,
+        "[{}] the other five were handed the same view",
+        app.backend
+    );
+    let fresh = app::ssr::coverage::snapshot(db, p, None, today, true).await.unwrap();
+    for r in &shown {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            counts(&r.json()["overall"]),
+            (fresh.overall.population, fresh.overall.exempt, fresh.overall.covered),
+            "[{}]",
+            app.backend
+        );
+    }
+    assert_eq!(
+        fresh.overall.covered,
+        snap.overall.covered + 1,
+        "the change is in the view"
+    );
+}
+
 /// The dashboard serves a kept view while nothing coverage reads has changed, and computes a
 /// new one after any write to it — on either database, since the version is the database's
 /// own. Each figure shown equals a fresh computation.

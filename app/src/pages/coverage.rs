@@ -35,8 +35,8 @@ pub fn Coverage() -> impl IntoView {
 /// `12,5 %` in Vietnamese, `12.5%` in English.
 pub fn fmt_pct(lang: Lang, p: f64) -> String {
     match lang {
-        Lang::Vi => format!("{:.1} %", p).replace('.', ","),
-        Lang::En => format!("{p:.1}%"),
+        Lang::Vi => format!("{} %", fmt_dec(lang, p)),
+        Lang::En => format!("{}%", fmt_dec(lang, p)),
     }
 }
 

@@ -13,8 +13,8 @@
 //!   completion is recorded in that same transaction, so it too happens once.
 
 use super::completions::{NewCompletion, record_completion};
+use super::db::by_key;
 use super::db::entities::{attempt, certificate, completion, lesson_progress};
-use super::db::write_tx;
 use super::state::AppState;
 use crate::domain::content::{Course, Item};
 use crate::domain::exam::{
@@ -26,7 +26,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, SqlErr, TransactionTrait,
+    QueryOrder, SqlErr,
 };
 use std::collections::HashMap;
 
@@ -257,9 +257,8 @@ pub async fn start(state: &AppState, person_id: i64, course_id: &str) -> Result<
     let exam = course.exam.as_ref().ok_or(AttemptError::NotFound)?;
     // A lost race on PostgreSQL's unique index is retried; the retry sees the winner's row.
     for _ in 0..8 {
-        let _turn = state.write_turn().await;
+        let tx = state.begin_write().await?;
         let now = crate::ssr::clock::now();
-        let tx = state.db.begin_with_options(write_tx()).await?;
         close_expired(&tx, person_id, course_id, now).await?;
         let facts = start_facts(&tx, state, person_id, course, now).await?;
         let attempt_no = match facts.decision {
@@ -343,7 +342,7 @@ pub async fn save_draft(
     attempt_id: i64,
     fields: &HashMap<String, String>,
 ) -> Result<attempt::Model, AttemptError> {
-    let a = crate::ssr::db::by_key::<attempt::Entity>(&state.db, attempt_id)
+    let a = by_key::<attempt::Entity>(&state.db, attempt_id)
         .await?
         .filter(|a| a.person_id == person_id)
         .ok_or(AttemptError::NotFound)?;
@@ -452,7 +451,7 @@ pub async fn submit(
     // the seed, the deadline) never changes once the attempt is open, and on SQLite the write
     // lock is held only for the writes. The update below applies only to a still-open attempt,
     // so of two submissions racing, one writes and the other gets the stored result.
-    let a = crate::ssr::db::by_key::<attempt::Entity>(&state.db, attempt_id)
+    let a = by_key::<attempt::Entity>(&state.db, attempt_id)
         .await?
         .filter(|a| a.person_id == person_id)
         .ok_or(AttemptError::NotFound)?;
@@ -497,8 +496,7 @@ pub async fn submit(
         late,
         ..a.clone()
     };
-    let _turn = state.write_turn().await;
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let changed = attempt::Entity::update_many()
         .col_expr(attempt::Column::SubmittedAt, Expr::value(written.submitted_at))
         .col_expr(attempt::Column::AnswerTimes, Expr::value(written.answer_times.clone()))
@@ -516,8 +514,7 @@ pub async fn submit(
     if changed == 0 {
         // Another request submitted it first: hand back what it stored.
         tx.rollback().await?;
-        return attempt::Entity::find_by_id(attempt_id)
-            .one(&state.db)
+        return by_key::<attempt::Entity>(&state.db, attempt_id)
             .await?
             .ok_or(AttemptError::NotFound);
     }

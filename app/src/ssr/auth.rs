@@ -6,6 +6,7 @@
 //! with and is refused once they differ. That check reads the database, so any node of a
 //! multi-node deployment refuses the token at once: no in-memory session state.
 
+use super::db::by_key;
 use super::db::entities::{account, person};
 use super::redirect::local_path;
 use super::state::AppState;
@@ -17,7 +18,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -234,15 +235,8 @@ pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Option<
     let token = token_from_headers(headers)?;
     let claims = decode_token(&state.config.jwt_secret, &token)?;
     let id: i64 = claims.sub.parse().ok()?;
-    // `.all()`, not `.one()`: a bound `LIMIT ?` makes SQLite re-prepare the statement at every
-    // execution (its planner reads the value), and this runs on every request
-    // (docs/PERFORMANCE.md, "the lesson page"). The key is unique: one row at most.
-    let acc = account::Entity::find_by_id(id)
-        .all(&state.db)
-        .await
-        .ok()?
-        .into_iter()
-        .next()?;
+    // By key, on every request: see `by_key` for why not `.one()`.
+    let acc = by_key::<account::Entity>(&state.db, id).await.ok()??;
     if acc.disabled || acc.token_version != claims.ver {
         return None;
     }
@@ -260,11 +254,10 @@ pub fn shown_name(acc: &account::Model, person_name: Option<String>) -> String {
 
 async fn load_user(state: &AppState, acc: account::Model, chosen_scope: Option<i64>) -> Option<AuthUser> {
     let person_name = match acc.person_id {
-        Some(pid) => person::Entity::find_by_id(pid)
-            .all(&state.db)
+        Some(pid) => by_key::<person::Entity>(&state.db, pid)
             .await
             .ok()
-            .and_then(|rows| rows.into_iter().next())
+            .flatten()
             .map(|p| p.full_name),
         None => None,
     };
@@ -429,7 +422,7 @@ pub async fn record_sign_in(
         }),
     );
     let written = async {
-        let tx = state.db.begin_with_options(super::db::write_tx()).await?;
+        let tx = state.begin_write().await?;
         sign_in_event::Entity::insert(row).exec_without_returning(&tx).await?;
         super::audit::append(&tx, event).await?;
         tx.commit().await

@@ -28,9 +28,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// On SQLite, a turn at writing: held across the busy writes of an exam (its start, its
-    /// autosaves, its submission), so
-    /// that its writers queue here, each starting the moment the last one is done, instead of
+    /// On SQLite, a turn at writing: taken by every write transaction a request opens
+    /// ([`AppState::begin_write`]) and by an exam's autosave, so that writers queue here, each starting the moment the last one is done, instead of
     /// polling SQLite's lock from its busy handler, which sleeps between tries (1, 2, 5 … 100 ms)
     /// while the lock may stand free. SQLite serves one node, so a queue in the process is the
     /// whole queue. PostgreSQL has row locks and many writers: no turn is taken there.
@@ -40,6 +39,16 @@ impl AppState {
         } else {
             Some(self.write_queue.lock().await)
         }
+    }
+
+    /// A write transaction ([`super::db::write_tx`]) in its turn at writing
+    /// ([`AppState::write_turn`]): every write transaction a request opens goes through here, so
+    /// on SQLite they queue in the process rather than in SQLite's sleeping busy handler.
+    pub async fn begin_write(&self) -> Result<super::db::WriteTx<'_>, sea_orm::DbErr> {
+        use sea_orm::TransactionTrait;
+        let turn = self.write_turn().await;
+        let tx = self.db.begin_with_options(super::db::write_tx()).await?;
+        Ok(super::db::WriteTx::new(tx, turn))
     }
 
     /// The client's address: the TCP peer (`ConnectInfo`), or with `TAPHUAN_TRUST_FORWARDED_FOR`

@@ -435,7 +435,7 @@ pub async fn redeem(state: &AppState, username: &str, typed_code: &str, password
     let Ok(hashed) = crate::ssr::auth::hash_password(password.to_string()).await else {
         return Ok(Redeem::Busy);
     };
-    let tx = state.db.begin_with_options(crate::ssr::db::write_tx()).await?;
+    let tx = state.begin_write().await?;
     // Spent exactly once, even when two requests race with the same code.
     let spent = account_code::Entity::update_many()
         .col_expr(account_code::Column::UsedAt, Expr::value(now))

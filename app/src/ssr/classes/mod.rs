@@ -11,7 +11,7 @@ pub mod web;
 use super::auth::AuthUser;
 use super::completions::{NewCompletion, record_completion};
 use super::db::entities::{agency, class, class_attendance, class_enrolment, class_session, completion, person};
-use super::db::{queries, write_tx};
+use super::db::queries;
 use super::state::AppState;
 use crate::domain::class::{
     self as rules, CheckinView, ClassDetail, ClassPlan, ClassRule, ClassSummary, CodeCheck, FormProblem, MyClass,
@@ -23,7 +23,7 @@ use hmac::{Hmac, Mac};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -483,7 +483,7 @@ pub async fn create(state: &AppState, user: &AuthUser, plan: ClassPlan) -> Resul
             .unwrap_or_else(|| Utc.from_utc_datetime(&d.and_time(t)))
     };
     let now = super::clock::now();
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let c = class::ActiveModel {
         title: Set(plan.title),
         trainers: Set(plan.trainers),
@@ -534,7 +534,7 @@ pub async fn invite_unit(
     if !may_run(user, &courses_of(c)?, &unit.path) {
         return Err(ClassError::Forbidden);
     }
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let invited = invite(&tx, c, &unit, super::clock::now()).await?;
     tx.commit().await?;
     Ok(invited)
@@ -691,7 +691,7 @@ pub async fn enrol_code(
     if !may_run(user, &courses_of(c)?, &a.path) {
         return Err(ClassError::Invalid("out_of_scope"));
     }
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let now = super::clock::now();
     let status = if taken(&tx, c.id).await? < c.capacity as usize {
         "enrolled"
@@ -718,7 +718,7 @@ pub async fn enrol_code(
 
 /// Cancels an official's place; the first on the waiting list takes it.
 pub async fn cancel(state: &AppState, c: &class::Model, person_id: i64) -> Result<(), ClassError> {
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let e = enrolment(&tx, c.id, person_id).await?.ok_or(ClassError::NotFound)?;
     let had_seat = matches!(e.status.as_str(), "enrolled" | "walk_in");
     let now = super::clock::now();
@@ -746,7 +746,7 @@ pub async fn cancel(state: &AppState, c: &class::Model, person_id: i64) -> Resul
 
 /// Confirms a walk-in: they become an official of the class, and their check-ins count.
 pub async fn confirm_walk_in(state: &AppState, c: &class::Model, person_id: i64) -> Result<(), ClassError> {
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let e = enrolment(&tx, c.id, person_id).await?.ok_or(ClassError::NotFound)?;
     if e.status != "walk_in" {
         // Confirmed already (a second click): nothing to do.
@@ -796,7 +796,7 @@ pub async fn checklist(
     s: &class_session::Model,
     present: &[i64],
 ) -> Result<usize, ClassError> {
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let members: HashSet<i64> = class_enrolment::Entity::find()
         .filter(class_enrolment::Column::ClassId.eq(c.id))
         .filter(class_enrolment::Column::Status.eq("enrolled"))
@@ -826,7 +826,7 @@ pub async fn set_scores(
     if scores.iter().any(|(_, s)| s.is_some_and(|s| !(0..=100).contains(&s))) {
         return Err(ClassError::Invalid("bad_score"));
     }
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let now = super::clock::now();
     let mut n = 0;
     for (pid, score) in scores {
@@ -967,7 +967,7 @@ pub async fn checkin(
             return refuse(CheckinRefusal::WrongCode);
         }
     }
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let now = super::clock::now();
     let walk_in = match enrolment(&tx, c.id, person_id).await? {
         Some(e) if e.status == "enrolled" => false,
@@ -1086,7 +1086,7 @@ pub async fn apply_sheet(state: &AppState, user: &AuthUser, c: &class::Model, te
     if !errors.is_empty() {
         return Err(ClassError::Sheet(errors));
     }
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let mut n = 0;
     let mut touched = HashSet::new();
     for (sid, pid) in marks {
@@ -1234,7 +1234,7 @@ pub async fn join(state: &AppState, person_id: i64, class_id: i64) -> Result<&'s
         .one(&state.db)
         .await?
         .ok_or(ClassError::NotFound)?;
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let now = super::clock::now();
     let status = if taken(&tx, c.id).await? < c.capacity as usize {
         "enrolled"

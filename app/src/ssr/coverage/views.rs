@@ -8,8 +8,11 @@
 //! the version read *before* its data, and served again while the version is unchanged —
 //! on any node, since the version lives in the database.
 //!
-//! What it does not do: two requests that miss at once both compute (no coalescing); a view
-//! computed after every write costs what it cost before (a busy hour of exam submissions
+//! Requests that miss the same view at once wait for one computation (a node computes each
+//! view once: four administrators opening the national dashboard after a write cost one
+//! computation's time and memory, not four).
+//!
+//! What it does not do: a view computed after every write costs what it cost before (a busy hour of exam submissions
 //! keeps the national view cold); 64 views per node, so many dates or scopes push the oldest
 //! out. A database restored from a backup goes back to an earlier version: the views kept
 //! above it are forgotten the first time it is read.
@@ -18,7 +21,7 @@ use super::{AgencyLine, Snapshot};
 use crate::domain::coverage::{Counts, Forecast, ProgramRule, Rag, WeekPoint};
 use crate::ssr::db::entities::{agency, program};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Statement};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -58,6 +61,8 @@ struct Kept {
 #[derive(Default)]
 pub struct Views {
     kept: Mutex<Kept>,
+    /// Views being computed, each awaited by every request that wants it meanwhile.
+    computing: Mutex<HashMap<Key, Arc<tokio::sync::OnceCell<Arc<View>>>>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -146,11 +151,34 @@ pub async fn view(
         views.hits.fetch_add(1, Ordering::Relaxed);
         return Ok(v);
     }
-    views.misses.fetch_add(1, Ordering::Relaxed);
-    let snap = super::snapshot(db, program, scope, as_of, true).await?;
-    let view = Arc::new(compute(db, snap, as_of).await?);
-    views.put(key, view.clone());
-    Ok(view)
+    // One computation per view: a request that finds it under way waits for it. If the one
+    // computing fails or is dropped (its client went away), a waiter computes in its place.
+    let cell = {
+        let mut computing = views.computing.lock().unwrap_or_else(|e| e.into_inner());
+        computing.entry(key).or_default().clone()
+    };
+    let computed_here = std::sync::atomic::AtomicBool::new(false);
+    let flag = &computed_here;
+    let result = cell
+        .get_or_try_init(|| async move {
+            flag.store(true, Ordering::Relaxed);
+            views.misses.fetch_add(1, Ordering::Relaxed);
+            let snap = super::snapshot(db, program, scope, as_of, true).await?;
+            let view = Arc::new(compute(db, snap, as_of).await?);
+            views.put(key, view.clone());
+            Ok::<_, DbErr>(view)
+        })
+        .await
+        .cloned();
+    if !computed_here.load(Ordering::Relaxed) && result.is_ok() {
+        views.hits.fetch_add(1, Ordering::Relaxed);
+    }
+    // Kept now (or failed): later requests find it among the kept views, or try again.
+    let mut computing = views.computing.lock().unwrap_or_else(|e| e.into_inner());
+    if computing.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+        computing.remove(&key);
+    }
+    result
 }
 
 async fn compute(db: &impl ConnectionTrait, snap: Snapshot, as_of: chrono::NaiveDate) -> Result<View, DbErr> {

@@ -5,7 +5,10 @@
 pub mod entities;
 pub mod queries;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionOptions};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    QueryResult, Statement, TransactionOptions,
+};
 use std::time::Duration;
 
 /// Opens the pool. On SQLite: WAL (readers never block the writer), synchronous FULL (a commit
@@ -48,6 +51,59 @@ pub fn write_tx() -> TransactionOptions {
     TransactionOptions {
         sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
         ..Default::default()
+    }
+}
+
+/// A write transaction ([`write_tx`]) opened in its turn at writing
+/// ([`super::state::AppState::write_turn`]), from [`super::state::AppState::begin_write`]. The
+/// turn ends with the transaction, committed or dropped, and never outlives it: whatever the
+/// holder does after its commit (another write included) cannot wait on its own turn.
+pub struct WriteTx<'a> {
+    // Declared first, dropped first: the transaction rolls back before the turn is passed on.
+    tx: DatabaseTransaction,
+    _turn: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl<'a> WriteTx<'a> {
+    pub(crate) fn new(tx: DatabaseTransaction, turn: Option<tokio::sync::MutexGuard<'a, ()>>) -> Self {
+        Self { tx, _turn: turn }
+    }
+
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTx<'_> {
+    fn get_database_backend(&self) -> DbBackend {
+        self.tx.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.tx.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.tx.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.tx.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.tx.query_all_raw(stmt).await
+    }
+    fn support_returning(&self) -> bool {
+        self.tx.support_returning()
     }
 }
 

@@ -12,15 +12,13 @@
 
 use super::auth::AuthUser;
 use super::db::entities::{exemption, person, program, program_revision};
-use super::db::{queries, write_tx};
+use super::db::queries;
 use super::state::AppState;
 use crate::domain::coverage::Index;
 use crate::domain::identity::Role;
 use crate::domain::program::{self as rules, ExemptionProblem, Known, Problem, ProgramDraft, ProgramSpec};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 /// Why a write was not made.
 #[derive(Debug)]
@@ -158,7 +156,7 @@ pub async fn save(state: &AppState, user: &AuthUser, id: Option<i64>, draft: &Pr
     if !user.holds_any(&[Role::Manager, Role::Admin]) {
         return Err(Refusal::Forbidden);
     }
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let existing = match id {
         None => None,
         Some(id) => {
@@ -260,7 +258,7 @@ pub async fn exempt(
     reason: &str,
     approved_by: &str,
 ) -> Result<i64, Refusal> {
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let Some(who) = managed_person(&tx, user, person_id).await? else {
         return Err(Refusal::Forbidden);
     };
@@ -328,7 +326,7 @@ pub async fn in_force(
 /// Withdraws an exemption (the official is back in the base from today); returns the
 /// official's id.
 pub async fn withdraw(state: &AppState, user: &AuthUser, exemption_id: i64, reason: &str) -> Result<i64, Refusal> {
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let Some(e) = exemption::Entity::find_by_id(exemption_id).one(&tx).await? else {
         return Err(Refusal::NotFound);
     };
@@ -364,7 +362,7 @@ pub async fn withdraw(state: &AppState, user: &AuthUser, exemption_id: i64, reas
 /// counts for coverage, verification says "revoked", and the holder may take the exam again.
 pub async fn revoke(state: &AppState, user: &AuthUser, number: &str, reason: &str) -> Result<i64, Refusal> {
     use super::db::entities::certificate;
-    let tx = state.db.begin_with_options(write_tx()).await?;
+    let tx = state.begin_write().await?;
     let Some(cert) = certificate::Entity::find()
         .filter(certificate::Column::Number.eq(number))
         .one(&tx)

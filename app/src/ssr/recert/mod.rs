@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use super::auth::{AuthUser, Scope};
@@ -252,7 +251,7 @@ pub async fn open(
     let people = not_yet_reached(&state.db, &publish, scope).await?;
     let what = changes_since(&state.db, &publish, people.iter().map(|a| a.certified_at).min()).await?;
     let p = plan(course, &what, draw).map_err(|NoPlan::NoExam| OpenRefused::NoExam)?;
-    let tx = state.db.begin_with_options(super::db::write_tx()).await?;
+    let tx = state.begin_write().await?;
     let reached = already_reached(&tx, publish.id).await?;
     let people: Vec<Affected> = people.into_iter().filter(|a| !reached.contains(&a.id)).collect();
     if people.is_empty() {
