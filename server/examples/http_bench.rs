@@ -573,7 +573,10 @@ async fn national_view(
     let f = load(&[addr], &path, Some(admin), 4, Duration::from_secs(seconds.max(10))).await;
     // After a write to what coverage reads, the view is computed again.
     use sea_orm::ConnectionTrait;
-    let touch = format!("UPDATE programs SET threshold_percent = threshold_percent WHERE id = {}", valid.id);
+    let touch = format!(
+        "UPDATE programs SET threshold_percent = threshold_percent WHERE id = {}",
+        valid.id
+    );
     db.execute_unprepared(&touch).await.unwrap();
     let t = Instant::now();
     assert_eq!(get(addr, &path, Some(admin)).await.0, 200);

@@ -118,7 +118,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let demo = session.0.await.map(|s| s.demo).unwrap_or(false);
+                let demo = session.info().await.map(|s| s.demo).unwrap_or(false);
                 demo.then(|| view! { <div class="demo-banner" role="note">{T::DemoBanner.get(lang)}</div> })
             })}
         </Transition>

@@ -14,9 +14,21 @@ use leptos_router::hooks::use_location;
 pub struct Session(pub Resource<Result<SessionInfo, ApiError>>);
 
 impl Session {
-    /// The signed-in user once loaded (`None` when signed out or on error).
+    /// The signed-in user once loaded (`None` when signed out or on error), awaited without
+    /// subscribing to the session. A guard that subscribed and was first polled while the
+    /// session was still loading ran again when it arrived, and built the page's content (and
+    /// called its server functions) once more each time: `/learn` under load read 31 statements
+    /// and sent 23 KB where 13 and 13 KB do (docs/PERFORMANCE.md). Nothing refetches the
+    /// session while a page is open, so there is no later change to miss.
     pub async fn user(self) -> Option<UserDto> {
-        self.0.await.ok().and_then(|s| s.user)
+        self.info().await.ok().and_then(|s| s.user)
+    }
+
+    /// The session as loaded, awaited without subscribing to it (see [`Session::user`]).
+    pub async fn info(self) -> Result<SessionInfo, ApiError> {
+        use std::future::IntoFuture;
+        let mut loading = std::pin::pin!(self.0.into_future());
+        std::future::poll_fn(|cx| untrack(|| loading.as_mut().poll(cx))).await
     }
 }
 

@@ -74,7 +74,7 @@ pub fn Activate() -> impl IntoView {
         </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let mail = session.0.await.map(|s| s.mail).unwrap_or(false);
+                let mail = session.info().await.map(|s| s.mail).unwrap_or(false);
                 mail.then(|| view! {
                     <form class="card signin forgot" method="post" action="/auth/forgot">
                         <h2>{T::ForgotTitle.get(lang)}</h2>

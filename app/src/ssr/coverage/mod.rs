@@ -423,8 +423,7 @@ pub async fn snapshot(
 ) -> Result<Snapshot, DbErr> {
     let rule = rule_of(&program)?;
     let root_id = scope.map(|s| s.agency_id).unwrap_or(program.root_agency_id);
-    let root = agency::Entity::find_by_id(root_id)
-        .one(db)
+    let root = crate::ssr::db::by_key::<agency::Entity>(db, root_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("scope agency".into()))?;
     let in_scope = super::db::queries::agencies_in_scope(

@@ -20,7 +20,7 @@
 use super::{AgencyLine, Snapshot};
 use crate::domain::coverage::{Counts, Forecast, ProgramRule, Rag, WeekPoint};
 use crate::ssr::db::entities::{agency, program};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -141,8 +141,7 @@ pub async fn view(
     // Read first: data read after it is at least as new as the version says — the program's
     // own row included, so a rule is never kept under a version newer than itself.
     let version = version(db).await?;
-    let program = program::Entity::find_by_id(program_id)
-        .one(db)
+    let program = crate::ssr::db::by_key::<program::Entity>(db, program_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("program {program_id}")))?;
     let root = scope.map(|s| s.agency_id).unwrap_or(program.root_agency_id);

@@ -21,7 +21,7 @@ pub async fn agency_names(db: &impl ConnectionTrait) -> Result<std::collections:
 
 /// The official with this id, if any.
 pub async fn person(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, DbErr> {
-    person::Entity::find_by_id(id).one(db).await
+    super::by_key::<person::Entity>(db, id).await
 }
 
 /// Agencies inside `scope` (all of them for `None`) in tree order: parents before children,
@@ -47,7 +47,7 @@ pub async fn agency_in_scope(
     scope: Option<&Scope>,
     id: i64,
 ) -> Result<Option<agency::Model>, DbErr> {
-    let a = agency::Entity::find_by_id(id).one(db).await?;
+    let a = super::by_key::<agency::Entity>(db, id).await?;
     Ok(a.filter(|a| scope.is_none_or(|s| a.path.starts_with(&s.path))))
 }
 
