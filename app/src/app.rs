@@ -28,7 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%23b3261e'/%3E%3Cpath d='M8 3l1.5 3.2 3.5.4-2.6 2.3.8 3.4L8 10.6 4.8 12.3l.8-3.4L3 6.6l3.5-.4z' fill='%23ffd54f'/%3E%3C/svg%3E"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -45,13 +45,8 @@ pub fn App() -> impl IntoView {
     let lang = request_lang();
     provide_context(lang);
     crate::components::session::provide_session();
-    // Effects never run on the server: this marks the moment the page is interactive, which
-    // browser tests wait for before clicking.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    // `data-hydrated`, the moment the page is interactive (browser tests wait for it), is set by
+    // `crate::hydrate` once the islands are hydrated.
 
     view! {
         <Stylesheet id="leptos" href="/pkg/taphuan.css"/>

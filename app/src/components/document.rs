@@ -10,9 +10,8 @@ use leptos::prelude::*;
 
 /// The bar above the document (never printed): the print button once the page is interactive,
 /// how to print without it, and whose letterhead this is.
-#[component]
-pub fn PrintBar(from: Option<String>, edit_href: String) -> impl IntoView {
-    let lang = expect_context::<Lang>();
+#[island]
+pub fn PrintBar(lang: Lang, from: Option<String>, edit_href: String) -> impl IntoView {
     // Effects run only in the browser: with JavaScript off the button never appears.
     let interactive = RwSignal::new(false);
     Effect::new(move |_| interactive.set(true));

@@ -39,7 +39,6 @@ pub fn Activate() -> impl IntoView {
             .map(|p| p.message(lang))
             .unwrap_or_else(|| T::BadCode.get(lang).to_string()),
     });
-    let (shown, set_shown) = signal(false);
     view! {
         <Title text=T::ActivateTitle.get(lang)/>
         <div class="signin-wrap">
@@ -59,15 +58,7 @@ pub fn Activate() -> impl IntoView {
                     spellcheck="false" autocapitalize="characters" aria-describedby="code-hint"
                     value=code.clone() autofocus=!username.is_empty() && code.is_empty()/>
                 <p class="muted" id="code-hint">{T::OneTimeCodeHint.get(lang)}</p>
-                <label for="new-password">{T::NewPassword.get(lang)}</label>
-                <input id="new-password" name="password" autocomplete="new-password" required minlength="8"
-                    maxlength="128" aria-describedby="password-hint"
-                    type=move || if shown.get() { "text" } else { "password" }/>
-                <label class="check">
-                    <input type="checkbox" id="show-password"
-                        on:change=move |ev| set_shown.set(event_target_checked(&ev))/>
-                    {T::ShowPassword.get(lang)}
-                </label>
+                <NewPassword lang/>
                 <p class="muted" id="password-hint">{T::NewPasswordHint.get(lang)}</p>
                 <button type="submit" class="button primary">{T::SetPasswordAndSignIn.get(lang)}</button>
             </form>
@@ -86,5 +77,23 @@ pub fn Activate() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// The new password and its "show" box (an island: the page's only part that runs in the
+/// browser).
+#[island]
+fn NewPassword(lang: Lang) -> impl IntoView {
+    let (shown, set_shown) = signal(false);
+    view! {
+        <label for="new-password">{T::NewPassword.get(lang)}</label>
+        <input id="new-password" name="password" autocomplete="new-password" required minlength="8"
+            maxlength="128" aria-describedby="password-hint"
+            type=move || if shown.get() { "text" } else { "password" }/>
+        <label class="check">
+            <input type="checkbox" id="show-password"
+                on:change=move |ev| set_shown.set(event_target_checked(&ev))/>
+            {T::ShowPassword.get(lang)}
+        </label>
     }
 }

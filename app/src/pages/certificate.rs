@@ -71,9 +71,7 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
     view! {
         <Title text=format!("{} {}", T::Certificate.get(lang), c.number)/>
         <div class="no-print print-bar">
-            <button type="button" class="button primary" on:click=move |_| {
-                let _ = window().print();
-            }><Ico icon=Icon::Print/>{T::PrintCertificate.get(lang)}</button>
+            <PrintButton label=T::PrintCertificate.get(lang).to_string()/>
             <span class="muted">{T::PrintHint.get(lang)}</span>
         </div>
         <article class="certificate" aria-labelledby="cert-title">
@@ -129,5 +127,15 @@ fn Sheet(c: CertificatePage) -> impl IntoView {
                 <code class="token">{c.token.clone()}</code>
             </details>
         </article>
+    }
+}
+
+/// The print button (an island: the only part of the certificate that runs in the browser).
+#[island]
+fn PrintButton(label: String) -> impl IntoView {
+    view! {
+        <button type="button" class="button primary" on:click=move |_| {
+            let _ = window().print();
+        }><Ico icon=Icon::Print/>{label}</button>
     }
 }

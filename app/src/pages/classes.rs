@@ -537,7 +537,7 @@ fn ClassList(p: ClassListDoc) -> impl IntoView {
     };
     let people: Vec<_> = d.people.into_iter().filter(|x| x.status != "cancelled").collect();
     view! {
-        <PrintBar from=from edit_href=edit_href/>
+        <PrintBar lang from=from edit_href=edit_href/>
         <p class="no-print"><a href=format!("/classes/{}", s.id)>{T::BackToClasses.get(lang)}</a></p>
         <article class="doc doc-list" aria-labelledby="doc-title">
             <DocHead l=l.clone() kind=DocKind::List today=p.today/>

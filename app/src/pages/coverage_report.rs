@@ -78,7 +78,7 @@ fn Report(r: CoverageReport) -> impl IntoView {
     ];
     let last = figures.len() - 1;
     view! {
-        <PrintBar from=from edit_href=edit_href.clone()/>
+        <PrintBar lang from=from edit_href=edit_href.clone()/>
         {missing.then(|| view! {
             <div class="alert warn no-print" role="note">
                 <p>{T::LetterheadMissing.get(lang).replace("{scope}", &r.scope_name)}</p>

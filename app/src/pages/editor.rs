@@ -265,15 +265,22 @@ fn FileEditor() -> impl IntoView {
         )
     };
     let file = Resource::new(key, |(c, f)| editor_file(c, f));
-    view! { <Loaded resource=file view=move |f: OpenFile| view! { <FileForm file=f/> }/> }
-}
-
-#[component]
-fn FileForm(file: OpenFile) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let query = use_query_map();
     let saved = query.read_untracked().get("saved").is_some();
     let imported = query.read_untracked().get("imported");
+    view! {
+        <Loaded resource=file view=move |f: OpenFile| view! {
+            <FileForm lang file=f saved imported=imported.clone()/>
+        }/>
+    }
+}
+
+/// The file's editor (an island: checks and previews in the page as one types, and saves in the
+/// background).
+#[island]
+fn FileForm(lang: Lang, file: OpenFile, saved: bool, imported: Option<String>) -> impl IntoView {
+    // For the components inside (the question preview, the diff), which read it from context.
+    provide_context(lang);
     let course = file.course_id.clone();
     let name = file.name.clone();
     let diags = RwSignal::new(file.diagnostics.clone());

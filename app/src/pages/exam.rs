@@ -174,8 +174,6 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let version = expect_context::<FormVersion>().0;
     let save_url = format!("/courses/{course}/exam/save");
-    // "Saved at HH:MM" — from the server at load, then from each autosave (JavaScript on).
-    let saved_at = RwSignal::new(open.draft_saved_at.clone());
     let query = leptos_router::hooks::use_query_map().get_untracked();
     let just_saved = query.get("saved").is_some();
     // The server counted blank questions at "Nộp bài" and kept the answers: ask, and let the
@@ -185,16 +183,6 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
         .and_then(|n| n.parse::<u32>().ok())
         .filter(|n| *n > 0);
     let draft = open.draft.clone();
-    // On `change` (choices, selects, leaving a field) and on `input` (typing, so the last
-    // answer typed is kept even if the field is never left).
-    let on_change = {
-        let save_url = save_url.clone();
-        move |ev: leptos::ev::Event| autosave(ev, save_url.clone(), saved_at)
-    };
-    let on_input = {
-        let save_url = save_url.clone();
-        move |ev: leptos::ev::Event| autosave(ev, save_url.clone(), saved_at)
-    };
     // `formaction` for the browser (JavaScript off); `action` is what the router's <Form> reads
     // from the button that submitted (JavaScript on).
     let save_button = {
@@ -212,7 +200,7 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
             {open.deadline.clone().map(|d| view! {
                 <p class="timer-box">
                     {T::ExamDeadline.get(lang)}": "<strong>{d}</strong>
-                    {open.seconds_left.map(|s| view! { <Timer seconds=s/> })}
+                    {open.seconds_left.map(|s| view! { <Timer lang seconds=s/> })}
                 </p>
             })}
             {just_saved.then(|| view! { <p class="alert ok">{T::DraftSaved.get(lang)}</p> })}
@@ -223,10 +211,7 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
                     <input type="hidden" name="confirm" value="1"/>
                 </div>
             })}
-            <p class="muted draft-status" role="status" aria-live="polite">
-                {move || saved_at.get().map(|t| format!("{} {t}", T::DraftSavedAt.get(lang)))}
-            </p>
-            <div class="exam-questions" on:change=on_change on:input=on_input>
+            <Autosaved lang save_url=save_url.clone() saved_at=open.draft_saved_at.clone()>
                 {open.questions.into_iter().map(|q| {
                     let prefix = format!("q{}", q.position);
                     let given: Vec<(String, String)> = draft
@@ -244,7 +229,7 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
                         />
                     }
                 }).collect_view()}
-            </div>
+            </Autosaved>
             <p class="exam-actions">
                 <button type="submit" class="button primary">{T::SubmitExam.get(lang)}</button>
                 {save_button}
@@ -343,11 +328,32 @@ fn now_hhmm() -> String {
 #[cfg(not(feature = "hydrate"))]
 fn autosave(_ev: leptos::ev::Event, _save_url: String, _saved_at: RwSignal<Option<String>>) {}
 
-/// A countdown (JavaScript on). Screen readers hear it only when 10, 5 and 1 minutes are left:
-/// the live region changes at those moments and at no other.
-#[component]
-fn Timer(seconds: i64) -> impl IntoView {
-    let lang = expect_context::<Lang>();
+/// The questions, saved in the background after each change (an island: JavaScript on), and
+/// "saved at HH:MM" from the server at load, then from each autosave.
+#[island]
+fn Autosaved(lang: Lang, save_url: String, saved_at: Option<String>, children: Children) -> impl IntoView {
+    let saved_at = RwSignal::new(saved_at);
+    // On `change` (choices, selects, leaving a field) and on `input` (typing, so the last
+    // answer typed is kept even if the field is never left).
+    let on_change = {
+        let save_url = save_url.clone();
+        move |ev: leptos::ev::Event| autosave(ev, save_url.clone(), saved_at)
+    };
+    let on_input = move |ev: leptos::ev::Event| autosave(ev, save_url.clone(), saved_at);
+    view! {
+        <p class="muted draft-status" role="status" aria-live="polite">
+            {move || saved_at.get().map(|t| format!("{} {t}", T::DraftSavedAt.get(lang)))}
+        </p>
+        <div class="exam-questions" on:change=on_change on:input=on_input>
+            {children()}
+        </div>
+    }
+}
+
+/// A countdown (an island: JavaScript on). Screen readers hear it only when 10, 5 and 1 minutes
+/// are left: the live region changes at those moments and at no other.
+#[island]
+fn Timer(lang: Lang, seconds: i64) -> impl IntoView {
     let left = RwSignal::new(seconds);
     let announce = RwSignal::new(String::new());
     Effect::new(move |_| {
