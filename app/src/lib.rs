@@ -13,6 +13,8 @@ pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "hydrate")]
+pub mod web;
 
 /// Browser entry point: hydrate the server-rendered page.
 #[cfg(feature = "hydrate")]
@@ -23,12 +25,6 @@ pub fn hydrate() {
     // server-rendered HTML. `island_script.js` hydrates the islands after this returns: the
     // attribute browser tests wait for is set after them.
     leptos::mount::hydrate_islands();
-    leptos::prelude::set_timeout(
-        || {
-            if let Some(body) = leptos::prelude::document().body() {
-                let _ = body.set_attribute("data-hydrated", "true");
-            }
-        },
-        std::time::Duration::ZERO,
-    );
+    web::start();
+    leptos::prelude::set_timeout(web::mark_hydrated, std::time::Duration::ZERO);
 }

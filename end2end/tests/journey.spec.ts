@@ -6,7 +6,7 @@
 // never from an HTTP response. The two projects share one database, so each takes its own
 // course. The server runs with TAPHUAN_EXAM_COOLDOWN_OVERRIDE_MINUTES=0 (playwright.config.ts)
 // so the retry is not held back by the 30-minute cooldown. With JavaScript on, the spec also checks
-// that reading and the exam happen without full page reloads.
+// that reading, the exam, and back and forward happen without full page reloads.
 import { expect, test } from '@playwright/test';
 import { answerAll, answerKey } from './answers';
 import { jsOn, signIn } from './helpers';
@@ -31,6 +31,15 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   // Read every lesson, in order, from the course page's start button.
   await page.getByRole('link', { name: /Bắt đầu học — Bài 1/ }).click();
   await expect(page).toHaveURL(`/courses/${course}/lessons/1`);
+  // With JavaScript on, from here on a quick check, the forms (mark as read, start, submit), the
+  // links and back and forward change the page without a full reload: a marker left on
+  // `window` survives them.
+  const mark = () => page.evaluate(() => ((window as unknown as { taphuanMarker?: number }).taphuanMarker = 1));
+  const marked = () => page.evaluate(() => (window as unknown as { taphuanMarker?: number }).taphuanMarker ?? 0);
+  if (jsOn(info)) {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await mark();
+  }
   // A quick check on the way: answering shows feedback in place and is not an exam attempt.
   const kc = page.locator('.kc-box').first();
   if ((await kc.count()) > 0) {
@@ -39,12 +48,9 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
     else await kc.getByRole('textbox').first().fill('1');
     await kc.getByRole('button', { name: 'Kiểm tra đáp án' }).click();
     await expect(page.locator('.kc-box [role="status"]').first()).toBeVisible();
+    // …at the question: the address names it.
+    await expect(page).toHaveURL(/[?&]kc=\d+.*#kc-\d+$/);
   }
-  // With JavaScript on, the forms from here on (mark as read, start, submit) update the page
-  // without a full reload: a marker left on `window` survives them.
-  const mark = () => page.evaluate(() => ((window as unknown as { taphuanMarker?: number }).taphuanMarker = 1));
-  const marked = () => page.evaluate(() => (window as unknown as { taphuanMarker?: number }).taphuanMarker ?? 0);
-  if (jsOn(info)) await mark();
   for (let n = 1; ; n++) {
     await expect(page).toHaveURL(new RegExp(`/courses/${course}/lessons/${n}`));
     await expect(page.getByRole('navigation', { name: 'Danh sách bài học' })).toBeVisible();
@@ -117,7 +123,20 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page.getByRole('status')).toContainText('Chúc mừng! Bạn đã đạt bài kiểm tra.');
   await expect(page.locator('.score')).toHaveText('100%');
-  if (jsOn(info)) expect(await marked()).toBe(1);
+  if (jsOn(info)) {
+    expect(await marked()).toBe(1);
+    // Back and forward, too, change the page in place, and going back shows the exam page as
+    // it is now (passed: no open attempt), not as it was left.
+    const result = page.url();
+    await page.goBack();
+    await expect(page).toHaveURL(`/courses/${course}/exam`);
+    await expect(page.locator('main')).toContainText('Bạn đã đạt bài kiểm tra này và chứng nhận còn hiệu lực.');
+    await expect(page.getByRole('button', { name: 'Nộp bài' })).toHaveCount(0);
+    await page.goForward();
+    await expect(page).toHaveURL(result);
+    await expect(page.getByRole('status')).toContainText('Chúc mừng! Bạn đã đạt bài kiểm tra.');
+    expect(await marked()).toBe(1);
+  }
 
   // The certificate.
   await page.getByRole('link', { name: /Xem chứng nhận GL-\d{4}-[0-9A-Z]{5}-[0-9A-Z]{5}/ }).click();

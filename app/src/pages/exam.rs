@@ -2,8 +2,8 @@
 //! (a form POST to `/courses/:course/exam/submit`), a start button, or why I cannot start now.
 //! `/courses/:course/exam/attempts/:id`: the result of a submitted attempt with its review.
 //!
-//! The forms are router `<Form>`s: plain POSTs without JavaScript; with it, a fetch and an
-//! in-app navigation to the redirect (no full reload).
+//! The forms are plain POSTs; with JavaScript on they are `data-swap` forms (`crate::web`): a
+//! fetch, and the page they redirect to put in place without a full reload.
 //!
 //! The page only ever holds the open attempt's key-free questions: the pool and the keys stay
 //! on the server. The timer counts down visibly with JavaScript on and is announced to screen
@@ -20,7 +20,6 @@ use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -36,19 +35,11 @@ pub fn Exam() -> impl IntoView {
 fn ExamBody() -> impl IntoView {
     let params = use_params_map();
     let course = move || params.read().get("course").unwrap_or_default();
-    // Bumped by every start/submit form response: starting redirects back to this very page, so
-    // the data must be refetched although the address did not change.
-    let version = RwSignal::new(0usize);
-    provide_context(FormVersion(version));
-    let exam = Resource::new(move || (course(), version.get()), |(c, _)| load_exam(c));
+    let exam = Resource::new(course, load_exam);
     view! {
         <Loaded resource=exam view=|e| view! { <ExamView e/> }/>
     }
 }
-
-/// The version signal the exam page's forms bump.
-#[derive(Clone, Copy)]
-struct FormVersion(RwSignal<usize>);
 
 fn refusal_text(r: &Refusal, until: Option<String>, lang: Lang) -> String {
     match r {
@@ -63,7 +54,6 @@ fn refusal_text(r: &Refusal, until: Option<String>, lang: Lang) -> String {
 #[component]
 fn ExamView(e: ExamPage) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let version = expect_context::<FormVersion>().0;
     let id = e.course_id.clone();
     let max = if e.max_attempts == 0 {
         T::Unlimited.get(lang).to_string()
@@ -99,9 +89,9 @@ fn ExamView(e: ExamPage) -> impl IntoView {
         }
         .into_any(),
         (None, None) => view! {
-            <Form method="post" action=format!("/courses/{id}/exam/start") version>
+            <form method="post" action=format!("/courses/{id}/exam/start") data-swap>
                 <button type="submit" class="button primary">{T::StartExam.get(lang)}</button>
-            </Form>
+            </form>
         }
         .into_any(),
     };
@@ -172,7 +162,6 @@ fn ExamView(e: ExamPage) -> impl IntoView {
 #[component]
 fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let version = expect_context::<FormVersion>().0;
     let save_url = format!("/courses/{course}/exam/save");
     let query = leptos_router::hooks::use_query_map().get_untracked();
     let just_saved = query.get("saved").is_some();
@@ -183,17 +172,8 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
         .and_then(|n| n.parse::<u32>().ok())
         .filter(|n| *n > 0);
     let draft = open.draft.clone();
-    // `formaction` for the browser (JavaScript off); `action` is what the router's <Form> reads
-    // from the button that submitted (JavaScript on).
-    let save_button = {
-        use leptos::tachys::html::attribute::custom::CustomAttribute;
-        view! {
-            <button type="submit" class="button" formaction=save_url.clone()>{T::SaveDraft.get(lang)}</button>
-        }
-        .attr("action", save_url.clone())
-    };
     view! {
-        <Form method="post" action=format!("/courses/{course}/exam/submit") version attr:class="exam-form">
+        <form method="post" action=format!("/courses/{course}/exam/submit") class="exam-form" data-swap>
             <input type="hidden" name="attempt" value=open.id.to_string()/>
             <input type="hidden" name="seq" value=open.seq.to_string()/>
             <h2>{T::Attempt.get(lang)}" "{open.number}</h2>
@@ -232,9 +212,9 @@ fn OpenAttemptForm(course: String, open: OpenAttempt) -> impl IntoView {
             </Autosaved>
             <p class="exam-actions">
                 <button type="submit" class="button primary">{T::SubmitExam.get(lang)}</button>
-                {save_button}
+                <button type="submit" class="button" formaction=save_url.clone()>{T::SaveDraft.get(lang)}</button>
             </p>
-        </Form>
+        </form>
     }
 }
 

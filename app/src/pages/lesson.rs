@@ -1,8 +1,8 @@
 //! `/courses/:course/lessons/:n`: the lesson, its table of contents, previous/next, "mark as
 //! read" (a form POST that goes on to the next lesson), and the knowledge checks in place.
 //!
-//! "Mark as read" is a router `<Form>`: a plain POST without JavaScript, and with it a fetch
-//! followed by an in-app navigation to where the server redirects (no full reload).
+//! "Mark as read" is a plain POST; with JavaScript on, a `data-swap` form (`crate::web`): a
+//! fetch, and the page the server redirects to put in place without a full reload.
 //!
 //! A knowledge check is a GET form back to this page (`?kc=N&kN=…#kc-N`): answering changes
 //! nothing on the server, the server grades it while rendering and the feedback appears under
@@ -18,7 +18,6 @@ use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map};
 
 #[component]
@@ -85,10 +84,10 @@ fn Lesson(l: LessonPage) -> impl IntoView {
                     {s.check.map(|c| view! { <KnowledgeCheck c action=here.clone()/> })}
                 }).collect_view()}
                 {l.learner.then(|| view! {
-                    <Form method="post" action=format!("{here}/read") attr:class="mark-read">
+                    <form method="post" action=format!("{here}/read") class="mark-read" data-swap>
                         {l.read.then(|| view! { <p class="muted">{T::AlreadyRead.get(lang)}</p> })}
                         <button type="submit" class="button primary">{read_label.get(lang)}<Ico icon=Icon::Arrow/></button>
-                    </Form>
+                    </form>
                 })}
                 {pager}
                 <p><a href=format!("/courses/{}", l.course_id)>{T::BackToCourse.get(lang)}</a></p>
@@ -120,7 +119,7 @@ fn KnowledgeCheck(c: Check, action: String) -> impl IntoView {
     });
     view! {
         <section class="kc-box" id=anchor.clone() aria-label=T::KnowledgeCheck.get(lang)>
-            <form method="get" action=format!("{action}#{anchor}")>
+            <form method="get" action=format!("{action}#{anchor}") data-swap>
                 <input type="hidden" name="kc" value=c.index.to_string()/>
                 <QuestionFields
                     prefix=format!("k{}", c.index)

@@ -60,18 +60,6 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         req
     };
     let signed_in = super::auth::token_from_headers(req.headers()).is_some();
-    // The router's <Form> posts with `Accept: application/json` and follows the redirect with
-    // the same header, then navigates in the app without reading the page it was sent. A page
-    // marked no-store is then never drained: the fetch stays open and holds a connection (six
-    // such and the browser stalls). So that one kind of response is `private, no-cache`
-    // (kept only in this browser, never reused without asking the server); everything a person
-    // opens as a page stays no-store.
-    let router_follow = req.method() == axum::http::Method::GET
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.starts_with("application/json"));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let is_html = h
@@ -98,12 +86,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    // Signed in: pages, exports and answers are someone's records (static files keep their own).
-    if is_api {
+    // Answers, and signed in: pages and exports, are someone's records (static files keep their
+    // own).
+    if is_api || (signed_in && !h.contains_key(header::CACHE_CONTROL)) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    } else if signed_in && !h.contains_key(header::CACHE_CONTROL) {
-        let v = if router_follow { "private, no-cache" } else { "no-store" };
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(v));
     }
     res
 }

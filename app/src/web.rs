@@ -1,0 +1,335 @@
+//! The browser's plumbing (JavaScript on): page changes without a full reload.
+//!
+//! Pages are rendered on the server and only their islands hydrate, so there is no client-side
+//! router. Instead, a same-origin link, a `<form data-swap>` and the back and forward buttons
+//! fetch the next page's HTML and put its `<body>` and title in place of the current ones; the
+//! islands in the new body are then hydrated. The wasm module, the stylesheet and the page's
+//! state outside the body (`window`) stay as they are.
+//!
+//! The browser keeps everything else, exactly as with JavaScript off: a click with a modifier
+//! key, a link with `target`, `download` or `rel="external"`, a link within the same page, a
+//! form without `data-swap` (uploads, downloads, sign-in). So does a response that is not HTML
+//! or whose body loads a script of its own (the editor's checker): the page is then loaded in
+//! full. If the request fails, the link or the form is followed by the browser.
+use leptos::ev;
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Element, HtmlAnchorElement, HtmlElement, HtmlFormElement, Url};
+
+thread_local! {
+    /// Bumped by every page change: a response that arrives after a newer change is dropped.
+    static CHANGE: Cell<u64> = const { Cell::new(0) };
+    /// The page shown, without its `#fragment`: going back to a fragment of it is not a change.
+    static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Listens for links, `data-swap` forms and history moves, for the life of the page.
+pub fn start() {
+    SHOWN.with(|s| *s.borrow_mut() = without_fragment(&location_href()));
+    let _ = window_event_listener(ev::click, on_click);
+    let _ = window_event_listener(ev::submit, on_submit);
+    let _ = window_event_listener(ev::popstate, |_| {
+        let href = location_href();
+        if SHOWN.with(|s| *s.borrow() == without_fragment(&href)) {
+            return;
+        }
+        let request = Change {
+            url: href,
+            post: None,
+            history: History::AlreadyThere,
+        };
+        wasm_bindgen_futures::spawn_local(request.run());
+    });
+}
+
+/// Marks the page interactive (browser tests wait for it) once its islands are hydrated.
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
+fn on_click(ev: web_sys::MouseEvent) {
+    if ev.default_prevented() || ev.button() != 0 || ev.meta_key() || ev.ctrl_key() || ev.shift_key() || ev.alt_key() {
+        return;
+    }
+    let Some(a) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|el| el.closest("a[href]").ok().flatten())
+        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    let rel = a.rel();
+    if !a.target().is_empty() || a.has_attribute("download") || rel.split_whitespace().any(|r| r == "external") {
+        return;
+    }
+    let href = a.href();
+    let Ok(url) = Url::new(&href) else { return };
+    let here = location_href();
+    if url.origin() != window().location().origin().unwrap_or_default() {
+        return;
+    }
+    // A link within the page (a footnote, the table of contents) only scrolls.
+    if href.contains('#') && without_fragment(&href) == without_fragment(&here) {
+        return;
+    }
+    ev.prevent_default();
+    let request = Change {
+        url: href,
+        post: None,
+        history: History::Push,
+    };
+    wasm_bindgen_futures::spawn_local(request.run());
+}
+
+fn on_submit(ev: web_sys::SubmitEvent) {
+    let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else {
+        return;
+    };
+    if ev.default_prevented() || !form.has_attribute("data-swap") {
+        return;
+    }
+    let submitter = ev.submitter();
+    // The button's `formaction` (the exam's "save for later"), else the form's.
+    let action = submitter
+        .as_ref()
+        .and_then(|b| b.get_attribute("formaction"))
+        .and_then(|a| Url::new_with_base(&a, &location_href()).ok())
+        .map(|u| u.href())
+        .unwrap_or_else(|| form.action());
+    let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+        return;
+    };
+    // The button that submitted is one of the fields when it has a name, as in the browser's
+    // own submission.
+    if let Some(name) = submitter.as_ref().and_then(|b| b.get_attribute("name")) {
+        let value = submitter
+            .as_ref()
+            .and_then(|b| b.get_attribute("value"))
+            .unwrap_or_default();
+        let _ = data.append_with_str(&name, &value);
+    }
+    let Ok(fields) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+        return;
+    };
+    ev.prevent_default();
+    let change = if form.method().eq_ignore_ascii_case("post") {
+        Change {
+            url: action,
+            post: Some((fields, form, submitter)),
+            history: History::Push,
+        }
+    } else {
+        let Ok(url) = Url::new(&action) else { return };
+        url.set_search(&String::from(fields.to_string()));
+        Change {
+            url: url.href(),
+            post: None,
+            history: History::Push,
+        }
+    };
+    wasm_bindgen_futures::spawn_local(change.run());
+}
+
+enum History {
+    /// A link or a form: the page it leads to becomes a new entry.
+    Push,
+    /// Back or forward: the browser has already moved.
+    AlreadyThere,
+}
+
+struct Change {
+    url: String,
+    /// The fields, and the form and button to hand back to the browser if the request fails.
+    post: Option<(web_sys::UrlSearchParams, HtmlFormElement, Option<HtmlElement>)>,
+    history: History,
+}
+
+impl Change {
+    async fn run(self) {
+        let change = CHANGE.with(|c| {
+            c.set(c.get() + 1);
+            c.get()
+        });
+        let fetched = self.fetch().await;
+        if CHANGE.with(|c| c.get()) != change {
+            return;
+        }
+        let Some((final_url, html)) = fetched else {
+            self.give_back();
+            return;
+        };
+        // The `#fragment` is not sent: it stays with the page reached, as in the browser (a
+        // knowledge check's answer, shown under its question).
+        let final_url = match self.url.split_once('#') {
+            Some((_, fragment)) if !final_url.contains('#') => format!("{final_url}#{fragment}"),
+            _ => final_url,
+        };
+        let Some(html) = html else {
+            // Not HTML (a file): the browser takes it from here.
+            let _ = window().location().assign(&final_url);
+            return;
+        };
+        if !swap(&html) {
+            let _ = window().location().assign(&final_url);
+            return;
+        }
+        if let Ok(history) = window().history() {
+            // A new entry for a new page; the same entry when the page is the one shown (a link
+            // to itself) or when a page gone back to now redirects elsewhere.
+            let _ = match self.history {
+                History::Push if final_url != location_href() => {
+                    history.push_state_with_url(&JsValue::NULL, "", Some(&final_url))
+                }
+                _ => history.replace_state_with_url(&JsValue::NULL, "", Some(&final_url)),
+            };
+        }
+        SHOWN.with(|s| *s.borrow_mut() = without_fragment(&final_url));
+        show(&final_url);
+        hydrate_islands();
+        mark_hydrated();
+    }
+
+    /// The final address (after redirects) and the page's HTML, `None` inside if it is not
+    /// HTML; `None` if the request failed.
+    async fn fetch(&self) -> Option<(String, Option<String>)> {
+        let init = web_sys::RequestInit::new();
+        let headers = web_sys::Headers::new().ok()?;
+        headers.set("accept", "text/html").ok()?;
+        if let Some((fields, _, _)) = &self.post {
+            init.set_method("POST");
+            headers.set("content-type", "application/x-www-form-urlencoded").ok()?;
+            init.set_body(fields);
+        }
+        init.set_headers(&headers);
+        let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(&self.url, &init))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let final_url = response.url();
+        let html = response
+            .headers()
+            .get("content-type")
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.starts_with("text/html"));
+        if !html {
+            // Not read here: the browser asks for it again. Left unread, the body would hold
+            // the connection.
+            if let Some(body) = response.body() {
+                let _ = body.cancel();
+            }
+            return Some((final_url, None));
+        }
+        let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+        Some((final_url, Some(text)))
+    }
+
+    /// The request failed: the browser follows the link or submits the form itself.
+    fn give_back(self) {
+        match self.post {
+            Some((_, form, submitter)) => {
+                let _ = form.remove_attribute("data-swap");
+                let _ = form.request_submit_with_submitter(submitter.as_ref());
+            }
+            None => {
+                let _ = window().location().assign(&self.url);
+            }
+        }
+    }
+}
+
+/// Puts the new page's body, title and language in place; false (nothing changed) if its body
+/// loads a script of its own (`<script src>`), which only a full load runs. Leptos' inline
+/// scripts for streamed resources are left out: an islands page streams none to the browser.
+fn swap(html: &str) -> bool {
+    let Some(new) = web_sys::DomParser::new()
+        .ok()
+        .and_then(|p| p.parse_from_string(html, web_sys::SupportedType::TextHtml).ok())
+    else {
+        return false;
+    };
+    let (Some(body), Some(old)) = (new.body(), document().body()) else {
+        return false;
+    };
+    if body.query_selector("script[src]").ok().flatten().is_some() {
+        return false;
+    }
+    let Ok(body) = document().adopt_node(&body) else {
+        return false;
+    };
+    if old.replace_with_with_node_1(&body).is_err() {
+        return false;
+    }
+    document().set_title(&new.title());
+    if let (Some(root), Some(lang)) = (
+        document().document_element(),
+        new.document_element().and_then(|r| r.get_attribute("lang")),
+    ) {
+        let _ = root.set_attribute("lang", &lang);
+    }
+    true
+}
+
+/// Opens the new page at the element its `#fragment` names, else at its top with focus on its
+/// content (the skip link's target), so that a screen reader reads the new page.
+fn show(url: &str) {
+    let target = Url::new(url)
+        .ok()
+        .map(|u| u.hash())
+        .filter(|h| h.len() > 1)
+        .and_then(|h| document().get_element_by_id(&h[1..]));
+    match target {
+        Some(el) => el.scroll_into_view(),
+        None => {
+            if let Some(main) = document()
+                .get_element_by_id("main")
+                .and_then(|m| m.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = main.focus();
+            }
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    }
+}
+
+/// Hydrates the new body's islands through the function Leptos' island script left on
+/// `window` (the same one that hydrated the first page's). An island inside another is the
+/// outer island's to hydrate.
+fn hydrate_islands() {
+    let Ok(hydrate) = web_sys::js_sys::Reflect::get(&window(), &JsValue::from_str("__hydrateIsland"))
+        .and_then(|f| f.dyn_into::<web_sys::js_sys::Function>())
+    else {
+        return;
+    };
+    let Ok(islands) = document().query_selector_all("leptos-island") else {
+        return;
+    };
+    for i in 0..islands.length() {
+        let Some(el) = islands.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let nested = el
+            .parent_element()
+            .and_then(|p| p.closest("leptos-island").ok().flatten())
+            .is_some();
+        if nested {
+            continue;
+        }
+        let id = el.get_attribute("data-component").unwrap_or_default();
+        let _ = hydrate.call2(&JsValue::NULL, &el, &JsValue::from_str(&id));
+    }
+}
+
+fn location_href() -> String {
+    window().location().href().unwrap_or_default()
+}
+
+fn without_fragment(href: &str) -> String {
+    href.split('#').next().unwrap_or_default().to_string()
+}
