@@ -23,10 +23,16 @@ thread_local! {
     static CHANGE: Cell<u64> = const { Cell::new(0) };
     /// The page shown, without its `#fragment`: going back to a fragment of it is not a change.
     static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The reactive owner of the islands shown: the root (`hydrate_islands`) for the first
+    /// page's, then one of its children per page put in place. Cleaned up when its page is
+    /// left, so the islands' timers and effects stop with it.
+    static ISLANDS: RefCell<(Option<Owner>, Option<Owner>)> = const { RefCell::new((None, None)) };
 }
 
-/// Listens for links, `data-swap` forms and history moves, for the life of the page.
+/// Listens for links, `data-swap` forms and history moves, for the life of the page. Called
+/// inside the root owner, which the first page's islands hydrate under.
 pub fn start() {
+    ISLANDS.with(|i| i.borrow_mut().0 = Owner::current());
     SHOWN.with(|s| *s.borrow_mut() = without_fragment(&location_href()));
     let _ = window_event_listener(ev::click, on_click);
     let _ = window_event_listener(ev::submit, on_submit);
@@ -298,10 +304,32 @@ fn show(url: &str) {
     }
 }
 
-/// Hydrates the new body's islands through the function Leptos' island script left on
-/// `window` (the same one that hydrated the first page's). An island inside another is the
-/// outer island's to hydrate.
+/// Stops the islands of the page left (their owner is cleaned up) and hydrates the new body's
+/// under an owner of their own.
 fn hydrate_islands() {
+    let page = ISLANDS.with(|i| {
+        let (root, shown) = &mut *i.borrow_mut();
+        match shown.take() {
+            Some(left) => left.cleanup(),
+            None => {
+                if let Some(root) = root {
+                    root.cleanup();
+                }
+            }
+        }
+        *shown = root.as_ref().map(Owner::child);
+        shown.clone()
+    });
+    match page {
+        Some(page) => page.with(hydrate_each_island),
+        None => hydrate_each_island(),
+    }
+}
+
+/// Hydrates the body's islands through the function Leptos' island script left on `window`
+/// (the same one that hydrated the first page's). An island inside another is the outer
+/// island's to hydrate.
+fn hydrate_each_island() {
     let Ok(hydrate) = web_sys::js_sys::Reflect::get(&window(), &JsValue::from_str("__hydrateIsland"))
         .and_then(|f| f.dyn_into::<web_sys::js_sys::Function>())
     else {

@@ -79,9 +79,18 @@ test('a learner reads an assigned course, fails the exam once, passes, and the c
   await expect(page.getByRole('alert')).toContainText(/Bạn còn \d+ câu chưa trả lời\./);
   if (jsOn(info)) await page.screenshot({ path: info.outputPath('exam-unanswered.png') });
   await answerAll(page, key, false);
+  // The countdown of the page left stops with it (its island is cleaned up, not left ticking).
+  const countdown = () => page.evaluate(() => (window as unknown as { left?: Element }).left?.textContent);
+  if (jsOn(info)) await page.evaluate(() => ((window as unknown as { left?: Element | null }).left = document.querySelector('.countdown')));
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page).toHaveURL(new RegExp(`/courses/${course}/exam/attempts/\\d+`));
   await expect(page.getByRole('status')).toContainText('Bạn chưa đạt bài kiểm tra lần này.');
+  if (jsOn(info)) {
+    const left = await countdown();
+    expect(left).toMatch(/\d\d:\d\d/);
+    await page.waitForTimeout(2_100);
+    expect(await countdown()).toBe(left);
+  }
   // Not a dead end: trying again is the primary action, with the attempts left.
   await expect(page.locator('.next-step a.button.primary')).toHaveText('Làm lại bài kiểm tra');
   await expect(page.locator('.next-step')).toContainText(/Còn \d+ lượt làm bài\./);
