@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
     let context = move || {
         provide_context(ctx_state.clone());
         provide_context(app::ssr::auth::RequestUser::default());
+        provide_context(app::ssr::memo::RequestMemo::default());
     };
     let opts = state.leptos_options.clone();
     Router::new()

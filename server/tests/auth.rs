@@ -216,20 +216,9 @@ async fn a_cross_origin_post_is_refused() {
 /// statements are counted through sea-orm's metric callback on the router's own pool.
 #[tokio::test]
 async fn a_page_reads_the_signed_in_account_once() {
-    use std::sync::{Arc, Mutex};
     let app = TestApp::spawn().await;
     let token = app.sign_in_demo("hocvien").await;
-    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
-    let mut state = app.state.clone();
-    let log = seen.clone();
-    state.db.set_metric_callback(move |info| {
-        log.lock().unwrap().push(info.statement.sql.clone());
-    });
-    let counted = TestApp {
-        router: server::startup::router(state.clone()),
-        state,
-        backend: app.backend,
-    };
+    let (counted, seen) = counting(&app);
     let r = counted.get("/courses/a-khung-phap-ly/lessons/1", Some(&token)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Nghị định"), "the lesson rendered");
@@ -241,4 +230,54 @@ async fn a_page_reads_the_signed_in_account_once() {
         "the account was read {account_reads} times:\n{}",
         sql.join("\n")
     );
+}
+
+/// A page's own data is read once per request, however often the page's view tree is walked
+/// before it is rendered (`<Suspense>` walks its children more than once, and the role guard's
+/// child builds the page's content each time once the session is known).
+#[tokio::test]
+async fn a_page_reads_its_own_data_once() {
+    let app = TestApp::spawn().await;
+    let token = app.sign_in_demo("hocvien").await;
+    let (counted, seen) = counting(&app);
+    for page in [
+        "/learn",
+        "/courses/a-khung-phap-ly",
+        "/courses/a-khung-phap-ly/lessons/1",
+        "/courses/a-khung-phap-ly/exam",
+        "/transcript",
+    ] {
+        seen.lock().unwrap().clear();
+        let r = counted.get(page, Some(&token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        let sql = seen.lock().unwrap().clone();
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for s in &sql {
+            *counts.entry(s.as_str()).or_default() += 1;
+        }
+        let repeated: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+        println!("{page}: {} statements", sql.len());
+        assert!(
+            repeated.is_empty(),
+            "{page} read the same thing more than once ({} statements):\n{repeated:#?}",
+            sql.len()
+        );
+    }
+}
+
+/// `app` with a router whose pool records every statement it runs, with its values (the same
+/// statement for two different rows is two reads), through sea-orm's metric callback.
+fn counting(app: &TestApp) -> (TestApp, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let mut state = app.state.clone();
+    let log = seen.clone();
+    state.db.set_metric_callback(move |info| {
+        log.lock().unwrap().push(info.statement.to_string());
+    });
+    let counted = TestApp {
+        router: server::startup::router(state.clone()),
+        state,
+        backend: app.backend,
+    };
+    (counted, seen)
 }

@@ -1,7 +1,7 @@
 //! `/admin`: the administrator's overview of agencies, officials and accounts.
 
 use crate::api::admin::admin_overview;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -22,7 +22,7 @@ pub fn Admin() -> impl IntoView {
 #[component]
 fn AdminBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let data = Resource::new(|| (), |_| admin_overview());
+    let data = page_resource(|| (), |_| admin_overview());
     view! {
         <h1>{T::NavAdmin.get(lang)}</h1>
         <p class="lead">{T::AdminLead.get(lang)}</p>

@@ -4,7 +4,7 @@
 
 use crate::api::certificates::{CertificatePage, load_certificate};
 use crate::components::icon::{Ico, Icon};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::domain::letterhead::{DOTS, Letterhead, date_line, upper};
@@ -46,7 +46,7 @@ pub fn Certificate() -> impl IntoView {
 fn CertificateBody() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let cert = Resource::new(number, load_certificate);
+    let cert = page_resource(number, load_certificate);
     view! {
         <Loaded resource=cert view=|c| view! { <Sheet c/> }/>
     }

@@ -13,7 +13,7 @@ use crate::api::classes::{
 };
 use crate::components::document::{DocFoot, DocHead, PrintBar};
 use crate::components::icon::{Ico, Icon};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::{RequireRole, use_session};
 use crate::domain::class::{
     ClassDraft, ClassRule, FORM_SESSION_ROWS, FormProblem, SessionView, problem_text, rule_text, standing_text,
@@ -44,7 +44,7 @@ fn problem_alert(key: Option<String>, lang: Lang) -> impl IntoView {
 #[component]
 pub fn Classes() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let page = Resource::new(|| (), |_| classes_page());
+    let page = page_resource(|| (), |_| classes_page());
     let query = use_query_map();
     view! {
         <Title text=T::ClassesTitle.get(lang)/>
@@ -152,7 +152,7 @@ fn RunRow(c: ClassSummary) -> impl IntoView {
 #[component]
 pub fn NewClass() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let options = Resource::new(|| (), |_| class_form_options());
+    let options = page_resource(|| (), |_| class_form_options());
     view! {
         <Title text=T::NewClass.get(lang)/>
         <RequireRole roles=RUNNERS>
@@ -302,7 +302,7 @@ pub fn ClassPageView() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let page = Resource::new(id, class_page);
+    let page = page_resource(id, class_page);
     view! {
         <Title text=T::ClassesTitle.get(lang)/>
         <RequireRole roles=RUNNERS>
@@ -507,7 +507,7 @@ pub fn ClassPrintPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let page = Resource::new(id, class_print);
+    let page = page_resource(id, class_print);
     view! {
         <Title text=T::ListTitle.get(lang)/>
         <RequireRole roles=RUNNERS>
@@ -599,7 +599,7 @@ pub fn QrPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let qr = Resource::new(sid, class_qr);
+    let qr = page_resource(sid, class_qr);
     view! {
         <Title text=T::QrTitle.get(lang)/>
         <RequireRole roles=RUNNERS>
@@ -653,7 +653,7 @@ pub fn Checkin() -> impl IntoView {
                         .collect();
                     return view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any();
                 }
-                let page = Resource::new(sid, checkin_page);
+                let page = page_resource(sid, checkin_page);
                 view! { <Loaded resource=page view=move |v| view! { <CheckinBody v sid=sid()/> }/> }.into_any()
             })}
         </Suspense>

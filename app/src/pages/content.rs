@@ -3,7 +3,7 @@
 
 use crate::api::catalog::library_status;
 use crate::components::course_card::CourseCard;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -24,7 +24,7 @@ pub fn ContentLibrary() -> impl IntoView {
 #[component]
 fn ContentBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let status = Resource::new(|| (), |_| library_status());
+    let status = page_resource(|| (), |_| library_status());
     view! {
         <h1>{T::NavContent.get(lang)}</h1>
         <p class="lead">{T::ContentLead.get(lang)}</p>

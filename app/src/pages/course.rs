@@ -3,7 +3,7 @@
 
 use crate::api::learning::load_course;
 use crate::components::icon::{Ico, Icon};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::components::untranslated::{Untranslated, text_lang};
 use crate::domain::identity::Role;
@@ -27,7 +27,7 @@ fn CourseBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let course = move || params.read().get("course").unwrap_or_default();
-    let detail = Resource::new(course, load_course);
+    let detail = page_resource(course, load_course);
     view! {
         <Loaded resource=detail view=move |d| {
                         let id = d.summary.id.clone();

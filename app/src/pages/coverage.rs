@@ -9,7 +9,7 @@ use crate::api::coverage::{
 };
 use crate::api::error::ApiError;
 use crate::components::icon::{Ico, Icon};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::ring::Ring;
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
@@ -75,11 +75,11 @@ fn CoverageBody() -> impl IntoView {
     let agency = move || query.read().get("agency").and_then(|s| s.parse::<i64>().ok());
     let record = ServerAction::<RecordOutreach>::new();
     let population = ServerAction::<SetOutreachPopulation>::new();
-    let report = Resource::new(
+    let report = page_resource(
         move || (program(), as_of(), record.version().get(), population.version().get()),
         |(p, d, _, _)| coverage_dashboard(p, d),
     );
-    let missing = Resource::new(
+    let missing = page_resource(
         move || (program(), agency(), as_of()),
         |(p, a, d)| coverage_missing(p, a, d),
     );

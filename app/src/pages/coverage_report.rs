@@ -8,7 +8,7 @@
 
 use crate::api::coverage::{CoverageReport, coverage_dashboard};
 use crate::components::document::{DocFoot, DocHead, PrintBar};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::chart::{ChartLabels, burnup_svg};
 use crate::domain::identity::Role;
@@ -25,7 +25,7 @@ pub fn CoverageReportPage() -> impl IntoView {
     let query = use_query_map();
     let program = move || query.read().get("program").and_then(|s| s.parse::<i64>().ok());
     let as_of = move || query.read().get("as_of").unwrap_or_default();
-    let report = Resource::new(move || (program(), as_of()), |(p, d)| coverage_dashboard(p, d));
+    let report = page_resource(move || (program(), as_of()), |(p, d)| coverage_dashboard(p, d));
     view! {
         <Title text=T::ReportTitle.get(lang)/>
         <RequireRole roles=&[Role::Manager, Role::Admin]>

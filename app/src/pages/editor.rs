@@ -6,7 +6,7 @@
 //! a toolbar of Markdown and GIFT templates, and an autosave.
 
 use crate::api::editor::{DiagLine, DiffLine, OpenFile, Workspace, editor_course, editor_file};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
 use crate::domain::content::publish::Changes;
@@ -84,7 +84,7 @@ fn CourseWorkspace() -> impl IntoView {
             q.get("published").and_then(|p| p.parse::<i64>().ok()),
         )
     };
-    let ws = Resource::new(key, |(c, p)| editor_course(c, p));
+    let ws = page_resource(key, |(c, p)| editor_course(c, p));
     view! {
         <Loaded resource=ws view=move |w: Workspace| {
             let refused = query.read_untracked().get("refused");
@@ -264,7 +264,7 @@ fn FileEditor() -> impl IntoView {
             query.read().get("file").unwrap_or_default(),
         )
     };
-    let file = Resource::new(key, |(c, f)| editor_file(c, f));
+    let file = page_resource(key, |(c, f)| editor_file(c, f));
     let lang = expect_context::<Lang>();
     let saved = query.read_untracked().get("saved").is_some();
     let imported = query.read_untracked().get("imported");
@@ -459,7 +459,7 @@ fn DiffView(diff: Vec<DiffLine>) -> impl IntoView {
 #[component]
 pub fn AuthoringGuidePage() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let guide = Resource::new(|| (), |_| crate::api::editor::authoring_guide());
+    let guide = page_resource(|| (), |_| crate::api::editor::authoring_guide());
     view! {
         <Title text=T::AuthoringGuide.get(lang)/>
         <RequireRole roles=&[Role::Trainer, Role::Admin]>

@@ -11,7 +11,7 @@
 
 use crate::api::exams::{AttemptResult, ExamPage, NextAttempt, OpenAttempt, load_attempt_result, load_exam};
 use crate::components::icon::{Ico, Icon};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
 use crate::components::untranslated::{Untranslated, text_lang};
@@ -35,7 +35,7 @@ pub fn Exam() -> impl IntoView {
 fn ExamBody() -> impl IntoView {
     let params = use_params_map();
     let course = move || params.read().get("course").unwrap_or_default();
-    let exam = Resource::new(course, load_exam);
+    let exam = page_resource(course, load_exam);
     view! {
         <Loaded resource=exam view=|e| view! { <ExamView e/> }/>
     }
@@ -382,7 +382,7 @@ fn ResultBody() -> impl IntoView {
             p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0),
         )
     };
-    let result = Resource::new(key, |(c, id)| load_attempt_result(c, id));
+    let result = page_resource(key, |(c, id)| load_attempt_result(c, id));
     view! {
         <Loaded resource=result view=|r| view! { <ResultView r/> }/>
     }

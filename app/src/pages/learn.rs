@@ -4,7 +4,7 @@
 use crate::api::learning::{AssignedCourse, ExamStatus, Progress, load_my_courses};
 use crate::api::recert::{OwedRecert, my_recertifications};
 use crate::components::course_card::CourseCard;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -25,8 +25,8 @@ pub fn Learn() -> impl IntoView {
 #[component]
 fn LearnBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let courses = Resource::new(|| (), |_| load_my_courses());
-    let owed = Resource::new(|| (), |_| my_recertifications());
+    let courses = page_resource(|| (), |_| load_my_courses());
+    let owed = page_resource(|| (), |_| my_recertifications());
     view! {
         <h1>{T::WelcomeLearner.get(lang)}</h1>
         <p class="lead">{T::LearnLead.get(lang)}</p>

@@ -10,7 +10,7 @@
 
 use crate::api::learning::{Check, LessonPage, load_lesson};
 use crate::components::icon::{Ico, Icon};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::question::QuestionFields;
 use crate::components::session::RequireRole;
 use crate::components::untranslated::{Untranslated, text_lang};
@@ -41,7 +41,7 @@ fn LessonBody() -> impl IntoView {
             location.search.get(),
         )
     };
-    let lesson = Resource::new(key, |(c, n, q)| load_lesson(c, n, q));
+    let lesson = page_resource(key, |(c, n, q)| load_lesson(c, n, q));
     view! {
         <Loaded resource=lesson view=|l| view! { <Lesson l/> }/>
     }

@@ -6,7 +6,7 @@
 //! (`domain::letterhead::check`) and shows each problem beside its field and in a summary.
 
 use crate::api::letterhead::{LetterheadEditor, letterhead_page};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::domain::letterhead::{Field, LetterheadDraft, Problem, check};
@@ -20,7 +20,7 @@ pub fn LetterheadPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let query = use_query_map();
     let agency = move || query.read().get("agency").and_then(|s| s.parse::<i64>().ok());
-    let editor = Resource::new(agency, letterhead_page);
+    let editor = page_resource(agency, letterhead_page);
     view! {
         <Title text=T::NavLetterhead.get(lang)/>
         <RequireRole roles=&[Role::Manager, Role::Admin]>

@@ -2,7 +2,7 @@
 //! "mark all read" and the e-mail opt-out, both plain form posts.
 
 use crate::api::notices::{NoticeList, my_notices};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::i18n::{Lang, T};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +13,7 @@ pub fn Notices() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let q = use_query_map().get_untracked();
     let changed = q.get("email");
-    let notices = Resource::new(|| (), |_| my_notices());
+    let notices = page_resource(|| (), |_| my_notices());
     view! {
         <Title text=T::NoticesTitle.get(lang)/>
         <h1>{T::NoticesTitle.get(lang)}</h1>

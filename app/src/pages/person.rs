@@ -3,7 +3,7 @@
 
 use crate::api::coverage::{PersonRecord, get_person_record};
 use crate::components::icon::{Ico, Icon};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::domain::program::ExemptionProblem;
@@ -23,7 +23,7 @@ pub fn Person() -> impl IntoView {
     // `?as_of=yyyy-mm-dd`: the standing at the dashboard's date (the coverage lists link so).
     let query = use_query_map();
     let as_of = move || query.read().get("as_of").filter(|s| !s.is_empty());
-    let record = Resource::new(move || (id(), as_of()), |(id, as_of)| get_person_record(id, as_of));
+    let record = page_resource(move || (id(), as_of()), |(id, as_of)| get_person_record(id, as_of));
     view! {
         <Title text=T::People.get(lang)/>
         <RequireRole roles=&Role::ALL>

@@ -7,7 +7,7 @@
 //! the server sent) and shows each problem beside its field and in a summary at the top.
 
 use crate::api::programs::{ExemptionDto, ProgramEditor, ProgramRow, list_programs, load_program};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::domain::program::{Field, Problem, ProgramDraft, check};
@@ -20,7 +20,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn Programs() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let rows = Resource::new(|| (), |_| list_programs());
+    let rows = page_resource(|| (), |_| list_programs());
     view! {
         <Title text=T::NavPrograms.get(lang)/>
         <RequireRole roles=&[Role::Manager, Role::Admin]>
@@ -143,7 +143,7 @@ pub fn ProgramPage() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let editor = Resource::new(id, load_program);
+    let editor = page_resource(id, load_program);
     view! {
         <Title text=T::NavPrograms.get(lang)/>
         <RequireRole roles=&[Role::Manager, Role::Admin]>

@@ -4,7 +4,7 @@
 
 use crate::api::questions::{Flag, QuestionLine, question_stats};
 use crate::components::icon::{Ico, Icon};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T, fmt_decimal};
@@ -85,7 +85,7 @@ fn QuestionStatsBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let params = use_params_map();
     let course = move || params.read().get("course").unwrap_or_default();
-    let stats = Resource::new(course, question_stats);
+    let stats = page_resource(course, question_stats);
     view! {
         <Loaded resource=stats view=move |s| {
             let count = |f: Flag| s.questions.iter().filter(|q| q.flags.contains(&f)).count();

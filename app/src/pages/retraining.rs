@@ -6,7 +6,7 @@
 //! it on the current version.
 
 use crate::api::recert::{RetrainItem, RetrainingPage, load_retraining};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -29,7 +29,7 @@ pub fn Retraining() -> impl IntoView {
 fn RetrainingBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
     let query = use_query_map();
-    let page = Resource::new(|| (), |_| load_retraining());
+    let page = page_resource(|| (), |_| load_retraining());
     view! {
         <h1>{T::RetrainingTitle.get(lang)}</h1>
         <p class="lead">{T::RetrainingLead.get(lang)}</p>

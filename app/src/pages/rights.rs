@@ -3,7 +3,7 @@
 //! answer comes back in the query (`?done=granted`, `?error=CODE`).
 
 use crate::api::rights::{GrantView, RightsOverview, rights_page};
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::{RequireRole, role_label};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T, fmt_date};
@@ -45,7 +45,7 @@ fn problem(code: &str, lang: Lang) -> &'static str {
 #[component]
 fn RightsBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let data = Resource::new(|| (), |_| rights_page());
+    let data = page_resource(|| (), |_| rights_page());
     let q = use_query_map().get_untracked();
     let done = q.get("done").map(|d| match d.as_str() {
         "withdrawn" => T::RightsWithdrawn.get(lang),

@@ -4,6 +4,7 @@
 
 use crate::api::roster::{HowMatched, RosterPreview, check_roster_upload};
 use crate::components::icon::{Ico, Icon};
+use crate::components::loaded::page_resource;
 use crate::components::session::{RequireRole, use_session};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -29,7 +30,7 @@ pub fn Roster() -> impl IntoView {
     };
     let error = move || query.read().get("error");
     let discarded = move || query.read().get("discarded").is_some();
-    let preview = Resource::new(
+    let preview = page_resource(
         move || (upload(), mode(), cols()),
         |(id, mode, cols)| async move {
             match id {
@@ -89,7 +90,7 @@ pub fn Roster() -> impl IntoView {
 #[component]
 fn CodesCard() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let units = Resource::new(|| (), |_| crate::api::people::agency_overview());
+    let units = page_resource(|| (), |_| crate::api::people::agency_overview());
     view! {
         <section class="card" id="codes">
             <h2>{T::CodesTitle.get(lang)}</h2>

@@ -1,7 +1,7 @@
 //! `/transcript`: my completions, scores and certificates, printable.
 
 use crate::api::certificates::load_transcript;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::components::session::RequireRole;
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
@@ -23,7 +23,7 @@ pub fn TranscriptPage() -> impl IntoView {
 #[component]
 fn TranscriptBody() -> impl IntoView {
     let lang = expect_context::<Lang>();
-    let t = Resource::new(|| (), |_| load_transcript());
+    let t = page_resource(|| (), |_| load_transcript());
     view! {
         <Loaded resource=t view=move |t| view! {
                         <article class="transcript">

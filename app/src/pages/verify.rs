@@ -3,7 +3,7 @@
 //! genuine and names this certificate.
 
 use crate::api::certificates::verify_certificate;
-use crate::components::loaded::Loaded;
+use crate::components::loaded::{Loaded, page_resource};
 use crate::i18n::{Lang, T};
 use crate::pages::certificate::{status_class, status_text};
 use leptos::prelude::*;
@@ -25,7 +25,7 @@ pub fn Verify() -> impl IntoView {
             .filter(|n| !n.is_empty())
     };
     let key = move || (number(), query.read().get("t"));
-    let result = Resource::new(key, |(n, t)| async move {
+    let result = page_resource(key, |(n, t)| async move {
         match n {
             Some(n) => verify_certificate(n, t).await.map(Some),
             None => Ok(None),

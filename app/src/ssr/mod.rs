@@ -23,6 +23,7 @@ pub mod import;
 pub mod itemstats;
 pub mod learning;
 pub mod letterhead;
+pub mod memo;
 pub mod notices;
 pub mod people_record;
 pub mod programs;
