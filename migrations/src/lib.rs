@@ -24,6 +24,7 @@ mod m20261204_000017_content_publishes;
 mod m20261205_000018_recertifications;
 mod m20261206_000019_coverage_version;
 mod m20261207_000020_certificate_version;
+mod m20261208_000021_coverage_touched;
 
 /// The ordered list of migrations that `taphuan migrate` and start-up apply.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000018_recertifications::Migration),
             Box::new(m20261206_000019_coverage_version::Migration),
             Box::new(m20261207_000020_certificate_version::Migration),
+            Box::new(m20261208_000021_coverage_touched::Migration),
         ]
     }
 }

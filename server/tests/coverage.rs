@@ -298,18 +298,8 @@ async fn naive(app: &TestApp, w: &World, on: NaiveDate) -> (HashMap<i64, (u64, u
     (out, missing)
 }
 
-fn counts(v: &serde_json::Value) -> (u64, u64, u64) {
-    (
-        v["population"].as_u64().unwrap(),
-        v["exempt"].as_u64().unwrap(),
-        v["covered"].as_u64().unwrap(),
-    )
-}
-
-#[tokio::test]
-async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_data() {
-    let app = TestApp::spawn_empty().await;
-    let w = generate(&app, 2500).await;
+/// An administrator and the manager of branch 1 of the generated world, signed in.
+async fn generated_users(app: &TestApp) -> (String, String) {
     let db = &app.state.db;
     let pw = NewPassword::parse("mat-khau-du-dai-1").unwrap();
     app::ssr::seed::create_user(db, &Username::parse("gen.admin").unwrap(), &pw, Role::Admin, None)
@@ -326,6 +316,23 @@ async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_da
     .unwrap();
     let admin = app.sign_in("gen.admin", "mat-khau-du-dai-1").await.unwrap();
     let manager = app.sign_in("gen.manager", "mat-khau-du-dai-1").await.unwrap();
+    (admin, manager)
+}
+
+fn counts(v: &serde_json::Value) -> (u64, u64, u64) {
+    (
+        v["population"].as_u64().unwrap(),
+        v["exempt"].as_u64().unwrap(),
+        v["covered"].as_u64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn dashboard_and_as_of_numbers_equal_a_naive_recomputation_on_generated_data() {
+    let app = TestApp::spawn_empty().await;
+    let w = generate(&app, 2500).await;
+    let db = &app.state.db;
+    let (admin, manager) = generated_users(&app).await;
 
     // The credits kept by on_completion equal a full recompute from the completions.
     assert_eq!(
@@ -915,6 +922,14 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
     }
     let r = shown().await;
     assert_eq!(computed(), n + 1, "a completion is a change");
+    let refreshed = || app.state.coverage_views.refreshes();
+    let r0 = refreshed() - 1;
+    assert_eq!(
+        r0 + 1,
+        refreshed(),
+        "[{}] the completer alone is recomputed",
+        app.backend
+    );
     assert_eq!(counts(&r["overall"]).2, snap.overall.covered + 1);
     same(&r, &fresh().await, "after a completion");
 
@@ -930,6 +945,7 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
         .unwrap();
     let r = shown().await;
     assert_eq!(computed(), n + 2, "a revocation is a change");
+    assert_eq!(refreshed(), r0 + 2, "[{}] recomputed alone", app.backend);
     assert_eq!(counts(&r["overall"]).2, snap.overall.covered);
     same(&r, &fresh().await, "after a revocation");
 
@@ -947,6 +963,7 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
     .unwrap();
     let r = shown().await;
     assert_eq!(computed(), n + 3, "an exemption is a change");
+    assert_eq!(refreshed(), r0 + 3, "[{}] recomputed alone", app.backend);
     assert_eq!(counts(&r["overall"]).1, snap.overall.exempt + 1);
     same(&r, &fresh().await, "after an exemption");
 
@@ -963,6 +980,7 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
     ended.update(db).await.unwrap();
     let r = shown().await;
     assert_eq!(computed(), n + 4, "a leaver is a change");
+    assert_eq!(refreshed(), r0 + 4, "[{}] recomputed alone", app.backend);
     assert_eq!(counts(&r["overall"]).0, snap.overall.population - 1);
     same(&r, &fresh().await, "after a leaver");
 
@@ -977,12 +995,19 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
     am.update(db).await.unwrap();
     let r = shown().await;
     assert_eq!(computed(), n + 5, "the tree is a change");
+    assert_eq!(
+        refreshed(),
+        r0 + 4,
+        "[{}] the tree: computed from everyone",
+        app.backend
+    );
     same(&r, &fresh().await, "after a rename");
     let mut p: program::ActiveModel = snap.program.clone().into();
     p.threshold_percent = Set(0);
     p.update(db).await.unwrap();
     let r = shown().await;
     assert_eq!(computed(), n + 6, "the program's rule is a change");
+    assert_eq!(refreshed(), r0 + 4, "[{}] a rule: computed from everyone", app.backend);
     assert_eq!(r["rag"], "Green", "a target of 0 % is met");
 
     // A course republished (the current-version metric reads when).
@@ -1002,6 +1027,12 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
     .unwrap();
     shown().await;
     assert_eq!(computed(), n + 7, "a publish is a change");
+    assert_eq!(
+        refreshed(),
+        r0 + 4,
+        "[{}] a publish: computed from everyone",
+        app.backend
+    );
 
     // A database restored from a backup is at an earlier version; writes after it reach the
     // same version numbers again with other data: a view kept under them is never served.
@@ -1013,6 +1044,12 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
     }
     shown().await;
     assert_eq!(computed(), n + 8, "an earlier version is computed");
+    assert_eq!(
+        refreshed(),
+        r0 + 4,
+        "[{}] after a restore: computed from everyone",
+        app.backend
+    );
     let mut p: program::ActiveModel = program::Entity::find_by_id(snap.program.id)
         .one(db)
         .await
@@ -1058,4 +1095,207 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
         shown().await;
         assert_eq!(computed(), n + 10, "and after folding the kept view is served");
     }
+}
+
+/// A kept view brought up to date after writes — recomputing only the officials they touched —
+/// shows what a computation from every official shows: overall, every agency, every point of
+/// the burn-up and the in-class share, for an administrator and for a manager's subtree, after
+/// completions (some in class), transfers, a deleted period, exemptions and a withdrawal.
+#[tokio::test]
+async fn a_kept_view_brought_up_to_date_equals_a_fresh_computation_on_generated_data() {
+    let app = TestApp::spawn_empty().await;
+    let w = generate(&app, 2500).await;
+    let db = &app.state.db;
+    let (admin, manager) = generated_users(&app).await;
+    let on = d(2026, 11, 1);
+    let views = &app.state.coverage_views;
+    let program = program::Entity::find_by_id(w.program_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let manager_scope = {
+        let a = agency::Entity::find_by_id(w.branch1).one(db).await.unwrap().unwrap();
+        app::ssr::auth::Scope {
+            agency_id: a.id,
+            agency_name: a.name,
+            path: a.path,
+        }
+    };
+    let check = |what: &'static str| {
+        let (program, manager_scope) = (program.clone(), manager_scope.clone());
+        let (admin, manager) = (admin.clone(), manager.clone());
+        let app = &app;
+        async move {
+            for (who, scope) in [(&admin, None), (&manager, Some(&manager_scope))] {
+                let r = app
+                    .call("coverage", &format!("program={}&as_of={on}", w.program_id), Some(who))
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                let r = r.json();
+                let fresh = app::ssr::coverage::snapshot(db, program.clone(), scope, on, true)
+                    .await
+                    .unwrap();
+                let o = fresh.overall;
+                let ctx = format!(
+                    "[{}] {what}, {}",
+                    app.backend,
+                    if scope.is_some() { "manager" } else { "admin" }
+                );
+                assert_eq!(counts(&r["overall"]), (o.population, o.exempt, o.covered), "{ctx}");
+                let got: Vec<(i64, (u64, u64, u64), String)> = r["agencies"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| (a["id"].as_i64().unwrap(), counts(&a["counts"]), a["rag"].to_string()))
+                    .collect();
+                let want: Vec<(i64, (u64, u64, u64), String)> = fresh
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        let c = l.counts;
+                        (
+                            l.agency.id,
+                            (c.population, c.exempt, c.covered),
+                            serde_json::to_value(l.rag).unwrap().to_string(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(got, want, "{ctx}: every agency");
+                let series: Vec<(u64, u64)> = r["series"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| (p["covered"].as_u64().unwrap(), p["base"].as_u64().unwrap()))
+                    .collect();
+                let want: Vec<(u64, u64)> = fresh.series.iter().map(|p| (p.covered, p.base)).collect();
+                assert_eq!(series, want, "{ctx}: the burn-up");
+                assert_eq!(r["rag"], serde_json::to_value(fresh.overall_rag).unwrap(), "{ctx}");
+                let covered: Vec<i64> = fresh
+                    .statuses
+                    .iter()
+                    .filter(|s| s.status == app::domain::coverage::Status::Covered)
+                    .map(|s| s.person_id)
+                    .collect();
+                let until = app::ssr::clock::start_of(on + Duration::days(1));
+                let class = app::ssr::classes::through_class(db, &covered, &fresh.rule.courses, until)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    r["covered_in_class"].as_u64().unwrap(),
+                    class.len() as u64,
+                    "{ctx}: in class"
+                );
+            }
+        }
+    };
+
+    check("first computed").await;
+    let (_, computed) = views.counts();
+    let refreshed = views.refreshes();
+    assert_eq!(
+        computed - refreshed,
+        2,
+        "the two views were computed from every official"
+    );
+
+    let mut rng = StdRng::seed_from_u64(319);
+    let periods = membership::Entity::find()
+        .filter(
+            membership::Column::PersonId.is_in(
+                person::Entity::find()
+                    .all(db)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .all(db)
+        .await
+        .unwrap();
+    let open: Vec<&membership::Model> = periods.iter().filter(|m| m.valid_to.is_none()).collect();
+    let leaves: Vec<i64> = {
+        let mut v: Vec<i64> = periods.iter().map(|m| m.agency_id).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let day = |rng: &mut StdRng| d(2025, 6, 1) + Duration::days(rng.gen_range(0..500));
+    // Round 1: completions, some in class, one transaction each.
+    for m in open.iter().take(40) {
+        let at = Utc.from_utc_datetime(&day(&mut rng).and_hms_opt(10, 0, 0).unwrap());
+        let tx = db.begin().await.unwrap();
+        for c in COURSES {
+            let row = completion::ActiveModel {
+                person_id: Set(m.person_id),
+                course_id: Set(c.into()),
+                course_hash: Set("h".into()),
+                score_percent: Set(Some(95)),
+                completed_at: Set(at),
+                source: Set(if rng.gen_bool(0.5) { "class" } else { "exam" }.into()),
+                attempt_id: Set(None),
+                created_at: Set(at),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await
+            .unwrap();
+            app::ssr::coverage::on_completion(&tx, &row).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    check("after completions").await;
+    // Round 2: transfers between any agencies (out of the branch, out of the root, in), a
+    // period deleted, exemptions recorded and one withdrawn.
+    for m in open.iter().skip(40).take(40) {
+        let cut = day(&mut rng);
+        let mut ended: membership::ActiveModel = (*m).clone().into();
+        ended.valid_to = Set(Some(cut));
+        ended.update(db).await.unwrap();
+        membership::ActiveModel {
+            person_id: Set(m.person_id),
+            agency_id: Set(leaves[rng.gen_range(0..leaves.len())]),
+            position: Set("KSV".into()),
+            enforcement: Set(rng.gen_bool(0.8)),
+            valid_from: Set(Some(cut)),
+            valid_to: Set(None),
+            created_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    membership::Entity::delete_by_id(open[85].id).exec(db).await.unwrap();
+    for m in open.iter().skip(90).take(6) {
+        exemption::ActiveModel {
+            program_id: Set(w.program_id),
+            person_id: Set(m.person_id),
+            reason: Set("Nghỉ dài hạn".into()),
+            approved_by: Set("Thủ trưởng".into()),
+            created_at: Set(Utc.from_utc_datetime(&day(&mut rng).and_hms_opt(9, 0, 0).unwrap())),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    let withdrawn = exemption::Entity::find()
+        .filter(exemption::Column::PersonId.eq(open[90].person_id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: exemption::ActiveModel = withdrawn.into();
+    am.withdrawn_at = Set(Some(Utc.with_ymd_and_hms(2026, 9, 1, 8, 0, 0).unwrap()));
+    am.update(db).await.unwrap();
+    check("after transfers, a deletion and exemptions").await;
+    assert_eq!(
+        (views.counts().1 - views.refreshes(), views.refreshes() - refreshed),
+        (2, 4),
+        "[{}] both views were brought up to date twice, none computed again",
+        app.backend
+    );
 }

@@ -181,6 +181,13 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<Health> {
     }
     let db = super::db::connect(url, 1).await?;
     let h = health(&db).await?;
+    if sqlite_file(url).is_none() {
+        // Nodes still running keep coverage bases computed from the data replaced: they must
+        // compute them afresh (on SQLite the server was stopped).
+        if let Err(e) = super::coverage::views::touch_everyone(&db).await {
+            tracing::warn!(error = %e, "coverage views not marked stale after the restore: restart the nodes");
+        }
+    }
     db.close().await?;
     Ok(h)
 }

@@ -1329,14 +1329,15 @@ pub async fn held(
     Ok(out)
 }
 
-/// Of the covered officials `covered`, how many hold a course of `courses` (completed before
-/// `until`) through a class: the dashboard's in-class share.
-pub async fn covered_in_class(
+/// Of the officials `people`, those holding a course of `courses` (completed before `until`)
+/// through a class: the dashboard's in-class share counts the covered ones.
+pub async fn through_class(
     db: &impl ConnectionTrait,
-    covered: &[i64],
+    people: &[i64],
     courses: &[String],
     until: DateTime<Utc>,
-) -> Result<u64, DbErr> {
+) -> Result<HashSet<i64>, DbErr> {
+    let covered = people;
     let mut people: HashSet<i64> = HashSet::new();
     for chunk in covered.chunks(2000) {
         people.extend(
@@ -1351,7 +1352,7 @@ pub async fn covered_in_class(
                 .map(|c| c.person_id),
         );
     }
-    Ok(people.len() as u64)
+    Ok(people)
 }
 
 /// The title of class `id`, if it exists.

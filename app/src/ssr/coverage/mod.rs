@@ -165,10 +165,11 @@ pub async fn load_facts_for(
     program_id: i64,
     person: Option<i64>,
 ) -> Result<Facts, DbErr> {
-    load_facts_within(db, rule, program_id, person, None).await
+    let one = person.map(|p| [p]);
+    load_facts_within(db, rule, program_id, one.as_ref().map(|p| p.as_slice()), None).await
 }
 
-/// Like [`load_facts_for`], limited to the officials who ever belonged to an agency of the
+/// Like [`load_facts`], limited to `people` when given, and to the officials who ever belonged to an agency of the
 /// subtree at `subtree_path` (`/1/4/`) when it is given: a team's or a province's coverage
 /// reads only its own officials' rows, at any date, since anyone counted in the subtree on a
 /// date has a membership period there (the agencies stay whole, for the tree).
@@ -176,10 +177,10 @@ pub async fn load_facts_within(
     db: &impl ConnectionTrait,
     rule: &ProgramRule,
     program_id: i64,
-    person: Option<i64>,
+    people: Option<&[i64]>,
     subtree_path: Option<&str>,
 ) -> Result<Facts, DbErr> {
-    load_facts_in_pieces(db, rule, program_id, person, subtree_path, CHUNK).await
+    load_facts_in_pieces(db, rule, program_id, people, subtree_path, CHUNK).await
 }
 
 /// [`load_facts_within`], reading memberships, credits and certificates `chunk` rows per query
@@ -188,7 +189,7 @@ pub async fn load_facts_in_pieces(
     db: &impl ConnectionTrait,
     rule: &ProgramRule,
     program_id: i64,
-    person: Option<i64>,
+    people: Option<&[i64]>,
     subtree_path: Option<&str>,
     chunk: u64,
 ) -> Result<Facts, DbErr> {
@@ -222,8 +223,8 @@ pub async fn load_facts_in_pieces(
     let mut after = i64::MIN;
     loop {
         let mut mq = membership::Entity::find().filter(membership::Column::Id.gt(after));
-        if let Some(pid) = person {
-            mq = mq.filter(membership::Column::PersonId.eq(pid));
+        if let Some(ids) = people {
+            mq = mq.filter(membership::Column::PersonId.is_in(ids.iter().copied()));
         }
         if let Some(q) = subtree_people.clone() {
             mq = mq.filter(membership::Column::PersonId.in_subquery(q));
@@ -262,7 +263,9 @@ pub async fn load_facts_in_pieces(
                             ),
                     )
                 })
-                .apply_if(person, |q, pid| q.filter(course_credit::Column::PersonId.eq(pid)))
+                .apply_if(people, |q, ids| {
+                    q.filter(course_credit::Column::PersonId.is_in(ids.iter().copied()))
+                })
                 .apply_if(subtree_people.clone(), |q, sub| {
                     q.filter(course_credit::Column::PersonId.in_subquery(sub))
                 })
@@ -320,7 +323,9 @@ pub async fn load_facts_in_pieces(
                             .add(certificate::Column::ValidUntil.is_null())
                             .add(certificate::Column::ValidUntil.gte(rule.deadline)),
                     )
-                    .apply_if(person, |q, pid| q.filter(certificate::Column::PersonId.eq(pid)))
+                    .apply_if(people, |q, ids| {
+                        q.filter(certificate::Column::PersonId.is_in(ids.iter().copied()))
+                    })
                     .apply_if(subtree_people.clone(), |q, sub| {
                         q.filter(certificate::Column::PersonId.in_subquery(sub))
                     })
@@ -361,7 +366,9 @@ pub async fn load_facts_in_pieces(
     };
     let exemptions = exemption::Entity::find()
         .filter(exemption::Column::ProgramId.eq(program_id))
-        .apply_if(person, |q, pid| q.filter(exemption::Column::PersonId.eq(pid)))
+        .apply_if(people, |q, ids| {
+            q.filter(exemption::Column::PersonId.is_in(ids.iter().copied()))
+        })
         .apply_if(subtree_people, |q, sub| {
             q.filter(exemption::Column::PersonId.in_subquery(sub))
         })
@@ -443,11 +450,49 @@ pub async fn snapshot(
     let all = ix.evaluate(as_of);
     let roll = ix.rollup(&all);
     let before = ix.rollup(&ix.evaluate(as_of - Duration::days(7 * cov::TRAILING_WEEKS as i64)));
+    let lines = lines_of(in_scope, &root, as_of, &rule, &roll, &before);
+    let series = if with_series {
+        ix.burnup(root.id, as_of, BURNUP_WEEKS)
+    } else {
+        vec![]
+    };
+    let (overall, forecast, overall_rag) = summary(&rule, root.id, as_of, &roll, &before, &series, with_series);
+    let statuses: Vec<PersonStatus> = all
+        .into_iter()
+        .filter(|s| ix.ancestors(s.agency_id).any(|a| a == root.id))
+        .collect();
+    drop(ix);
+    Ok(Snapshot {
+        overall_rag,
+        program,
+        rule,
+        facts,
+        as_of,
+        root,
+        lines,
+        overall,
+        series,
+        forecast,
+        statuses,
+    })
+}
+
+/// The scope's agency lines, parents first: subtree counts on `as_of` (`now`) with RAG and pace
+/// against the counts four weeks before (`before`). Agencies that did not exist on the date and
+/// had nobody are left out.
+pub fn lines_of(
+    in_scope: Vec<agency::Model>,
+    root: &agency::Model,
+    as_of: NaiveDate,
+    rule: &ProgramRule,
+    now: &HashMap<i64, Counts>,
+    before: &HashMap<i64, Counts>,
+) -> Vec<AgencyLine> {
     let base_depth = root.path.matches('/').count();
-    let lines: Vec<AgencyLine> = in_scope
+    in_scope
         .into_iter()
         .filter_map(|a| {
-            let counts = roll.get(&a.id).copied().unwrap_or_default();
+            let counts = now.get(&a.id).copied().unwrap_or_default();
             let valid = cov::agency_valid_on(
                 &cov::Agency {
                     id: a.id,
@@ -461,7 +506,7 @@ pub async fn snapshot(
                 return None;
             }
             let then = before.get(&a.id).copied().unwrap_or_default();
-            let on_pace = pace(then, counts, as_of, &rule);
+            let on_pace = pace(then, counts, as_of, rule);
             Some(AgencyLine {
                 depth: a.path.matches('/').count().saturating_sub(base_depth),
                 rag: cov::rag(&counts, rule.threshold_percent, on_pace),
@@ -470,40 +515,30 @@ pub async fn snapshot(
                 agency: a,
             })
         })
-        .collect();
-    let overall = roll.get(&root.id).copied().unwrap_or_default();
-    let series = if with_series {
-        ix.burnup(root.id, as_of, BURNUP_WEEKS)
-    } else {
-        vec![]
-    };
+        .collect()
+}
+
+/// The scope's overall counts, forecast (from the burn-up `series`, when computed) and RAG.
+pub fn summary(
+    rule: &ProgramRule,
+    root_id: i64,
+    as_of: NaiveDate,
+    now: &HashMap<i64, Counts>,
+    before: &HashMap<i64, Counts>,
+    series: &[WeekPoint],
+    with_series: bool,
+) -> (Counts, Option<cov::Forecast>, Rag) {
+    let overall = now.get(&root_id).copied().unwrap_or_default();
     let forecast = if with_series {
-        cov::forecast(&series, rule.threshold_percent, rule.deadline)
+        cov::forecast(series, rule.threshold_percent, rule.deadline)
     } else {
         None
     };
     let on_pace = forecast
         .as_ref()
         .map(|f| f.on_pace)
-        .unwrap_or_else(|| pace(before.get(&root.id).copied().unwrap_or_default(), overall, as_of, &rule));
-    let statuses: Vec<PersonStatus> = all
-        .into_iter()
-        .filter(|s| ix.ancestors(s.agency_id).any(|a| a == root.id))
-        .collect();
-    drop(ix);
-    Ok(Snapshot {
-        overall_rag: cov::rag(&overall, rule.threshold_percent, on_pace),
-        program,
-        rule,
-        facts,
-        as_of,
-        root,
-        lines,
-        overall,
-        series,
-        forecast,
-        statuses,
-    })
+        .unwrap_or_else(|| pace(before.get(&root_id).copied().unwrap_or_default(), overall, as_of, rule));
+    (overall, forecast, cov::rag(&overall, rule.threshold_percent, on_pace))
 }
 
 fn pace(then: Counts, now: Counts, as_of: NaiveDate, rule: &ProgramRule) -> bool {

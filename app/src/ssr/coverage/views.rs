@@ -12,21 +12,39 @@
 //! view once: four administrators opening the national dashboard after a write cost one
 //! computation's time and memory, not four).
 //!
-//! What it does not do: a view computed after every write costs what it cost before (a busy hour of exam submissions
-//! keeps the national view cold); 64 views per node, so many dates or scopes push the oldest
-//! out. A database restored from a backup goes back to an earlier version: the views kept
-//! above it are forgotten the first time it is read.
+//! **After a write** a view is not computed again from every official: each view keeps its
+//! basis — every official's standing on each of its dates (`domain::coverage::Tally`) — and
+//! the officials whose rows changed since (`coverage_touched`, kept by triggers, migration
+//! `m20261208_000021_coverage_touched`) are recomputed from their own rows and put in place of
+//! their old standings. A national view after one exam submission reads that official's rows,
+//! not 100,000 officials'. A change to the tree, a program or a publish, more than
+//! [`REFRESH_AT_MOST`] officials at once (a roster import), or a database restored from a
+//! backup computes the view afresh.
+//!
+//! Limits: 64 views and 8 bases per node, so many dates or scopes push the oldest out (a basis
+//! holds a few dozen bytes per official of its scope). A database restored from a backup goes
+//! back to an earlier version: the views and bases kept above it are forgotten.
 
-use super::{AgencyLine, Snapshot};
-use crate::domain::coverage::{Counts, Forecast, ProgramRule, Rag, WeekPoint};
+use super::{AgencyLine, BURNUP_WEEKS};
+use crate::domain::coverage::{self as cov, Counts, Forecast, ProgramRule, Rag, Tally, WeekPoint};
 use crate::ssr::db::entities::{agency, program};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Views kept per node (each a few hundred agency lines and a 21-point series).
 const KEPT: usize = 64;
+
+/// Bases kept per node (each every official of its scope: ~10 MB at 100k officials).
+const BASES: usize = 8;
+
+/// At most this many changed officials are recomputed one by one; more, and the view is
+/// computed afresh (it then costs about the same).
+pub const REFRESH_AT_MOST: usize = 5_000;
+
+// The pace compares the view's date with four weeks before: a date of the burn-up.
+const _: () = assert!(BURNUP_WEEKS as usize >= cov::TRAILING_WEEKS);
 
 /// On PostgreSQL, change rows folded into the version once there are this many.
 const FOLD_AT: i64 = 1_000;
@@ -49,6 +67,9 @@ pub struct View {
 /// (version, program, scope root, date)
 type Key = (i64, i64, i64, chrono::NaiveDate);
 
+/// (program, scope root, date): a view's place, whatever its version.
+type Place = (i64, i64, chrono::NaiveDate);
+
 #[derive(Default)]
 struct Kept {
     /// Newest last.
@@ -57,20 +78,53 @@ struct Kept {
     newest: i64,
 }
 
+/// What a view is computed from, kept to bring it up to date one official at a time.
+struct Basis {
+    /// The version and the mark (see migration 21) its data is at least as new as.
+    version: i64,
+    mark: i64,
+    program: program::Model,
+    rule: ProgramRule,
+    root: agency::Model,
+    /// The scope's agencies, parents first.
+    in_scope: Vec<agency::Model>,
+    parent: HashMap<i64, Option<i64>>,
+    /// Every agency under the root (the tally counts only these).
+    inside: HashSet<i64>,
+    /// Every official's standing on each burn-up date (the last is the view's date).
+    tally: Tally,
+    /// Officials holding a course of the program through a class before the end of the date.
+    class: HashSet<i64>,
+}
+
+type Slot = Arc<tokio::sync::Mutex<Option<Basis>>>;
+
 /// The views kept on this node.
 #[derive(Default)]
 pub struct Views {
     kept: Mutex<Kept>,
+    /// Newest last.
+    bases: Mutex<VecDeque<(Place, Slot)>>,
     /// Views being computed, each awaited by every request that wants it meanwhile.
     computing: Mutex<HashMap<Key, Arc<tokio::sync::OnceCell<Arc<View>>>>>,
     hits: AtomicU64,
     misses: AtomicU64,
+    refreshes: AtomicU64,
 }
 
 impl Views {
-    /// (served again, computed) since the start.
+    /// (served again, computed or brought up to date) since the start.
     pub fn counts(&self) -> (u64, u64) {
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed) + self.refreshes.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Views brought up to date from their basis (the changed officials recomputed), since the
+    /// start; the others of [`Views::counts`] were computed from every official.
+    pub fn refreshes(&self) -> u64 {
+        self.refreshes.load(Ordering::Relaxed)
     }
 
     fn get(&self, key: &Key) -> Option<Arc<View>> {
@@ -99,20 +153,48 @@ impl Views {
             kept.views.pop_front();
         }
     }
+
+    /// The basis of `place` (empty if there is none yet), now the newest.
+    fn slot(&self, place: Place) -> Slot {
+        let mut bases = self.bases.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = match bases.iter().position(|(p, _)| *p == place) {
+            Some(i) => bases.remove(i).map(|(_, s)| s).unwrap_or_default(),
+            None => Slot::default(),
+        };
+        bases.push_back((place, slot.clone()));
+        while bases.len() > BASES {
+            bases.pop_front();
+        }
+        slot
+    }
 }
 
 /// The version of everything coverage reads: it rises with every committed write to it.
 pub async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    Ok(version_and_mark(db).await?.0)
+}
+
+/// The version, and the mark from which `coverage_touched` lists the officials changed since
+/// (migration 21): both read before any of a view's data.
+async fn version_and_mark(db: &impl ConnectionTrait) -> Result<(i64, i64), DbErr> {
     let backend = db.get_database_backend();
+    let mark = match backend {
+        DbBackend::Postgres => "pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+        _ => "v.n",
+    };
     let row = db
         .query_one_raw(Statement::from_string(
             backend,
-            "SELECT v.n AS n, (SELECT COUNT(*) FROM coverage_changes) AS c FROM coverage_version v WHERE v.id = 1",
+            format!(
+                "SELECT v.n AS n, (SELECT COUNT(*) FROM coverage_changes) AS c, {mark} AS m \
+                 FROM coverage_version v WHERE v.id = 1"
+            ),
         ))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("coverage_version".into()))?;
     let n: i64 = row.try_get("", "n")?;
     let changes: i64 = row.try_get("", "c")?;
+    let mark: i64 = row.try_get("", "m")?;
     if backend == DbBackend::Postgres && changes >= FOLD_AT {
         // Folds the change rows into `n` in one statement: the sum stays what it was. Only
         // housekeeping: a failure (two nodes folding at once) is logged, never the reader's.
@@ -127,7 +209,22 @@ pub async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
             tracing::warn!(error = %e, "coverage version: folding the change rows failed; left for the next reader");
         }
     }
-    Ok(n + changes)
+    Ok((n + changes, mark))
+}
+
+/// Marks every official as changed (a database restored under running nodes): every basis
+/// is computed afresh.
+pub async fn touch_everyone(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let stamp = match db.get_database_backend() {
+        DbBackend::Postgres => "pg_current_xact_id()::text::bigint",
+        _ => "(SELECT n FROM coverage_version WHERE id = 1)",
+    };
+    db.execute_unprepared(&format!(
+        "INSERT INTO coverage_touched (person_id, stamp) VALUES (0, {stamp}) \
+         ON CONFLICT (person_id) DO UPDATE SET stamp = excluded.stamp"
+    ))
+    .await?;
+    Ok(())
 }
 
 /// The view of the program `program_id` in `scope` on `as_of`: kept, or computed and kept.
@@ -140,7 +237,7 @@ pub async fn view(
 ) -> Result<Arc<View>, DbErr> {
     // Read first: data read after it is at least as new as the version says — the program's
     // own row included, so a rule is never kept under a version newer than itself.
-    let version = version(db).await?;
+    let (version, mark) = version_and_mark(db).await?;
     let program = crate::ssr::db::by_key::<program::Entity>(db, program_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("program {program_id}")))?;
@@ -161,10 +258,32 @@ pub async fn view(
     let result = cell
         .get_or_try_init(|| async move {
             flag.store(true, Ordering::Relaxed);
-            views.misses.fetch_add(1, Ordering::Relaxed);
-            let snap = super::snapshot(db, program, scope, as_of, true).await?;
-            let view = Arc::new(compute(db, snap, as_of).await?);
-            views.put(key, view.clone());
+            let slot = views.slot((program.id, root, as_of));
+            let mut basis = slot.lock().await;
+            let (mut version, mut mark) = (version, mark);
+            if basis.as_ref().is_some_and(|b| version < b.version) {
+                // Read before another request brought the basis further, or a restored
+                // database: only a version read again tells which.
+                (version, mark) = version_and_mark(db).await?;
+                if basis.as_ref().is_some_and(|b| version < b.version) {
+                    *basis = None;
+                }
+            }
+            let brought = match basis.as_mut() {
+                Some(b) if b.program == program => bring_up_to_date(db, b, version, mark).await?,
+                _ => false,
+            };
+            if brought {
+                views.refreshes.fetch_add(1, Ordering::Relaxed);
+            } else {
+                views.misses.fetch_add(1, Ordering::Relaxed);
+                *basis = Some(compute(db, program, scope, as_of, version, mark).await?);
+            }
+            let Some(b) = basis.as_ref() else {
+                return Err(DbErr::Custom("coverage basis missing".into()));
+            };
+            let view = Arc::new(derive(b, as_of));
+            views.put((version, b.program.id, root, as_of), view.clone());
             Ok::<_, DbErr>(view)
         })
         .await
@@ -180,24 +299,157 @@ pub async fn view(
     result
 }
 
-async fn compute(db: &impl ConnectionTrait, snap: Snapshot, as_of: chrono::NaiveDate) -> Result<View, DbErr> {
-    let covered: Vec<i64> = snap
-        .statuses
-        .iter()
-        .filter(|s| s.status == crate::domain::coverage::Status::Covered)
-        .map(|s| s.person_id)
+/// Computes a basis from every official of the scope.
+async fn compute(
+    db: &impl ConnectionTrait,
+    program: program::Model,
+    scope: Option<&crate::ssr::auth::Scope>,
+    as_of: chrono::NaiveDate,
+    version: i64,
+    mark: i64,
+) -> Result<Basis, DbErr> {
+    let rule = super::rule_of(&program)?;
+    let root_id = scope.map(|s| s.agency_id).unwrap_or(program.root_agency_id);
+    let root = crate::ssr::db::by_key::<agency::Entity>(db, root_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("scope agency".into()))?;
+    let in_scope = crate::ssr::db::queries::agencies_in_scope(
+        db,
+        Some(&crate::ssr::auth::Scope {
+            agency_id: root.id,
+            agency_name: root.name.clone(),
+            path: root.path.clone(),
+        }),
+    )
+    .await?;
+    let in_scope = super::tree_order(in_scope);
+    // A top-level root holds everyone: no filter (it would only cost a subquery).
+    let subtree = root.parent_id.is_some().then_some(root.path.as_str());
+    let facts = super::load_facts_within(db, &rule, program.id, None, subtree).await?;
+    let ix = cov::Index::new(&rule, &facts);
+    let parent = ix.parents().clone();
+    let inside: HashSet<i64> = parent
+        .keys()
+        .copied()
+        .filter(|a| ix.ancestors(*a).any(|x| x == root.id))
         .collect();
-    let until = crate::ssr::clock::start_of(as_of + chrono::Duration::days(1));
-    let covered_in_class = crate::ssr::classes::covered_in_class(db, &covered, &snap.rule.courses, until).await?;
-    Ok(View {
-        program: snap.program,
-        rule: snap.rule,
-        root: snap.root,
-        lines: snap.lines,
-        overall: snap.overall,
-        overall_rag: snap.overall_rag,
-        series: snap.series,
-        forecast: snap.forecast,
-        covered_in_class,
+    let dates = (0..=BURNUP_WEEKS as i64)
+        .rev()
+        .map(|w| as_of - chrono::Duration::days(7 * w))
+        .collect();
+    let tally = Tally::of(&ix, dates, |a| inside.contains(&a));
+    drop(ix);
+    drop(facts);
+    let last = tally.dates.len() - 1;
+    let covered: Vec<i64> = tally
+        .everyone()
+        .filter(|p| matches!(tally.standing(*p, last), Some((_, cov::Kind::Covered))))
+        .collect();
+    let class = in_class(db, &covered, &rule, as_of).await?;
+    Ok(Basis {
+        version,
+        mark,
+        program,
+        rule,
+        root,
+        in_scope,
+        parent,
+        inside,
+        tally,
+        class,
     })
+}
+
+/// Brings `b` up to `version` by recomputing the officials changed since its mark; false when
+/// it must be computed afresh instead (the tree, a program or a publish changed, or too many
+/// officials did).
+async fn bring_up_to_date(db: &impl ConnectionTrait, b: &mut Basis, version: i64, mark: i64) -> Result<bool, DbErr> {
+    use sea_orm::{FromQueryResult, Value};
+    #[derive(FromQueryResult)]
+    struct Touched {
+        person_id: i64,
+    }
+    let backend = db.get_database_backend();
+    let touched: Vec<i64> = Touched::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT person_id FROM coverage_touched WHERE stamp >= {} ORDER BY person_id LIMIT {}",
+            if backend == DbBackend::Postgres { "$1" } else { "?" },
+            REFRESH_AT_MOST + 1
+        ),
+        [Value::from(b.mark)],
+    ))
+    .all(db)
+    .await?
+    .into_iter()
+    .map(|t| t.person_id)
+    .collect();
+    if touched.len() > REFRESH_AT_MOST || touched.first() == Some(&0) {
+        return Ok(false);
+    }
+    for chunk in touched.chunks(500) {
+        let facts = super::load_facts_within(db, &b.rule, b.program.id, Some(chunk), None).await?;
+        let ix = cov::Index::new(&b.rule, &facts);
+        for pid in chunk {
+            let runs = ix.runs(*pid, &b.tally.dates, |a| b.inside.contains(&a));
+            b.tally.set(*pid, runs);
+            b.class.remove(pid);
+        }
+        let date = *b.tally.dates.last().unwrap_or(&crate::ssr::clock::today());
+        b.class.extend(in_class(db, chunk, &b.rule, date).await?);
+    }
+    b.version = version;
+    b.mark = b.mark.max(mark);
+    Ok(true)
+}
+
+/// Of `people`, those holding a course of the program through a class by the end of `as_of`.
+async fn in_class(
+    db: &impl ConnectionTrait,
+    people: &[i64],
+    rule: &ProgramRule,
+    as_of: chrono::NaiveDate,
+) -> Result<HashSet<i64>, DbErr> {
+    let until = crate::ssr::clock::start_of(as_of + chrono::Duration::days(1));
+    crate::ssr::classes::through_class(db, people, &rule.courses, until).await
+}
+
+/// The view a basis shows.
+fn derive(b: &Basis, as_of: chrono::NaiveDate) -> View {
+    let last = b.tally.dates.len() - 1;
+    let now = b.tally.rollup(last, &b.parent);
+    let before = b.tally.rollup(last - cov::TRAILING_WEEKS, &b.parent);
+    let lines = super::lines_of(b.in_scope.clone(), &b.root, as_of, &b.rule, &now, &before);
+    let series: Vec<WeekPoint> = (0..=last)
+        .map(|i| {
+            let c = if i == last {
+                now.get(&b.root.id).copied()
+            } else {
+                b.tally.rollup(i, &b.parent).get(&b.root.id).copied()
+            }
+            .unwrap_or_default();
+            WeekPoint {
+                date: b.tally.dates[i],
+                covered: c.covered,
+                base: c.base(),
+            }
+        })
+        .collect();
+    let (overall, forecast, overall_rag) = super::summary(&b.rule, b.root.id, as_of, &now, &before, &series, true);
+    let covered_in_class = b
+        .class
+        .iter()
+        .filter(|p| matches!(b.tally.standing(**p, last), Some((_, cov::Kind::Covered))))
+        .count() as u64;
+    View {
+        program: b.program.clone(),
+        rule: b.rule.clone(),
+        root: b.root.clone(),
+        lines,
+        overall,
+        overall_rag,
+        series,
+        forecast,
+        covered_in_class,
+    }
 }
