@@ -571,7 +571,75 @@ async fn national_view(
     let kept = again[2];
     let sql_kept = (STATEMENTS.load(Ordering::Relaxed) - before_kept) / 5;
     let f = load(&[addr], &path, Some(admin), 4, Duration::from_secs(seconds.max(10))).await;
-    // After a write to what coverage reads, the view is computed again.
+    // After an official completes a course (what an exam submission writes), the kept view is
+    // brought up to date by recomputing that official alone; median of 5, one official each.
+    let refreshes = views.refreshes();
+    let people: Vec<i64> = {
+        use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+        app::ssr::db::entities::person::Entity::find()
+            .select_only()
+            .column(app::ssr::db::entities::person::Column::Id)
+            .order_by_desc(app::ssr::db::entities::person::Column::Id)
+            .limit(5)
+            .into_tuple()
+            .all(db)
+            .await
+            .unwrap()
+    };
+    let course = app::ssr::coverage::rule_of(&valid).unwrap().courses[0].clone();
+    let mut one = vec![];
+    for pid in &people {
+        use sea_orm::TransactionTrait;
+        let tx = db.begin_with_options(app::ssr::db::write_tx()).await.unwrap();
+        app::ssr::completions::record_completion(
+            &tx,
+            app::ssr::completions::NewCompletion {
+                person_id: *pid,
+                course_id: &course,
+                course_hash: "bench",
+                score_percent: Some(90),
+                completed_at: chrono::Utc::now(),
+                source: "exam",
+                attempt_id: None,
+                class_id: None,
+                validity_months: 24,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let before = STATEMENTS.load(Ordering::Relaxed);
+        let t = Instant::now();
+        assert_eq!(get(addr, &path, Some(admin)).await.0, 200);
+        one.push((
+            t.elapsed().as_secs_f64() * 1e3,
+            STATEMENTS.load(Ordering::Relaxed) - before,
+        ));
+    }
+    one.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (after_one, sql_one) = one[2];
+    // Equal to a computation from every official.
+    let today = app::ssr::clock::today();
+    let kept_view = app::ssr::coverage::views::view(db, views, valid.id, None, today)
+        .await
+        .unwrap();
+    let fresh = app::ssr::coverage::snapshot(db, valid.clone(), None, today, true)
+        .await
+        .unwrap();
+    let lines = |l: &[app::ssr::coverage::AgencyLine]| -> Vec<(i64, app::domain::coverage::Counts)> {
+        l.iter().map(|l| (l.agency.id, l.counts)).collect()
+    };
+    let equal = kept_view.overall == fresh.overall
+        && lines(&kept_view.lines) == lines(&fresh.lines)
+        && kept_view.series == fresh.series;
+    assert!(equal, "the view brought up to date differs from a fresh computation");
+    println!(
+        "/coverage, whole country, after one official's completion: {after_one:.1} ms (median of 5, {sql_one} SQL), {} of 5 brought up to date from the kept basis; equal to a computation from every official: {}   goal ≤ 50 ms  {}",
+        views.refreshes() - refreshes,
+        if equal { "yes" } else { "NO" },
+        if after_one <= 50.0 { "met" } else { "NOT MET" }
+    );
+    // After a write to the program's rule, the view is computed again from every official.
     use sea_orm::ConnectionTrait;
     let touch = format!(
         "UPDATE programs SET threshold_percent = threshold_percent WHERE id = {}",
@@ -581,7 +649,7 @@ async fn national_view(
     let t = Instant::now();
     assert_eq!(get(addr, &path, Some(admin)).await.0, 200);
     let after = t.elapsed().as_secs_f64() * 1e3;
-    // Four administrators open it at the same moment after another write: they wait for one
+    // Four administrators open it at the same moment after another such write: they wait for one
     // computation between them (`ssr::coverage::views`), so the four together cost about what
     // one alone did, in time and in memory. The peak is counted from here (`clear_refs` 5
     // resets VmHWM).
@@ -599,7 +667,7 @@ async fn national_view(
         memory("VmHWM")
     );
     println!(
-        "/coverage, whole country (valid certificate): first {alone:.0} ms ({sql} SQL); again, nothing changed {kept:.1} ms ({sql_kept} SQL); after a write {after:.0} ms; 4 connections {:.2} req/s, p50 {:.1} ms, p99 {:.1} ms; {} KB; errors {}   goal ≤ 50 ms (kept view)  {}",
+        "/coverage, whole country (valid certificate): first {alone:.0} ms ({sql} SQL); again, nothing changed {kept:.1} ms ({sql_kept} SQL); after a change to the rule {after:.0} ms; 4 connections {:.2} req/s, p50 {:.1} ms, p99 {:.1} ms; {} KB; errors {}   goal ≤ 50 ms (kept view)  {}",
         f.rate,
         f.p50.as_secs_f64() * 1e3,
         f.p99.as_secs_f64() * 1e3,

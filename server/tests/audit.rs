@@ -412,6 +412,23 @@ async fn a_backup_taken_under_load_restores_and_verifies() {
         h.completions,
         live.completions
     );
+    if app.backend == "postgres" {
+        // Nodes still running on the restored database must compute their coverage views
+        // afresh: the restore marks everyone changed after every change the backup holds.
+        use sea_orm::ConnectionTrait;
+        let row = restored
+            .query_one_raw(sea_orm::Statement::from_string(
+                restored.get_database_backend(),
+                "SELECT (SELECT stamp FROM coverage_touched WHERE person_id = 0) AS everyone, \
+                 (SELECT MAX(stamp) FROM coverage_touched WHERE person_id <> 0) AS officials",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let everyone: i64 = row.try_get("", "everyone").unwrap();
+        let officials: i64 = row.try_get("", "officials").unwrap();
+        assert!(everyone > officials, "{everyone} after {officials}");
+    }
     restored.close().await.ok();
     // A damaged backup is refused before anything is replaced.
     if app.backend == "sqlite" {
