@@ -552,6 +552,7 @@ async fn national_view(
         "cold start of a node on it (database checked, content read, versions recorded): {cold:.2} s   goal ≤ 1 s  {}",
         if cold <= 1.0 { "met" } else { "NOT MET" }
     );
+    let generated = memory("VmRSS");
     let path = format!("/coverage?program={}", valid.id);
     let before = STATEMENTS.load(Ordering::Relaxed);
     let t = Instant::now();
@@ -559,6 +560,11 @@ async fn national_view(
     let alone = t.elapsed().as_secs_f64() * 1e3;
     let sql = STATEMENTS.load(Ordering::Relaxed) - before;
     assert_eq!(status, 200, "{path} answered {status}");
+    println!(
+        "memory of this process: {generated} after generating the dataset, {} after the first national view ({} at most so far)",
+        memory("VmRSS"),
+        memory("VmHWM")
+    );
     // Again with nothing changed: the kept view (`ssr::coverage::views`), median of 5.
     let before_kept = STATEMENTS.load(Ordering::Relaxed);
     let mut again = vec![];
