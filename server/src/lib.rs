@@ -2,5 +2,6 @@
 //! application lives in the `app` crate; this wires it to a socket and a command line.
 
 pub mod cli;
+pub mod memory;
 pub mod startup;
 pub mod telemetry;

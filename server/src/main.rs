@@ -6,6 +6,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    server::memory::limit_c_arenas();
     server::telemetry::init();
     server::cli::main()
 }
