@@ -431,6 +431,12 @@ messages! {
     ActivityTitle => "Tên hoạt động", "Title";
     Save => "Lưu", "Save";
     Saved => "Đã lưu.", "Saved.";
+    OutreachKindProblem => "Đối tượng phải là người bán hoặc người tiêu dùng.", "The audience must be sellers or consumers.";
+    OutreachDateProblem => "Ngày tổ chức không hợp lệ — ghi một ngày đã qua, dạng yyyy-mm-dd.", "The date is not valid — enter a past date, as yyyy-mm-dd.";
+    OutreachTitleProblem => "Ghi tên hoạt động (tối đa 200 ký tự).", "Enter the activity's name (at most 200 characters).";
+    OutreachReachedProblem => "Số lượt tiếp cận phải từ 0 đến 10 000 000.", "People reached must be between 0 and 10,000,000.";
+    OutreachPopulationProblem => "Tổng số phải từ 1 đến 100 000 000.", "The total must be between 1 and 100,000,000.";
+    OutreachSourceProblem => "Ghi nguồn số liệu (tối đa 200 ký tự), ví dụ \"Sở Công Thương, 10/2026\".", "Enter where the figure comes from (at most 200 characters), e.g. \"Sở Công Thương, 10/2026\".";
     NavTranscript => "Bảng điểm", "Transcript";
     AssignedCourses => "Khóa học bắt buộc", "Required courses";
     AssignedLead => "Theo các chỉ tiêu tập huấn áp dụng cho chức vụ và đơn vị của bạn.", "From the training programs that apply to your position and agency.";

@@ -163,8 +163,16 @@ test('a manager records an outreach event and the known population beside covera
   const before = await reached();
   await page.locator('section.outreach').getByText('Ghi nhận hoạt động tuyên truyền').click();
   await page.locator('#o-kind').selectOption('sellers');
-  await page.getByLabel('Số lượt tiếp cận').fill('21');
+  // Too many reached: the dashboard says what is wrong and keeps what was typed.
+  await page.getByLabel('Số lượt tiếp cận').fill('20000000');
   await page.getByLabel('Tên hoạt động').fill('Tập huấn người bán trên sàn');
   await page.locator('section.outreach').getByRole('button', { name: 'Lưu' }).first().click();
+  await expect(page.locator('section.outreach [role=alert]')).toHaveText('Số lượt tiếp cận phải từ 0 đến 10 000 000.');
+  await expect(page.getByLabel('Tên hoạt động')).toHaveValue('Tập huấn người bán trên sàn');
+  await expect(page.locator('#o-kind')).toHaveValue('sellers');
+  await expect(row.locator('td').nth(3)).toHaveText(String(before));
+  await page.getByLabel('Số lượt tiếp cận').fill('21');
+  await page.locator('section.outreach').getByRole('button', { name: 'Lưu' }).first().click();
+  await expect(page.locator('section.outreach [role=status]')).toHaveText('Đã lưu.');
   await expect(row.locator('td').nth(3)).toHaveText(String(before + 21));
 });

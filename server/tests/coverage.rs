@@ -917,12 +917,22 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
         .find(|s| matches!(s.status, Status::Missing(_)))
         .expect("the demo has officials to train")
         .person_id;
+    let refreshed = || app.state.coverage_views.refreshes();
+    let (r0, o0) = (refreshed(), app.state.coverage_views.officials_recomputed());
     for c in snap.rule.courses.clone() {
         common::certify(db, missing, &c).await;
     }
     let r = shown().await;
     assert_eq!(computed(), n + 1, "a completion is a change");
-    let refreshed = || app.state.coverage_views.refreshes();
+    assert_eq!(
+        refreshed(),
+        r0 + 1,
+        "[{}] the completer alone is recomputed",
+        app.backend
+    );
+    // The completer (and perhaps the official written just before the view's mark, again).
+    let o = app.state.coverage_views.officials_recomputed() - o0;
+    assert!((1..=2).contains(&o), "[{}] {o} officials recomputed", app.backend);
     let r0 = refreshed() - 1;
     assert_eq!(
         r0 + 1,
@@ -1193,6 +1203,7 @@ async fn a_kept_view_brought_up_to_date_equals_a_fresh_computation_on_generated_
     check("first computed").await;
     let (_, computed) = views.counts();
     let refreshed = views.refreshes();
+    let recomputed = views.officials_recomputed();
     assert_eq!(
         computed - refreshed,
         2,
@@ -1296,6 +1307,15 @@ async fn a_kept_view_brought_up_to_date_equals_a_fresh_computation_on_generated_
         (views.counts().1 - views.refreshes(), views.refreshes() - refreshed),
         (2, 4),
         "[{}] both views were brought up to date twice, none computed again",
+        app.backend
+    );
+    // Each brought up to date by the officials written since, not by everyone: 40 completers,
+    // then 47 officials (40 transferred, one period deleted, 6 exempted), per view. A mark may
+    // name an official written just before it again (harmless), never thousands.
+    let n = views.officials_recomputed() - recomputed;
+    assert!(
+        (2 * (40 + 47)..=2 * (40 + 47) + 4).contains(&n),
+        "[{}] {n} officials recomputed",
         app.backend
     );
 }

@@ -289,6 +289,135 @@ pub async fn get_person_record(id: i64, as_of: Option<String>) -> Result<PersonR
     }
 }
 
+/// What is wrong with an outreach form, each with a stable code (the form's answer names it in
+/// the page's address) and the words that say how to correct it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutreachProblem {
+    Kind,
+    Date,
+    Title,
+    Reached,
+    Population,
+    Source,
+}
+
+impl OutreachProblem {
+    const ALL: [OutreachProblem; 6] = [
+        OutreachProblem::Kind,
+        OutreachProblem::Date,
+        OutreachProblem::Title,
+        OutreachProblem::Reached,
+        OutreachProblem::Population,
+        OutreachProblem::Source,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            OutreachProblem::Kind => "kind",
+            OutreachProblem::Date => "date",
+            OutreachProblem::Title => "title",
+            OutreachProblem::Reached => "reached",
+            OutreachProblem::Population => "population",
+            OutreachProblem::Source => "source",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<OutreachProblem> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    pub fn message(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::T;
+        match self {
+            OutreachProblem::Kind => T::OutreachKindProblem.get(lang),
+            OutreachProblem::Date => T::OutreachDateProblem.get(lang),
+            OutreachProblem::Title => T::OutreachTitleProblem.get(lang),
+            OutreachProblem::Reached => T::OutreachReachedProblem.get(lang),
+            OutreachProblem::Population => T::OutreachPopulationProblem.get(lang),
+            OutreachProblem::Source => T::OutreachSourceProblem.get(lang),
+        }
+    }
+}
+
+/// Why an outreach form was refused.
+#[cfg(feature = "ssr")]
+enum Refused {
+    Problem(OutreachProblem),
+    Api(ApiError),
+}
+
+#[cfg(feature = "ssr")]
+impl From<ApiError> for Refused {
+    fn from(e: ApiError) -> Self {
+        Refused::Api(e)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for Refused {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Refused::Api(e.into())
+    }
+}
+
+/// The outreach forms are plain form posts (the coverage page has no island): the browser is
+/// sent back to the dashboard it came from (`Referer`, our own `/coverage` only), which says what
+/// happened — `outreach=record.saved`, or the problem's code (`outreach=record.title`) with
+/// every field as typed (`o.title=…`), so nothing typed is lost. Calls from scripts (JSON, no
+/// `Accept: text/html`) get the result as it is.
+#[cfg(feature = "ssr")]
+fn answer_form(form: &str, result: Result<(), Refused>, typed: &[(&str, &str)]) -> Result<(), ApiError> {
+    use http::header::{ACCEPT, HOST, REFERER};
+    // The status of a refusal first: a redirect below replaces it for a browser's form.
+    let code = match &result {
+        Ok(()) => "saved",
+        Err(Refused::Problem(p)) => p.code(),
+        Err(Refused::Api(ApiError::Forbidden)) => "forbidden",
+        Err(Refused::Api(_)) => "error",
+    };
+    let result = result.map_err(|r| match r {
+        Refused::Problem(p) => crate::api::guard::refuse(ApiError::Invalid(p.message(crate::i18n::Lang::Vi).into())),
+        Refused::Api(e) => e,
+    });
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return result;
+    };
+    let header = |h| parts.headers.get(h).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    if !header(ACCEPT).is_some_and(|a| a.contains("text/html")) {
+        return result;
+    }
+    // Only the query of our own dashboard's address: never somewhere else.
+    let host = header(HOST);
+    let back: Vec<(String, String)> = header(REFERER)
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|u| {
+            let at = u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            });
+            u.path() == "/coverage" && at.is_some() && at.as_deref() == host
+        })
+        .map(|u| {
+            u.query_pairs()
+                .filter(|(k, _)| k != "outreach" && !k.starts_with("o."))
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &back {
+        q.append_pair(k, v);
+    }
+    q.append_pair("outreach", &format!("{form}.{code}"));
+    if result.is_err() {
+        for (k, v) in typed {
+            q.append_pair(&format!("o.{k}"), v);
+        }
+    }
+    leptos_axum::redirect(&format!("/coverage?{}#outreach", q.finish()));
+    result
+}
+
 /// The outreach checks both forms share: the agency is in the caller's scope and the kind is
 /// one of the two audiences.
 #[cfg(feature = "ssr")]
@@ -297,13 +426,11 @@ async fn outreach_target(
     user: &crate::ssr::auth::AuthUser,
     agency_id: i64,
     kind: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Refused> {
     use crate::api::guard;
     guard::agency_in_scope(state, user, agency_id).await?;
     if kind != "sellers" && kind != "consumers" {
-        return Err(guard::refuse(ApiError::Invalid(
-            "Đối tượng phải là người bán hoặc người tiêu dùng.".into(),
-        )));
+        return Err(Refused::Problem(OutreachProblem::Kind));
     }
     Ok(())
 }
@@ -324,30 +451,34 @@ pub async fn record_outreach(
 ) -> Result<(), ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
-    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    outreach_target(&state, &user, agency_id, &kind).await?;
-    let today = crate::ssr::clock::today();
-    let held_on = NaiveDate::parse_from_str(held_on.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| *d <= today)
-        .ok_or_else(|| {
-            guard::refuse(ApiError::Invalid(
-                "Ngày tổ chức không hợp lệ — ghi một ngày đã qua, dạng yyyy-mm-dd.".into(),
-            ))
-        })?;
-    let title = title.trim().to_string();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err(guard::refuse(ApiError::Invalid(
-            "Ghi tên hoạt động (tối đa 200 ký tự).".into(),
-        )));
+    let (agency, reached_typed) = (agency_id.to_string(), reached.to_string());
+    let typed = [
+        ("agency", agency.as_str()),
+        ("date", held_on.as_str()),
+        ("kind", kind.as_str()),
+        ("title", title.as_str()),
+        ("reached", reached_typed.as_str()),
+    ];
+    let result: Result<(), Refused> = async {
+        let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+        outreach_target(&state, &user, agency_id, &kind).await?;
+        let today = crate::ssr::clock::today();
+        let held_on = NaiveDate::parse_from_str(held_on.trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d <= today)
+            .ok_or(Refused::Problem(OutreachProblem::Date))?;
+        let title = title.trim().to_string();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(Refused::Problem(OutreachProblem::Title));
+        }
+        if !(0..=10_000_000).contains(&reached) {
+            return Err(Refused::Problem(OutreachProblem::Reached));
+        }
+        crate::ssr::coverage::outreach::record(&state.db, agency_id, held_on, kind.clone(), title, reached).await?;
+        Ok(())
     }
-    if !(0..=10_000_000).contains(&reached) {
-        return Err(guard::refuse(ApiError::Invalid(
-            "Số lượt tiếp cận phải từ 0 đến 10 000 000.".into(),
-        )));
-    }
-    crate::ssr::coverage::outreach::record(&state.db, agency_id, held_on, kind, title, reached).await?;
-    Ok(())
+    .await;
+    answer_form("record", result, &typed)
 }
 
 /// Sets the known number of businesses (`sellers`) or consumers of an agency's area, the
@@ -366,19 +497,26 @@ pub async fn set_outreach_population(
 ) -> Result<(), ApiError> {
     use crate::api::guard;
     use crate::domain::identity::Role;
-    let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
-    outreach_target(&state, &user, agency_id, &kind).await?;
-    if !(1..=100_000_000).contains(&population) {
-        return Err(guard::refuse(ApiError::Invalid(
-            "Tổng số phải từ 1 đến 100 000 000.".into(),
-        )));
+    let (agency, population_typed) = (agency_id.to_string(), population.to_string());
+    let typed = [
+        ("agency", agency.as_str()),
+        ("kind", kind.as_str()),
+        ("population", population_typed.as_str()),
+        ("source", source.as_str()),
+    ];
+    let result: Result<(), Refused> = async {
+        let (state, user) = guard::require(&[Role::Manager, Role::Admin]).await?;
+        outreach_target(&state, &user, agency_id, &kind).await?;
+        if !(1..=100_000_000).contains(&population) {
+            return Err(Refused::Problem(OutreachProblem::Population));
+        }
+        let source = source.trim().to_string();
+        if source.is_empty() || source.chars().count() > 200 {
+            return Err(Refused::Problem(OutreachProblem::Source));
+        }
+        crate::ssr::coverage::outreach::set_population(&state.db, agency_id, kind.clone(), population, source).await?;
+        Ok(())
     }
-    let source = source.trim().to_string();
-    if source.is_empty() || source.chars().count() > 200 {
-        return Err(guard::refuse(ApiError::Invalid(
-            "Ghi nguồn số liệu (tối đa 200 ký tự), ví dụ \"Sở Công Thương, 10/2026\".".into(),
-        )));
-    }
-    crate::ssr::coverage::outreach::set_population(&state.db, agency_id, kind, population, source).await?;
-    Ok(())
+    .await;
+    answer_form("population", result, &typed)
 }

@@ -5,7 +5,8 @@
 //! (`?program=&as_of=&agency=`), so it all works with JavaScript off.
 
 use crate::api::coverage::{
-    CoverageReport, MissingPage, RecordOutreach, SetOutreachPopulation, coverage_dashboard, coverage_missing,
+    CoverageReport, MissingPage, OutreachProblem, RecordOutreach, SetOutreachPopulation, coverage_dashboard,
+    coverage_missing,
 };
 use crate::api::error::ApiError;
 use crate::components::icon::{Ico, Icon};
@@ -16,8 +17,8 @@ use crate::domain::chart::{ChartLabels, burnup_svg};
 use crate::domain::coverage::{Forecast, Rag};
 use crate::domain::identity::Role;
 use crate::i18n::{Lang, T};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -73,12 +74,7 @@ fn CoverageBody() -> impl IntoView {
     let program = move || query.read().get("program").and_then(|s| s.parse::<i64>().ok());
     let as_of = move || query.read().get("as_of").unwrap_or_default();
     let agency = move || query.read().get("agency").and_then(|s| s.parse::<i64>().ok());
-    let record = ServerAction::<RecordOutreach>::new();
-    let population = ServerAction::<SetOutreachPopulation>::new();
-    let report = page_resource(
-        move || (program(), as_of(), record.version().get(), population.version().get()),
-        |(p, d, _, _)| coverage_dashboard(p, d),
-    );
+    let report = page_resource(move || (program(), as_of()), |(p, d)| coverage_dashboard(p, d));
     let missing = page_resource(
         move || (program(), agency(), as_of()),
         |(p, a, d)| coverage_missing(p, a, d),
@@ -89,17 +85,12 @@ fn CoverageBody() -> impl IntoView {
             <a class="button" href="/programs">{T::ManagePrograms.get(lang)}</a>
         </div>
         <p class="lead">{T::CoverageLeadPrograms.get(lang)}</p>
-        <Loaded resource=report view=move |r| view! { <Dashboard r missing record population/> }/>
+        <Loaded resource=report view=move |r| view! { <Dashboard r missing/> }/>
     }
 }
 
 #[component]
-fn Dashboard(
-    r: CoverageReport,
-    missing: Resource<Result<Option<MissingPage>, ApiError>>,
-    record: ServerAction<RecordOutreach>,
-    population: ServerAction<SetOutreachPopulation>,
-) -> impl IntoView {
+fn Dashboard(r: CoverageReport, missing: Resource<Result<Option<MissingPage>, ApiError>>) -> impl IntoView {
     let lang = expect_context::<Lang>();
     let pid = r.program.id;
     let as_of_param = r.as_of.format("%Y-%m-%d").to_string();
@@ -250,8 +241,49 @@ fn Dashboard(
             let today = r.today.format("%Y-%m-%d").to_string();
             let outreach = r.outreach;
             let agencies2 = agencies.clone();
+            // The forms' answer (`api::coverage::answer_form`): which form, what happened, and
+            // what was typed into a refused one.
+            let query = use_query_map();
+            let answer = query.read_untracked().get("outreach").unwrap_or_default();
+            let (answered, code) = answer.split_once('.').map_or((String::new(), String::new()), |(f, c)| (f.to_string(), c.to_string()));
+            let refused = code != "saved";
+            let (record_open, population_open) = (answered == "record", answered == "population");
+            let typed = {
+                let answered = answered.clone();
+                move |form: &str, k: &str| -> Option<String> {
+                    (answered == form && refused).then(|| query.read_untracked().get(&format!("o.{k}"))).flatten()
+                }
+            };
+            let said = {
+                let (answered, code) = (answered.clone(), code.clone());
+                move |form: &str| -> Option<AnyView> {
+                    if answered != form {
+                        return None;
+                    }
+                    Some(if code == "saved" {
+                        view! { <p class="alert ok" role="status">{T::Saved.get(lang)}</p> }.into_any()
+                    } else {
+                        let m = match OutreachProblem::from_code(&code) {
+                            Some(p) => p.message(lang).to_string(),
+                            None if code == "forbidden" => ApiError::Forbidden.message(lang),
+                            None => ApiError::Internal.message(lang),
+                        };
+                        view! { <p class="alert error" role="alert">{m}</p> }.into_any()
+                    })
+                }
+            };
+            let option = |value: &str, label: &'static str, chosen: &Option<String>| {
+                let selected = chosen.as_deref() == Some(value);
+                view! { <option value=value.to_string() selected=selected>{label}</option> }
+            };
+            let (o_agency, o_kind, p_agency, p_kind) = (
+                typed("record", "agency"),
+                typed("record", "kind"),
+                typed("population", "agency"),
+                typed("population", "kind"),
+            );
             view! {
-            <section class="card outreach">
+            <section class="card outreach" id="outreach">
                 <h2>{T::Outreach.get(lang)}</h2>
                 <table class="grid">
                     <thead><tr>
@@ -281,71 +313,71 @@ fn Dashboard(
                         }).collect_view()}
                     </tbody>
                 </table>
-                <details class="record-outreach">
+                <details class="record-outreach" open=record_open>
                     <summary>{T::RecordOutreach.get(lang)}</summary>
-                    <ActionForm action=record>
+                    {said("record")}
+                    <form method="post" action=RecordOutreach::url()>
                         <div class="form-grid">
                             <div>
                                 <label for="o-agency">{T::Agency.get(lang)}</label>
                                 <select id="o-agency" name="agency_id">
-                                    {agencies.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                    {agencies.into_iter().map(|(id, name)| {
+                                        let selected = o_agency.as_deref() == Some(id.to_string().as_str());
+                                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                    }).collect_view()}
                                 </select>
                             </div>
                             <div>
                                 <label for="o-date">{T::HeldOn.get(lang)}</label>
-                                <input id="o-date" name="held_on" type="date" value=today.clone() max=today required/>
+                                <input id="o-date" name="held_on" type="date" value=typed("record", "date").unwrap_or_else(|| today.clone()) max=today.clone() required/>
                             </div>
                             <div>
                                 <label for="o-kind">{T::Kind.get(lang)}</label>
                                 <select id="o-kind" name="kind">
-                                    <option value="sellers">{T::Sellers.get(lang)}</option>
-                                    <option value="consumers">{T::Consumers.get(lang)}</option>
+                                    {option("sellers", T::Sellers.get(lang), &o_kind)}
+                                    {option("consumers", T::Consumers.get(lang), &o_kind)}
                                 </select>
                             </div>
                             <div>
                                 <label for="o-reached">{T::Reached.get(lang)}</label>
-                                <input id="o-reached" name="reached" type="number" min="0" value="0" required/>
+                                <input id="o-reached" name="reached" type="number" min="0" value=typed("record", "reached").unwrap_or_else(|| "0".into()) required/>
                             </div>
                         </div>
                         <label for="o-title">{T::ActivityTitle.get(lang)}</label>
-                        <input id="o-title" name="title" type="text" maxlength="200" required/>
+                        <input id="o-title" name="title" type="text" maxlength="200" value=typed("record", "title").unwrap_or_default() required/>
                         <p><button type="submit" class="button primary">{T::Save.get(lang)}</button></p>
-                    </ActionForm>
-                    {move || record.value().get().map(|r| match r {
-                        Ok(()) => view! { <p class="alert ok" role="status">{T::Saved.get(lang)}</p> }.into_any(),
-                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    })}
+                    </form>
                 </details>
-                <details class="record-outreach">
+                <details class="record-outreach" open=population_open>
                     <summary>{T::SetKnownPopulation.get(lang)}</summary>
-                    <ActionForm action=population>
+                    {said("population")}
+                    <form method="post" action=SetOutreachPopulation::url()>
                         <div class="form-grid">
                             <div>
                                 <label for="op-agency">{T::Agency.get(lang)}</label>
                                 <select id="op-agency" name="agency_id">
-                                    {agencies2.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                    {agencies2.into_iter().map(|(id, name)| {
+                                        let selected = p_agency.as_deref() == Some(id.to_string().as_str());
+                                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                    }).collect_view()}
                                 </select>
                             </div>
                             <div>
                                 <label for="op-kind">{T::Kind.get(lang)}</label>
                                 <select id="op-kind" name="kind">
-                                    <option value="sellers">{T::Sellers.get(lang)}</option>
-                                    <option value="consumers">{T::Consumers.get(lang)}</option>
+                                    {option("sellers", T::Sellers.get(lang), &p_kind)}
+                                    {option("consumers", T::Consumers.get(lang), &p_kind)}
                                 </select>
                             </div>
                             <div>
                                 <label for="op-population">{T::KnownPopulation.get(lang)}</label>
-                                <input id="op-population" name="population" type="number" min="1" required/>
+                                <input id="op-population" name="population" type="number" min="1" value=typed("population", "population").unwrap_or_default() required/>
                             </div>
                         </div>
                         <label for="op-source">{T::PopulationSource.get(lang)}</label>
-                        <input id="op-source" name="source" type="text" maxlength="200" required placeholder="Sở Công Thương, 10/2026"/>
+                        <input id="op-source" name="source" type="text" maxlength="200" value=typed("population", "source").unwrap_or_default() required placeholder="Sở Công Thương, 10/2026"/>
                         <p><button type="submit" class="button primary">{T::Save.get(lang)}</button></p>
-                    </ActionForm>
-                    {move || population.value().get().map(|r| match r {
-                        Ok(()) => view! { <p class="alert ok" role="status">{T::Saved.get(lang)}</p> }.into_any(),
-                        Err(e) => view! { <p class="alert error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    })}
+                    </form>
                 </details>
             </section>
             }

@@ -110,6 +110,7 @@ pub struct Views {
     hits: AtomicU64,
     misses: AtomicU64,
     refreshes: AtomicU64,
+    recomputed: AtomicU64,
 }
 
 impl Views {
@@ -125,6 +126,11 @@ impl Views {
     /// start; the others of [`Views::counts`] were computed from every official.
     pub fn refreshes(&self) -> u64 {
         self.refreshes.load(Ordering::Relaxed)
+    }
+
+    /// Officials recomputed one at a time, in all, since the start.
+    pub fn officials_recomputed(&self) -> u64 {
+        self.recomputed.load(Ordering::Relaxed)
     }
 
     fn get(&self, key: &Key) -> Option<Arc<View>> {
@@ -151,6 +157,17 @@ impl Views {
         kept.views.push_back((key, view));
         while kept.views.len() > KEPT {
             kept.views.pop_front();
+        }
+    }
+
+    /// Makes the basis of `place`, if there is one, the newest: a view served again keeps its
+    /// basis from being pushed out by places opened less often.
+    fn used(&self, place: Place) {
+        let mut bases = self.bases.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = bases.iter().position(|(p, _)| *p == place)
+            && let Some(b) = bases.remove(i)
+        {
+            bases.push_back(b);
         }
     }
 
@@ -245,6 +262,7 @@ pub async fn view(
     let key = (version, program.id, root, as_of);
     if let Some(v) = views.get(&key) {
         views.hits.fetch_add(1, Ordering::Relaxed);
+        views.used((program.id, root, as_of));
         return Ok(v);
     }
     // One computation per view: a request that finds it under way waits for it. If the one
@@ -271,10 +289,11 @@ pub async fn view(
             }
             let brought = match basis.as_mut() {
                 Some(b) if b.program == program => bring_up_to_date(db, b, version, mark).await?,
-                _ => false,
+                _ => None,
             };
-            if brought {
+            if let Some(n) = brought {
                 views.refreshes.fetch_add(1, Ordering::Relaxed);
+                views.recomputed.fetch_add(n as u64, Ordering::Relaxed);
             } else {
                 views.misses.fetch_add(1, Ordering::Relaxed);
                 *basis = Some(compute(db, program, scope, as_of, version, mark).await?);
@@ -360,10 +379,15 @@ async fn compute(
     })
 }
 
-/// Brings `b` up to `version` by recomputing the officials changed since its mark; false when
-/// it must be computed afresh instead (the tree, a program or a publish changed, or too many
-/// officials did).
-async fn bring_up_to_date(db: &impl ConnectionTrait, b: &mut Basis, version: i64, mark: i64) -> Result<bool, DbErr> {
+/// Brings `b` up to `version` by recomputing the officials changed since its mark, and says
+/// how many; None when it must be computed afresh instead (the tree, a program or a publish
+/// changed, or too many officials did).
+async fn bring_up_to_date(
+    db: &impl ConnectionTrait,
+    b: &mut Basis,
+    version: i64,
+    mark: i64,
+) -> Result<Option<usize>, DbErr> {
     use sea_orm::{FromQueryResult, Value};
     #[derive(FromQueryResult)]
     struct Touched {
@@ -385,7 +409,7 @@ async fn bring_up_to_date(db: &impl ConnectionTrait, b: &mut Basis, version: i64
     .map(|t| t.person_id)
     .collect();
     if touched.len() > REFRESH_AT_MOST || touched.first() == Some(&0) {
-        return Ok(false);
+        return Ok(None);
     }
     for chunk in touched.chunks(500) {
         let facts = super::load_facts_within(db, &b.rule, b.program.id, Some(chunk), None).await?;
@@ -400,7 +424,7 @@ async fn bring_up_to_date(db: &impl ConnectionTrait, b: &mut Basis, version: i64
     }
     b.version = version;
     b.mark = b.mark.max(mark);
-    Ok(true)
+    Ok(Some(touched.len()))
 }
 
 /// Of `people`, those holding a course of the program through a class by the end of `as_of`.
