@@ -1319,3 +1319,92 @@ async fn a_kept_view_brought_up_to_date_equals_a_fresh_computation_on_generated_
         app.backend
     );
 }
+
+/// On PostgreSQL transactions commit in any order: a write the view's read could not see —
+/// still open then, committed after — is recomputed at the next refresh; and a long transaction
+/// left open (a backup's) does not make every refresh read again everyone written since it
+/// began: only the writes a view's snapshot could not see are read again.
+#[tokio::test]
+async fn a_view_misses_no_write_committed_late_and_rereads_none_seen() {
+    use app::domain::coverage::Status;
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let app = TestApp::spawn().await;
+    if app.backend != "postgres" {
+        return;
+    }
+    let db = &app.state.db;
+    let views = &app.state.coverage_views;
+    let today = app::ssr::clock::today();
+    let p = app::ssr::coverage::find_program(db, None).await.unwrap().unwrap();
+    let snap = app::ssr::coverage::snapshot(db, p.clone(), None, today, true)
+        .await
+        .unwrap();
+    let missing: Vec<i64> = snap
+        .statuses
+        .iter()
+        .filter(|s| matches!(s.status, Status::Missing(_)))
+        .map(|s| s.person_id)
+        .take(3)
+        .collect();
+    assert_eq!(missing.len(), 3, "the demo has officials to exempt");
+    let exempted = || async {
+        app::ssr::coverage::views::view(db, views, p.id, None, today)
+            .await
+            .unwrap()
+            .overall
+            .exempt
+    };
+    let fresh = || async {
+        app::ssr::coverage::snapshot(db, p.clone(), None, today, false)
+            .await
+            .unwrap()
+            .overall
+            .exempt
+    };
+    // A long transaction, open throughout, with a transaction id (as a backup's would hold
+    // back the oldest running transaction).
+    let long = db.begin().await.unwrap();
+    long.execute_unprepared("SELECT pg_current_xact_id()").await.unwrap();
+    let first = exempted().await;
+
+    // The first official's exemption is written but not committed when the view is read.
+    let late = db.begin().await.unwrap();
+    exempt(&late, missing[0], p.id).await;
+    let other = db.begin().await.unwrap();
+    exempt(&other, missing[1], p.id).await;
+    other.commit().await.unwrap();
+    assert_eq!(exempted().await, first + 1, "the committed one is counted");
+    late.commit().await.unwrap();
+    assert_eq!(exempted().await, first + 2, "the one committed late is not missed");
+    assert_eq!(exempted().await, fresh().await);
+
+    // One more official: the refresh reads that official alone, not the two before (which the
+    // last view's snapshot saw), though the long transaction is still open.
+    let before = views.officials_recomputed();
+    let tx = db.begin().await.unwrap();
+    exempt(&tx, missing[2], p.id).await;
+    tx.commit().await.unwrap();
+    assert_eq!(exempted().await, first + 3);
+    assert_eq!(
+        views.officials_recomputed() - before,
+        1,
+        "only the newly exempted is read again"
+    );
+    assert_eq!(exempted().await, fresh().await);
+    long.rollback().await.unwrap();
+}
+
+/// Exempts `person` from `program` in `tx` (not committed).
+async fn exempt(tx: &sea_orm::DatabaseTransaction, person: i64, program: i64) {
+    exemption::ActiveModel {
+        program_id: Set(program),
+        person_id: Set(person),
+        reason: Set("Nghỉ dài hạn".into()),
+        approved_by: Set("Giám đốc Sở".into()),
+        created_at: Set(Utc::now() - Duration::hours(1)),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    .unwrap();
+}

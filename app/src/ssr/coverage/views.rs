@@ -82,7 +82,7 @@ struct Kept {
 struct Basis {
     /// The version and the mark (see migration 21) its data is at least as new as.
     version: i64,
-    mark: i64,
+    mark: Mark,
     program: program::Model,
     rule: ProgramRule,
     root: agency::Model,
@@ -186,24 +186,35 @@ impl Views {
     }
 }
 
+/// Where `coverage_touched` starts listing the officials changed since a view's data was read
+/// (migration 21): on SQLite the version; on PostgreSQL the oldest transaction then running and
+/// the snapshot itself, so that only the transactions it could not see are read again (one long
+/// transaction — a backup's — must not make every view read everyone written since it began).
+#[derive(Debug, Clone)]
+struct Mark {
+    from: i64,
+    snapshot: Option<String>,
+}
+
 /// The version of everything coverage reads: it rises with every committed write to it.
 pub async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
     Ok(version_and_mark(db).await?.0)
 }
 
-/// The version, and the mark from which `coverage_touched` lists the officials changed since
-/// (migration 21): both read before any of a view's data.
-async fn version_and_mark(db: &impl ConnectionTrait) -> Result<(i64, i64), DbErr> {
+/// The version, and the mark: both read before any of a view's data.
+async fn version_and_mark(db: &impl ConnectionTrait) -> Result<(i64, Mark), DbErr> {
     let backend = db.get_database_backend();
     let mark = match backend {
-        DbBackend::Postgres => "pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-        _ => "v.n",
+        DbBackend::Postgres => {
+            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS m, pg_current_snapshot()::text AS s"
+        }
+        _ => "v.n AS m, NULL AS s",
     };
     let row = db
         .query_one_raw(Statement::from_string(
             backend,
             format!(
-                "SELECT v.n AS n, (SELECT COUNT(*) FROM coverage_changes) AS c, {mark} AS m \
+                "SELECT v.n AS n, (SELECT COUNT(*) FROM coverage_changes) AS c, {mark} \
                  FROM coverage_version v WHERE v.id = 1"
             ),
         ))
@@ -211,7 +222,10 @@ async fn version_and_mark(db: &impl ConnectionTrait) -> Result<(i64, i64), DbErr
         .ok_or_else(|| DbErr::RecordNotFound("coverage_version".into()))?;
     let n: i64 = row.try_get("", "n")?;
     let changes: i64 = row.try_get("", "c")?;
-    let mark: i64 = row.try_get("", "m")?;
+    let mark = Mark {
+        from: row.try_get("", "m")?,
+        snapshot: row.try_get("", "s")?,
+    };
     if backend == DbBackend::Postgres && changes >= FOLD_AT {
         // Folds the change rows into `n` in one statement: the sum stays what it was. Only
         // housekeeping: a failure (two nodes folding at once) is logged, never the reader's.
@@ -288,7 +302,7 @@ pub async fn view(
                 }
             }
             let brought = match basis.as_mut() {
-                Some(b) if b.program == program => bring_up_to_date(db, b, version, mark).await?,
+                Some(b) if b.program == program => bring_up_to_date(db, b, version, mark.clone()).await?,
                 _ => None,
             };
             if let Some(n) = brought {
@@ -325,7 +339,7 @@ async fn compute(
     scope: Option<&crate::ssr::auth::Scope>,
     as_of: chrono::NaiveDate,
     version: i64,
-    mark: i64,
+    mark: Mark,
 ) -> Result<Basis, DbErr> {
     let rule = super::rule_of(&program)?;
     let root_id = scope.map(|s| s.agency_id).unwrap_or(program.root_agency_id);
@@ -386,7 +400,7 @@ async fn bring_up_to_date(
     db: &impl ConnectionTrait,
     b: &mut Basis,
     version: i64,
-    mark: i64,
+    mark: Mark,
 ) -> Result<Option<usize>, DbErr> {
     use sea_orm::{FromQueryResult, Value};
     #[derive(FromQueryResult)]
@@ -394,20 +408,31 @@ async fn bring_up_to_date(
         person_id: i64,
     }
     let backend = db.get_database_backend();
-    let touched: Vec<i64> = Touched::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        format!(
-            "SELECT person_id FROM coverage_touched WHERE stamp >= {} ORDER BY person_id LIMIT {}",
-            if backend == DbBackend::Postgres { "$1" } else { "?" },
-            REFRESH_AT_MOST + 1
+    let (sql, values) = match (&b.mark.snapshot, backend) {
+        (Some(snapshot), DbBackend::Postgres) => (
+            format!(
+                "SELECT person_id FROM coverage_touched WHERE stamp >= $1 \
+                 AND NOT pg_visible_in_snapshot(stamp::text::xid8, $2::pg_snapshot) \
+                 ORDER BY person_id LIMIT {}",
+                REFRESH_AT_MOST + 1
+            ),
+            vec![Value::from(b.mark.from), Value::from(snapshot.clone())],
         ),
-        [Value::from(b.mark)],
-    ))
-    .all(db)
-    .await?
-    .into_iter()
-    .map(|t| t.person_id)
-    .collect();
+        _ => (
+            format!(
+                "SELECT person_id FROM coverage_touched WHERE stamp >= {} ORDER BY person_id LIMIT {}",
+                if backend == DbBackend::Postgres { "$1" } else { "?" },
+                REFRESH_AT_MOST + 1
+            ),
+            vec![Value::from(b.mark.from)],
+        ),
+    };
+    let touched: Vec<i64> = Touched::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.person_id)
+        .collect();
     if touched.len() > REFRESH_AT_MOST || touched.first() == Some(&0) {
         return Ok(None);
     }
@@ -422,8 +447,10 @@ async fn bring_up_to_date(
         let date = *b.tally.dates.last().unwrap_or(&crate::ssr::clock::today());
         b.class.extend(in_class(db, chunk, &b.rule, date).await?);
     }
+    // The mark read before the officials above were: every write it could not see is one
+    // they were read after, or one the next refresh reads.
     b.version = version;
-    b.mark = b.mark.max(mark);
+    b.mark = mark;
     Ok(Some(touched.len()))
 }
 
