@@ -134,6 +134,7 @@ pub async fn backup(db: &DatabaseConnection, url: &str, out: &Path) -> anyhow::R
 /// stopped; the current file is kept beside it as `FILE.before-restore`.
 pub async fn restore(url: &str, from: &Path) -> anyhow::Result<Health> {
     anyhow::ensure!(from.exists(), "{} does not exist", from.display());
+    let mut version_before = 0;
     match sqlite_file(url) {
         Some(target) => {
             // The copy is checked where it will go live, before anything is replaced.
@@ -164,6 +165,16 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<Health> {
             std::fs::rename(&tmp, target)?;
         }
         None => {
+            // The version nodes still running may have read (none if there is no database yet).
+            let before = match super::db::connect(url, 1).await {
+                Ok(db) => {
+                    let v = super::coverage::views::version(&db).await.unwrap_or(0);
+                    db.close().await.ok();
+                    v
+                }
+                Err(_) => 0,
+            };
+            version_before = before;
             let status = std::process::Command::new("pg_restore")
                 .args([
                     "--clean",
@@ -184,7 +195,7 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<Health> {
     if sqlite_file(url).is_none() {
         // Nodes still running keep coverage bases computed from the data replaced: they must
         // compute them afresh (on SQLite the server was stopped).
-        if let Err(e) = super::coverage::views::touch_everyone(&db).await {
+        if let Err(e) = super::coverage::views::touch_everyone(&db, version_before).await {
             tracing::warn!(error = %e, "coverage views not marked stale after the restore: restart the nodes");
         }
     }

@@ -243,9 +243,10 @@ async fn version_and_mark(db: &impl ConnectionTrait) -> Result<(i64, Mark), DbEr
     Ok((n + changes, mark))
 }
 
-/// Marks every official as changed (a database restored under running nodes): every basis
-/// is computed afresh.
-pub async fn touch_everyone(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+/// Marks every official as changed and moves the version above `above` (a database restored
+/// under running nodes, whose last version read was at most `above`): every node computes its
+/// views afresh — none finds a view kept under a version the restored data reaches again.
+pub async fn touch_everyone(db: &impl ConnectionTrait, above: i64) -> Result<(), DbErr> {
     let stamp = match db.get_database_backend() {
         DbBackend::Postgres => "pg_current_xact_id()::text::bigint",
         _ => "(SELECT n FROM coverage_version WHERE id = 1)",
@@ -253,6 +254,11 @@ pub async fn touch_everyone(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute_unprepared(&format!(
         "INSERT INTO coverage_touched (person_id, stamp) VALUES (0, {stamp}) \
          ON CONFLICT (person_id) DO UPDATE SET stamp = excluded.stamp"
+    ))
+    .await?;
+    db.execute_unprepared(&format!(
+        "UPDATE coverage_version SET n = n + {} WHERE id = 1",
+        above.max(0) + 1
     ))
     .await?;
     Ok(())
