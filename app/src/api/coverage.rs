@@ -353,13 +353,6 @@ impl From<ApiError> for Refused {
     }
 }
 
-#[cfg(feature = "ssr")]
-impl From<sea_orm::DbErr> for Refused {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Refused::Api(e.into())
-    }
-}
-
 /// The outreach forms are plain form posts (the coverage page has no island): the browser is
 /// sent back to the dashboard it came from (`Referer`, our own `/coverage` only), which says what
 /// happened — `outreach=record.saved`, or the problem's code (`outreach=record.title`) with
@@ -474,7 +467,9 @@ pub async fn record_outreach(
         if !(0..=10_000_000).contains(&reached) {
             return Err(Refused::Problem(OutreachProblem::Reached));
         }
-        crate::ssr::coverage::outreach::record(&state.db, agency_id, held_on, kind.clone(), title, reached).await?;
+        crate::ssr::coverage::outreach::record(&state.db, agency_id, held_on, kind.clone(), title, reached)
+            .await
+            .map_err(ApiError::from)?;
         Ok(())
     }
     .await;
@@ -514,7 +509,9 @@ pub async fn set_outreach_population(
         if source.is_empty() || source.chars().count() > 200 {
             return Err(Refused::Problem(OutreachProblem::Source));
         }
-        crate::ssr::coverage::outreach::set_population(&state.db, agency_id, kind.clone(), population, source).await?;
+        crate::ssr::coverage::outreach::set_population(&state.db, agency_id, kind.clone(), population, source)
+            .await
+            .map_err(ApiError::from)?;
         Ok(())
     }
     .await;
