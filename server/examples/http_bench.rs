@@ -369,9 +369,18 @@ async fn submissions(
     let (_, errors_alone) = post_all(addr, alone, 1).await;
     SHOWING.store(false, Ordering::Relaxed);
     let sql = STATEMENTS.load(Ordering::Relaxed) - before;
+    // `BENCH_PERF_CTL=FIFO`: `perf record --control=fifo:FIFO -D -1` records these
+    // submissions alone.
+    let perf = |what: &str| {
+        if let Some(fifo) = std::env::var_os("BENCH_PERF_CTL") {
+            let _ = std::fs::write(fifo, format!("{what}\n"));
+        }
+    };
+    perf("enable");
     let t = Instant::now();
     let (ok, errors) = post_all(addr, work.collect(), connections).await;
     let rate = ok as f64 / t.elapsed().as_secs_f64();
+    perf("disable");
     let errors = errors + errors_alone;
     let ids: Vec<i64> = open.iter().map(|a| a.id).collect();
     let submitted = attempt::Entity::find()
