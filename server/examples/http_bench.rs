@@ -19,6 +19,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// The server's allocator (`server/src/main.rs`).
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -208,11 +209,49 @@ async fn main() {
             bytes / 1024
         );
     }
-    if !only.is_empty() {
+    // `BENCH_ONLY=submissions` and `BENCH_ONLY=national` run that part alone (for `perf` and
+    // `heaptrack`); any other name, that page scenario alone.
+    let part = |name: &str| only.is_empty() || only == name;
+    if !part("submissions") && !part("national") {
         return;
     }
-    // The lesson page at one connection: the latency a single reader sees.
-    let lesson = &scenarios[1];
+    if only.is_empty() {
+        pages_alone(addr, &addrs, &scenarios[1], connections, seconds).await;
+    }
+    if part("submissions") {
+        let courses: Vec<String> = std::fs::read_dir(&content_dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().join("exam.md").exists())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        submissions(addr, &db, &secret, connections, &courses, course).await;
+        println!(
+            "\nmemory of this process (server and load generator): {} now, {} at most",
+            memory("VmRSS"),
+            memory("VmHWM")
+        );
+    }
+    if part("national") && (std::env::var_os("BENCH_NATIONAL").is_some() || !only.is_empty()) {
+        let admin = token("quantri").await;
+        national_view(addr, &db, &views, config_copy, &admin, seconds).await;
+    }
+    if let Some(f) = file {
+        for suffix in ["", "-wal", "-shm", ".startup-lock"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
+        }
+    }
+}
+
+/// The lesson page at one connection (the latency a single reader sees), and with several
+/// nodes (`BENCH_NODES`) on one node against all.
+async fn pages_alone(
+    addr: std::net::SocketAddr,
+    addrs: &[std::net::SocketAddr],
+    lesson: &Scenario,
+    connections: usize,
+    seconds: u64,
+) {
     let one = load(
         &[addr],
         &lesson.path,
@@ -237,7 +276,7 @@ async fn main() {
         )
         .await;
         let many = load(
-            &addrs,
+            addrs,
             &lesson.path,
             lesson.cookie.as_deref(),
             connections,
@@ -252,27 +291,6 @@ async fn main() {
             many.rate / one.rate,
             one.errors + many.errors
         );
-    }
-    let courses: Vec<String> = std::fs::read_dir(&content_dir)
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().join("exam.md").exists())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    submissions(addr, &db, &secret, connections, &courses, course).await;
-    println!(
-        "\nmemory of this process (server and load generator): {} now, {} at most",
-        memory("VmRSS"),
-        memory("VmHWM")
-    );
-    if std::env::var_os("BENCH_NATIONAL").is_some() {
-        let admin = token("quantri").await;
-        national_view(addr, &db, &views, config_copy, &admin, seconds).await;
-    }
-    if let Some(f) = file {
-        for suffix in ["", "-wal", "-shm", ".startup-lock"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
-        }
     }
 }
 
@@ -563,6 +581,9 @@ async fn national_view(
         if cold <= 1.0 { "met" } else { "NOT MET" }
     );
     let generated = memory("VmRSS");
+    // The peak below is the first view's, not the dataset generation's (`clear_refs` 5 resets
+    // VmHWM).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let path = format!("/coverage?program={}", valid.id);
     let before = STATEMENTS.load(Ordering::Relaxed);
     let t = Instant::now();
@@ -571,7 +592,7 @@ async fn national_view(
     let sql = STATEMENTS.load(Ordering::Relaxed) - before;
     assert_eq!(status, 200, "{path} answered {status}");
     println!(
-        "memory of this process: {generated} after generating the dataset, {} after the first national view ({} at most so far)",
+        "memory of this process: {generated} after generating the dataset, {} after the first national view ({} at most while it was computed)",
         memory("VmRSS"),
         memory("VmHWM")
     );

@@ -2,6 +2,7 @@
 
 /// mimalloc, not glibc's malloc: in a national coverage view glibc spent ~23 % of the time
 /// consolidating and unlinking freed chunks (`perf record`, docs/PERFORMANCE.md).
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

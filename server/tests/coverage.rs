@@ -8,12 +8,12 @@ mod common;
 use app::domain::identity::{NewPassword, Role, Username};
 use app::ssr::db::entities::{agency, completion, exemption, membership, person, program};
 use axum::http::StatusCode;
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use common::TestApp;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use std::collections::{HashMap, HashSet};
 
 const COURSES: [&str; 3] = ["x1", "x2", "x3"];
@@ -197,21 +197,7 @@ async fn generate(app: &TestApp, n_people: usize) -> World {
     let tx = db.begin().await.unwrap();
     for (pid, c, on) in &completions {
         let at = Utc.from_utc_datetime(&on.and_hms_opt(10, 30, 0).unwrap());
-        let m = completion::ActiveModel {
-            person_id: Set(*pid),
-            course_id: Set(c.to_string()),
-            course_hash: Set("h".into()),
-            score_percent: Set(Some(90)),
-            completed_at: Set(at),
-            source: Set("exam".into()),
-            attempt_id: Set(None),
-            created_at: Set(at),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await
-        .unwrap();
-        app::ssr::coverage::on_completion(&tx, &m).await.unwrap();
+        complete(&tx, *pid, c, at, "exam").await;
     }
     tx.commit().await.unwrap();
     for (pid, since) in exemptions {
@@ -296,6 +282,26 @@ async fn naive(app: &TestApp, w: &World, on: NaiveDate) -> (HashMap<i64, (u64, u
         }
     }
     (out, missing)
+}
+
+/// A completion as the learner's journey records it: the row, and the course credit the hook
+/// keeps current, in the caller's transaction.
+async fn complete(tx: &impl ConnectionTrait, person: i64, course: &str, at: DateTime<Utc>, source: &str) {
+    let row = completion::ActiveModel {
+        person_id: Set(person),
+        course_id: Set(course.into()),
+        course_hash: Set("h".into()),
+        score_percent: Set(Some(90)),
+        completed_at: Set(at),
+        source: Set(source.into()),
+        attempt_id: Set(None),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    .unwrap();
+    app::ssr::coverage::on_completion(tx, &row).await.unwrap();
 }
 
 /// An administrator and the manager of branch 1 of the generated world, signed in.
@@ -1047,7 +1053,6 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
     // A database restored from a backup is at an earlier version; writes after it reach the
     // same version numbers again with other data: a view kept under them is never served.
     {
-        use sea_orm::ConnectionTrait;
         db.execute_unprepared("UPDATE coverage_version SET n = n - 1 WHERE id = 1")
             .await
             .unwrap();
@@ -1082,7 +1087,6 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
 
     // On PostgreSQL the change rows are folded into the version now and then: it stays the same.
     if app.backend == "postgres" {
-        use sea_orm::ConnectionTrait;
         db.execute_unprepared("INSERT INTO coverage_changes SELECT FROM generate_series(1, 1500)")
             .await
             .unwrap();
@@ -1111,6 +1115,43 @@ async fn a_kept_dashboard_view_is_served_until_the_data_under_it_changes() {
 /// shows what a computation from every official shows: overall, every agency, every point of
 /// the burn-up and the in-class share, for an administrator and for a manager's subtree, after
 /// completions (some in class), transfers, a deleted period, exemptions and a withdrawal.
+/// A view of the whole country is computed a range of officials at a time, so that it never
+/// holds every certificate at once: split into many ranges (and into one), it equals a
+/// computation from every official at once: every agency and every burn-up point.
+#[tokio::test]
+async fn a_view_computed_a_range_of_officials_at_a_time_equals_one_computed_at_once() {
+    use app::ssr::coverage::views::{Views, view};
+    let app = TestApp::spawn_empty().await;
+    let w = generate(&app, 2500).await;
+    let db = &app.state.db;
+    let program = program::Entity::find_by_id(w.program_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let on = d(2026, 11, 1);
+    let fresh = app::ssr::coverage::snapshot(db, program.clone(), None, on, true)
+        .await
+        .unwrap();
+    assert!(
+        fresh.overall.covered > 0 && fresh.overall.exempt > 0,
+        "{:?}",
+        fresh.overall
+    );
+    let lines = |l: &[app::ssr::coverage::AgencyLine]| -> Vec<(i64, app::domain::coverage::Counts)> {
+        l.iter().map(|l| (l.agency.id, l.counts)).collect()
+    };
+    for piece in [1, 97, 1_000, 1_000_000] {
+        let views = Views::with_piece(piece);
+        let v = view(db, &views, program.id, None, on).await.unwrap();
+        let ctx = format!("[{}] {piece} officials at a time", app.backend);
+        assert_eq!(v.overall, fresh.overall, "{ctx}");
+        assert_eq!(lines(&v.lines), lines(&fresh.lines), "{ctx}: every agency");
+        assert_eq!(v.series, fresh.series, "{ctx}: the burn-up");
+        assert_eq!(views.counts(), (0, 1), "{ctx}: computed once, from every official");
+    }
+}
+
 #[tokio::test]
 async fn a_kept_view_brought_up_to_date_equals_a_fresh_computation_on_generated_data() {
     let app = TestApp::spawn_empty().await;
@@ -1239,21 +1280,8 @@ async fn a_kept_view_brought_up_to_date_equals_a_fresh_computation_on_generated_
         let at = Utc.from_utc_datetime(&day(&mut rng).and_hms_opt(10, 0, 0).unwrap());
         let tx = db.begin().await.unwrap();
         for c in COURSES {
-            let row = completion::ActiveModel {
-                person_id: Set(m.person_id),
-                course_id: Set(c.into()),
-                course_hash: Set("h".into()),
-                score_percent: Set(Some(95)),
-                completed_at: Set(at),
-                source: Set(if rng.gen_bool(0.5) { "class" } else { "exam" }.into()),
-                attempt_id: Set(None),
-                created_at: Set(at),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await
-            .unwrap();
-            app::ssr::coverage::on_completion(&tx, &row).await.unwrap();
+            let source = if rng.gen_bool(0.5) { "class" } else { "exam" };
+            complete(&tx, m.person_id, c, at, source).await;
         }
         tx.commit().await.unwrap();
     }

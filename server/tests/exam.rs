@@ -138,6 +138,16 @@ async fn ready_learner(app: &TestApp) -> String {
     token
 }
 
+/// A learner ready for the exam who has started it: their token, person id and open attempt.
+async fn exam_started(app: &TestApp) -> (String, i64, serde_json::Value) {
+    let token = ready_learner(app).await;
+    let pid = person_id(app).await;
+    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
+        .await;
+    let open = open_attempt(app, &token).await;
+    (token, pid, open)
+}
+
 /// The open attempt as the exam page's server function returns it.
 async fn open_attempt(app: &TestApp, token: &str) -> serde_json::Value {
     let r = app.call("exam_page", &format!("course={COURSE}"), Some(token)).await;
@@ -266,11 +276,7 @@ async fn twenty_parallel_starts_never_exceed_an_attempt_limit_of_three() {
 async fn the_same_submission_sent_fifty_times_makes_one_result_and_one_certificate() {
     let content = canary_content();
     let app = TestApp::spawn_with_content(&content).await;
-    let token = ready_learner(&app).await;
-    let pid = person_id(&app).await;
-    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
-        .await;
-    let open = open_attempt(&app, &token).await;
+    let (token, pid, open) = exam_started(&app).await;
     let form = right_answers(&open);
     let results = in_parallel(50, &app, |app| {
         let (token, form) = (token.clone(), form.clone());
@@ -320,6 +326,86 @@ async fn the_same_submission_sent_fifty_times_makes_one_result_and_one_certifica
         .await
         .json();
     assert_eq!(page["refusal"], "AlreadyCompleted");
+    std::fs::remove_dir_all(content).ok();
+}
+
+/// A failing submission writes its result in one statement, without a transaction: twenty
+/// different wrong answer sheets raced for one attempt still store exactly one of them, whole,
+/// and every sender is sent to that one result.
+#[tokio::test]
+async fn twenty_different_failing_submissions_raced_store_one_whole_sheet() {
+    let content = canary_content();
+    let app = TestApp::spawn_with_content(&content).await;
+    let (token, pid, open) = exam_started(&app).await;
+    let pos = |name: &str| {
+        open["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["name"] == name)
+            .unwrap()["position"]
+            .as_u64()
+            .unwrap()
+    };
+    let (short, num) = (pos("canary-short"), pos("canary-num"));
+    let sheet = |i: usize| {
+        format!(
+            "attempt={}&seq={i}&confirm=1&q{short}=sai-{i}-x&q{num}={}",
+            open["id"],
+            1000 + i
+        )
+    };
+    let log = common::LogCapture::default();
+    let _guard = tracing::subscriber::set_default(log.subscriber());
+    let senders: Vec<_> = (1..=20)
+        .map(|i| {
+            let (app, token, form) = (app.clone(), token.clone(), sheet(i));
+            tokio::spawn(async move {
+                app.post_form(&format!("/courses/{COURSE}/exam/submit"), &form, Some(&token))
+                    .await
+            })
+        })
+        .collect();
+    let expected = format!("/courses/{COURSE}/exam/attempts/{}", open["id"]);
+    for s in senders {
+        let r = s.await.expect("sender");
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.location.as_deref(), Some(expected.as_str()));
+    }
+    let a = attempt::Entity::find()
+        .filter(attempt::Column::PersonId.eq(pid))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].passed, Some(false));
+    // One sender's sheet, whole: its short answer, its number and its sequence number agree.
+    let seq = a[0].submit_seq.expect("submitted") as usize;
+    let responses = a[0].responses.clone().unwrap();
+    assert!(responses.contains(&format!("sai-{seq}-x")), "{responses}");
+    assert!(responses.contains(&format!("{}", 1000 + seq)), "{responses}");
+    assert_eq!(
+        log.text().matches("exam attempt submitted").count(),
+        1,
+        "one sheet written, the others handed the stored result"
+    );
+    // A sheet sent after it changes nothing: the result stored is the first.
+    let late = app
+        .post_form(&format!("/courses/{COURSE}/exam/submit"), &sheet(99), Some(&token))
+        .await;
+    assert_eq!(late.location.as_deref(), Some(expected.as_str()));
+    let again = attempt::Entity::find_by_id(a[0].id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.submit_seq, again.responses), (a[0].submit_seq, Some(responses)));
+    let completions = completion::Entity::find()
+        .filter(completion::Column::PersonId.eq(pid))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(completions, 0, "a fail completes nothing");
     std::fs::remove_dir_all(content).ok();
 }
 
@@ -537,11 +623,7 @@ async fn answers_saved_mid_exam_come_back_filled_in_and_count_only_when_submitte
     use axum::http::{Request, header};
     let content = canary_content();
     let app = TestApp::spawn_with_content(&content).await;
-    let token = ready_learner(&app).await;
-    let pid = person_id(&app).await;
-    app.post_form(&format!("/courses/{COURSE}/exam/start"), "", Some(&token))
-        .await;
-    let open = open_attempt(&app, &token).await;
+    let (token, pid, open) = exam_started(&app).await;
     assert_eq!(open["draft"], serde_json::json!([]));
     let answers = right_answers(&open);
 

@@ -496,8 +496,7 @@ pub async fn submit(
         late,
         ..a.clone()
     };
-    let tx = state.begin_write().await?;
-    let changed = attempt::Entity::update_many()
+    let update = attempt::Entity::update_many()
         .col_expr(attempt::Column::SubmittedAt, Expr::value(written.submitted_at))
         .col_expr(attempt::Column::AnswerTimes, Expr::value(written.answer_times.clone()))
         .col_expr(attempt::Column::SubmitSeq, Expr::value(written.submit_seq))
@@ -507,48 +506,31 @@ pub async fn submit(
         .col_expr(attempt::Column::Passed, Expr::value(written.passed))
         .col_expr(attempt::Column::Late, Expr::value(late))
         .filter(attempt::Column::Id.eq(a.id))
-        .filter(attempt::Column::SubmittedAt.is_null())
-        .exec(&tx)
-        .await?
-        .rows_affected;
+        .filter(attempt::Column::SubmittedAt.is_null());
+    let changed = if passed {
+        let tx = state.begin_write().await?;
+        let changed = update.exec(&tx).await?.rows_affected;
+        if changed > 0 {
+            record_pass(&tx, &a, course, person_id, score, submitted_at, now).await?;
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        changed
+    } else {
+        // A submission that earns nothing writes its one row: a single statement, atomic
+        // alone. No transaction around it: on SQLite its BEGIN and COMMIT would be two more
+        // round trips to the database's thread while every other writer waits its turn
+        // (docs/PERFORMANCE.md, "Where an exam submission's time goes").
+        let _turn = state.write_turn().await;
+        update.exec(&state.db).await?.rows_affected
+    };
     if changed == 0 {
         // Another request submitted it first: hand back what it stored.
-        tx.rollback().await?;
         return by_key::<attempt::Entity>(&state.db, attempt_id)
             .await?
             .ok_or(AttemptError::NotFound);
     }
-    // A recertification's short exam certifies only while it is still owed and the certificate
-    // it renews still stands (an attempt opened before a revocation or a lapse counts no more).
-    let counts = match a.recertification_id {
-        None => true,
-        Some(r) => {
-            super::recert::still_owed(&tx, person_id, r).await?
-                && holds_current_certificate(&tx, person_id, &a.course_id, now).await?
-        }
-    };
-    if passed && counts {
-        record_completion(
-            &tx,
-            NewCompletion {
-                person_id,
-                course_id: &a.course_id,
-                course_hash: &a.course_hash,
-                score_percent: Some(score as i32),
-                completed_at: submitted_at,
-                source: if a.recertification_id.is_some() {
-                    "recert"
-                } else {
-                    "exam"
-                },
-                attempt_id: Some(a.id),
-                class_id: None,
-                validity_months: course.meta.validity_months,
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
     tracing::info!(
         person = person_id,
         attempt = a.id,
@@ -559,6 +541,48 @@ pub async fn submit(
     );
     Ok(written)
 }
+
+/// What a passed attempt writes with its result, in the submission's transaction: the
+/// completion and its certificate. A recertification's short exam certifies only while it is
+/// still owed and the certificate it renews still stands (an attempt opened before a revocation
+/// or a lapse counts no more).
+async fn record_pass(
+    tx: &impl ConnectionTrait,
+    a: &attempt::Model,
+    course: &Course,
+    person_id: i64,
+    score: u32,
+    submitted_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AttemptError> {
+    if let Some(r) = a.recertification_id
+        && !(super::recert::still_owed(tx, person_id, r).await?
+            && holds_current_certificate(tx, person_id, &a.course_id, now).await?)
+    {
+        return Ok(());
+    }
+    record_completion(
+        tx,
+        NewCompletion {
+            person_id,
+            course_id: &a.course_id,
+            course_hash: &a.course_hash,
+            score_percent: Some(score as i32),
+            completed_at: submitted_at,
+            source: if a.recertification_id.is_some() {
+                "recert"
+            } else {
+                "exam"
+            },
+            attempt_id: Some(a.id),
+            class_id: None,
+            validity_months: course.meta.validity_months,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// `person_id`'s submitted attempt `id` at `course_id`; `None` for anyone else's, another
 /// course's or one still open.
 pub async fn submitted(

@@ -183,6 +183,19 @@ pub async fn load_facts_within(
     load_facts_in_pieces(db, rule, program_id, people, subtree_path, CHUNK).await
 }
 
+/// Like [`load_facts_within`] with no list of people, limited to the officials whose ids are in
+/// `ids`: a view computed from every official reads them a range at a time, so that it never
+/// holds the whole country's certificates at once (docs/PERFORMANCE.md).
+pub async fn load_facts_between(
+    db: &impl ConnectionTrait,
+    rule: &ProgramRule,
+    program_id: i64,
+    ids: std::ops::Range<i64>,
+    subtree_path: Option<&str>,
+) -> Result<Facts, DbErr> {
+    load(db, rule, program_id, None, Some(ids), subtree_path, CHUNK).await
+}
+
 /// [`load_facts_within`], reading memberships, credits and certificates `chunk` rows per query
 /// (tests read in small pieces and compare with one piece).
 pub async fn load_facts_in_pieces(
@@ -190,6 +203,20 @@ pub async fn load_facts_in_pieces(
     rule: &ProgramRule,
     program_id: i64,
     people: Option<&[i64]>,
+    subtree_path: Option<&str>,
+    chunk: u64,
+) -> Result<Facts, DbErr> {
+    load(db, rule, program_id, people, None, subtree_path, chunk).await
+}
+
+/// The facts of `people` (every official when `None`) whose ids are in `ids` (any when `None`),
+/// of the subtree's officials when `subtree_path` is given, `chunk` rows per query.
+async fn load(
+    db: &impl ConnectionTrait,
+    rule: &ProgramRule,
+    program_id: i64,
+    people: Option<&[i64]>,
+    ids: Option<std::ops::Range<i64>>,
     subtree_path: Option<&str>,
     chunk: u64,
 ) -> Result<Facts, DbErr> {
@@ -225,6 +252,11 @@ pub async fn load_facts_in_pieces(
         let mut mq = membership::Entity::find().filter(membership::Column::Id.gt(after));
         if let Some(ids) = people {
             mq = mq.filter(membership::Column::PersonId.is_in(ids.iter().copied()));
+        }
+        if let Some(r) = ids.clone() {
+            mq = mq
+                .filter(membership::Column::PersonId.gte(r.start))
+                .filter(membership::Column::PersonId.lt(r.end));
         }
         if let Some(q) = subtree_people.clone() {
             mq = mq.filter(membership::Column::PersonId.in_subquery(q));
@@ -265,6 +297,10 @@ pub async fn load_facts_in_pieces(
                 })
                 .apply_if(people, |q, ids| {
                     q.filter(course_credit::Column::PersonId.is_in(ids.iter().copied()))
+                })
+                .apply_if(ids.clone(), |q, r| {
+                    q.filter(course_credit::Column::PersonId.gte(r.start))
+                        .filter(course_credit::Column::PersonId.lt(r.end))
                 })
                 .apply_if(subtree_people.clone(), |q, sub| {
                     q.filter(course_credit::Column::PersonId.in_subquery(sub))
@@ -326,6 +362,10 @@ pub async fn load_facts_in_pieces(
                     .apply_if(people, |q, ids| {
                         q.filter(certificate::Column::PersonId.is_in(ids.iter().copied()))
                     })
+                    .apply_if(ids.clone(), |q, r| {
+                        q.filter(certificate::Column::PersonId.gte(r.start))
+                            .filter(certificate::Column::PersonId.lt(r.end))
+                    })
                     .apply_if(subtree_people.clone(), |q, sub| {
                         q.filter(certificate::Column::PersonId.in_subquery(sub))
                     })
@@ -368,6 +408,10 @@ pub async fn load_facts_in_pieces(
         .filter(exemption::Column::ProgramId.eq(program_id))
         .apply_if(people, |q, ids| {
             q.filter(exemption::Column::PersonId.is_in(ids.iter().copied()))
+        })
+        .apply_if(ids, |q, r| {
+            q.filter(exemption::Column::PersonId.gte(r.start))
+                .filter(exemption::Column::PersonId.lt(r.end))
         })
         .apply_if(subtree_people, |q, sub| {
             q.filter(exemption::Column::PersonId.in_subquery(sub))

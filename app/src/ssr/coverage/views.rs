@@ -111,9 +111,19 @@ pub struct Views {
     misses: AtomicU64,
     refreshes: AtomicU64,
     recomputed: AtomicU64,
+    /// Officials per range when a view of the whole country is computed (`PIECE` unless set).
+    piece: Option<u64>,
 }
 
 impl Views {
+    /// Views computed `officials` at a time (tests split a small world into many ranges).
+    pub fn with_piece(officials: u64) -> Views {
+        Views {
+            piece: Some(officials.max(1)),
+            ..Default::default()
+        }
+    }
+
     /// (served again, computed or brought up to date) since the start.
     pub fn counts(&self) -> (u64, u64) {
         (
@@ -316,7 +326,8 @@ pub async fn view(
                 views.recomputed.fetch_add(n as u64, Ordering::Relaxed);
             } else {
                 views.misses.fetch_add(1, Ordering::Relaxed);
-                *basis = Some(compute(db, program, scope, as_of, version, mark).await?);
+                let piece = views.piece.unwrap_or(PIECE);
+                *basis = Some(compute(db, program, scope, as_of, version, mark, piece).await?);
             }
             let Some(b) = basis.as_ref() else {
                 return Err(DbErr::Custom("coverage basis missing".into()));
@@ -346,6 +357,7 @@ async fn compute(
     as_of: chrono::NaiveDate,
     version: i64,
     mark: Mark,
+    piece: u64,
 ) -> Result<Basis, DbErr> {
     let rule = super::rule_of(&program)?;
     let root_id = scope.map(|s| s.agency_id).unwrap_or(program.root_agency_id);
@@ -364,21 +376,42 @@ async fn compute(
     let in_scope = super::tree_order(in_scope);
     // A top-level root holds everyone: no filter (it would only cost a subquery).
     let subtree = root.parent_id.is_some().then_some(root.path.as_str());
-    let facts = super::load_facts_within(db, &rule, program.id, None, subtree).await?;
-    let ix = cov::Index::new(&rule, &facts);
-    let parent = ix.parents().clone();
-    let inside: HashSet<i64> = parent
-        .keys()
-        .copied()
-        .filter(|a| ix.ancestors(*a).any(|x| x == root.id))
-        .collect();
-    let dates = (0..=BURNUP_WEEKS as i64)
+    let dates: Vec<chrono::NaiveDate> = (0..=BURNUP_WEEKS as i64)
         .rev()
         .map(|w| as_of - chrono::Duration::days(7 * w))
         .collect();
-    let tally = Tally::of(&ix, dates, |a| inside.contains(&a));
-    drop(ix);
-    drop(facts);
+    // The whole country's officials a range of ids at a time (`piece` officials each; a
+    // subtree's, at once): an official's runs depend only on their own facts, so the tally is
+    // the one computed from everyone at once, while only one range's certificates are held.
+    let mut tally = Tally::new(dates.clone());
+    // The tree (parents, and the agencies under the root), as the first range read it.
+    let mut tree = None;
+    let mut from = i64::MIN;
+    loop {
+        let next = match subtree {
+            None => piece_end(db, from, piece).await?,
+            Some(_) => None,
+        };
+        let facts = super::load_facts_between(db, &rule, program.id, from..next.unwrap_or(i64::MAX), subtree).await?;
+        let ix = cov::Index::new(&rule, &facts);
+        let (_, inside) = tree.get_or_insert_with(|| {
+            let parent = ix.parents().clone();
+            let inside: HashSet<i64> = parent
+                .keys()
+                .copied()
+                .filter(|a| ix.ancestors(*a).any(|x| x == root.id))
+                .collect();
+            (parent, inside)
+        });
+        for pid in ix.people() {
+            tally.set(pid, ix.runs(pid, &dates, |a| inside.contains(&a)));
+        }
+        match next {
+            Some(n) => from = n,
+            None => break,
+        }
+    }
+    let (parent, inside) = tree.unwrap_or_default();
     let last = tally.dates.len() - 1;
     let covered: Vec<i64> = tally
         .everyone()
@@ -458,6 +491,26 @@ async fn bring_up_to_date(
     b.version = version;
     b.mark = mark;
     Ok(Some(touched.len()))
+}
+
+/// Officials per range of ids when a view is computed from every official.
+const PIECE: u64 = 20_000;
+
+/// The id at which the range of officials starting at `from` ends (excluded): `piece` officials
+/// on, or `None` when fewer are left.
+async fn piece_end(db: &impl ConnectionTrait, from: i64, piece: u64) -> Result<Option<i64>, DbErr> {
+    use crate::ssr::db::entities::person;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .filter(person::Column::Id.gte(from))
+        .order_by_asc(person::Column::Id)
+        .offset(piece)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await
 }
 
 /// Of `people`, those holding a course of the program through a class by the end of `as_of`.
