@@ -4,7 +4,10 @@
 //! router. Instead, a same-origin link, a `<form data-swap>` and the back and forward buttons
 //! fetch the next page's HTML and put its `<body>` and title in place of the current ones; the
 //! islands in the new body are then hydrated. The wasm module, the stylesheet and the page's
-//! state outside the body (`window`) stay as they are.
+//! state outside the body (`window`) stay as they are. Back and forward open a page where it
+//! was left: each history entry carries a key in `history.state`, and where each entry was
+//! last scrolled to is kept here (the browser's own restoring happens before the page is in
+//! place, so it cannot).
 //!
 //! The browser keeps everything else, exactly as with JavaScript off: a click with a modifier
 //! key, a link with `target`, `download` or `rel="external"`, a link within the same page, a
@@ -27,13 +30,34 @@ thread_local! {
     /// page's, then one of its children per page put in place. Cleaned up when its page is
     /// left, so the islands' timers and effects stop with it.
     static ISLANDS: RefCell<(Option<Owner>, Option<Owner>)> = const { RefCell::new((None, None)) };
+    /// The key of the history entry shown (kept in its `history.state`); `None` while back or
+    /// forward is bringing another page.
+    static ENTRY: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Where each entry shown in this document was last scrolled to (the newest last), so that
+    /// back and forward open a page where the reader left it.
+    static SCROLLED: RefCell<Vec<(String, f64)>> = const { RefCell::new(Vec::new()) };
+    /// Entries keyed in this document (part of each key).
+    static KEYED: Cell<u32> = const { Cell::new(0) };
 }
+
+/// The entries whose scroll positions are kept.
+const SCROLLED_KEPT: usize = 100;
 
 /// Listens for links, `data-swap` forms and history moves, for the life of the page. Called
 /// inside the root owner, which the first page's islands hydrate under.
 pub fn start() {
     ISLANDS.with(|i| i.borrow_mut().0 = Owner::current());
     SHOWN.with(|s| *s.borrow_mut() = without_fragment(&location_href()));
+    // The first page's entry gets a key of its own (a reload keeps the one it had).
+    let key = entry_key().unwrap_or_else(|| {
+        let key = new_key();
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state(&state_of(&key), "");
+        }
+        key
+    });
+    ENTRY.with(|e| *e.borrow_mut() = Some(key));
+    let _ = window_event_listener(ev::scroll, |_| note_scroll());
     let _ = window_event_listener(ev::click, on_click);
     let _ = window_event_listener(ev::submit, on_submit);
     let _ = window_event_listener(ev::popstate, |_| {
@@ -41,13 +65,65 @@ pub fn start() {
         if SHOWN.with(|s| *s.borrow() == without_fragment(&href)) {
             return;
         }
+        // The browser has moved to the entry already: from here until the page is in place,
+        // the scroll is not the page left's.
+        ENTRY.with(|e| *e.borrow_mut() = None);
         let request = Change {
             url: href,
             post: None,
-            history: History::AlreadyThere,
+            history: History::AlreadyThere(entry_key()),
         };
         wasm_bindgen_futures::spawn_local(request.run());
     });
+}
+
+/// Keeps where the page shown is scrolled to, under its entry's key.
+fn note_scroll() {
+    let Some(key) = ENTRY.with(|e| e.borrow().clone()) else {
+        return;
+    };
+    let y = window().scroll_y().unwrap_or_default();
+    SCROLLED.with(|s| {
+        let mut s = s.borrow_mut();
+        s.retain(|(k, _)| *k != key);
+        s.push((key, y));
+        if s.len() > SCROLLED_KEPT {
+            s.remove(0);
+        }
+    });
+}
+
+/// Where the entry `key` was last scrolled to in this document.
+fn scrolled(key: &str) -> Option<f64> {
+    SCROLLED.with(|s| s.borrow().iter().find(|(k, _)| k == key).map(|(_, y)| *y))
+}
+
+/// The current history entry's key, if it has one.
+fn entry_key() -> Option<String> {
+    let state = window().history().ok()?.state().ok()?;
+    if !state.is_object() {
+        return None;
+    }
+    web_sys::js_sys::Reflect::get(&state, &JsValue::from_str("taphuan"))
+        .ok()?
+        .as_string()
+}
+
+/// A key no other entry of this tab has: the moment, and the count of entries keyed in this
+/// document.
+fn new_key() -> String {
+    let n = KEYED.with(|k| {
+        k.set(k.get() + 1);
+        k.get()
+    });
+    format!("{}-{n}", web_sys::js_sys::Date::now())
+}
+
+/// The `history.state` of the entry with `key`.
+fn state_of(key: &str) -> JsValue {
+    let state = web_sys::js_sys::Object::new();
+    let _ = web_sys::js_sys::Reflect::set(&state, &JsValue::from_str("taphuan"), &JsValue::from_str(key));
+    state.into()
 }
 
 /// Marks the page interactive (browser tests wait for it) once its islands are hydrated.
@@ -144,8 +220,8 @@ fn on_submit(ev: web_sys::SubmitEvent) {
 enum History {
     /// A link or a form: the page it leads to becomes a new entry.
     Push,
-    /// Back or forward: the browser has already moved.
-    AlreadyThere,
+    /// Back or forward: the browser has already moved, to the entry with this key.
+    AlreadyThere(Option<String>),
 }
 
 struct Change {
@@ -180,22 +256,34 @@ impl Change {
             let _ = window().location().assign(&final_url);
             return;
         };
+        // Where the page left was read, kept for coming back to it.
+        note_scroll();
         if !swap(&html) {
             let _ = window().location().assign(&final_url);
             return;
         }
+        // A new entry for a new page; the same entry when the page is the one shown (a link to
+        // itself) or when a page gone back to now redirects elsewhere.
+        let push = matches!(self.history, History::Push) && final_url != location_href();
+        let (key, back_to) = match self.history {
+            History::Push if push => (new_key(), None),
+            History::Push => (ENTRY.with(|e| e.borrow().clone()).unwrap_or_else(new_key), None),
+            History::AlreadyThere(key) => {
+                let y = key.as_deref().and_then(scrolled);
+                (key.unwrap_or_else(new_key), y)
+            }
+        };
         if let Ok(history) = window().history() {
-            // A new entry for a new page; the same entry when the page is the one shown (a link
-            // to itself) or when a page gone back to now redirects elsewhere.
-            let _ = match self.history {
-                History::Push if final_url != location_href() => {
-                    history.push_state_with_url(&JsValue::NULL, "", Some(&final_url))
-                }
-                _ => history.replace_state_with_url(&JsValue::NULL, "", Some(&final_url)),
+            let state = state_of(&key);
+            let _ = if push {
+                history.push_state_with_url(&state, "", Some(&final_url))
+            } else {
+                history.replace_state_with_url(&state, "", Some(&final_url))
             };
         }
+        ENTRY.with(|e| *e.borrow_mut() = Some(key));
         SHOWN.with(|s| *s.borrow_mut() = without_fragment(&final_url));
-        show(&final_url);
+        show(&final_url, back_to);
         hydrate_islands();
         mark_hydrated();
     }
@@ -282,13 +370,14 @@ fn swap(html: &str) -> bool {
     true
 }
 
-/// Opens the new page at the element its `#fragment` names, else at its top with focus on its
-/// content (the skip link's target), so that a screen reader reads the new page.
-fn show(url: &str) {
+/// Opens the new page where it was left (`back_to`, for back and forward), else at the element
+/// its `#fragment` names, else at its top; except at a fragment, focus goes to its content (the
+/// skip link's target), so that a screen reader reads the new page.
+fn show(url: &str, back_to: Option<f64>) {
     let target = Url::new(url)
         .ok()
         .map(|u| u.hash())
-        .filter(|h| h.len() > 1)
+        .filter(|h| h.len() > 1 && back_to.is_none())
         .and_then(|h| document().get_element_by_id(&h[1..]));
     match target {
         Some(el) => el.scroll_into_view(),
@@ -299,7 +388,7 @@ fn show(url: &str) {
             {
                 let _ = main.focus();
             }
-            window().scroll_to_with_x_and_y(0.0, 0.0);
+            window().scroll_to_with_x_and_y(0.0, back_to.unwrap_or(0.0));
         }
     }
 }

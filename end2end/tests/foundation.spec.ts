@@ -1,7 +1,8 @@
 // The foundation as a person meets it: signing in by role, a wrong password, signing out,
-// the 404 page, the language switch, and a manager kept inside their agency subtree.
+// the 404 page, the language switch, a manager kept inside their agency subtree, and back and
+// forward returning to where a page was left.
 import { expect, test } from '@playwright/test';
-import { open, signIn } from './helpers';
+import { jsOn, open, signIn } from './helpers';
 
 const roles = [
   { user: 'hocvien', home: '/learn', heading: 'Chào mừng bạn đến với chương trình tập huấn', badge: 'Học viên' },
@@ -106,4 +107,28 @@ test('the skip link moves focus to the content, and the navigation is named in t
   await page.keyboard.press('Enter');
   await expect(page.locator('main#main')).toBeFocused();
   await expect(page.getByRole('navigation', { name: 'Điều hướng chính' })).toBeVisible();
+});
+
+test('back and forward open a page where the reader left it, without reloading', async ({ page }, info) => {
+  test.skip(!jsOn(info), 'with JavaScript off the browser restores the position itself');
+  await signIn(page, info, 'hocvien');
+  const lesson = '/courses/a-khung-phap-ly/lessons/1';
+  await open(page, info, lesson);
+  await page.evaluate(() => ((window as unknown as { taphuanMarker?: number }).taphuanMarker = 1));
+  const height = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+  expect(height).toBeGreaterThan(900);
+  await page.evaluate(() => window.scrollTo(0, 700));
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(700);
+  // A link followed by script, so that Playwright does not scroll to it first.
+  await page.evaluate(() => (document.querySelector('a[href="/learn"]') as HTMLElement).click());
+  await expect(page).toHaveURL('/learn');
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+  await page.goBack();
+  await expect(page).toHaveURL(lesson);
+  await expect.poll(() => page.evaluate(() => Math.round(window.scrollY))).toBe(700);
+  await page.goForward();
+  await expect(page).toHaveURL('/learn');
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+  // All in place: the page was never loaded again.
+  expect(await page.evaluate(() => (window as unknown as { taphuanMarker?: number }).taphuanMarker)).toBe(1);
 });

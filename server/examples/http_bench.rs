@@ -90,6 +90,7 @@ async fn main() {
     });
     let db = state.db.clone();
     let views = state.coverage_views.clone();
+    let content = state.content.clone();
     let addr = listen(state).await;
     // BENCH_NODES=3 (PostgreSQL): two more nodes on the same database, in this process, for the
     // lesson page spread over all of them.
@@ -225,7 +226,7 @@ async fn main() {
             .filter(|e| e.path().join("exam.md").exists())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        submissions(addr, &db, &secret, connections, &courses, course).await;
+        submissions(addr, &db, &content, &secret, connections, &courses, course).await;
         println!(
             "\nmemory of this process (server and load generator): {} now, {} at most",
             memory("VmRSS"),
@@ -294,14 +295,16 @@ async fn pages_alone(
     }
 }
 
-/// Exam submissions, each a write transaction committed with fsync (SQLite `synchronous=FULL`):
-/// every demo official who may start the course's exam starts it (not timed), the exam-start
-/// spike adds 2,000 more attempts (timed: [`spike`]), then all submit at once over
-/// `connections`. The baseline, on the same database in the same run, is the raw
-/// commit rate: one-row insert transactions from as many connections for 3 s.
+/// Exam submissions, each committed with fsync (SQLite `synchronous=FULL`): every demo official
+/// who may start the course's exam starts it (not timed), the exam-start spike adds 2,000 more
+/// attempts (timed: [`spike`]), all submitted blank at once over `connections`; then 2,000 more
+/// started alike are submitted with every answer right. The baseline, on the same
+/// database in the same run, is the raw commit rate: one-row insert transactions from as many
+/// connections for 3 s.
 async fn submissions(
     addr: std::net::SocketAddr,
     db: &sea_orm::DatabaseConnection,
+    content: &app::ssr::content::ContentStore,
     secret: &[u8],
     connections: usize,
     courses: &[String],
@@ -361,32 +364,33 @@ async fn submissions(
     }
     let _ = post_all(addr, setup, connections.min(8)).await;
     // The spike's 2,000 attempts are submitted with the demo's.
-    cookies.extend(spike(addr, db, secret, spike_course, 2_000).await);
+    cookies.extend(spike(addr, db, secret, spike_course, (0, 2_000), "exam-start spike").await);
+    // These submit blank sheets; 2,000 more officials, started alike, submit right answers.
+    let blank_sheets: std::collections::HashSet<i64> = cookies.keys().copied().collect();
+    let label = "exam-start spike again (2,000 more, for the right answers)";
+    cookies.extend(spike(addr, db, secret, spike_course, (2_000, 2_000), label).await);
     let open = attempt::Entity::find()
         .filter(attempt::Column::SubmittedAt.is_null())
         .all(db)
         .await
         .unwrap();
-    let work: Vec<_> = open
-        .iter()
-        .filter_map(|a| {
-            let c = cookies.get(&a.person_id)?;
-            Some((
-                format!("/courses/{}/exam/submit", a.course_id),
-                c.clone(),
-                format!("attempt={}&seq=1&confirm=1", a.id),
-            ))
-        })
-        .collect::<Vec<_>>();
-    let n = work.len();
-    // One submission alone first, its statements counted (and shown with BENCH_SQL=1).
-    let mut work = work.into_iter();
-    let alone: Vec<_> = work.by_ref().take(1).collect();
-    let before = STATEMENTS.load(Ordering::Relaxed);
-    SHOWING.store(true, Ordering::Relaxed);
-    let (_, errors_alone) = post_all(addr, alone, 1).await;
-    SHOWING.store(false, Ordering::Relaxed);
-    let sql = STATEMENTS.load(Ordering::Relaxed) - before;
+    // The demo's and the first spike's attempts are submitted blank (each fails: the attempt's
+    // row alone is written), the second spike's with every answer right (each passes: the
+    // completion, credit, certificate and audit link are written with it), each kind all at
+    // once.
+    let loaded = content.get();
+    let (mut blank, mut right) = (Vec::new(), Vec::new());
+    for a in &open {
+        let Some(c) = cookies.get(&a.person_id) else { continue };
+        let path = format!("/courses/{}/exam/submit", a.course_id);
+        let form = format!("attempt={}&seq=1&confirm=1", a.id);
+        if blank_sheets.contains(&a.person_id) {
+            blank.push((a.id, (path, c.clone(), form)));
+        } else {
+            let course = loaded.library.course(&a.course_id).expect("the attempt's course");
+            right.push((a.id, (path, c.clone(), format!("{form}&{}", right_sheet(a, course)))));
+        }
+    }
     // `BENCH_PERF_CTL=FIFO`: `perf record --control=fifo:FIFO -D -1` records these
     // submissions alone.
     let perf = |what: &str| {
@@ -394,34 +398,120 @@ async fn submissions(
             let _ = std::fs::write(fifo, format!("{what}\n"));
         }
     };
-    perf("enable");
-    let t = Instant::now();
-    let (ok, errors) = post_all(addr, work.collect(), connections).await;
-    let rate = ok as f64 / t.elapsed().as_secs_f64();
-    perf("disable");
-    let errors = errors + errors_alone;
-    let ids: Vec<i64> = open.iter().map(|a| a.id).collect();
-    let submitted = attempt::Entity::find()
-        .filter(attempt::Column::Id.is_in(ids))
-        .filter(attempt::Column::SubmittedAt.is_not_null())
-        .all(db)
-        .await
-        .unwrap()
-        .len();
+    println!("\nraw commits (one-row transactions, {connections} connections)   {raw:>8.0}/s = baseline");
     // The goal: half the raw commit rate on SQLite (one writer); 500/s on PostgreSQL.
     let postgres = db.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
-    let (goal, reached) = if postgres {
-        ("≥ 500/s".to_string(), rate >= 500.0)
-    } else {
-        ("≥ 0.50×".to_string(), rate / raw >= 0.5)
-    };
-    println!(
-        "
-raw commits (one-row transactions, {connections} connections)   {raw:>8.0}/s = baseline
-         exam submissions ({n} attempts at once)          {rate:>8.0}/s = {:.2}×   goal {goal}  {}            errors {errors}, recorded {submitted}/{n}, {sql} SQL per submission",
-        rate / raw,
-        if reached && errors == 0 && submitted == n { "met" } else { "NOT MET" }
-    );
+    for (label, sheets, passes) in [
+        ("blank sheets (fail)", blank, false),
+        ("right answers (pass)", right, true),
+    ] {
+        let n = sheets.len();
+        let ids: Vec<i64> = sheets.iter().map(|(id, _)| *id).collect();
+        let mut work = sheets.into_iter().map(|(_, w)| w);
+        // One submission alone first, its statements counted (and shown with BENCH_SQL=1).
+        let alone: Vec<_> = work.by_ref().take(1).collect();
+        let before = STATEMENTS.load(Ordering::Relaxed);
+        SHOWING.store(true, Ordering::Relaxed);
+        let (_, errors_alone) = post_all(addr, alone, 1).await;
+        SHOWING.store(false, Ordering::Relaxed);
+        let sql = STATEMENTS.load(Ordering::Relaxed) - before;
+        perf("enable");
+        let t = Instant::now();
+        let (ok, errors) = post_all(addr, work.collect(), connections).await;
+        let rate = ok as f64 / t.elapsed().as_secs_f64();
+        perf("disable");
+        let errors = errors + errors_alone;
+        let recorded = attempt::Entity::find()
+            .filter(attempt::Column::Id.is_in(ids))
+            .filter(attempt::Column::SubmittedAt.is_not_null())
+            .all(db)
+            .await
+            .unwrap();
+        let as_meant = recorded.iter().filter(|a| a.passed == Some(passes)).count();
+        let (goal, reached) = if postgres {
+            ("≥ 500/s".to_string(), rate >= 500.0)
+        } else {
+            ("≥ 0.50×".to_string(), rate / raw >= 0.5)
+        };
+        println!(
+            "exam submissions, {label:<21} {n:>5} at once  {rate:>8.0}/s = {:.2}×   goal {goal}  {}   errors {errors}, recorded {}/{n}, {} {}, {sql} SQL per submission",
+            rate / raw,
+            if reached && errors == 0 && as_meant == n {
+                "met"
+            } else {
+                "NOT MET"
+            },
+            recorded.len(),
+            if passes { "passed" } else { "failed" },
+            as_meant,
+        );
+    }
+}
+
+/// The answers of a learner who studied: every drawn question of `a` answered rightly, as the
+/// exam page's fields (`domain::exam::response_from_fields` reads them back).
+fn right_sheet(a: &app::ssr::db::entities::attempt::Model, course: &app::domain::content::Course) -> String {
+    use app::domain::exam::choice_key;
+    use app::domain::gift::QuestionKind as Q;
+    use app::domain::grading::{PublicKind as P, public_view};
+    let pool = &course.exam.as_ref().expect("an exam").pool;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (pos, name) in a.question_names().expect("drawn questions").iter().enumerate() {
+        let Some(item) = pool.iter().find(|i| i.name() == name.as_str()) else {
+            continue;
+        };
+        let q = &item.question;
+        let p = format!("q{pos}");
+        let best = |fractions: Vec<f64>| {
+            (0..fractions.len())
+                .max_by(|x, y| fractions[*x].total_cmp(&fractions[*y]))
+                .unwrap_or(0)
+        };
+        match (&q.kind, public_view(q, choice_key(a.seed as u64, pos)).kind) {
+            (
+                Q::MultipleChoice { choices, .. },
+                P::MultipleChoice {
+                    single: true,
+                    choices: shown,
+                },
+            ) => {
+                let right = best(choices.iter().map(|c| c.fraction).collect());
+                let id = &shown.iter().find(|c| c.index == right).expect("shown").id;
+                fields.push((p, id.clone()));
+            }
+            (
+                Q::MultipleChoice { choices, .. },
+                P::MultipleChoice {
+                    single: false,
+                    choices: shown,
+                },
+            ) => {
+                for c in shown.iter().filter(|c| choices[c.index].fraction > 0.0) {
+                    fields.push((format!("{p}_c{}", c.id), "on".into()));
+                }
+            }
+            (Q::TrueFalse { answer, .. }, _) => fields.push((p, answer.to_string())),
+            (Q::ShortAnswer { answers }, _) => {
+                let right = best(answers.iter().map(|c| c.fraction).collect());
+                fields.push((p, answers[right].text.replace('*', "x")));
+            }
+            (Q::Numerical { answers }, _) => {
+                let right = best(answers.iter().map(|c| c.fraction).collect());
+                fields.push((p, answers[right].value.to_string()));
+            }
+            (Q::Matching { pairs }, P::Matching { left, right }) => {
+                for l in &left {
+                    let answer = &pairs[l.index].answer;
+                    let r = right.iter().find(|r| &r.text == answer).expect("its answer is shown");
+                    fields.push((format!("{p}_m{}", l.id), r.id.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
 }
 
 /// The exam-start spike: `n` officials who have read every lesson of `course` each open a
@@ -433,7 +523,8 @@ async fn spike(
     db: &sea_orm::DatabaseConnection,
     secret: &[u8],
     course: &str,
-    n: usize,
+    (from, n): (usize, usize),
+    label: &str,
 ) -> Vec<(i64, String)> {
     use app::ssr::db::entities::{account, agency, attempt, lesson_progress, person};
     use sea_orm::ActiveValue::Set;
@@ -454,7 +545,7 @@ async fn spike(
     .count() as i32;
     let tx = db.begin().await.unwrap();
     let mut cookies = Vec::with_capacity(n);
-    for i in 0..n {
+    for i in from..from + n {
         let p = person::Entity::insert(person::ActiveModel {
             code: Set(format!("SPIKE{i:05}")),
             full_name: Set(format!("Cán bộ thử tải {i}")),
@@ -541,7 +632,7 @@ async fn spike(
     let made = attempt::Entity::find().count(db).await.unwrap() - before;
     let met = all_in <= 15.0 && made == n as u64 && errors.load(Ordering::Relaxed) == 0;
     println!(
-        "\nexam-start spike: {n} officials press start within 1 s: all attempts created in {all_in:.2} s \
+        "\n{label}: {n} officials press start within 1 s: all attempts created in {all_in:.2} s \
          (goal ≤ 15 s) {}; slowest answer {:.0} ms; created {made}/{n}; errors {}",
         if met { "met" } else { "NOT MET" },
         slowest.load(Ordering::Relaxed) as f64 / 1e3,
@@ -638,6 +729,7 @@ async fn national_view(
                 completed_at: chrono::Utc::now(),
                 source: "exam",
                 attempt_id: None,
+                attempt_started_at: None,
                 class_id: None,
                 validity_months: 24,
             },

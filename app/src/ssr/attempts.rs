@@ -575,6 +575,7 @@ async fn record_pass(
                 "exam"
             },
             attempt_id: Some(a.id),
+            attempt_started_at: Some(a.started_at),
             class_id: None,
             validity_months: course.meta.validity_months,
         },

@@ -76,14 +76,13 @@ pub async fn append(tx: &impl ConnectionTrait, e: Event) -> Result<i64, DbErr> {
 /// never forks; on SQLite the transaction is the one writer anyway.
 pub async fn append_all(tx: &impl ConnectionTrait, events: Vec<Event>) -> Result<i64, DbErr> {
     let n = events.len() as i64;
-    audit_head::Entity::update_many()
+    // The head as this update left it (`RETURNING`): one statement, not an update and a read.
+    let head = audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(n))
         .filter(audit_head::Column::Id.eq(1))
-        .exec(tx)
-        .await?;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(tx)
+        .exec_with_returning(tx)
         .await?
+        .pop()
         .ok_or_else(|| DbErr::Custom("the audit head row is missing".into()))?;
     let mut seq = head.seq - n;
     let mut prev = head.hash.clone();

@@ -21,6 +21,8 @@ pub struct NewCompletion<'a> {
     /// `exam`, `recert` (a recertification's short exam), `class` or `import`.
     pub source: &'a str,
     pub attempt_id: Option<i64>,
+    /// When that attempt started, if the caller has it at hand (else it is read).
+    pub attempt_started_at: Option<DateTime<Utc>>,
     /// The in-person class it was earned in.
     pub class_id: Option<i64>,
     /// The course's certificate validity; 0 = never expires.
@@ -53,11 +55,12 @@ pub async fn record_completion(
     super::coverage::on_completion(tx, &done).await?;
     // A completion is on the version served now: it settles any recertification of the course
     // the official owes (the short exam's, or the whole exam's, or a class's).
-    let version_at = match c.attempt_id {
-        Some(id) => super::db::by_key::<super::db::entities::attempt::Entity>(tx, id)
+    let version_at = match (c.attempt_started_at, c.attempt_id) {
+        (Some(at), _) => at,
+        (None, Some(id)) => super::db::by_key::<super::db::entities::attempt::Entity>(tx, id)
             .await?
             .map_or(c.completed_at, |a| a.started_at),
-        None => c.completed_at,
+        (None, None) => c.completed_at,
     };
     super::recert::settle(tx, c.person_id, c.course_id, done.id, version_at).await?;
     let day = crate::ssr::clock::date_of(c.completed_at);

@@ -430,6 +430,7 @@ pub async fn certify_at(
             completed_at: at,
             source: "import",
             attempt_id: None,
+            attempt_started_at: None,
             class_id: None,
             validity_months: 24,
         },

@@ -906,6 +906,7 @@ async fn settle(tx: &impl ConnectionTrait, state: &AppState, c: &class::Model, p
                 completed_at: super::clock::now(),
                 source: "class",
                 attempt_id: None,
+                attempt_started_at: None,
                 class_id: Some(c.id),
                 validity_months: course.meta.validity_months,
             },
