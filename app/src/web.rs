@@ -291,20 +291,8 @@ impl Change {
     /// The final address (after redirects) and the page's HTML, `None` inside if it is not
     /// HTML; `None` if the request failed.
     async fn fetch(&self) -> Option<(String, Option<String>)> {
-        let init = web_sys::RequestInit::new();
-        let headers = web_sys::Headers::new().ok()?;
-        headers.set("accept", "text/html").ok()?;
-        if let Some((fields, _, _)) = &self.post {
-            init.set_method("POST");
-            headers.set("content-type", "application/x-www-form-urlencoded").ok()?;
-            init.set_body(fields);
-        }
-        init.set_headers(&headers);
-        let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(&self.url, &init))
-            .await
-            .ok()?
-            .dyn_into()
-            .ok()?;
+        let fields = self.post.as_ref().map(|(f, _, _)| f);
+        let response = request(&self.url, fields, &[("accept", "text/html")]).await?;
         let final_url = response.url();
         let html = response
             .headers()
@@ -336,6 +324,31 @@ impl Change {
             }
         }
     }
+}
+
+/// A request from the page: a GET of `url`, or with `fields` a form's URL-encoded POST, with
+/// `headers`. The response, whatever its status; None if there was none (offline, refused).
+pub async fn request(
+    url: &str,
+    fields: Option<&web_sys::UrlSearchParams>,
+    headers: &[(&str, &str)],
+) -> Option<web_sys::Response> {
+    let init = web_sys::RequestInit::new();
+    let h = web_sys::Headers::new().ok()?;
+    for (name, value) in headers {
+        h.set(name, value).ok()?;
+    }
+    if let Some(fields) = fields {
+        init.set_method("POST");
+        h.set("content-type", "application/x-www-form-urlencoded").ok()?;
+        init.set_body(fields);
+    }
+    init.set_headers(&h);
+    JsFuture::from(window().fetch_with_str_and_init(url, &init))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// Puts the new page's body, title and language in place; false (nothing changed) if its body

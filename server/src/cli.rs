@@ -1114,6 +1114,8 @@ async fn activation_codes(
             .map(|(s, (_, c, until))| (s, c, until))
             .collect(),
         reset: false,
+        // The command line acts for an administrator.
+        withheld: 0,
     };
     let bytes = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("html")) {
         sheet.html().into_bytes()

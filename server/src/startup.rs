@@ -93,7 +93,6 @@ pub fn router(state: AppState) -> Router {
     let ctx_state = state.clone();
     let context = move || {
         provide_context(ctx_state.clone());
-        provide_context(app::ssr::auth::RequestUser::default());
         provide_context(app::ssr::memo::RequestMemo::default());
     };
     let opts = state.leptos_options.clone();

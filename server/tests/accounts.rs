@@ -391,3 +391,113 @@ async fn without_email_the_forgot_form_is_not_offered_and_says_to_ask_the_manage
         "no code is made"
     );
 }
+
+/// A sign-in code sets the account's password, so a manager may issue one only for an account
+/// whose every right they could have granted: not for a trainer of their subtree, nor for
+/// someone managing a wider or another subtree. An administrator may.
+#[tokio::test]
+async fn a_manager_cannot_take_over_an_account_that_holds_rights_they_could_not_grant() {
+    use app::domain::identity::Role;
+    let app = TestApp::spawn().await;
+    let manager = app.sign_in_demo("quanly.doi1").await;
+    import(&app, &manager, NEW_OFFICIALS).await;
+    let team = app.agency_id("GL-QLTT-D01").await;
+    let province = app.agency_id("GL-QLTT").await;
+    // hocvien (activated) becomes a trainer; GL97001 (not yet activated) manages the province's
+    // market surveillance, above the manager's team; GL97002 manages the team itself.
+    let db = &app.state.db;
+    let trainer = account_of(&app, "hocvien").await.unwrap();
+    app::ssr::rights::ensure(db, trainer.id, Role::Trainer, None, None, "giảng dạy", None)
+        .await
+        .unwrap();
+    let wider = account_of(&app, "GL97001").await.unwrap();
+    app::ssr::rights::ensure(db, wider.id, Role::Manager, Some(province), None, "quản lý", None)
+        .await
+        .unwrap();
+    let same = account_of(&app, "GL97002").await.unwrap();
+    app::ssr::rights::ensure(db, same.id, Role::Manager, Some(team), None, "quản lý đội", None)
+        .await
+        .unwrap();
+    let before = account_code::Entity::find().count(db).await.unwrap();
+
+    for who in [&trainer, &wider] {
+        let r = app
+            .post_form(
+                &format!("/people/{}/reset-code", who.person_id.unwrap()),
+                "",
+                Some(&manager),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", who.username);
+        assert!(r.body.contains("chỉ quản trị viên"), "{}", r.body);
+    }
+    assert_eq!(
+        account_code::Entity::find().count(db).await.unwrap(),
+        before,
+        "no code issued"
+    );
+    // The unit's activation sheet leaves the wider manager out and says so; the team's own
+    // manager (a right the issuer could grant) gets a slip.
+    let sheet = codes(&app, &manager, team, "print").await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    let names: Vec<String> = slips(&sheet.body).into_iter().map(|(u, _)| u).collect();
+    assert!(!names.contains(&"gl97001".to_string()), "{names:?}");
+    assert!(names.contains(&"gl97002".to_string()), "{names:?}");
+    assert!(
+        sheet.body.contains("1 tài khoản không có phiếu ở đây"),
+        "{}",
+        sheet.body
+    );
+    // Nor may the manager point the trainer's e-mail (where a reset link goes) elsewhere with
+    // a roster; the team's own manager's address they may change.
+    let trainer_person = person::Entity::find_by_id(trainer.person_id.unwrap())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let file = format!(
+        "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi,email\n\
+         {},{},GL-QLTT-D01,{},có,ke.gian@example.com\n\
+         GL97002,Lý Văn Mới,GL-QLTT-D01,Kiểm soát viên thị trường,có,ly.van.moi@example.com\n",
+        trainer_person.code, trainer_person.full_name, trainer_person.position
+    );
+    let r = app.upload(&manager, "roster", "danh-sach.csv", file.as_bytes()).await;
+    let id = common::upload_id(&r.location);
+    let preview = app
+        .call("roster_preview", &format!("id={id}"), Some(&manager))
+        .await
+        .json();
+    let errors = preview["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{preview}");
+    assert!(
+        errors[0].as_str().unwrap().starts_with("dòng 2: cán bộ") && errors[0].as_str().unwrap().contains("e-mail"),
+        "{errors:?}"
+    );
+    app.post_form("/roster/apply", &format!("upload={id}"), Some(&manager))
+        .await;
+    let after = person::Entity::find_by_id(trainer_person.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.email, trainer_person.email, "the address is unchanged");
+    let same_file = "mã cán bộ,họ và tên,mã đơn vị,chức vụ,nhiệm vụ thực thi,email\n\
+         GL97002,Lý Văn Mới,GL-QLTT-D01,Kiểm soát viên thị trường,có,ly.van.moi@example.com\n";
+    import(&app, &manager, same_file).await;
+    let moi = person::Entity::find_by_id(same.person_id.unwrap())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moi.email.as_deref(), Some("ly.van.moi@example.com"));
+    // An administrator may.
+    let admin = app.sign_in_demo("quantri").await;
+    let r = app
+        .post_form(
+            &format!("/people/{}/reset-code", trainer.person_id.unwrap()),
+            "",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

@@ -187,17 +187,6 @@ struct Reply {
     body: String,
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// One official's whole journey, each step on the next node; the submission goes to all three
 /// nodes at once. Returns the attempt's id.
 async fn journey(nodes: &[Node], i: usize, username: &str, code: &str) -> i64 {
@@ -253,7 +242,7 @@ async fn three_nodes_on_one_database_lose_nothing_and_count_nothing_twice() {
         rand::random::<u32>()
     ));
     let content = work.join("content");
-    copy_dir(
+    common::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/tests/content-fixtures/valid"),
         &content,
     );

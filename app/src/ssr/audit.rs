@@ -2,6 +2,7 @@
 //! (so an event exists exactly when its change does), checking the whole chain, and checking
 //! the records against it. The hashing rules are `domain::audit`.
 
+use super::db::Batch;
 use super::db::entities::{audit_event, audit_head, certificate, completion};
 use crate::domain::audit::{self as chain, Actor, Body, Broken, Checker, Link, Segment, SegmentLink};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -71,10 +72,19 @@ pub async fn append(tx: &impl ConnectionTrait, e: Event) -> Result<i64, DbErr> {
     append_all(tx, vec![e]).await
 }
 
-/// Appends events in order; returns the last link's number. The head row is updated first:
-/// on PostgreSQL that row lock is held until commit, so concurrent appends queue and the chain
-/// never forks; on SQLite the transaction is the one writer anyway.
+/// Appends events in order; returns the last link's number.
 pub async fn append_all(tx: &impl ConnectionTrait, events: Vec<Event>) -> Result<i64, DbErr> {
+    let mut batch = Batch::new(tx);
+    let seq = append_to(tx, &mut batch, events).await?;
+    batch.run(tx).await?;
+    Ok(seq)
+}
+
+/// Takes the chain's head for `events` and adds their links and the new head to `batch`, which
+/// the caller runs in the same transaction; returns the last link's number. The head row is
+/// updated here, first: on PostgreSQL that row lock is held until commit, so concurrent appends
+/// queue and the chain never forks; on SQLite the transaction is the one writer anyway.
+pub async fn append_to(tx: &impl ConnectionTrait, batch: &mut Batch, events: Vec<Event>) -> Result<i64, DbErr> {
     let n = events.len() as i64;
     // The head as this update left it (`RETURNING`): one statement, not an update and a read.
     let head = audit_head::Entity::update_many()
@@ -116,20 +126,18 @@ pub async fn append_all(tx: &impl ConnectionTrait, events: Vec<Event>) -> Result
         prev = hash;
     }
     for chunk in rows.chunks(200) {
-        audit_event::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(tx)
-            .await?;
+        batch.push(&audit_event::Entity::insert_many(chunk.to_vec()));
     }
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Hash, Expr::value(prev))
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(tx)
-        .await?;
+    batch.push(
+        &audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::Hash, Expr::value(prev))
+            .filter(audit_head::Column::Id.eq(1)),
+    );
     Ok(seq)
 }
 
 /// The event of a completion and its certificate.
-pub fn completion_event(c: &completion::Model, cert: &certificate::Model) -> Event {
+pub fn completion_event(c: &completion::Model, number: &str, valid_until: Option<chrono::NaiveDate>) -> Event {
     Event::new(
         kind::COMPLETION,
         json!({
@@ -140,8 +148,8 @@ pub fn completion_event(c: &completion::Model, cert: &certificate::Model) -> Eve
             "completed_at": stamp(c.completed_at),
             "source": c.source,
             "attempt": c.attempt_id,
-            "certificate": cert.number,
-            "valid_until": cert.valid_until.map(|d| d.to_string()),
+            "certificate": number,
+            "valid_until": valid_until.map(|d| d.to_string()),
         }),
     )
     .about(c.person_id)
@@ -254,7 +262,7 @@ async fn check_records(
             problems.push(format!("completion {} has lost its certificate (link {seq})", c.id));
             continue;
         };
-        let mut expected = completion_event(&c, cert).data;
+        let mut expected = completion_event(&c, &cert.number, cert.valid_until).data;
         // The adoption of records older than the log is marked as such; compare the rest.
         if let (Some(o), Some(d)) = (expected.as_object_mut(), data.as_object())
             && d.contains_key("adopted")
@@ -343,7 +351,7 @@ pub async fn adopt_unrecorded(tx: &impl ConnectionTrait) -> Result<usize, DbErr>
     {
         let Some(cert) = certs.get(&c.id) else { continue };
         if !known.contains(&c.id) {
-            let mut e = completion_event(&c, cert);
+            let mut e = completion_event(&c, &cert.number, cert.valid_until);
             e.data["adopted"] = Value::Bool(true);
             events.push(e);
         }

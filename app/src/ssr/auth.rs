@@ -215,20 +215,6 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
     cookie(headers, COOKIE)
 }
 
-/// The signed-in user of one request, resolved at most once: a page's server-side render calls
-/// several server functions (the header's, the page's), and each used to read the account, the
-/// person and the rights again. Provided fresh for every request (`server::startup::router`), so
-/// nothing outlives the request it was read for.
-#[derive(Clone, Default)]
-pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<AuthUser>>>);
-
-impl RequestUser {
-    /// The user of `headers`, read from the database on the first call of this request only.
-    pub async fn get(&self, state: &AppState, headers: &HeaderMap) -> Option<AuthUser> {
-        self.0.get_or_init(|| user_from_headers(state, headers)).await.clone()
-    }
-}
-
 /// Resolves the signed-in user from request headers: a valid token for an enabled account whose
 /// token version still matches. Anything else is "not signed in".
 pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Option<AuthUser> {

@@ -4,10 +4,11 @@
 //! hook in here too, so every way of completing a course (exam today, an in-person class or an
 //! import later) updates them the same way.
 
+use super::db::Batch;
 use super::db::entities::{certificate, completion};
 use crate::domain::progress::{certificate_number, valid_until};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 /// What is being completed.
 #[derive(Debug, Clone)]
@@ -30,11 +31,16 @@ pub struct NewCompletion<'a> {
 }
 
 /// Appends the completion and issues its certificate. Call it inside the transaction that
-/// decided the completion (e.g. the one that graded the passing attempt).
+/// decided the completion (e.g. the one that graded the passing attempt). Returns the
+/// completion and its certificate's number.
+///
+/// Three round trips to the database: the completion (its id comes back), the audit head, then
+/// everything else as one [`Batch`] (the credit, the settled recertifications, the certificate,
+/// the audit link).
 pub async fn record_completion(
     tx: &impl ConnectionTrait,
     c: NewCompletion<'_>,
-) -> Result<(completion::Model, certificate::Model), DbErr> {
+) -> Result<(completion::Model, String), DbErr> {
     let now = crate::ssr::clock::now();
     let done = completion::ActiveModel {
         person_id: Set(c.person_id),
@@ -50,9 +56,14 @@ pub async fn record_completion(
     }
     .insert(tx)
     .await?;
+    let mut batch = Batch::new(tx);
     // Coverage credits move in the same transaction: the dashboard never disagrees with the
     // completions it is computed from.
-    super::coverage::on_completion(tx, &done).await?;
+    batch.push(&super::coverage::credit(
+        done.person_id,
+        &done.course_id,
+        done.completed_at,
+    ));
     // A completion is on the version served now: it settles any recertification of the course
     // the official owes (the short exam's, or the whole exam's, or a class's).
     let version_at = match (c.attempt_started_at, c.attempt_id) {
@@ -62,27 +73,29 @@ pub async fn record_completion(
             .map_or(c.completed_at, |a| a.started_at),
         (None, None) => c.completed_at,
     };
-    super::recert::settle(tx, c.person_id, c.course_id, done.id, version_at).await?;
+    batch.push(&super::recert::settle(c.person_id, c.course_id, done.id, version_at));
     let day = crate::ssr::clock::date_of(c.completed_at);
     // 50 random bits: unguessable, and a collision (unique index) is as likely as winning a
     // lottery twice; it would fail the transaction rather than issue a duplicate.
-    let cert = certificate::ActiveModel {
-        number: Set(certificate_number(day, rand::random())),
+    let number = certificate_number(day, rand::random());
+    let valid_until = valid_until(day, c.validity_months);
+    batch.push(&certificate::Entity::insert(certificate::ActiveModel {
+        number: Set(number.clone()),
         person_id: Set(c.person_id),
         course_id: Set(c.course_id.to_string()),
         completion_id: Set(done.id),
         issued_at: Set(c.completed_at),
-        valid_until: Set(valid_until(day, c.validity_months)),
+        valid_until: Set(valid_until),
         revoked_at: Set(None),
-        revoked_reason: Set(None),
         revoked_by: Set(None),
+        revoked_reason: Set(None),
         version_at: Set(Some(version_at)),
         ..Default::default()
-    }
-    .insert(tx)
-    .await?;
+    }));
     // The audit event in the same transaction: it exists exactly when the completion does.
-    super::audit::append(tx, super::audit::completion_event(&done, &cert)).await?;
-    tracing::info!(person = c.person_id, course = c.course_id, certificate = %cert.number, "course completed");
-    Ok((done, cert))
+    let event = super::audit::completion_event(&done, &number, valid_until);
+    super::audit::append_to(tx, &mut batch, vec![event]).await?;
+    batch.run(tx).await?;
+    tracing::info!(person = c.person_id, course = c.course_id, certificate = %number, "course completed");
+    Ok((done, number))
 }

@@ -14,8 +14,8 @@ pub type Key = (TypeId, String);
 /// One `tokio::sync::OnceCell<T>` per key, `T` being the loader's output.
 type Cells = HashMap<Key, Arc<dyn Any + Send + Sync>>;
 
-/// Provided fresh for every request (`server::startup::router`), beside `auth::RequestUser`:
-/// nothing outlives the request it was computed for.
+/// Provided fresh for every request (`server::startup::router`): nothing outlives the request it
+/// was computed for. The signed-in user is read through it too (`api::guard::current_user`).
 #[derive(Clone, Default)]
 pub struct RequestMemo(Arc<Mutex<Cells>>);
 

@@ -420,7 +420,7 @@ pub async fn certify_at(
 ) -> String {
     use sea_orm::TransactionTrait;
     let tx = db.begin_with_options(app::ssr::db::write_tx()).await.unwrap();
-    let (_, cert) = app::ssr::completions::record_completion(
+    let (_, number) = app::ssr::completions::record_completion(
         &tx,
         app::ssr::completions::NewCompletion {
             person_id,
@@ -438,7 +438,33 @@ pub async fn certify_at(
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    cert.number
+    number
+}
+
+/// Copies a folder and everything under it (a content library to change in a test).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the repository's content library, to change in a test.
+pub fn content_copy() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "taphuan-content-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    copy_dir(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
+        &dir,
+    );
+    dir
 }
 
 /// A page's text as a reader sees it: tags, comments, scripts and styles dropped, runs of

@@ -13,6 +13,8 @@ pub struct Sheet {
     pub rows: Vec<(Slip, String, DateTime<Utc>)>,
     /// Reset codes (one official) rather than activation codes.
     pub reset: bool,
+    /// Accounts of the unit left out: they hold rights the issuer could not grant.
+    pub withheld: usize,
 }
 
 use crate::domain::html::escape as esc;
@@ -64,11 +66,17 @@ impl Sheet {
                 until = self.until(*until),
             ));
         }
-        let empty = if self.rows.is_empty() {
-            "<p class=\"note\">Mọi cán bộ của đơn vị đã tự đặt mật khẩu: không có mã nào cần in.</p>"
+        let mut empty = if self.rows.is_empty() && self.withheld == 0 {
+            "<p class=\"note\">Mọi cán bộ của đơn vị đã tự đặt mật khẩu: không có mã nào cần in.</p>".to_string()
         } else {
-            ""
+            String::new()
         };
+        if self.withheld > 0 {
+            empty.push_str(&format!(
+                "<p class=\"note\"><strong>{} tài khoản không có phiếu ở đây:</strong> họ giữ quyền mà bạn không thể cấp (quản trị, giảng viên, hoặc quản lý ngoài phạm vi của bạn). Quản trị viên cấp mã cho họ.</p>",
+                self.withheld
+            ));
+        }
         format!(
             r#"<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

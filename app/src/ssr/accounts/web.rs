@@ -100,7 +100,12 @@ pub async fn codes(
     let Some(unit) = queries::agency_in_scope(&state.db, user.scope.as_ref(), f.agency_id).await? else {
         return Err(WebError::Forbidden("Đơn vị này ngoài phạm vi bạn quản lý."));
     };
-    let slips = not_yet_activated(&state.db, &unit.path).await?;
+    let mut slips = not_yet_activated(&state.db, &unit.path).await?;
+    // Accounts holding rights the issuer could not grant are theirs to activate only through
+    // an administrator (a code sets the password: see `reset_code`).
+    let all: Vec<i64> = slips.iter().map(|s| s.account_id).collect();
+    let beyond = crate::ssr::rights::held_beyond(&state.db, &user, &all).await?;
+    slips.retain(|s| !beyond.contains(&s.account_id));
     let ids: Vec<i64> = slips.iter().map(|s| s.account_id).collect();
     let issued = issue_codes(&state.db, &state.config, &ids, Purpose::Activate, Some(user.account_id)).await?;
     tracing::info!(agency = unit.id, codes = issued.len(), "activation codes issued");
@@ -113,6 +118,7 @@ pub async fn codes(
             .map(|(s, (_, code, until))| (s, code, until))
             .collect(),
         reset: false,
+        withheld: beyond.len(),
     };
     if f.format == "xlsx" {
         let bytes = sheet.xlsx().map_err(WebError::internal)?;
@@ -157,9 +163,13 @@ pub async fn reset_code(
         .ok_or(WebError::Unprocessable(
             "Cán bộ này chưa có tài khoản: nhập danh sách cán bộ để tạo.",
         ))?;
-    if crate::ssr::rights::is_admin(&state.db, acc.id).await? && !user.holds(Role::Admin) {
+    // A code sets the password: whoever holds it holds the account and its rights.
+    if !crate::ssr::rights::held_beyond(&state.db, &user, &[acc.id])
+        .await?
+        .is_empty()
+    {
         return Err(WebError::Forbidden(
-            "Chỉ quản trị viên mới cấp lại mật khẩu cho quản trị viên.",
+            "Tài khoản này giữ quyền mà bạn không thể cấp (quản trị, giảng viên, hoặc quản lý ngoài phạm vi của bạn): chỉ quản trị viên mới cấp mã cho tài khoản này.",
         ));
     }
     if acc.id == user.account_id {
@@ -189,6 +199,7 @@ pub async fn reset_code(
             until,
         )],
         reset: true,
+        withheld: 0,
     };
     Ok(Html(sheet.html()).into_response())
 }

@@ -175,7 +175,12 @@ pub fn to_csv(t: &Table) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
-        let _ = w.write_record(&t.headers);
+        // Headers too: the matrix's are course titles, which trainers write.
+        let _ = w.write_record(
+            t.headers
+                .iter()
+                .map(|h| crate::domain::spreadsheet::neutralise(h).into_owned()),
+        );
         for r in &t.rows {
             let _ = w.write_record(r.iter().map(Cell::csv));
         }

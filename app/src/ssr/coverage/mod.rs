@@ -36,16 +36,18 @@ const CHUNK: u64 = 20_000;
 /// Keeps `course_credits` current: call in the same transaction that inserts `completion`.
 /// Idempotent; keeps the earliest completion date.
 pub async fn on_completion(tx: &impl ConnectionTrait, completion: &completion::Model) -> Result<(), DbErr> {
-    upsert_credit(tx, completion.person_id, &completion.course_id, completion.completed_at).await
+    tx.execute(credit(completion.person_id, &completion.course_id, completion.completed_at).as_query())
+        .await?;
+    Ok(())
 }
 
-/// Inserts or lowers one credit (any connection; `on_completion` is the transactional entry).
-pub async fn upsert_credit(
-    db: &impl ConnectionTrait,
+/// The statement that inserts or lowers one credit ([`on_completion`]; `completions` puts it
+/// in its batch).
+pub fn credit(
     person_id: i64,
     course_id: &str,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<(), DbErr> {
+) -> sea_orm::Insert<course_credit::ActiveModel> {
     use sea_orm::ActiveValue::Set;
     course_credit::Entity::insert(course_credit::ActiveModel {
         person_id: Set(person_id),
@@ -63,9 +65,6 @@ pub async fn upsert_credit(
             )
             .to_owned(),
     )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
 }
 
 /// Recomputes `course_credits` from every completion (repair, and the test oracle).

@@ -383,7 +383,7 @@ async fn compute(
     // The whole country's officials a range of ids at a time (`piece` officials each; a
     // subtree's, at once): an official's runs depend only on their own facts, so the tally is
     // the one computed from everyone at once, while only one range's certificates are held.
-    let mut tally = Tally::new(dates.clone());
+    let mut tally = Tally::new(dates);
     // The tree (parents, and the agencies under the root), as the first range read it.
     let mut tree = None;
     let mut from = i64::MIN;
@@ -403,9 +403,7 @@ async fn compute(
                 .collect();
             (parent, inside)
         });
-        for pid in ix.people() {
-            tally.set(pid, ix.runs(pid, &dates, |a| inside.contains(&a)));
-        }
+        tally.add(&ix, |a| inside.contains(&a));
         match next {
             Some(n) => from = n,
             None => break,

@@ -369,47 +369,30 @@ pub async fn lessons_read(db: &impl ConnectionTrait, person: i64, course: &str) 
 
 /// A completion of `course` by `person` on the version served at `version_at` (an exam attempt's
 /// start; otherwise when it was completed) settles every recertification of it they owe that
-/// follows a publish made by then. Called by the one writer of completions, in its transaction.
-pub async fn settle(
-    tx: &impl ConnectionTrait,
+/// follows a publish made by then. The statement the one writer of completions runs in its
+/// transaction (in its batch: nothing is read first).
+pub fn settle(
     person: i64,
     course: &str,
     completion: i64,
     version_at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let mine: Vec<rc::Model> = owed(tx, person)
-        .await?
-        .into_iter()
-        .filter(|r| r.course_id == course)
-        .collect();
-    if mine.is_empty() {
-        return Ok(());
-    }
-    let published: HashMap<i64, DateTime<Utc>> = cp::Entity::find()
-        .select_only()
-        .columns([cp::Column::Id, cp::Column::PublishedAt])
-        .filter(cp::Column::Id.is_in(mine.iter().map(|r| r.publish_id)))
-        .into_tuple::<(i64, DateTime<Utc>)>()
-        .all(tx)
-        .await?
-        .into_iter()
-        .collect();
-    let ids: Vec<i64> = mine
-        .iter()
-        .filter(|r| published.get(&r.publish_id).is_some_and(|at| *at <= version_at))
-        .map(|r| r.id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(());
-    }
+) -> sea_orm::UpdateMany<rp::Entity> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let settled_by_then = Query::select()
+        .column((rc::Entity, rc::Column::Id))
+        .from(rc::Entity)
+        .inner_join(
+            cp::Entity,
+            Expr::col((cp::Entity, cp::Column::Id)).equals((rc::Entity, rc::Column::PublishId)),
+        )
+        .and_where(Expr::col((rc::Entity, rc::Column::CourseId)).eq(course))
+        .and_where(Expr::col((cp::Entity, cp::Column::PublishedAt)).lte(version_at))
+        .to_owned();
     rp::Entity::update_many()
-        .col_expr(rp::Column::CompletionId, sea_orm::sea_query::Expr::value(completion))
+        .col_expr(rp::Column::CompletionId, Expr::value(completion))
         .filter(rp::Column::PersonId.eq(person))
-        .filter(rp::Column::RecertificationId.is_in(ids))
         .filter(rp::Column::CompletionId.is_null())
-        .exec(tx)
-        .await?;
-    Ok(())
+        .filter(rp::Column::RecertificationId.in_subquery(settled_by_then))
 }
 
 /// One recertification as its openers see it (only people in their scope counted).

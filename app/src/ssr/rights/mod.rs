@@ -75,6 +75,63 @@ pub async fn held(db: &impl ConnectionTrait, account_id: i64) -> Result<Held, Db
     Ok(Held { roles, scopes, courses })
 }
 
+/// The accounts among `accounts` that hold a right `by` could not grant themselves (an
+/// administrator's, a trainer's, a manager's outside `by`'s subtrees). A sign-in code sets an
+/// account's password, and a changed e-mail address receives the next reset link, so whoever
+/// does either can take the account over: `by` may do them only for accounts whose every right
+/// they could have granted. Empty for an administrator.
+pub async fn held_beyond(
+    db: &impl ConnectionTrait,
+    by: &AuthUser,
+    accounts: &[i64],
+) -> Result<std::collections::HashSet<i64>, DbErr> {
+    let mine: Vec<&str> = by.scopes.iter().map(|s| s.path.as_str()).collect();
+    held_beyond_scopes(db, by.holds(Role::Admin), &mine, accounts).await
+}
+
+/// [`held_beyond`] for someone who is an administrator or manages the subtrees at `mine`
+/// (materialised paths).
+pub async fn held_beyond_scopes(
+    db: &impl ConnectionTrait,
+    admin: bool,
+    mine: &[&str],
+    accounts: &[i64],
+) -> Result<std::collections::HashSet<i64>, DbErr> {
+    if admin || accounts.is_empty() {
+        return Ok(Default::default());
+    }
+    let wanted: std::collections::HashSet<i64> = accounts.iter().copied().collect();
+    // Rights in force are few (administrators, trainers, managers): all of them, then filtered.
+    let grants: Vec<role_grant::Model> = role_grant::Entity::find()
+        .filter(role_grant::Column::RevokedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|g| wanted.contains(&g.account_id))
+        .collect();
+    let paths: HashMap<i64, String> = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(grants.iter().filter_map(|g| g.agency_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.path))
+        .collect();
+    Ok(grants
+        .into_iter()
+        .filter(|g| match Role::parse(&g.role) {
+            // Unknown or learning: gives nothing (`held`).
+            None | Some(Role::Learner) => false,
+            Some(role) => !may_assign(
+                false,
+                mine,
+                role,
+                g.agency_id.and_then(|a| paths.get(&a)).map(String::as_str),
+            ),
+        })
+        .map(|g| g.account_id)
+        .collect())
+}
+
 /// Whether `account_id` holds the admin role now.
 pub async fn is_admin(db: &impl ConnectionTrait, account_id: i64) -> Result<bool, DbErr> {
     Ok(held(db, account_id).await?.roles.contains(&Role::Admin))

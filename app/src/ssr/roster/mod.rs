@@ -223,6 +223,14 @@ pub async fn plan(
             return Ok(Plan::refused(errors, mode, columns));
         }
     }
+    // Nor may they change the e-mail address of an official whose account holds rights they
+    // could not grant: the next password-reset link would go to the new address.
+    if let Some(s) = scope {
+        let errors = guarded_emails(db, &rows, &now, &s.path).await?;
+        if !errors.is_empty() {
+            return Ok(Plan::refused(errors, mode, columns));
+        }
+    }
     let grouped = effects(db, &diff, &agencies, today).await?;
     let effects = [&grouped.joiners, &grouped.leavers, &grouped.transfers, &grouped.changes]
         .into_iter()
@@ -244,6 +252,70 @@ pub async fn plan(
         accounts_untouched,
         columns,
     })
+}
+
+/// The rows that would change the e-mail address of an official whose account holds a right
+/// the manager of `scope_path` could not grant (`rights::held_beyond`), as errors.
+async fn guarded_emails(
+    db: &impl ConnectionTrait,
+    rows: &[RosterRow],
+    now: &[Current],
+    scope_path: &str,
+) -> Result<Vec<FileError>, DbErr> {
+    use super::db::entities::account;
+    let email_of: HashMap<&str, (i64, Option<&str>)> = now
+        .iter()
+        .map(|c| (c.code.as_str(), (c.person_id, c.email.as_deref())))
+        .collect();
+    // (row, person) whose address the file changes.
+    let changing: Vec<(&RosterRow, i64)> = rows
+        .iter()
+        .filter_map(|r| {
+            let (pid, old) = email_of.get(r.code.as_str())?;
+            let new = r.email.as_deref()?;
+            (old.is_none_or(|o| !o.eq_ignore_ascii_case(new))).then_some((r, *pid))
+        })
+        .collect();
+    if changing.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut account_of: HashMap<i64, i64> = HashMap::new();
+    for chunk in changing.chunks(500) {
+        for a in account::Entity::find()
+            .filter(account::Column::PersonId.is_in(chunk.iter().map(|(_, p)| *p)))
+            .all(db)
+            .await?
+        {
+            if let Some(p) = a.person_id {
+                account_of.insert(p, a.id);
+            }
+        }
+    }
+    let accounts: Vec<i64> = account_of.values().copied().collect();
+    let beyond = super::rights::held_beyond_scopes(db, false, &[scope_path], &accounts).await?;
+    Ok(changing
+        .into_iter()
+        .filter(|(_, p)| account_of.get(p).is_some_and(|a| beyond.contains(a)))
+        .map(|(r, _)| FileError {
+            line: r.line,
+            column: 0,
+            header: String::new(),
+            what: Said::new(
+                format!(
+                    "cán bộ {} giữ quyền mà bạn không thể cấp (quản trị, giảng viên, hoặc quản lý ngoài phạm vi của bạn): bạn không đổi được e-mail của họ",
+                    r.code
+                ),
+                format!(
+                    "official {} holds rights you could not grant (administrator, trainer, or manager beyond your agencies): you cannot change their e-mail",
+                    r.code
+                ),
+            ),
+            hint: Said::new(
+                "để trống ô e-mail hoặc giữ địa chỉ cũ; quản trị viên đổi e-mail cho họ",
+                "leave the e-mail cell empty or keep the old address; an administrator changes it",
+            ),
+        })
+        .collect())
 }
 
 /// How many officials of the file get an account on applying, and which accounts without an
